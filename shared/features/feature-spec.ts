@@ -1,0 +1,69 @@
+/**
+ * The ranker's feature definition: one function builds the input row for a (user, candidate item,
+ * context) triple. The offline pipeline builds training rows with it and the edge builds serving
+ * rows with it, so training and serving cannot drift. `FEATURE_SPEC.hash` is recorded in the model
+ * manifest; the sidecar refuses a request whose hash differs from its model's. Change a builder's
+ * meaning and you must bump `SPEC_VERSION` (the hash covers the version and the names).
+ */
+import { fnv1aHex } from "../math/fnv1a";
+
+/** Everything the spec needs to know about one candidate for one user. */
+export interface CandidateFeatureInput {
+  /** Score from the retrieval source (ANN dot product; popularity score for popular lists). */
+  retrievalScore: number;
+  /** 0-based rank within the merged candidate list, in retrieval order. */
+  retrievalRank: number;
+  /** Item interaction count in the training log (metadata `popularity`). */
+  itemPopularity: number;
+  /** Item release time, seconds since epoch (metadata `released_at`). */
+  itemReleasedAt: number;
+  /** Sponsored flag (metadata `sponsored`). */
+  itemSponsored: boolean;
+  /** Number of interactions known for the user (trained history plus session). */
+  userActivity: number;
+  /** Request time, seconds since epoch. */
+  nowSeconds: number;
+}
+
+const SECONDS_PER_YEAR = 365.25 * 24 * 3600;
+
+/** Feature names, in row order. */
+export const FEATURE_NAMES = [
+  "retrieval_score",
+  "retrieval_rank_reciprocal",
+  "item_log_popularity",
+  "item_age_years",
+  "item_sponsored",
+  "user_log_activity",
+] as const;
+
+/** One of {@link FEATURE_NAMES}. */
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+const featureBuilders = {
+  retrieval_score: (x) => x.retrievalScore,
+  retrieval_rank_reciprocal: (x) => 1 / (1 + x.retrievalRank),
+  item_log_popularity: (x) => Math.log1p(Math.max(0, x.itemPopularity)),
+  item_age_years: (x) =>
+    Math.min(50, Math.max(0, (x.nowSeconds - x.itemReleasedAt) / SECONDS_PER_YEAR)),
+  item_sponsored: (x) => (x.itemSponsored ? 1 : 0),
+  user_log_activity: (x) => Math.log1p(Math.max(0, x.userActivity)),
+} satisfies Record<FeatureName, (input: CandidateFeatureInput) => number>;
+
+const SPEC_VERSION = 1;
+
+/** The spec's identity: bump `version` or change names/builders and the hash changes. */
+export const FEATURE_SPEC = {
+  version: SPEC_VERSION,
+  names: FEATURE_NAMES,
+  size: FEATURE_NAMES.length,
+  hash: fnv1aHex(`${SPEC_VERSION}|${FEATURE_NAMES.join(",")}`),
+} as const;
+
+/** Builds the ranker input row for one candidate; every value is finite. */
+export function buildFeatureRow(input: CandidateFeatureInput): number[] {
+  return FEATURE_NAMES.map((name) => {
+    const value = featureBuilders[name](input);
+    return Number.isFinite(value) ? value : 0;
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * Two test projects: `unit` runs pure logic, the pipeline and the sidecar in Node; `workers` runs
+ * the Worker and Durable Objects inside workerd through @cloudflare/vitest-pool-workers.
+ */
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+process.env.WRANGLER_SEND_METRICS = "false";
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                ADMIN_TOKEN: "test-admin-token",
+                VECTOR_INDEX_BACKEND: "embedded",
+                // Nothing listens here: the sidecar-down fallback is exercised by default.
+                RANKER_URL: "http://127.0.0.1:9",
+              },
+            },
+          }),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/workers/**/*.test.ts"],
+        },
+      },
+    ],
+  },
+});
