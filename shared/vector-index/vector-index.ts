@@ -53,6 +53,11 @@ export interface VectorQueryOptions {
 /** One scored match, best first. */
 export interface VectorMatch {
   id: string;
+  /**
+   * The score as Vectorize reports it for the index's metric — cosine: similarity (higher is
+   * better); euclidean: L2 distance (lower is better); dot-product: the NEGATIVE dot product
+   * (lower is better). Use `similarityFromScore` for a higher-is-better number.
+   */
   score: number;
   values?: number[];
   namespace?: string;
@@ -70,7 +75,7 @@ export interface VectorMutation {
   mutationId: string;
 }
 
-/** What `describe()` reports. */
+/** What `describe()` reports (implementations may add fields, e.g. the embedded index's config). */
 export interface VectorIndexInfo {
   vectorCount: number;
   dimensions: number;

@@ -1,0 +1,191 @@
+/**
+ * Writes one publishable set of artifacts for a trained model:
+ *
+ * - `item-vectors.ndjson` — Vectorize NDJSON (`wrangler vectorize insert --file`), one
+ *   `{"id","values","metadata"}` per line, metadata = {@link ItemMetadata};
+ * - `kv-bulk.json` — `[{key, value}]` for `wrangler kv bulk put`: popular lists, user records and,
+ *   last, the manifest (so a reader never sees a manifest ahead of its data);
+ * - `items.json` — the catalogue with metadata (`[{id, ...ItemMetadata}]`);
+ * - `ranker.onnx` / `ranker.json` — the logistic ranker for the sidecar and the in-Worker ranker;
+ * - `manifest.json` — the {@link ModelManifest} naming all of the above.
+ */
+import { mkdir, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { ITEM_INDEX_METRIC, type ItemMetadata } from "../../shared/artifacts/item-metadata";
+import { kvKeys, type UserRecord } from "../../shared/artifacts/kv-keys";
+import type { ModelManifest } from "../../shared/artifacts/model-manifest";
+import { FEATURE_SPEC } from "../../shared/features/feature-spec";
+import type { LinearRankerModel } from "../../shared/ranking/linear-ranker";
+import type { Dataset } from "../data/dataset";
+import { columnEventCounts, rowEventCounts } from "../data/interaction-matrix";
+import { writeNdjson } from "../data/write-ndjson";
+import { factorRow, type Recommender } from "../models/recommender";
+import { createModelVersion } from "./model-version";
+import { linearRankerToOnnx } from "./onnx-linear-ranker";
+import { buildPopularLists } from "./popular-lists";
+import { shortestFloat32 } from "./shortest-float32";
+
+/** File names inside an artifacts folder. */
+export const ARTIFACT_FILES = {
+  vectors: "item-vectors.ndjson",
+  kvBulk: "kv-bulk.json",
+  items: "items.json",
+  rankerOnnx: "ranker.onnx",
+  rankerJson: "ranker.json",
+  manifest: "manifest.json",
+} as const;
+
+/** What gets published. */
+export interface ArtifactInput {
+  /** The full dataset the retrieval model was fitted on. */
+  dataset: Dataset;
+  /** A factorisation model fitted on `dataset.interactions` (all data). */
+  retrieval: Recommender;
+  ranker: LinearRankerModel;
+  /** Offline metrics recorded in the manifest. */
+  metrics?: Record<string, number>;
+}
+
+/** Options of {@link writeArtifacts}. */
+export interface WriteArtifactsOptions {
+  /** Creation time (version name, manifest, popular lists); pass a fixed date for reproducible output. */
+  createdAt: Date;
+  /** Version name prefix. */
+  versionPrefix: string;
+  /** Most recent items kept per user record. */
+  historySize: number;
+  popularHalfLifeDays: number;
+  popularAllSize: number;
+  popularCategorySize: number;
+}
+
+/** Defaults: version `als-…`, 100-item histories, 7-day trending half-life, 200/100 popular items. */
+export const WRITE_ARTIFACTS_DEFAULTS = {
+  versionPrefix: "als",
+  historySize: 100,
+  popularHalfLifeDays: 7,
+  popularAllSize: 200,
+  popularCategorySize: 100,
+} as const satisfies Omit<WriteArtifactsOptions, "createdAt">;
+
+/** One `wrangler kv bulk put` entry. */
+export interface KvBulkEntry {
+  key: string;
+  /** JSON text of the stored value. */
+  value: string;
+}
+
+/** The manifest and the size in bytes of every file written. */
+export interface ArtifactSummary {
+  manifest: ModelManifest;
+  bytes: Record<keyof typeof ARTIFACT_FILES, number>;
+  kvEntries: number;
+}
+
+/** Writes all artifacts for `input` into `outDir` (created if missing). */
+export async function writeArtifacts(
+  outDir: string,
+  input: ArtifactInput,
+  options: Partial<WriteArtifactsOptions> = {},
+): Promise<ArtifactSummary> {
+  const opts = { ...WRITE_ARTIFACTS_DEFAULTS, createdAt: new Date(), ...options } satisfies WriteArtifactsOptions;
+  const { dataset, retrieval } = input;
+  const factors = retrieval.factors;
+  if (factors === null) throw new Error(`retrieval model ${retrieval.name} has no embeddings to publish`);
+  if (input.ranker.featureSpecHash !== FEATURE_SPEC.hash) {
+    throw new Error(
+      `ranker was trained with feature spec ${input.ranker.featureSpecHash}, current spec is ${FEATURE_SPEC.hash}`,
+    );
+  }
+  const itemCount = dataset.items.items.length;
+  const userCount = dataset.users.ids.size;
+  if (factors.items.length !== itemCount * factors.dimensions || factors.users.length !== userCount * factors.dimensions) {
+    throw new Error("retrieval model shape does not match the dataset (was it fitted on these interactions?)");
+  }
+  const createdAt = opts.createdAt.toISOString();
+  const itemPopularity = columnEventCounts(dataset.interactions);
+  const metadata: ItemMetadata[] = dataset.items.items.map((item, i) => ({
+    category: item.category,
+    popularity: itemPopularity[i]!,
+    released_at: item.releasedAt,
+    sponsored: item.sponsored,
+    title: item.title,
+    genres: item.genres,
+  }));
+  const vectorLines = dataset.items.items.map((item, i) => ({
+    id: item.id,
+    values: Array.from(factorRow(factors.items, factors.dimensions, i), shortestFloat32),
+    metadata: metadata[i]!,
+  }));
+  const rankerWeights = JSON.stringify([input.ranker.weights, input.ranker.bias]);
+  const modelVersion = createModelVersion(opts.versionPrefix, opts.createdAt, [
+    vectorLines.map((line) => JSON.stringify(line)).join("\n"),
+    rankerWeights,
+  ]);
+  const ranker: LinearRankerModel = { ...input.ranker, modelVersion };
+
+  const popular = buildPopularLists(dataset, {
+    halfLifeDays: opts.popularHalfLifeDays,
+    allSize: opts.popularAllSize,
+    categorySize: opts.popularCategorySize,
+    generatedAt: createdAt,
+  });
+  const kv: KvBulkEntry[] = [{ key: kvKeys.popularAll, value: JSON.stringify(popular.all) }];
+  for (const [category, list] of popular.byCategory) {
+    kv.push({ key: kvKeys.popularCategory(category), value: JSON.stringify(list) });
+  }
+  const userActivity = rowEventCounts(dataset.interactions);
+  const matrix = dataset.interactions;
+  let usersWritten = 0;
+  for (let u = 0; u < userCount; u++) {
+    const start = matrix.indptr[u]!;
+    const end = matrix.indptr[u + 1]!;
+    if (start === end) continue;
+    const entries = Array.from({ length: end - start }, (_, j) => start + j).sort(
+      (a, b) => matrix.lastTs[a]! - matrix.lastTs[b]! || matrix.indices[a]! - matrix.indices[b]!,
+    );
+    const record: UserRecord = {
+      vector: Array.from(factorRow(factors.users, factors.dimensions, u), shortestFloat32),
+      history: entries.slice(-opts.historySize).map((e) => dataset.items.items[matrix.indices[e]!]!.id),
+      activity: userActivity[u]!,
+      modelVersion,
+    };
+    kv.push({ key: kvKeys.user(dataset.users.ids.idAt(u)), value: JSON.stringify(record) });
+    usersWritten++;
+  }
+
+  let interactions = 0;
+  for (let e = 0; e < matrix.counts.length; e++) interactions += matrix.counts[e]!;
+  const manifest: ModelManifest = {
+    modelVersion,
+    createdAt,
+    dataset: dataset.name,
+    retrievalModel: retrieval.name,
+    dimensions: factors.dimensions,
+    metric: ITEM_INDEX_METRIC,
+    featureSpecHash: ranker.featureSpecHash,
+    ranker: { onnx: ARTIFACT_FILES.rankerOnnx, json: ARTIFACT_FILES.rankerJson, kind: ranker.kind },
+    files: { vectors: ARTIFACT_FILES.vectors, kvBulk: ARTIFACT_FILES.kvBulk, items: ARTIFACT_FILES.items },
+    counts: { items: itemCount, users: usersWritten, interactions },
+  };
+  if (input.metrics !== undefined) manifest.metrics = input.metrics;
+  kv.push({ key: kvKeys.manifest, value: JSON.stringify(manifest) });
+
+  await mkdir(outDir, { recursive: true });
+  const path = (file: keyof typeof ARTIFACT_FILES) => join(outDir, ARTIFACT_FILES[file]);
+  await writeNdjson(path("vectors"), vectorLines);
+  await writeFile(path("kvBulk"), JSON.stringify(kv, null, 1) + "\n");
+  await writeFile(
+    path("items"),
+    JSON.stringify(dataset.items.items.map((item, i) => ({ id: item.id, ...metadata[i]! }))) + "\n",
+  );
+  await writeFile(path("rankerOnnx"), linearRankerToOnnx(ranker));
+  await writeFile(path("rankerJson"), JSON.stringify(ranker, null, 2) + "\n");
+  await writeFile(path("manifest"), JSON.stringify(manifest, null, 2) + "\n");
+
+  const bytes = {} as Record<keyof typeof ARTIFACT_FILES, number>;
+  for (const file of Object.keys(ARTIFACT_FILES) as (keyof typeof ARTIFACT_FILES)[]) {
+    bytes[file] = (await stat(path(file))).size;
+  }
+  return { manifest, bytes, kvEntries: kv.length };
+}

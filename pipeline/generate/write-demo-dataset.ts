@@ -1,0 +1,23 @@
+/**
+ * Writes the synthetic demo dataset as an event-log folder (`items.ndjson`, `users.ndjson`,
+ * `events.ndjson`, `dataset.json`). The same options always give byte-identical files.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { EVENT_LOG_FILES, type EventLogDescriptor } from "../data/event-log-folder";
+import { writeNdjson } from "../data/write-ndjson";
+import { generateDemoData, type DemoGeneratorOptions } from "./demo-generator";
+
+/** Generates the demo data and writes it to `outDir` (created if missing); returns the descriptor. */
+export async function writeDemoDataset(
+  outDir: string,
+  options: Partial<DemoGeneratorOptions> = {},
+): Promise<EventLogDescriptor> {
+  const data = generateDemoData(options);
+  await mkdir(outDir, { recursive: true });
+  await writeNdjson(join(outDir, EVENT_LOG_FILES.items), data.items);
+  await writeNdjson(join(outDir, EVENT_LOG_FILES.users), data.users);
+  await writeNdjson(join(outDir, EVENT_LOG_FILES.events), data.events);
+  await writeFile(join(outDir, EVENT_LOG_FILES.descriptor), JSON.stringify(data.descriptor, null, 2) + "\n");
+  return data.descriptor;
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { rowIndices } from "../../../pipeline/data/interaction-matrix";
+import { ImplicitAls } from "../../../pipeline/models/implicit-als";
+import { factorRow } from "../../../pipeline/models/recommender";
+import { dot } from "../../../pipeline/math/vector";
+import { BLOCK_SIZE, blockOf, twoBlockMatrix } from "./block-fixture";
+
+const OPTIONS = { factors: 2, regularization: 0.1, alpha: 2, iterations: 10, seed: 23 };
+
+describe("ImplicitAls", () => {
+  const matrix = twoBlockMatrix();
+
+  it("keeps recommendations and similar items inside the user's block", () => {
+    const als = new ImplicitAls(OPTIONS);
+    als.fit(matrix);
+    for (let u = 0; u < matrix.rows; u++) {
+      const recs = als.recommend(u, 4, rowIndices(matrix, u));
+      expect(recs).toHaveLength(4);
+      const seen = new Set(rowIndices(matrix, u));
+      for (const rec of recs) {
+        expect(blockOf(rec.index), `user ${u} got item ${rec.index}`).toBe(blockOf(u));
+        expect(seen.has(rec.index)).toBe(false);
+      }
+    }
+    for (let i = 0; i < matrix.cols; i++) {
+      const similar = als.similarItems(i, BLOCK_SIZE - 1);
+      expect(similar.map((s) => s.index)).not.toContain(i);
+      for (const s of similar) expect(blockOf(s.index)).toBe(blockOf(i));
+    }
+  });
+
+  it("decreases the training loss", () => {
+    const losses: number[] = [];
+    const als = new ImplicitAls({ ...OPTIONS, computeLoss: true, onIteration: (r) => losses.push(r.loss!) });
+    als.fit(matrix);
+    expect(losses).toHaveLength(OPTIONS.iterations);
+    for (let i = 1; i < losses.length; i++) expect(losses[i]!).toBeLessThanOrEqual(losses[i - 1]! + 1e-6);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]! * 0.9);
+    expect(als.loss(matrix)).toBeCloseTo(losses.at(-1)!, 6);
+  });
+
+  it("scores observed items near 1 and exposes Float32 factors", () => {
+    const als = new ImplicitAls(OPTIONS);
+    als.fit(matrix);
+    const factors = als.factors!;
+    expect(factors.dimensions).toBe(2);
+    expect(factors.users).toBeInstanceOf(Float32Array);
+    expect(factors.users.length).toBe(matrix.rows * 2);
+    expect(factors.items.length).toBe(matrix.cols * 2);
+    const scores = als.scoreItems(0);
+    for (const item of rowIndices(matrix, 0)) {
+      expect(scores[item]).toBeCloseTo(dot(factorRow(factors.users, 2, 0), factorRow(factors.items, 2, item)), 5);
+      expect(scores[item]!).toBeGreaterThan(0.5);
+    }
+    const other = (BLOCK_SIZE + 3) % matrix.cols;
+    expect(Math.abs(scores[other]!)).toBeLessThan(0.2);
+  });
+
+  it("is deterministic for a seed", () => {
+    const a = new ImplicitAls(OPTIONS);
+    const b = new ImplicitAls(OPTIONS);
+    a.fit(matrix);
+    b.fit(matrix);
+    expect(Array.from(a.factors!.items)).toEqual(Array.from(b.factors!.items));
+  });
+
+  it("gives users without interactions a zero vector and rejects bad indices", () => {
+    const als = new ImplicitAls(OPTIONS);
+    const empty = { ...matrix, rows: matrix.rows + 1, indptr: Int32Array.from([...matrix.indptr, matrix.indices.length]) };
+    als.fit(empty);
+    expect(Array.from(factorRow(als.factors!.users, 2, matrix.rows)).every((v) => v === 0)).toBe(true);
+    expect(() => als.recommend(matrix.rows + 1, 3)).toThrow(RangeError);
+    expect(() => new ImplicitAls({ factors: 0 })).toThrow(/factors/);
+  });
+});

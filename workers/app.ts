@@ -1,0 +1,50 @@
+/**
+ * The Hono app: middleware, the public `/v1` API, admin routes and error rendering. Every error a
+ * client can cause is a 4xx JSON `{error: {code, message}}`; only server faults are 5xx.
+ */
+import { Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { VectorIndexError } from "../shared/vector-index/vector-index-error";
+import type { AppEnv } from "./app-env";
+import { ApiError } from "./errors/api-error";
+import { requestId } from "./middleware/request-id";
+import { adminRoute } from "./routes/admin";
+import { eventsRoute } from "./routes/events";
+import { healthRoute } from "./routes/health";
+import { itemsRoute } from "./routes/items";
+import { recommendationsRoute } from "./routes/recommendations";
+import { trendingRoute } from "./routes/trending";
+
+/** Creates the edge app. */
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use("*", requestId);
+  app.route("/healthz", healthRoute);
+  app.route("/v1/recommendations", recommendationsRoute);
+  app.route("/v1/events", eventsRoute);
+  app.route("/v1/items", itemsRoute);
+  app.route("/v1/trending", trendingRoute);
+  app.route("/v1/admin", adminRoute);
+  app.notFound((c) => c.json(new ApiError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`).toJSON(), 404));
+  app.onError((error, c) => {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500) {
+      console.error(JSON.stringify({ level: "error", request_id: c.var.requestId, error: describe(error) }));
+    }
+    return c.json(apiError.toJSON(), apiError.status);
+  });
+  return app;
+}
+
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof VectorIndexError) {
+    const status: ContentfulStatusCode = error.code === "unavailable" ? 503 : 400;
+    return new ApiError(status, "index_error", error.message, { index_code: error.code });
+  }
+  return new ApiError(500, "internal", "internal error");
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

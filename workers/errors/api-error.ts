@@ -1,0 +1,38 @@
+/**
+ * The error every route reports: an HTTP status plus a machine-readable code, rendered as
+ * `{"error": {"code", "message", "details"?}}`.
+ */
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/** Machine-readable error codes of the public API. */
+export type ApiErrorCode =
+  | "invalid_request"
+  | "invalid_json"
+  | "unauthorized"
+  | "not_found"
+  | "item_not_found"
+  | "payload_too_large"
+  | "unsupported_backend"
+  | "index_error"
+  | "session_unavailable"
+  | "internal";
+
+/** An error with an HTTP status, thrown by routes and rendered by the app's error handler. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+
+  /** The JSON body of this error. */
+  toJSON(): { error: { code: ApiErrorCode; message: string; details?: unknown } } {
+    return {
+      error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) },
+    };
+  }
+}

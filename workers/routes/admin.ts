@@ -1,0 +1,112 @@
+/**
+ * Admin routes (`Authorization: Bearer <ADMIN_TOKEN>`): publishing to and inspecting the vector
+ * index, and inspecting a user's session. `npm start` publishes the demo model through them.
+ *
+ * - `GET  /v1/admin/index` — describe the active index (embedded: also config and version)
+ * - `PUT  /v1/admin/index` — (re)create the embedded index: `{dimensions, metric, metadata_indexes}`
+ * - `POST /v1/admin/index/vectors` — upsert Vectorize NDJSON lines (≤ 1000 per call)
+ * - `POST /v1/admin/index/delete` — `{ids: [...]}`
+ * - `PUT  /v1/admin/index/version` — `{version}` once a full upload is done (embedded)
+ * - `GET  /v1/admin/users/:user_id/session` — the user's session snapshot
+ *
+ * @example
+ * curl -H "authorization: Bearer $ADMIN_TOKEN" http://127.0.0.1:8787/v1/admin/index
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { idSchema } from "../../shared/events/interaction-event";
+import { VECTORIZE_LIMITS } from "../../shared/vector-index/limits";
+import type { VectorRecord } from "../../shared/vector-index/vector-index";
+import type { AppEnv } from "../app-env";
+import { ApiError } from "../errors/api-error";
+import { adminAuth } from "../middleware/admin-auth";
+import { validate } from "../middleware/validate";
+import { vectorIndexFor } from "../services";
+import { EmbeddedVectorIndexClient } from "../vector-index/embedded";
+import { readJsonBody } from "./read-json-body";
+
+/** Largest NDJSON upload accepted in one call, in bytes. */
+const MAX_NDJSON_BYTES = 25 * 1024 * 1024;
+
+const configureSchema = z.object({
+  dimensions: z.number().int().min(1).max(VECTORIZE_LIMITS.maxDimensions),
+  metric: z.enum(["cosine", "euclidean", "dot-product"]),
+  metadata_indexes: z.record(z.string(), z.enum(["string", "number", "boolean"])).default({}),
+});
+
+const vectorLineSchema = z.object({
+  id: z.string(),
+  values: z.array(z.number()),
+  namespace: z.string().optional(),
+  metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional(),
+});
+
+function embeddedIndex(env: Env): EmbeddedVectorIndexClient {
+  if (env.VECTOR_INDEX_BACKEND !== "embedded") {
+    throw new ApiError(
+      409,
+      "unsupported_backend",
+      `this route manages the embedded index; VECTOR_INDEX_BACKEND is "${env.VECTOR_INDEX_BACKEND}" (publish to Vectorize with 'wrangler vectorize insert')`,
+    );
+  }
+  return new EmbeddedVectorIndexClient(env.EMBEDDED_INDEX);
+}
+
+/** The admin routes. */
+export const adminRoute = new Hono<AppEnv>()
+  .use("*", adminAuth)
+  .get("/index", async (c) => {
+    const info = await vectorIndexFor(c.env).describe();
+    return c.json({ backend: c.env.VECTOR_INDEX_BACKEND, ...info });
+  })
+  .put("/index", async (c) => {
+    const parsed = configureSchema.safeParse(await readJsonBody(c.req.raw, 64 * 1024));
+    if (!parsed.success) throw new ApiError(400, "invalid_request", parsed.error.issues[0]?.message ?? "invalid config");
+    const { dimensions, metric, metadata_indexes: metadataIndexes } = parsed.data;
+    const info = await embeddedIndex(c.env).configure({ dimensions, metric, metadataIndexes }, { reset: true });
+    return c.json(info);
+  })
+  .put("/index/version", async (c) => {
+    const parsed = z.object({ version: z.string().min(1).max(256) }).safeParse(await readJsonBody(c.req.raw, 4096));
+    if (!parsed.success) throw new ApiError(400, "invalid_request", "body must be {\"version\": \"...\"}");
+    return c.json(await embeddedIndex(c.env).setVersion(parsed.data.version));
+  })
+  .post("/index/vectors", async (c) => {
+    const text = await c.req.text();
+    if (text.length > MAX_NDJSON_BYTES) throw new ApiError(413, "payload_too_large", `NDJSON body over ${MAX_NDJSON_BYTES} bytes`);
+    const vectors: VectorRecord[] = [];
+    const lines = text.split("\n");
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!.trim();
+      if (!line) continue;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(line);
+      } catch {
+        throw new ApiError(400, "invalid_json", `line ${i + 1} is not valid JSON`);
+      }
+      const parsed = vectorLineSchema.safeParse(raw);
+      if (!parsed.success) {
+        throw new ApiError(400, "invalid_request", `line ${i + 1}: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`);
+      }
+      vectors.push(parsed.data);
+    }
+    if (vectors.length === 0) throw new ApiError(400, "invalid_request", "no vectors in the body (NDJSON, one per line)");
+    if (vectors.length > VECTORIZE_LIMITS.maxUpsertBatch) {
+      throw new ApiError(413, "payload_too_large", `at most ${VECTORIZE_LIMITS.maxUpsertBatch} vectors per call, got ${vectors.length}`);
+    }
+    const mutation = await vectorIndexFor(c.env).upsert(vectors);
+    return c.json({ upserted: vectors.length, ...mutation });
+  })
+  .post("/index/delete", async (c) => {
+    const parsed = z
+      .object({ ids: z.array(z.string().min(1).max(64)).min(1).max(VECTORIZE_LIMITS.maxUpsertBatch) })
+      .safeParse(await readJsonBody(c.req.raw, 256 * 1024));
+    if (!parsed.success) throw new ApiError(400, "invalid_request", "body must be {\"ids\": [...]} with 1–1000 ids");
+    return c.json(await vectorIndexFor(c.env).deleteByIds(parsed.data.ids));
+  })
+  .get("/users/:user_id/session", validate("param", z.object({ user_id: idSchema })), async (c) => {
+    const { user_id: userId } = c.req.valid("param");
+    const snapshot = await c.env.USER_SESSION.getByName(userId).snapshot();
+    return c.json({ user_id: userId, ...snapshot });
+  });

@@ -1,0 +1,95 @@
+/**
+ * `VectorIndex` backed by the `EmbeddedVectorIndex` Durable Object (exact search, Vectorize's API
+ * and limits). Used in local dev and tests, where Vectorize cannot run, and for small catalogues.
+ * Errors the object returns (`VectorIndexResult`) are thrown as `VectorIndexError`s with their
+ * codes; anything thrown (object overloaded, reset, unreachable) is `unavailable`, exactly like
+ * the Vectorize adapter.
+ */
+import type {
+  ConfigureVectorIndexOptions,
+  EmbeddedVectorIndex,
+} from "../../durable-objects/embedded-vector-index";
+import type {
+  VectorIndex,
+  VectorMatches,
+  VectorMutation,
+  VectorQueryOptions,
+  VectorRecord,
+} from "../../shared/vector-index/vector-index";
+import type { ConfiguredVectorIndexInfo, VectorIndexConfig } from "../../shared/vector-index/vector-index-config";
+import { VectorIndexError } from "../../shared/vector-index/vector-index-error";
+import { unwrapVectorIndexResult, type VectorIndexResult } from "../../shared/vector-index/vector-index-result";
+
+/** Name of the Durable Object holding the item index. */
+export const EMBEDDED_INDEX_NAME = "items";
+
+/**
+ * Client of one embedded index object.
+ * @example
+ * const index = new EmbeddedVectorIndexClient(env.EMBEDDED_INDEX);
+ * const { matches } = await index.query(userVector, { topK: 100, filter: { genre: "drama" } });
+ */
+export class EmbeddedVectorIndexClient implements VectorIndex {
+  constructor(
+    private readonly namespace: DurableObjectNamespace<EmbeddedVectorIndex>,
+    readonly name: string = EMBEDDED_INDEX_NAME,
+  ) {}
+
+  /** @inheritdoc */
+  query(vector: number[], options?: VectorQueryOptions): Promise<VectorMatches> {
+    return this.#call("query", (index) => index.query(vector, options));
+  }
+
+  /** @inheritdoc */
+  upsert(vectors: VectorRecord[]): Promise<VectorMutation> {
+    return this.#call("upsert", (index) => index.upsert(vectors));
+  }
+
+  /** @inheritdoc */
+  getByIds(ids: string[]): Promise<VectorRecord[]> {
+    return this.#call("getByIds", (index) => index.getByIds(ids));
+  }
+
+  /** @inheritdoc */
+  deleteByIds(ids: string[]): Promise<VectorMutation> {
+    return this.#call("deleteByIds", (index) => index.deleteByIds(ids));
+  }
+
+  /** Size, shape and published version; `misconfigured` before the first `configure`. */
+  describe(): Promise<ConfiguredVectorIndexInfo> {
+    return this.#call("describe", (index) => index.describe());
+  }
+
+  /** Creates or reshapes the index; see `EmbeddedVectorIndex.configure`. */
+  configure(config: VectorIndexConfig, options?: ConfigureVectorIndexOptions): Promise<ConfiguredVectorIndexInfo> {
+    return this.#call("configure", (index) => index.configure(config, options));
+  }
+
+  /** Records the published version. */
+  setVersion(version: string): Promise<ConfiguredVectorIndexInfo> {
+    return this.#call("setVersion", (index) => index.setVersion(version));
+  }
+
+  /**
+   * Calls the object through a fresh stub (a stub that saw an exception may be broken, and
+   * stubs are cheap): a returned error is rebuilt as its `VectorIndexError`, anything thrown
+   * (overload, reset, unreachable, a bug) becomes `unavailable`.
+   */
+  async #call<T>(
+    method: string,
+    call: (index: DurableObjectStub<EmbeddedVectorIndex>) => Promise<VectorIndexResult<T>>,
+  ): Promise<T> {
+    let result: VectorIndexResult<T>;
+    try {
+      result = await call(this.namespace.getByName(this.name));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new VectorIndexError(
+        "unavailable",
+        `embedded vector index ${JSON.stringify(this.name)} ${method} failed: ${message}`,
+        { cause: error },
+      );
+    }
+    return unwrapVectorIndexResult(result);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Picks the vector index the Worker queries, from `VECTOR_INDEX_BACKEND`: "vectorize" (the
+ * production binding) or "embedded" (the `EmbeddedVectorIndex` Durable Object, for local dev,
+ * tests and small catalogues). Both report failures as `VectorIndexError`: `kind === "caller"`
+ * → 4xx, `kind === "backend"` → fall back to item-to-item lists and trending.
+ */
+import type { EmbeddedVectorIndex } from "../../durable-objects/embedded-vector-index";
+import type { VectorIndex } from "../../shared/vector-index/vector-index";
+import { VectorIndexError } from "../../shared/vector-index/vector-index-error";
+import { EMBEDDED_INDEX_NAME, EmbeddedVectorIndexClient } from "./embedded";
+import { VectorizeVectorIndex, type VectorizeVectorIndexOptions } from "./vectorize";
+
+/** The accepted values of `VECTOR_INDEX_BACKEND`. */
+export type VectorIndexBackend = "vectorize" | "embedded";
+
+/** Options of `selectVectorIndex`. */
+export interface SelectVectorIndexOptions {
+  /** What the Vectorize adapter should check locally (dimensions, metadata indexes). */
+  vectorize?: VectorizeVectorIndexOptions;
+  /** Durable Object name of the embedded index (default "items"). */
+  embeddedName?: string;
+}
+
+const BACKENDS: Record<VectorIndexBackend, (env: Env, options: SelectVectorIndexOptions) => VectorIndex> = {
+  vectorize: (env, options) => new VectorizeVectorIndex(env.VECTORIZE, options.vectorize),
+  embedded: (env, options) =>
+    new EmbeddedVectorIndexClient(
+      // `wrangler types` types the namespace once workers/index.ts exports the class; until then it is untyped.
+      env.EMBEDDED_INDEX as unknown as DurableObjectNamespace<EmbeddedVectorIndex>,
+      options.embeddedName ?? EMBEDDED_INDEX_NAME,
+    ),
+};
+
+/**
+ * The vector index selected by `env.VECTOR_INDEX_BACKEND`.
+ * @throws VectorIndexError `misconfigured` for any other value (a deploy mistake; the Worker
+ * should fall back and log it loudly).
+ * @example const index = selectVectorIndex(c.env);
+ */
+export function selectVectorIndex(env: Env, options: SelectVectorIndexOptions = {}): VectorIndex {
+  const backend = env.VECTOR_INDEX_BACKEND;
+  if (!Object.hasOwn(BACKENDS, backend)) {
+    throw new VectorIndexError(
+      "misconfigured",
+      `VECTOR_INDEX_BACKEND must be one of ${Object.keys(BACKENDS).map((name) => `"${name}"`).join(", ")}; ` +
+        `got ${JSON.stringify(backend)}`,
+    );
+  }
+  return BACKENDS[backend as VectorIndexBackend](env, options);
+}
