@@ -96,14 +96,12 @@ function readDevVars(): Record<string, string> {
     writeFileSync(
       devVarsPath,
       [
-        "# Local secrets and overrides for wrangler dev (written by npm start; not committed).",
+        "# Local secrets for wrangler dev (written by npm start; not committed).",
         `ADMIN_TOKEN=${token}`,
-        "VECTOR_INDEX_BACKEND=embedded",
-        `RANKER_URL=http://${host}:${sidecarPort}`,
         "",
       ].join("\n"),
     );
-    log("wrote .dev.vars (admin token, embedded vector index, sidecar URL)");
+    log("wrote .dev.vars (a fresh local ADMIN_TOKEN)");
   }
   const vars: Record<string, string> = {};
   for (const line of readFileSync(devVarsPath, "utf8").split("\n")) {
@@ -206,7 +204,14 @@ async function main(): Promise<void> {
     SIDECAR_MODEL_DIR: artifactsDir,
   }, "sidecar");
   log(`starting wrangler dev on ${host}:${port}`);
-  startService(bin("wrangler"), ["dev", "--ip", host, "--port", String(port), "--show-interactive-dev-session=false"], quietEnv, "wrangler dev");
+  // Local overrides of wrangler.toml [vars]: the embedded index (Vectorize cannot run locally) and this sidecar.
+  const devVars = [`VECTOR_INDEX_BACKEND:embedded`, `RANKER_URL:http://${host}:${sidecarPort}`].flatMap((v) => ["--var", v]);
+  startService(
+    bin("wrangler"),
+    ["dev", "--ip", host, "--port", String(port), "--show-interactive-dev-session=false", ...devVars],
+    quietEnv,
+    "wrangler dev",
+  );
 
   await Promise.all([
     waitFor(`http://${host}:${sidecarPort}/healthz`, "sidecar", 60_000),

@@ -39,7 +39,7 @@ export function createApp(): Hono<AppEnv> {
 function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof VectorIndexError) {
-    const status: ContentfulStatusCode = error.code === "unavailable" ? 503 : 400;
+    const status: ContentfulStatusCode = error.kind === "backend" ? 503 : 400;
     return new ApiError(status, "index_error", error.message, { index_code: error.code });
   }
   return new ApiError(500, "internal", "internal error");

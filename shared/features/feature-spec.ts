@@ -9,7 +9,7 @@ import { fnv1aHex } from "../math/fnv1a";
 
 /** Everything the spec needs to know about one candidate for one user. */
 export interface CandidateFeatureInput {
-  /** Score from the retrieval source (ANN dot product; popularity score for popular lists). */
+  /** User–item similarity from retrieval (the ANN dot product); 0 for sources without one. */
   retrievalScore: number;
   /** 0-based rank within the merged candidate list, in retrieval order. */
   retrievalRank: number;

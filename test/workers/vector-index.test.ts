@@ -6,14 +6,13 @@
 import { abortAllDurableObjects } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { EmbeddedVectorIndex } from "../../durable-objects/embedded-vector-index";
 import type { VectorIndexConfig } from "../../shared/vector-index/vector-index-config";
 import { VectorIndexError } from "../../shared/vector-index/vector-index-error";
 import { EmbeddedVectorIndexClient } from "../../workers/vector-index/embedded";
 import { VectorizeVectorIndex } from "../../workers/vector-index/vectorize";
 import { describeVectorIndexContract, FIXTURE, QUERY } from "../contracts/vector-index-contract";
 
-const namespace = env.EMBEDDED_INDEX as unknown as DurableObjectNamespace<EmbeddedVectorIndex>;
+const namespace = env.EMBEDDED_INDEX;
 let objects = 0;
 
 /** A client of a Durable Object no other test uses. */

@@ -79,7 +79,7 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
   const userActivity = (userRecord?.activity ?? 0) + session.interactionCount;
   const rows = candidates.map((candidate, rank) =>
     buildFeatureRow({
-      retrievalScore: candidate.retrievalScore,
+      retrievalScore: personalScore(candidate),
       retrievalRank: rank,
       itemPopularity: candidate.popularity ?? 0,
       itemReleasedAt: candidate.releasedAt ?? nowSeconds,
@@ -181,6 +181,20 @@ async function rankWithFallback(
   }
   const result = await retrievalOrderRanker.rank({ rows, featureSpecHash: FEATURE_SPEC.hash });
   return { scores: result.scores, ranker: retrievalOrderRanker.name };
+}
+
+/**
+ * The user–item similarity the ranker was trained on: the ANN score for ANN candidates, 0 for
+ * sources with no user-specific score (a popular list's score is a count, not a similarity).
+ */
+function personalScore(candidate: Candidate): number {
+  switch (candidate.source) {
+    case "ann":
+    case "similar":
+      return candidate.retrievalScore;
+    case "popular":
+      return 0;
+  }
 }
 
 function round(x: number): number {

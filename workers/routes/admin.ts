@@ -17,6 +17,7 @@ import { z } from "zod";
 import { idSchema } from "../../shared/events/interaction-event";
 import { VECTORIZE_LIMITS } from "../../shared/vector-index/limits";
 import type { VectorRecord } from "../../shared/vector-index/vector-index";
+import { VectorIndexError } from "../../shared/vector-index/vector-index-error";
 import type { AppEnv } from "../app-env";
 import { ApiError } from "../errors/api-error";
 import { adminAuth } from "../middleware/admin-auth";
@@ -56,8 +57,15 @@ function embeddedIndex(env: Env): EmbeddedVectorIndexClient {
 export const adminRoute = new Hono<AppEnv>()
   .use("*", adminAuth)
   .get("/index", async (c) => {
-    const info = await vectorIndexFor(c.env).describe();
-    return c.json({ backend: c.env.VECTOR_INDEX_BACKEND, ...info });
+    try {
+      const info = await vectorIndexFor(c.env).describe();
+      return c.json({ backend: c.env.VECTOR_INDEX_BACKEND, configured: true, ...info });
+    } catch (error) {
+      if (error instanceof VectorIndexError && error.code === "misconfigured") {
+        return c.json({ backend: c.env.VECTOR_INDEX_BACKEND, configured: false, detail: error.message });
+      }
+      throw error;
+    }
   })
   .put("/index", async (c) => {
     const parsed = configureSchema.safeParse(await readJsonBody(c.req.raw, 64 * 1024));

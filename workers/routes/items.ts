@@ -50,7 +50,7 @@ export const itemsRoute = new Hono<AppEnv>().get(
       item_id: itemId,
       items: candidates.slice(0, n).map((candidate) => ({
         item_id: candidate.itemId,
-        score: candidate.retrievalScore,
+        score: Math.round(candidate.retrievalScore * 1e6) / 1e6,
         source: candidate.source,
         ...(candidate.category ? { category: candidate.category } : {}),
       })),

@@ -4,7 +4,6 @@
  * tests and small catalogues). Both report failures as `VectorIndexError`: `kind === "caller"`
  * → 4xx, `kind === "backend"` → fall back to item-to-item lists and trending.
  */
-import type { EmbeddedVectorIndex } from "../../durable-objects/embedded-vector-index";
 import type { VectorIndex } from "../../shared/vector-index/vector-index";
 import { VectorIndexError } from "../../shared/vector-index/vector-index-error";
 import { EMBEDDED_INDEX_NAME, EmbeddedVectorIndexClient } from "./embedded";
@@ -24,11 +23,7 @@ export interface SelectVectorIndexOptions {
 const BACKENDS: Record<VectorIndexBackend, (env: Env, options: SelectVectorIndexOptions) => VectorIndex> = {
   vectorize: (env, options) => new VectorizeVectorIndex(env.VECTORIZE, options.vectorize),
   embedded: (env, options) =>
-    new EmbeddedVectorIndexClient(
-      // `wrangler types` types the namespace once workers/index.ts exports the class; until then it is untyped.
-      env.EMBEDDED_INDEX as unknown as DurableObjectNamespace<EmbeddedVectorIndex>,
-      options.embeddedName ?? EMBEDDED_INDEX_NAME,
-    ),
+    new EmbeddedVectorIndexClient(env.EMBEDDED_INDEX, options.embeddedName ?? EMBEDDED_INDEX_NAME),
 };
 
 /**

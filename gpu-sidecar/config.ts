@@ -1,0 +1,110 @@
+/**
+ * The sidecar's configuration, read from environment variables, validated with zod and turned into
+ * one typed object. Unset or empty variables take their defaults; an invalid value fails start-up
+ * with a {@link SidecarConfigError} that names every offending variable.
+ */
+import { z } from "zod";
+import { EXECUTION_PROVIDER_NAMES, type ExecutionProviderName } from "./providers/execution-provider";
+
+/** What the sidecar does when the configured provider is unavailable. */
+export type ProviderFallback = "none" | "cpu";
+
+/** The validated configuration. */
+export interface SidecarConfig {
+  /** Interface to listen on (`SIDECAR_HOST`, default `127.0.0.1`). */
+  host: string;
+  /** TCP port (`SIDECAR_PORT`, default 8788; 0 picks a free port). */
+  port: number;
+  /** Folder holding `manifest.json` and the ranker it names (`SIDECAR_MODEL_DIR`, required). */
+  modelDir: string;
+  /** Execution provider (`SIDECAR_PROVIDER`, default `cpu`). */
+  provider: ExecutionProviderName;
+  /** Fallback when the provider is unavailable (`SIDECAR_PROVIDER_FALLBACK`, default `none`). */
+  providerFallback: ProviderFallback;
+  /** Most rows one `/v1/rank` request may carry (`SIDECAR_MAX_ROWS`, default 2000). */
+  maxRows: number;
+  /** Bearer token `POST /admin/reload` requires (`SIDECAR_ADMIN_TOKEN`); unset leaves the route open to loopback callers only. */
+  adminToken: string | undefined;
+}
+
+/** Defaults of every optional setting. */
+export const SIDECAR_CONFIG_DEFAULTS = {
+  host: "127.0.0.1",
+  port: 8788,
+  provider: "cpu",
+  providerFallback: "none",
+  maxRows: 2000,
+} as const satisfies Partial<SidecarConfig>;
+
+const unsetIfEmpty = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema);
+
+const envSchema = z.object({
+  SIDECAR_HOST: optional(z.string().default(SIDECAR_CONFIG_DEFAULTS.host)),
+  SIDECAR_PORT: optional(
+    z.coerce
+      .number({ error: "must be a port number" })
+      .int("must be an integer")
+      .min(0, "must be between 0 and 65535")
+      .max(65535, "must be between 0 and 65535")
+      .default(SIDECAR_CONFIG_DEFAULTS.port),
+  ),
+  SIDECAR_MODEL_DIR: optional(
+    z.string({ error: "is required: the folder that contains the model's manifest.json" }),
+  ),
+  SIDECAR_PROVIDER: optional(
+    z.enum(EXECUTION_PROVIDER_NAMES, { error: `must be one of ${EXECUTION_PROVIDER_NAMES.join(", ")}` }).default(
+      SIDECAR_CONFIG_DEFAULTS.provider,
+    ),
+  ),
+  SIDECAR_PROVIDER_FALLBACK: optional(
+    z.enum(["none", "cpu"], { error: "must be one of none, cpu" }).default(SIDECAR_CONFIG_DEFAULTS.providerFallback),
+  ),
+  SIDECAR_MAX_ROWS: optional(
+    z.coerce
+      .number({ error: "must be a number" })
+      .int("must be an integer")
+      .min(1, "must be at least 1")
+      .max(100_000, "must be at most 100000")
+      .default(SIDECAR_CONFIG_DEFAULTS.maxRows),
+  ),
+  SIDECAR_ADMIN_TOKEN: optional(z.string().optional()),
+});
+
+/** The configuration is invalid; `issues` lists one `VARIABLE: problem` line per problem. */
+export class SidecarConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid sidecar configuration: ${issues.join("; ")}`);
+    this.name = "SidecarConfigError";
+  }
+}
+
+/**
+ * Reads the configuration from `env` (default `process.env`).
+ *
+ * @example
+ * loadSidecarConfig({ SIDECAR_MODEL_DIR: "artifacts/latest", SIDECAR_PROVIDER: "wasm" });
+ * // → { host: "127.0.0.1", port: 8788, modelDir: "artifacts/latest", provider: "wasm", providerFallback: "none", maxRows: 2000, adminToken: undefined }
+ */
+export function loadSidecarConfig(env: Record<string, string | undefined> = process.env): SidecarConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new SidecarConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join(".");
+        const value = env[name];
+        return value === undefined || value.trim() === "" ? `${name} ${issue.message}` : `${name} ${issue.message} (got "${value}")`;
+      }),
+    );
+  }
+  const vars = parsed.data;
+  return {
+    host: vars.SIDECAR_HOST,
+    port: vars.SIDECAR_PORT,
+    modelDir: vars.SIDECAR_MODEL_DIR,
+    provider: vars.SIDECAR_PROVIDER,
+    providerFallback: vars.SIDECAR_PROVIDER_FALLBACK,
+    maxRows: vars.SIDECAR_MAX_ROWS,
+    adminToken: vars.SIDECAR_ADMIN_TOKEN,
+  };
+}

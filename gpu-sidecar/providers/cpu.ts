@@ -1,0 +1,42 @@
+/**
+ * The `cpu` provider: onnxruntime-node's native CPU execution provider. Available wherever
+ * onnxruntime-node installs; the sidecar's default and its fallback target.
+ */
+import { errorMessage } from "../error-message";
+import { ModelLoadError } from "../model-load-error";
+import type { ExecutionProvider } from "./execution-provider";
+import { openOrtRankerSession } from "./ort-ranker-session";
+
+/** Options of {@link createCpuProvider}. */
+export interface CpuProviderOptions {
+  /** Threads per inference; 0 lets onnxruntime choose (one per physical core). */
+  intraOpNumThreads?: number;
+}
+
+const cpuDefaults = { intraOpNumThreads: 0 } satisfies Required<CpuProviderOptions>;
+
+/** Creates the onnxruntime-node CPU provider. onnxruntime-node is imported on first use. */
+export function createCpuProvider(options: CpuProviderOptions = {}): ExecutionProvider {
+  const { intraOpNumThreads } = { ...cpuDefaults, ...options };
+  let version: string | undefined;
+  return {
+    name: "cpu",
+    async createSession(modelBytes) {
+      const ort = await import("onnxruntime-node");
+      version = ort.env.versions.node;
+      try {
+        return await openOrtRankerSession(ort, modelBytes, {
+          executionProviders: ["cpu"],
+          graphOptimizationLevel: "all",
+          intraOpNumThreads,
+        });
+      } catch (error) {
+        if (error instanceof ModelLoadError) throw error;
+        throw new ModelLoadError("model_invalid", `onnxruntime-node cannot load the model: ${errorMessage(error)}`, {
+          cause: error,
+        });
+      }
+    },
+    describe: () => ({ name: "cpu", runtime: "onnxruntime-node", runtimeVersion: version, device: "cpu" }),
+  };
+}

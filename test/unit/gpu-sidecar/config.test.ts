@@ -1,0 +1,72 @@
+/** Sidecar configuration from environment variables: defaults, parsing and clear errors. */
+import { describe, expect, it } from "vitest";
+import { loadSidecarConfig, SidecarConfigError } from "../../../gpu-sidecar/config";
+
+describe("loadSidecarConfig", () => {
+  it("applies the defaults when only the model folder is set", () => {
+    expect(loadSidecarConfig({ SIDECAR_MODEL_DIR: "artifacts/latest" })).toEqual({
+      host: "127.0.0.1",
+      port: 8788,
+      modelDir: "artifacts/latest",
+      provider: "cpu",
+      providerFallback: "none",
+      maxRows: 2000,
+      adminToken: undefined,
+    });
+  });
+
+  it("reads every variable and treats empty ones as unset", () => {
+    const config = loadSidecarConfig({
+      SIDECAR_HOST: "0.0.0.0",
+      SIDECAR_PORT: "0",
+      SIDECAR_MODEL_DIR: "/models/current",
+      SIDECAR_PROVIDER: "webgpu",
+      SIDECAR_PROVIDER_FALLBACK: "cpu",
+      SIDECAR_MAX_ROWS: "500",
+      SIDECAR_ADMIN_TOKEN: "",
+    });
+    expect(config).toEqual({
+      host: "0.0.0.0",
+      port: 0,
+      modelDir: "/models/current",
+      provider: "webgpu",
+      providerFallback: "cpu",
+      maxRows: 500,
+      adminToken: undefined,
+    });
+  });
+
+  it("requires SIDECAR_MODEL_DIR and says what it is", () => {
+    expect(() => loadSidecarConfig({ SIDECAR_MODEL_DIR: " " })).toThrow(
+      "invalid sidecar configuration: SIDECAR_MODEL_DIR is required: the folder that contains the model's manifest.json",
+    );
+  });
+
+  it("names every invalid variable with the value it got", () => {
+    const error = (() => {
+      try {
+        loadSidecarConfig({
+          SIDECAR_MODEL_DIR: "m",
+          SIDECAR_PORT: "eighty",
+          SIDECAR_PROVIDER: "tpu",
+          SIDECAR_PROVIDER_FALLBACK: "wasm",
+          SIDECAR_MAX_ROWS: "1.5",
+        });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(SidecarConfigError);
+    expect((error as SidecarConfigError).issues).toEqual([
+      'SIDECAR_PORT must be a port number (got "eighty")',
+      'SIDECAR_PROVIDER must be one of cpu, wasm, webgpu, cuda (got "tpu")',
+      'SIDECAR_PROVIDER_FALLBACK must be one of none, cpu (got "wasm")',
+      'SIDECAR_MAX_ROWS must be an integer (got "1.5")',
+    ]);
+  });
+
+  it("rejects out-of-range ports and row limits", () => {
+    expect(() => loadSidecarConfig({ SIDECAR_MODEL_DIR: "m", SIDECAR_PORT: "70000" })).toThrow(/SIDECAR_PORT must be between 0 and 65535/);
+    expect(() => loadSidecarConfig({ SIDECAR_MODEL_DIR: "m", SIDECAR_MAX_ROWS: "0" })).toThrow(/SIDECAR_MAX_ROWS must be at least 1/);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * Test fixture for the sidecar: a known logistic ranker written as a real published model folder
+ * (`manifest.json` + `ranker.onnx`, exported with the pipeline's ONNX exporter), and seeded
+ * feature rows to score with it.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { linearRankerToOnnx } from "../../../pipeline/export/onnx-linear-ranker";
+import type { ModelManifest } from "../../../shared/artifacts/model-manifest";
+import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
+import type { LinearRankerModel } from "../../../shared/ranking/linear-ranker";
+import { createRng } from "../../../shared/math/random";
+
+/** The fixture ranker with fixed weights; `modelVersion` varies per written version. */
+export function fixtureRanker(modelVersion = "fixture-v1"): LinearRankerModel {
+  return {
+    kind: "logistic",
+    weights: [0.8, 1.5, 0.3, -0.2, -0.6, 0.1],
+    bias: -1.2,
+    featureNames: FEATURE_SPEC.names,
+    featureSpecHash: FEATURE_SPEC.hash,
+    modelVersion,
+  };
+}
+
+/** Options of {@link writeModelFolder}. */
+export interface ModelFolderOptions {
+  model?: LinearRankerModel;
+  /** Manifest fields to override (e.g. an empty `featureSpecHash`). */
+  manifest?: Partial<ModelManifest>;
+}
+
+/** Writes (or overwrites) a published model version into `dir`. */
+export async function writeModelFolder(dir: string, options: ModelFolderOptions = {}): Promise<LinearRankerModel> {
+  const model = options.model ?? fixtureRanker();
+  await mkdir(dir, { recursive: true });
+  const onnxFile = `ranker-${model.modelVersion}.onnx`;
+  await writeFile(join(dir, onnxFile), linearRankerToOnnx(model));
+  const manifest: ModelManifest = {
+    modelVersion: model.modelVersion,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    dataset: "demo",
+    retrievalModel: "fixture",
+    dimensions: 8,
+    metric: "dot-product",
+    featureSpecHash: model.featureSpecHash,
+    ranker: { onnx: onnxFile, json: "ranker.json", kind: "logistic" },
+    files: { vectors: "vectors.ndjson", kvBulk: "kv.json", items: "items.json" },
+    counts: { items: 0, users: 0, interactions: 0 },
+    ...options.manifest,
+  };
+  await writeFile(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
+  return model;
+}
+
+/** A fresh temporary folder; `remove()` deletes it. */
+export async function tempFolder(prefix = "sidecar-test-"): Promise<{ path: string; remove: () => Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), prefix));
+  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** `count` feature rows of plausible values, from a fixed seed. */
+export function fixtureRows(count: number, seed = 23): number[][] {
+  const rng = createRng(seed);
+  return Array.from({ length: count }, () => [
+    rng.next() * 2 - 0.5,
+    1 / (1 + rng.int(100)),
+    Math.log1p(rng.int(5000)),
+    rng.next() * 30,
+    rng.next() < 0.1 ? 1 : 0,
+    Math.log1p(rng.int(300)),
+  ]);
+}

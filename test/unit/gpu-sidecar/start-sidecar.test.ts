@@ -1,0 +1,85 @@
+/**
+ * The sidecar served over real loopback HTTP in this process: it answers, and `close()` stops
+ * accepting new connections while a request in flight still completes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SidecarConfig } from "../../../gpu-sidecar/config";
+import { createCpuProvider } from "../../../gpu-sidecar/providers/cpu";
+import type { ExecutionProvider } from "../../../gpu-sidecar/providers/execution-provider";
+import { startSidecar } from "../../../gpu-sidecar/start-sidecar";
+import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
+import { fixtureRanker, fixtureRows, tempFolder, writeModelFolder } from "./ranker-fixture";
+
+/** A promise plus the function that settles it. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/** The CPU provider whose `run` signals that it started and then waits for `gate`. */
+function gatedCpuProvider(started: () => void, gate: Promise<void>): ExecutionProvider {
+  const cpu = createCpuProvider();
+  return {
+    ...cpu,
+    async createSession(bytes) {
+      const session = await cpu.createSession(bytes);
+      return {
+        ...session,
+        shape: session.shape,
+        release: () => session.release(),
+        run: async (features, rows) => {
+          started();
+          await gate;
+          return session.run(features, rows);
+        },
+      };
+    },
+  };
+}
+
+describe("startSidecar", () => {
+  let folder: Awaited<ReturnType<typeof tempFolder>>;
+  let config: SidecarConfig;
+
+  beforeAll(async () => {
+    folder = await tempFolder();
+    await writeModelFolder(folder.path, { model: fixtureRanker("served-v1") });
+    config = { host: "127.0.0.1", port: 0, modelDir: folder.path, provider: "cpu", providerFallback: "none", maxRows: 100, adminToken: undefined };
+  });
+  afterAll(() => folder.remove());
+
+  it("serves /healthz on an ephemeral loopback port", async () => {
+    const sidecar = await startSidecar({ config });
+    try {
+      expect(sidecar.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const response = await fetch(`${sidecar.url}/healthz`, { signal: AbortSignal.timeout(10_000) });
+      expect(await response.json()).toMatchObject({ status: "ok", model_version: "served-v1", provider: "cpu" });
+    } finally {
+      await sidecar.close();
+    }
+  });
+
+  it("finishes an in-flight request on close while refusing new connections", async () => {
+    const runStarted = deferred();
+    const gate = deferred();
+    const sidecar = await startSidecar({ config, createProvider: () => gatedCpuProvider(runStarted.resolve, gate.promise) });
+    const inFlight = fetch(`${sidecar.url}/v1/rank`, {
+      method: "POST",
+      body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(2) }),
+      signal: AbortSignal.timeout(20_000),
+    });
+    await runStarted.promise;
+
+    const closing = sidecar.close();
+    await expect(fetch(`${sidecar.url}/healthz`, { signal: AbortSignal.timeout(10_000) })).rejects.toThrow();
+
+    gate.resolve();
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { scores: number[] }).scores).toHaveLength(2);
+    expect(await closing).toEqual({ drained: true });
+  });
+});
