@@ -36,6 +36,8 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
+          // A real sidecar for test/workers/live-sidecar.test.ts (inject("rankerUrl")).
+          globalSetup: ["test/support/live-sidecar-setup.ts"],
         },
       },
     ],

@@ -9,7 +9,7 @@ import type { ProviderStatus } from "../../../gpu-sidecar/open-ranker";
 import { createCpuProvider } from "../../../gpu-sidecar/providers/cpu";
 import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
 import { scoreLinear } from "../../../shared/ranking/linear-ranker";
-import { fixtureRanker, fixtureRows, tempFolder, writeModelFolder } from "./ranker-fixture";
+import { fixtureRanker, fixtureRows, tempFolder, writeModelFolder } from "../../support/ranker-fixture";
 
 const cpuStatus: ProviderStatus = {
   requested: "cpu",

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { probeProvider, type ProviderAvailability } from "./provider-availability";
-import { fixtureRanker, tempFolder, writeModelFolder } from "./ranker-fixture";
+import { fixtureRanker, tempFolder, writeModelFolder } from "../../support/ranker-fixture";
 import { jsonLines, startSidecarProcess, type SidecarProcess } from "./sidecar-process";
 
 describe("sidecar process (main.ts)", () => {

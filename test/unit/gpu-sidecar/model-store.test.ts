@@ -11,7 +11,7 @@ import { createCpuProvider } from "../../../gpu-sidecar/providers/cpu";
 import type { ExecutionProvider } from "../../../gpu-sidecar/providers/execution-provider";
 import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
 import { scoreLinear } from "../../../shared/ranking/linear-ranker";
-import { fixtureRanker, fixtureRows, tempFolder, writeModelFolder } from "./ranker-fixture";
+import { fixtureRanker, fixtureRows, tempFolder, writeModelFolder } from "../../support/ranker-fixture";
 
 /** The CPU provider, recording which model versions' sessions were released. */
 function releaseTrackingProvider(released: number[]): ExecutionProvider {

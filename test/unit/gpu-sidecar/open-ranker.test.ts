@@ -11,7 +11,7 @@ import {
   type ExecutionProvider,
   type ExecutionProviderName,
 } from "../../../gpu-sidecar/providers/execution-provider";
-import { fixtureRanker, tempFolder, writeModelFolder } from "./ranker-fixture";
+import { fixtureRanker, tempFolder, writeModelFolder } from "../../support/ranker-fixture";
 
 /** Every provider except the CPU is reported missing; the CPU is the real one. */
 function onlyCpu(name: ExecutionProviderName): ExecutionProvider {

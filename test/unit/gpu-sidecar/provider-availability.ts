@@ -8,7 +8,7 @@ import {
   ProviderUnavailableError,
   type ExecutionProviderName,
 } from "../../../gpu-sidecar/providers/execution-provider";
-import { fixtureRanker } from "./ranker-fixture";
+import { fixtureRanker } from "../../support/ranker-fixture";
 
 /** Whether a provider can run here; when not, the typed error it raised. */
 export type ProviderAvailability = { available: true } | { available: false; error: ProviderUnavailableError };

@@ -16,7 +16,7 @@ import {
 import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
 import { scoreLinear } from "../../../shared/ranking/linear-ranker";
 import { probeProvider, type ProviderAvailability } from "./provider-availability";
-import { fixtureRanker, fixtureRows, tempFolder, writeModelFolder } from "./ranker-fixture";
+import { fixtureRanker, fixtureRows, tempFolder, writeModelFolder } from "../../support/ranker-fixture";
 
 /** Providers every machine must run; the others need a GPU. */
 const REQUIRED_PROVIDERS = new Set<ExecutionProviderName>(["cpu", "wasm"]);

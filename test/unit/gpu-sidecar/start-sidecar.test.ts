@@ -8,7 +8,7 @@ import { createCpuProvider } from "../../../gpu-sidecar/providers/cpu";
 import type { ExecutionProvider } from "../../../gpu-sidecar/providers/execution-provider";
 import { startSidecar } from "../../../gpu-sidecar/start-sidecar";
 import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
-import { fixtureRanker, fixtureRows, tempFolder, writeModelFolder } from "./ranker-fixture";
+import { fixtureRanker, fixtureRows, tempFolder, writeModelFolder } from "../../support/ranker-fixture";
 
 /** A promise plus the function that settles it. */
 function deferred(): { promise: Promise<void>; resolve: () => void } {

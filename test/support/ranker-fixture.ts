@@ -6,11 +6,11 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { linearRankerToOnnx } from "../../../pipeline/export/onnx-linear-ranker";
-import type { ModelManifest } from "../../../shared/artifacts/model-manifest";
-import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
-import type { LinearRankerModel } from "../../../shared/ranking/linear-ranker";
-import { createRng } from "../../../shared/math/random";
+import { linearRankerToOnnx } from "../../pipeline/export/onnx-linear-ranker";
+import type { ModelManifest } from "../../shared/artifacts/model-manifest";
+import { FEATURE_SPEC } from "../../shared/features/feature-spec";
+import type { LinearRankerModel } from "../../shared/ranking/linear-ranker";
+import { createRng } from "../../shared/math/random";
 
 /** The fixture ranker with fixed weights; `modelVersion` varies per written version. */
 export function fixtureRanker(modelVersion = "fixture-v1"): LinearRankerModel {
