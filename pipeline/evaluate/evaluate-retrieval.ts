@@ -5,8 +5,8 @@
 import { rowIndices } from "../data/interaction-matrix";
 import type { Recommender } from "../models/recommender";
 import type { InteractionSplit } from "../split/chronological-split";
-import { ndcgAtK } from "./ndcg-at-k";
-import { recallAtK } from "./recall-at-k";
+import { ndcgAtK } from "../../shared/metrics/ndcg-at-k";
+import { recallAtK } from "../../shared/metrics/recall-at-k";
 
 /** Averages over test users. */
 export interface RetrievalQuality {

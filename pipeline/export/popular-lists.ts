@@ -8,7 +8,7 @@ import type { PopularList } from "../../shared/artifacts/kv-keys";
 import type { Dataset } from "../data/dataset";
 import { eventTypeAt } from "../data/event-log";
 import { columnEventCounts } from "../data/interaction-matrix";
-import { topK } from "../math/top-k";
+import { topK } from "../../shared/math/top-k";
 
 /** Options of {@link buildPopularLists}. */
 export interface PopularListOptions {

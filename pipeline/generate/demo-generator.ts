@@ -6,7 +6,7 @@
  */
 import { createRng, type Rng } from "../../shared/math/random";
 import type { InteractionEvent, Surface } from "../../shared/events/interaction-event";
-import { normalizeInPlace, sigmoid } from "../math/vector";
+import { normalizeInPlace, sigmoid } from "../../shared/math/vector";
 import {
   EVENT_LOG_FORMAT,
   type CatalogItemRecord,

@@ -10,8 +10,8 @@
  */
 import { createRng } from "../../shared/math/random";
 import { transposeInteractions, type InteractionMatrix } from "../data/interaction-matrix";
-import { topK, type ScoredIndex } from "../math/top-k";
-import { dot } from "../math/vector";
+import { topK, type ScoredIndex } from "../../shared/math/top-k";
+import { dot } from "../../shared/math/vector";
 import { exclusionMask, factorRow, type LatentFactors, type Recommender } from "./recommender";
 
 /** Progress of one ALS iteration (a user half-step followed by an item half-step). */

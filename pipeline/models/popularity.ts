@@ -3,7 +3,7 @@
  * retrieval baseline in diagnostics and as the shape of the trending fallback.
  */
 import type { InteractionMatrix } from "../data/interaction-matrix";
-import { topK, type ScoredIndex } from "../math/top-k";
+import { topK, type ScoredIndex } from "../../shared/math/top-k";
 import { exclusionMask, type LatentFactors, type Recommender } from "./recommender";
 
 /** Ranks items by the number of distinct users with a positive interaction (ties: more events). */

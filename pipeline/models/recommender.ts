@@ -3,7 +3,7 @@
  * later BPR, …), so training commands, evaluation and export are written once against it.
  */
 import type { InteractionMatrix } from "../data/interaction-matrix";
-import type { ScoredIndex } from "../math/top-k";
+import type { ScoredIndex } from "../../shared/math/top-k";
 
 /** Latent factors of a factorisation model: row-major `rows × dimensions` Float32 matrices. */
 export interface LatentFactors {

@@ -5,7 +5,7 @@
  * w·((x − μ)/σ) + b = (w/σ)·x + (b − Σ w μ/σ).
  */
 import { createRng } from "../../shared/math/random";
-import { sigmoid } from "../math/vector";
+import { sigmoid } from "../../shared/math/vector";
 
 /** Options of {@link fitLogisticRegression}. */
 export interface LogisticRegressionOptions {

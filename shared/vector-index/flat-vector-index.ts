@@ -6,7 +6,7 @@
  */
 import { compileMetadataFilter, type MetadataPredicate } from "./metadata-filter";
 import { indexedMetadata, type IndexedMetadata } from "./indexed-metadata";
-import { TopKSelector } from "./top-k-selector";
+import { TopKSelector } from "../math/top-k-selector";
 import { compareUtf8 } from "./utf8";
 import type {
   VectorIndex,

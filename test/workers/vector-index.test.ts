@@ -109,8 +109,9 @@ describe("EmbeddedVectorIndex Durable Object", () => {
 
   it("answers misconfigured, a backend error, before the first configure", async () => {
     const client = freshClient();
-    for (const call of [client.query(QUERY), client.describe(), client.upsert(FIXTURE), client.setVersion("v")]) {
-      const error = await call.then(
+    const calls = [() => client.query(QUERY), () => client.describe(), () => client.upsert(FIXTURE), () => client.setVersion("v")];
+    for (const call of calls) {
+      const error = await call().then(
         () => undefined,
         (caught: unknown) => caught,
       );

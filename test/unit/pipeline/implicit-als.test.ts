@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { rowIndices } from "../../../pipeline/data/interaction-matrix";
 import { ImplicitAls } from "../../../pipeline/models/implicit-als";
 import { factorRow } from "../../../pipeline/models/recommender";
-import { dot } from "../../../pipeline/math/vector";
+import { dot } from "../../../shared/math/vector";
 import { BLOCK_SIZE, blockOf, twoBlockMatrix } from "./block-fixture";
 
 const OPTIONS = { factors: 2, regularization: 0.1, alpha: 2, iterations: 10, seed: 23 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../../../shared/math/random";
 import { fitLogisticRegression } from "../../../pipeline/ranking/logistic-regression";
-import { sigmoid } from "../../../pipeline/math/vector";
+import { sigmoid } from "../../../shared/math/vector";
 
 /** Separable fixture on very different scales: label = 1 iff x0 + (x1 − 1000) / 100 > 1; x2 constant. */
 function separableFixture(n: number) {

@@ -1,7 +1,7 @@
 /** TopKSelector: the bounded heap returns exactly what a full sort would. */
 import { describe, expect, it } from "vitest";
 import { createRng } from "../../../shared/math/random";
-import { TopKSelector } from "../../../shared/vector-index/top-k-selector";
+import { TopKSelector } from "../../../shared/math/top-k-selector";
 
 describe("TopKSelector", () => {
   it("matches a full sort on seeded random keys for many k", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ndcgAtK } from "../../../pipeline/evaluate/ndcg-at-k";
-import { recallAtK } from "../../../pipeline/evaluate/recall-at-k";
-import { rocAuc } from "../../../pipeline/evaluate/roc-auc";
-import { topK } from "../../../pipeline/math/top-k";
+import { ndcgAtK } from "../../../shared/metrics/ndcg-at-k";
+import { recallAtK } from "../../../shared/metrics/recall-at-k";
+import { rocAuc } from "../../../shared/metrics/roc-auc";
+import { topK } from "../../../shared/math/top-k";
 
 describe("ranking metrics", () => {
   it("computes ROC AUC with ties counted half", () => {

@@ -1,6 +1,6 @@
 /**
  * Dense vector arithmetic on plain or typed arrays: the few operations that training, export and
- * the edge (fold-in, MMR, ANN fallback) all need. Platform-neutral; candidate for `shared/math/`.
+ * the edge (fold-in, MMR, ANN fallback) all need. Platform-neutral.
  */
 
 /** A readable dense vector. */
