@@ -1,0 +1,31 @@
+/**
+ * Loads a dataset folder in any supported format into a {@link Dataset}: detects the format (or
+ * takes it from the options) and hands over to that format's loader.
+ */
+import { basename, resolve } from "node:path";
+import type { Dataset } from "./dataset";
+import { detectDatasetFormat, type DatasetFormat } from "./detect-dataset-format";
+import { loadEventLogFolder } from "./load-event-log-folder";
+
+/** Options of {@link loadDataset}. */
+export interface LoadDatasetOptions {
+  /** Skip detection and read the folder as this format. */
+  format?: DatasetFormat;
+  /** Dataset name; defaults to the descriptor's name, else the folder name. */
+  name?: string;
+  /** How many skipped lines are kept verbatim in `dataset.issues`. */
+  maxIssueSamples: number;
+}
+
+/** Reads the dataset in `folder`; malformed lines are skipped and reported in `dataset.issues`. */
+export async function loadDataset(folder: string, options: Partial<LoadDatasetOptions> = {}): Promise<Dataset> {
+  const opts = { maxIssueSamples: 20, ...options } satisfies LoadDatasetOptions;
+  const format = opts.format ?? (await detectDatasetFormat(folder));
+  const fallbackName = basename(resolve(folder));
+  switch (format) {
+    case "event-log":
+      return loadEventLogFolder(folder, { fallbackName, ...opts });
+    default:
+      return format satisfies never;
+  }
+}

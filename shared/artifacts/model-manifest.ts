@@ -1,0 +1,29 @@
+/**
+ * The manifest written next to every set of published artifacts and stored in KV under
+ * `kvKeys.manifest`: which model version is live, its shape and its feature-spec hash.
+ */
+
+/** Describes one published model version. */
+export interface ModelManifest {
+  /** Unique per training run, e.g. `als-20261122T001500Z-3f2a9c1b`. */
+  modelVersion: string;
+  /** ISO 8601 time the artifacts were written. */
+  createdAt: string;
+  /** Where the training data came from (e.g. `demo`, `ml-100k`). */
+  dataset: string;
+  /** Collaborative model that produced the vectors. */
+  retrievalModel: string;
+  /** Embedding size of item and user vectors. */
+  dimensions: number;
+  /** Vector index metric the vectors are meant for. */
+  metric: "dot-product";
+  /** `FEATURE_SPEC.hash` the ranker was trained with. */
+  featureSpecHash: string;
+  /** Ranker artifacts, relative to the manifest's folder. */
+  ranker: { onnx: string; json: string; kind: "logistic" };
+  /** Artifact files, relative to the manifest's folder. */
+  files: { vectors: string; kvBulk: string; items: string };
+  counts: { items: number; users: number; interactions: number };
+  /** Offline metrics of this version (name → value), when evaluated. */
+  metrics?: Record<string, number>;
+}
