@@ -1,0 +1,49 @@
+/** Serving configuration: defaults, overrides, and clear start-up errors for bad rules. */
+import { describe, expect, it } from "vitest";
+import { DEFAULT_SERVING_CONFIG, parseServingConfig, ServingConfigError, servingConfigFromVar } from "../../../workers/config/serving-config";
+import { applyRerankRules, buildRerankRules } from "../../../workers/rerank/rerank-pipeline";
+
+const item = (itemId: string, score: number, extra: object = {}) => ({ itemId, score, source: "ann", ...extra });
+
+describe("serving config", () => {
+  it("uses the defaults when SERVING_CONFIG is unset or empty", () => {
+    expect(servingConfigFromVar(undefined).surfaces.home.n).toBe(DEFAULT_SERVING_CONFIG.surfaces.home.n);
+    expect(servingConfigFromVar("  ").surfaces.email.rerank.map((r) => r.rule)).toEqual(["mmr", "category_cap", "sponsored_cap"]);
+  });
+
+  it("lets a surface be overridden and fills rule parameters with defaults", () => {
+    const config = parseServingConfig({ surfaces: { home: { n: 20, rerank: [{ rule: "category_cap", max: 1 }] } } });
+    expect(config.surfaces.home).toEqual({ n: 20, rerank: [{ rule: "category_cap", max: 1, window: 10 }] });
+    expect(config.surfaces.email).toEqual(parseServingConfig(undefined).surfaces.email);
+  });
+
+  it("rejects an unknown rule name, naming it and the known ones", () => {
+    const attempt = () => parseServingConfig({ surfaces: { home: { n: 10, rerank: [{ rule: "shuffle" }] } } });
+    expect(attempt).toThrow(ServingConfigError);
+    expect(attempt).toThrow(/surfaces\.home\.rerank\.0: unknown re-ranking rule "shuffle" \(known: mmr, category_cap, sponsored_cap, fresh_boost\)/);
+  });
+
+  it("rejects bad parameters, unknown keys and bad JSON", () => {
+    expect(() => parseServingConfig({ surfaces: { home: { n: 10, rerank: [{ rule: "mmr", lambda: 2 }] } } })).toThrow(/mmr: .*(<=|less than or equal).*1/i);
+    expect(() => parseServingConfig({ surfaces: { home: { n: 10, rerank: [{ rule: "mmr", lamda: 0.5 }] } } })).toThrow(/lamda/);
+    expect(() => parseServingConfig({ surfaces: { tv: { n: 1, rerank: [] } } })).toThrow(/tv/);
+    expect(() => servingConfigFromVar("{nope")).toThrow(/not valid JSON/);
+  });
+});
+
+describe("rerank pipeline", () => {
+  it("applies configured rules in order", () => {
+    const rules = buildRerankRules(parseServingConfig({ surfaces: { home: { n: 4, rerank: [{ rule: "category_cap", max: 1, window: 3 }, { rule: "sponsored_cap", max: 0, window: 2 }] } } }).surfaces.home.rerank);
+    const items = [item("a1", 4, { category: "A", sponsored: true }), item("a2", 3, { category: "A" }), item("b1", 2, { category: "B" }), item("c1", 1, { category: "C" })];
+    // category cap: a1, b1, c1, a2; then no sponsored in the top 2: b1, c1, a1, a2
+    expect(applyRerankRules(items, rules, { nowSeconds: 0 }).map((i) => i.itemId)).toEqual(["b1", "c1", "a1", "a2"]);
+  });
+
+  it("boosts at most `budget` fresh items", () => {
+    const now = 1_800_000_000;
+    const rules = buildRerankRules([{ rule: "fresh_boost", max_age_days: 10, boost: 1, budget: 1 }]);
+    const items = [item("old", 3, { releasedAt: now - 100 * 86400 }), item("new1", 2.5, { releasedAt: now - 86400 }), item("new2", 2.4, { releasedAt: now - 2 * 86400 })];
+    const out = applyRerankRules(items, rules, { nowSeconds: now });
+    expect(out.map((i) => [i.itemId, i.score])).toEqual([["new1", 3.5], ["old", 3], ["new2", 2.4]]);
+  });
+});

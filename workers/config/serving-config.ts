@@ -1,0 +1,116 @@
+/**
+ * Serving configuration: per surface, the number of items, the re-ranking rules (by name, in
+ * order) and their parameters; the A/B experiments. Operators tune the system here, not in code.
+ * It comes from the `SERVING_CONFIG` var (JSON) merged over {@link DEFAULT_SERVING_CONFIG} and is
+ * validated once per isolate: an unknown rule name or a bad parameter is a start-up error that
+ * names the offending path, never a silent default.
+ */
+import { z } from "zod";
+import { SURFACES } from "../../shared/events/interaction-event";
+
+/** Names of the re-ranking rules, as written in config. */
+export const RERANK_RULE_NAMES = ["mmr", "category_cap", "sponsored_cap", "fresh_boost"] as const;
+export type RerankRuleName = (typeof RERANK_RULE_NAMES)[number];
+
+const ruleSchemas = {
+  mmr: z.object({ rule: z.literal("mmr"), lambda: z.number().min(0).max(1).default(0.7), k: z.number().int().min(1).max(100).default(20) }).strict(),
+  category_cap: z.object({ rule: z.literal("category_cap"), max: z.number().int().min(1).default(3), window: z.number().int().min(1).default(10) }).strict(),
+  sponsored_cap: z.object({ rule: z.literal("sponsored_cap"), max: z.number().int().min(0).default(2), window: z.number().int().min(1).default(20) }).strict(),
+  fresh_boost: z
+    .object({
+      rule: z.literal("fresh_boost"),
+      max_age_days: z.number().positive().default(30),
+      boost: z.number().min(0).default(0.1),
+      budget: z.number().int().min(0).default(2),
+    })
+    .strict(),
+} satisfies Record<RerankRuleName, z.ZodType>;
+
+const ruleSchema = z.unknown().transform((raw, ctx) => {
+  const name = typeof raw === "object" && raw !== null ? (raw as { rule?: unknown }).rule : undefined;
+  if (typeof name !== "string" || !Object.hasOwn(ruleSchemas, name)) {
+    ctx.addIssue({ code: "custom", message: `unknown re-ranking rule ${JSON.stringify(name)} (known: ${RERANK_RULE_NAMES.join(", ")})` });
+    return z.NEVER;
+  }
+  const parsed = ruleSchemas[name as RerankRuleName].safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: issue.path, message: `${name}: ${issue.message}` });
+    return z.NEVER;
+  }
+  return parsed.data;
+});
+
+/** One configured re-ranking rule with its parameters. */
+export type RerankRuleConfig = { [K in RerankRuleName]: z.output<(typeof ruleSchemas)[K]> }[RerankRuleName];
+
+const surfaceSchema = z
+  .object({
+    /** Items returned when the request does not say. */
+    n: z.number().int().min(1).max(100),
+    rerank: z.array(ruleSchema),
+  })
+  .strict();
+
+const servingConfigSchema = z
+  .object({
+    surfaces: z.object(Object.fromEntries(SURFACES.map((surface) => [surface, surfaceSchema])) as Record<(typeof SURFACES)[number], typeof surfaceSchema>).strict(),
+  })
+  .strict();
+
+/** The validated serving configuration. */
+export type ServingConfig = z.output<typeof servingConfigSchema>;
+
+/** Built-in defaults; `SERVING_CONFIG` overrides whole surfaces. */
+export const DEFAULT_SERVING_CONFIG = {
+  surfaces: {
+    home: {
+      n: 10,
+      rerank: [
+        { rule: "mmr", lambda: 0.7, k: 20 },
+        { rule: "category_cap", max: 3, window: 10 },
+        { rule: "sponsored_cap", max: 2, window: 20 },
+        { rule: "fresh_boost", max_age_days: 30, boost: 0.1, budget: 2 },
+      ],
+    },
+    more_like_this: { n: 10, rerank: [{ rule: "sponsored_cap", max: 2, window: 20 }] },
+    email: {
+      n: 6,
+      rerank: [
+        { rule: "mmr", lambda: 0.5, k: 6 },
+        { rule: "category_cap", max: 2, window: 6 },
+        { rule: "sponsored_cap", max: 1, window: 6 },
+      ],
+    },
+  },
+} as const;
+
+/** Thrown when the serving configuration is invalid; the message lists every problem. */
+export class ServingConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid SERVING_CONFIG: ${problems.join("; ")}`);
+    this.name = "ServingConfigError";
+  }
+}
+
+/** Validates `raw` (the parsed `SERVING_CONFIG` JSON, or undefined) merged over the defaults. */
+export function parseServingConfig(raw: unknown): ServingConfig {
+  const overrides = (raw ?? {}) as { surfaces?: Record<string, unknown> };
+  const merged = { ...DEFAULT_SERVING_CONFIG, ...overrides, surfaces: { ...DEFAULT_SERVING_CONFIG.surfaces, ...(overrides.surfaces ?? {}) } };
+  const parsed = servingConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ServingConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`));
+  }
+  return parsed.data;
+}
+
+/** Parses the `SERVING_CONFIG` var text (empty or unset = defaults). */
+export function servingConfigFromVar(text: string | undefined): ServingConfig {
+  if (!text || !text.trim()) return parseServingConfig(undefined);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new ServingConfigError(["SERVING_CONFIG is not valid JSON"]);
+  }
+  return parseServingConfig(raw);
+}
