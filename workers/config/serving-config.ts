@@ -51,16 +51,56 @@ const surfaceSchema = z
   })
   .strict();
 
+/** Names of the rankers an experiment arm can pin. */
+export const ARM_RANKERS = ["sidecar", "light", "retrieval_order"] as const;
+
+const armSchema = z
+  .object({
+    name: z.string().min(1).max(32),
+    weight: z.number().positive(),
+    /** What this arm changes for the users in it. */
+    overrides: z
+      .object({
+        /** Serve with this ranker (the ladder below it still applies). */
+        ranker: z.enum(ARM_RANKERS).optional(),
+        /** MMR λ for every mmr rule of the surface. */
+        mmr_lambda: z.number().min(0).max(1).optional(),
+        /** Share of the list given to exploration slots. */
+        exploration_share: z.number().min(0).max(0.5).optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+const experimentSchema = z
+  .object({
+    id: z.string().min(1).max(32).regex(/^[a-z0-9_-]+$/, "experiment ids are lowercase letters, digits, _ and -"),
+    traffic: z.number().min(0).max(1),
+    /** Surfaces the experiment applies to (default: all). */
+    surfaces: z.array(z.enum(SURFACES)).optional(),
+    arms: z.array(armSchema).min(1).max(10),
+  })
+  .strict()
+  .refine((experiment) => new Set(experiment.arms.map((arm) => arm.name)).size === experiment.arms.length, "arm names must be unique");
+
+/** One configured experiment. */
+export type ExperimentConfig = z.output<typeof experimentSchema>;
+
 const servingConfigSchema = z
   .object({
     surfaces: z.object(Object.fromEntries(SURFACES.map((surface) => [surface, surfaceSchema])) as Record<(typeof SURFACES)[number], typeof surfaceSchema>).strict(),
+    experiments: z
+      .array(experimentSchema)
+      .default([])
+      .refine((list) => new Set(list.map((experiment) => experiment.id)).size === list.length, "experiment ids must be unique"),
   })
   .strict();
 
 /** The validated serving configuration. */
 export type ServingConfig = z.output<typeof servingConfigSchema>;
 
-/** Built-in defaults; `SERVING_CONFIG` overrides whole surfaces. */
+/** Built-in defaults; `SERVING_CONFIG` overrides whole surfaces and sets the experiments. */
 export const DEFAULT_SERVING_CONFIG = {
   surfaces: {
     home: {
@@ -82,6 +122,7 @@ export const DEFAULT_SERVING_CONFIG = {
       ],
     },
   },
+  experiments: [],
 } as const;
 
 /** Thrown when the serving configuration is invalid; the message lists every problem. */

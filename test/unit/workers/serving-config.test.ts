@@ -47,3 +47,18 @@ describe("rerank pipeline", () => {
     expect(out.map((i) => [i.itemId, i.score])).toEqual([["new1", 3.5], ["old", 3], ["new2", 2.4]]);
   });
 });
+
+describe("experiments in config", () => {
+  const arms = [{ name: "control", weight: 1 }, { name: "diverse", weight: 1, overrides: { mmr_lambda: 0.4 } }];
+
+  it("accepts experiments with arms and overrides", () => {
+    const config = parseServingConfig({ experiments: [{ id: "mmr-lambda", traffic: 0.2, arms }] });
+    expect(config.experiments[0]).toEqual({ id: "mmr-lambda", traffic: 0.2, arms: [{ name: "control", weight: 1, overrides: {} }, { name: "diverse", weight: 1, overrides: { mmr_lambda: 0.4 } }] });
+  });
+
+  it("rejects duplicate ids, duplicate arms and unknown overrides", () => {
+    expect(() => parseServingConfig({ experiments: [{ id: "x", traffic: 1, arms }, { id: "x", traffic: 1, arms }] })).toThrow(/experiment ids must be unique/);
+    expect(() => parseServingConfig({ experiments: [{ id: "x", traffic: 1, arms: [arms[0], arms[0]] }] })).toThrow(/arm names must be unique/);
+    expect(() => parseServingConfig({ experiments: [{ id: "x", traffic: 1, arms: [{ name: "a", weight: 1, overrides: { colour: "red" } }] }] })).toThrow(/colour/);
+  });
+});
