@@ -29,6 +29,11 @@ export default defineConfig({
                 VECTOR_INDEX_BACKEND: "embedded",
                 // Nothing listens here: the sidecar-down fallback is exercised by default.
                 RANKER_URL: "http://127.0.0.1:9",
+                // Trending shards flush only when a test asks (POST /v1/trending/flush), never on their own.
+                TRENDING_FLUSH_SECONDS: "3600",
+                // Route tests assert the funnel's retrieval and ranking; re-ranking rules are tested on
+                // their own (test/workers/rerank.test.ts builds them from the default config).
+                SERVING_CONFIG: JSON.stringify({ surfaces: { home: { n: 10, rerank: [] } } }),
               },
             },
           }),

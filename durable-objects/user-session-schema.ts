@@ -5,8 +5,17 @@
  * Tables:
  * - `events`: the user's raw interaction log (bounded; oldest compacted into `item_state`).
  * - `item_state`: one row per item the user touched: counts, signal strength, hidden flag.
- * - `meta`: key/value (schema version, user id).
- * Later issues add tables (bandit arms, category affinity, folded-in vector) as new migrations.
+ * - `meta`: key/value (schema version, last activity, profile, cached session vector).
+ * Added in version 2 (real time):
+ * - `events.applied`: 0 while the item's category is unknown, so its category-level effects
+ *   (affinity, bandit arms) wait until the category is looked up in the vector index.
+ * - `item_state.category`, `.credited_trials`, `.rewarded`: the item's category (NULL = not looked
+ *   up yet, '' = unknown) and what this item has already contributed to the bandit arms.
+ * - `category_affinity`: time-decayed Σ event weight per category (negative = disliked).
+ * - `bandit_arms`: time-decayed successes and trials per arm (`category:<c>`, `source:<s>`).
+ * - `exposures`: what the edge served (item, position, source, category), bounded: it lets an
+ *   impression or click be credited to the category and exploration source it was served under.
+ * - `item_vectors`: trained vectors of the items in the fold-in window (empty = not in the index).
  */
 
 /** Migrations in order; never edit a released one, append a new one. */
@@ -36,4 +45,37 @@ export const USER_SESSION_MIGRATIONS: readonly string[] = [
      hidden INTEGER NOT NULL DEFAULT 0
    );
    CREATE INDEX item_state_last_ts ON item_state (last_ts);`,
+  `ALTER TABLE events ADD COLUMN applied INTEGER NOT NULL DEFAULT 1;
+   CREATE INDEX events_pending ON events (item_id) WHERE applied = 0;
+   ALTER TABLE item_state ADD COLUMN category TEXT;
+   ALTER TABLE item_state ADD COLUMN credited_trials INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE item_state ADD COLUMN rewarded INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE category_affinity (
+     category TEXT PRIMARY KEY,
+     score REAL NOT NULL,
+     updated_ts INTEGER NOT NULL
+   );
+   CREATE TABLE bandit_arms (
+     arm TEXT PRIMARY KEY,
+     successes REAL NOT NULL,
+     trials REAL NOT NULL,
+     updated_ts INTEGER NOT NULL
+   );
+   CREATE TABLE exposures (
+     request_id TEXT NOT NULL,
+     item_id TEXT NOT NULL,
+     position INTEGER NOT NULL,
+     source TEXT NOT NULL,
+     category TEXT,
+     exploration_source TEXT,
+     ts INTEGER NOT NULL,
+     PRIMARY KEY (request_id, item_id)
+   );
+   CREATE INDEX exposures_item ON exposures (item_id, ts);
+   CREATE INDEX exposures_ts ON exposures (ts);
+   CREATE TABLE item_vectors (
+     item_id TEXT PRIMARY KEY,
+     model_version TEXT NOT NULL,
+     vector BLOB NOT NULL
+   );`,
 ];

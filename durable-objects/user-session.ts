@@ -2,14 +2,61 @@
  * UserSession: one Durable Object per user, holding the user's live session state in SQLite.
  * Every request for the user goes through it, so an event posted now is visible to the very next
  * recommendation request (Durable Object storage is strongly consistent).
+ *
+ * What it keeps (schema in user-session-schema.ts): the recent event log (bounded, older events
+ * compacted into per-item aggregates), seen and hidden items, time-decayed category affinity,
+ * Beta bandit arms per category and exploration source, what was served (exposures), onboarding
+ * preferences and demographics, and a fresh user vector folded in from the session against the
+ * trained item factors. An alarm deletes the user's state after a period of inactivity.
  */
 import { DurableObject } from "cloudflare:workers";
+import { kvKeys } from "../shared/artifacts/kv-keys";
+import { armName, type BetaArm, decayArm } from "../shared/bandits/beta-arm";
 import { eventWeight } from "../shared/events/event-weight";
 import type { EventType, InteractionEvent } from "../shared/events/interaction-event";
+import { DAY_MS, decayFactor } from "../shared/realtime/decay-factor";
+import { type Demographics, demographicSegments } from "../shared/realtime/demographic-segments";
+import type { FoldInModel } from "../shared/realtime/fold-in-model";
+import type { FoldInInteraction } from "../shared/realtime/fold-in-user-vector";
+import { type SessionVector, sessionVector } from "../shared/realtime/session-vector";
+import { positiveNumberVar } from "../workers/config/env-vars";
+import { readFoldInModel } from "../workers/store/kv-store";
+import { itemIndexFor, lookUpItems } from "./item-lookup";
 import { USER_SESSION_MIGRATIONS } from "./user-session-schema";
 
 /** Events kept per user before the oldest are compacted away (their effect stays in item_state). */
 export const MAX_EVENTS_PER_USER = 2000;
+
+/** Limits and time constants of the session state. */
+export const USER_SESSION_LIMITS = {
+  /** Non-hidden per-item rows kept (oldest touched dropped first; aggregates keep their effect). */
+  maxItemStates: 5000,
+  /** Hidden items kept (never shown again); the oldest fall off past this. */
+  maxHiddenItems: 10_000,
+  /** Served items remembered for crediting impressions and clicks to their source. */
+  maxExposures: 1000,
+  /** Most recent items with a signal that the fold-in uses. */
+  foldInItems: 50,
+  /** Items whose category is looked up per refresh. */
+  lookupsPerRefresh: 100,
+  /** Weight of one preferred onboarding category in the fold-in (a click is 1). */
+  preferenceWeight: 1,
+  affinityHalfLifeMs: 14 * DAY_MS,
+  armHalfLifeMs: 30 * DAY_MS,
+  /** How long a snapshot waits for a refresh before serving the previous vector. */
+  refreshBudgetMs: 120,
+  /**
+   * After an event, the background refresh waits this long so a burst of events (impressions,
+   * then a click) costs one lookup and one write; a request arriving meanwhile refreshes at once.
+   */
+  refreshDelayMs: 200,
+  /** After a failed lookup, how long before trying again. */
+  lookupRetryMs: 5000,
+  /** How long a fetched fold-in model is reused before KV is read again. */
+  modelTtlMs: 60_000,
+  /** Default inactivity after which the user's state is deleted (USER_RETENTION_DAYS). */
+  retentionDays: 180,
+} as const;
 
 /** An event as accepted by the edge: `ts` is always set. */
 export type SessionEvent = InteractionEvent & { ts: number };
@@ -30,6 +77,15 @@ export interface RecentInteraction {
   value: number | null;
 }
 
+/** The user vector folded in from the session, as cached by the object. */
+export interface CachedSessionVector extends SessionVector {
+  /** Model version of the item vectors (and Gram matrix) it was computed from. */
+  modelVersion: string;
+  computedAt: number;
+  /** Items (and preferred categories) it was computed from. */
+  items: number;
+}
+
 /** What the edge reads from the session for one recommendation request. */
 export interface SessionSnapshot {
   /** Most recent interactions, newest first (impressions excluded). */
@@ -40,6 +96,16 @@ export interface SessionSnapshot {
   hidden: string[];
   /** Number of stored non-impression events. */
   interactionCount: number;
+  /** Fresh user vector from the session (fold-in), null without positive signals. */
+  sessionVector?: CachedSessionVector | null;
+  /** Starting vector from onboarding demographics (mean of the segments' trained users), if any. */
+  seedVector?: number[] | null;
+  /** Bandit arms, decayed to now. */
+  arms?: BetaArm[];
+  /** Category affinity (decayed Σ event weight), decayed to now; negative = disliked. */
+  affinity?: Record<string, number>;
+  /** Categories the user picked at onboarding. */
+  preferredCategories?: string[];
 }
 
 /** Options of {@link UserSession.snapshot}. */
@@ -48,11 +114,65 @@ export interface SnapshotOptions {
   seenLimit?: number;
 }
 
+/** One served item, recorded so later events on it can be credited to its category and source. */
+export interface Exposure {
+  itemId: string;
+  position: number;
+  /** The candidate source that served it (`ann`, `trending`, `exploration`, …). */
+  source: string;
+  category?: string;
+  /** For exploration picks: which exploration source filled the slot (`trending`, `fresh`). */
+  explorationSource?: string;
+}
+
+/** Onboarding input. */
+export interface UserPreferences {
+  categories: string[];
+  demographics?: Demographics;
+}
+
+/** The stored profile. */
+export interface UserProfile extends UserPreferences {
+  updatedAt: number;
+}
+
+/** Everything the object holds, for `GET /v1/users/:id/state` (admin). */
+export interface SessionState {
+  profile: UserProfile | null;
+  counts: { events: number; pendingEvents: number; items: number; hidden: number; exposures: number; cachedVectors: number };
+  affinity: Record<string, number>;
+  arms: (BetaArm & { updatedAt: number })[];
+  sessionVector: CachedSessionVector | null;
+  seedVector: number[] | null;
+  retention: { lastActivity: number | null; deleteAfter: number | null; alarm: number | null };
+  recent: RecentInteraction[];
+}
+
 const NEGATIVE_HIDE: ReadonlySet<EventType> = new Set(["not_interested", "hide"]);
+
+type ItemStateRow = {
+  impressions: number;
+  positive: number;
+  negative: number;
+  category: string | null;
+  credited_trials: number;
+  rewarded: number;
+};
+
+type ExposureRow = {
+  category: string | null;
+  exploration_source: string | null;
+};
 
 /** Per-user session state with typed RPC methods. */
 export class UserSession extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private refreshing: Promise<void> | null = null;
+  private refreshAgain = false;
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  private lookupFailedAt = 0;
+  private model: { value: FoldInModel | null; fetchedAt: number } | null = null;
+  private alarmAt: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -61,17 +181,24 @@ export class UserSession extends DurableObject<Env> {
   }
 
   /**
-   * Stores events (all for this user), idempotently by `event_id`, and updates per-item state.
+   * Stores events (all for this user), idempotently by `event_id`, and updates per-item state,
+   * category affinity and bandit arms (at once when the item's category is known, else after it
+   * is looked up). A replayed event changes nothing.
    * @example await env.USER_SESSION.getByName(userId).appendEvents(events)
    */
   async appendEvents(events: SessionEvent[]): Promise<AppendResult> {
     const result: AppendResult = { accepted: [], duplicates: [] };
+    const now = Date.now();
+    let needsRefresh = false;
     this.ctx.storage.transactionSync(() => {
       for (const event of events) {
+        const before = this.itemState(event.item_id);
+        const exposure = this.exposureOf(event.item_id, event.request_id);
+        const category = before?.category || exposure?.category || (before?.category === "" ? "" : null);
         const inserted = this.sql
           .exec<{ seq: number }>(
-            `INSERT INTO events (event_id, item_id, type, value, ts, request_id, position, surface, device)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING RETURNING seq`,
+            `INSERT INTO events (event_id, item_id, type, value, ts, request_id, position, surface, device, applied)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING RETURNING seq`,
             event.event_id,
             event.item_id,
             event.type,
@@ -81,6 +208,7 @@ export class UserSession extends DurableObject<Env> {
             event.position ?? null,
             event.context?.surface ?? null,
             event.context?.device ?? null,
+            category === null ? 0 : 1,
           )
           .toArray().length;
         if (inserted === 0) {
@@ -89,37 +217,203 @@ export class UserSession extends DurableObject<Env> {
         }
         result.accepted.push(event.event_id);
         this.applyToItemState(event);
+        if (category === null) {
+          needsRefresh = true;
+        } else {
+          if (before?.category == null && category) {
+            this.sql.exec(`UPDATE item_state SET category = ? WHERE item_id = ?`, category, event.item_id);
+          }
+          this.applyCategoryEffects(event, category, exposure?.exploration_source ?? null);
+        }
+        if (eventWeight[event.type] !== 0) {
+          needsRefresh = true;
+          this.setMeta("vector_dirty", "1");
+        }
       }
-      if (result.accepted.length > 0) this.compact();
+      if (result.accepted.length > 0) {
+        this.compact(result.accepted.length);
+        this.setMeta("last_activity", String(now));
+      }
     });
+    if (result.accepted.length > 0) await this.scheduleRetention(now);
+    if (needsRefresh) this.scheduleRefresh();
     return result;
   }
 
-  /** The session as the recommendation funnel needs it. */
+  /**
+   * The session as the recommendation funnel needs it, with the user vector brought up to date
+   * (waiting at most `refreshBudgetMs` for item lookups; otherwise the previous vector is served
+   * and the refresh finishes in the background).
+   */
   async snapshot(options: SnapshotOptions = {}): Promise<SessionSnapshot> {
     const { recentLimit, seenLimit } = { recentLimit: 20, seenLimit: 500, ...options };
-    const recent = this.sql
-      .exec<{ item_id: string; type: string; ts: number; value: number | null }>(
-        `SELECT item_id, type, ts, value FROM events WHERE type != 'impression' ORDER BY ts DESC, seq DESC LIMIT ?`,
-        recentLimit,
-      )
-      .toArray()
-      .map((row) => ({ itemId: row.item_id, type: row.type as EventType, ts: row.ts, value: row.value }));
+    if (this.isStale()) await this.refreshWithin(USER_SESSION_LIMITS.refreshBudgetMs);
+    const now = Date.now();
     const seen = this.sql
-      .exec<{ item_id: string }>(
-        `SELECT item_id FROM item_state WHERE interactions > 0 ORDER BY last_ts DESC LIMIT ?`,
-        seenLimit,
-      )
+      .exec<{ item_id: string }>(`SELECT item_id FROM item_state WHERE interactions > 0 ORDER BY last_ts DESC LIMIT ?`, seenLimit)
       .toArray()
       .map((row) => row.item_id);
     const hidden = this.sql
       .exec<{ item_id: string }>(`SELECT item_id FROM item_state WHERE hidden = 1 ORDER BY last_ts DESC`)
       .toArray()
       .map((row) => row.item_id);
-    const interactionCount = this.sql
-      .exec<{ n: number }>(`SELECT count(*) AS n FROM events WHERE type != 'impression'`)
-      .one().n;
-    return { recent, seen, hidden, interactionCount };
+    const interactionCount = this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM events WHERE type != 'impression'`).one().n;
+    const profile = this.profile();
+    return {
+      recent: this.recent(recentLimit),
+      seen,
+      hidden,
+      interactionCount,
+      sessionVector: this.cachedVector(),
+      seedVector: this.seedVector(profile),
+      arms: this.arms(now).map(({ arm, successes, trials }) => ({ arm, successes, trials })),
+      affinity: this.affinity(now),
+      preferredCategories: profile?.categories ?? [],
+    };
+  }
+
+  /**
+   * Remembers what the edge served this user (item, position, source, category), so impressions
+   * and clicks on it are credited to its category and exploration source.
+   */
+  async recordExposures(requestId: string, items: Exposure[], ts: number = Date.now()): Promise<void> {
+    this.ctx.storage.transactionSync(() => {
+      for (const item of items) {
+        this.sql.exec(
+          `INSERT INTO exposures (request_id, item_id, position, source, category, exploration_source, ts)
+           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id, item_id) DO NOTHING`,
+          requestId,
+          item.itemId,
+          item.position,
+          item.source,
+          item.category ?? null,
+          item.explorationSource ?? null,
+          ts,
+        );
+        if (item.category) {
+          this.sql.exec(`UPDATE item_state SET category = ? WHERE item_id = ? AND category IS NULL`, item.category, item.itemId);
+        }
+      }
+      this.sql.exec(
+        `DELETE FROM exposures WHERE rowid IN (SELECT rowid FROM exposures ORDER BY ts DESC LIMIT -1 OFFSET ?)`,
+        USER_SESSION_LIMITS.maxExposures,
+      );
+    });
+  }
+
+  /** Stores onboarding preferences and demographics; they seed the user vector and the arms. */
+  async setPreferences(preferences: UserPreferences): Promise<UserProfile> {
+    const now = Date.now();
+    const profile: UserProfile = {
+      categories: [...new Set(preferences.categories)],
+      ...(preferences.demographics ? { demographics: preferences.demographics } : {}),
+      updatedAt: now,
+    };
+    this.ctx.storage.transactionSync(() => {
+      this.setMeta("profile", JSON.stringify(profile));
+      this.setMeta("vector_dirty", "1");
+      this.setMeta("last_activity", String(now));
+    });
+    await this.scheduleRetention(now);
+    await this.refreshWithin(USER_SESSION_LIMITS.refreshBudgetMs);
+    return profile;
+  }
+
+  /** Everything the object holds, for inspection (admin). */
+  async inspect(): Promise<SessionState> {
+    if (this.isStale()) await this.refreshWithin(USER_SESSION_LIMITS.refreshBudgetMs);
+    const now = Date.now();
+    const count = (query: string) => this.sql.exec<{ n: number }>(query).one().n;
+    const lastActivity = this.meta("last_activity");
+    const last = lastActivity === null ? null : Number(lastActivity);
+    const profile = this.profile();
+    return {
+      profile,
+      counts: {
+        events: count(`SELECT count(*) AS n FROM events`),
+        pendingEvents: count(`SELECT count(*) AS n FROM events WHERE applied = 0`),
+        items: count(`SELECT count(*) AS n FROM item_state`),
+        hidden: count(`SELECT count(*) AS n FROM item_state WHERE hidden = 1`),
+        exposures: count(`SELECT count(*) AS n FROM exposures`),
+        cachedVectors: count(`SELECT count(*) AS n FROM item_vectors`),
+      },
+      affinity: this.affinity(now),
+      arms: this.arms(now),
+      sessionVector: this.cachedVector(),
+      seedVector: this.seedVector(profile),
+      retention: {
+        lastActivity: last,
+        deleteAfter: last === null ? null : last + this.retentionMs(),
+        alarm: await this.ctx.storage.getAlarm(),
+      },
+      recent: this.recent(20),
+    };
+  }
+
+  /** Deletes everything the object holds about the user (right to erasure; also the retention alarm). */
+  async erase(): Promise<void> {
+    await this.ctx.storage.deleteAll();
+    this.alarmAt = null;
+    this.model = null;
+    this.migrate();
+  }
+
+  /** Retention: deletes the user's state once it has been inactive for USER_RETENTION_DAYS. */
+  override async alarm(): Promise<void> {
+    this.alarmAt = null;
+    const last = Number(this.meta("last_activity") ?? 0);
+    const deleteAfter = last + this.retentionMs();
+    if (Date.now() >= deleteAfter) {
+      await this.erase();
+      return;
+    }
+    await this.ctx.storage.setAlarm(deleteAfter);
+    this.alarmAt = deleteAfter;
+  }
+
+  private retentionMs(): number {
+    return positiveNumberVar(this.env.USER_RETENTION_DAYS, USER_SESSION_LIMITS.retentionDays) * DAY_MS;
+  }
+
+  /** Makes sure the retention alarm is set (at `lastActivity` + retention when it was not). */
+  private async scheduleRetention(lastActivity: number): Promise<void> {
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    if (this.alarmAt !== null) return;
+    const at = lastActivity + this.retentionMs();
+    await this.ctx.storage.setAlarm(at);
+    this.alarmAt = at;
+  }
+
+  private recent(limit: number): RecentInteraction[] {
+    return this.sql
+      .exec<{ item_id: string; type: string; ts: number; value: number | null }>(
+        `SELECT item_id, type, ts, value FROM events WHERE type != 'impression' ORDER BY ts DESC, seq DESC LIMIT ?`,
+        limit,
+      )
+      .toArray()
+      .map((row) => ({ itemId: row.item_id, type: row.type as EventType, ts: row.ts, value: row.value }));
+  }
+
+  private itemState(itemId: string): ItemStateRow | undefined {
+    return this.sql
+      .exec<ItemStateRow>(
+        `SELECT impressions, positive, negative, category, credited_trials, rewarded FROM item_state WHERE item_id = ?`,
+        itemId,
+      )
+      .toArray()[0];
+  }
+
+  /** The exposure an event refers to: the one of its request when known, else the latest. */
+  private exposureOf(itemId: string, requestId: string | undefined): ExposureRow | undefined {
+    if (requestId) {
+      const exact = this.sql
+        .exec<ExposureRow>(`SELECT category, exploration_source FROM exposures WHERE request_id = ? AND item_id = ?`, requestId, itemId)
+        .toArray()[0];
+      if (exact) return exact;
+    }
+    return this.sql
+      .exec<ExposureRow>(`SELECT category, exploration_source FROM exposures WHERE item_id = ? ORDER BY ts DESC LIMIT 1`, itemId)
+      .toArray()[0];
   }
 
   private applyToItemState(event: SessionEvent): void {
@@ -146,11 +440,314 @@ export class UserSession extends DurableObject<Env> {
     );
   }
 
-  private compact(): void {
+  /**
+   * Category-level effects of one event on an item of `category` ('' = unknown: none):
+   * affinity += weight; an impression is a trial of the category arm (and of its exploration
+   * source's arm); the item's first positive event is a success (and a trial, if no impression was
+   * reported); a negative event without an impression is a failed trial.
+   */
+  private applyCategoryEffects(event: SessionEvent, category: string, explorationSource: string | null): void {
+    if (!category) return;
+    const weight = eventWeight[event.type];
+    if (weight !== 0) this.addAffinity(category, weight, event.ts);
+    const state = this.itemState(event.item_id);
+    if (!state) return;
+    let trials = 0;
+    let successes = 0;
+    if (event.type === "impression") {
+      trials = 1;
+    } else if (weight > 0 && state.rewarded === 0) {
+      successes = 1;
+      trials = state.credited_trials === 0 ? 1 : 0;
+    } else if (weight < 0 && state.credited_trials === 0) {
+      trials = 1;
+    }
+    if (trials === 0 && successes === 0) return;
+    this.sql.exec(
+      `UPDATE item_state SET credited_trials = credited_trials + ?, rewarded = max(rewarded, ?) WHERE item_id = ?`,
+      trials,
+      successes,
+      event.item_id,
+    );
+    this.addToArm(armName("category", category), successes, trials, event.ts);
+    if (explorationSource) this.addToArm(armName("source", explorationSource), successes, trials, event.ts);
+  }
+
+  private addAffinity(category: string, weight: number, ts: number): void {
+    const row = this.sql
+      .exec<{ score: number; updated_ts: number }>(`SELECT score, updated_ts FROM category_affinity WHERE category = ?`, category)
+      .toArray()[0];
+    const [score, updated] = decayedAdd(row?.score ?? 0, row?.updated_ts ?? ts, weight, ts, USER_SESSION_LIMITS.affinityHalfLifeMs);
+    this.sql.exec(
+      `INSERT INTO category_affinity (category, score, updated_ts) VALUES (?1, ?2, ?3)
+       ON CONFLICT (category) DO UPDATE SET score = ?2, updated_ts = ?3`,
+      category,
+      score,
+      updated,
+    );
+  }
+
+  private addToArm(arm: string, successes: number, trials: number, ts: number): void {
+    const row = this.sql
+      .exec<{ successes: number; trials: number; updated_ts: number }>(`SELECT successes, trials, updated_ts FROM bandit_arms WHERE arm = ?`, arm)
+      .toArray()[0];
+    const halfLife = USER_SESSION_LIMITS.armHalfLifeMs;
+    const [s] = decayedAdd(row?.successes ?? 0, row?.updated_ts ?? ts, successes, ts, halfLife);
+    const [t, updated] = decayedAdd(row?.trials ?? 0, row?.updated_ts ?? ts, trials, ts, halfLife);
+    this.sql.exec(
+      `INSERT INTO bandit_arms (arm, successes, trials, updated_ts) VALUES (?1, ?2, ?3, ?4)
+       ON CONFLICT (arm) DO UPDATE SET successes = ?2, trials = ?3, updated_ts = ?4`,
+      arm,
+      s,
+      t,
+      updated,
+    );
+  }
+
+  private arms(now: number): (BetaArm & { updatedAt: number })[] {
+    return this.sql
+      .exec<{ arm: string; successes: number; trials: number; updated_ts: number }>(`SELECT arm, successes, trials, updated_ts FROM bandit_arms ORDER BY arm`)
+      .toArray()
+      .map((row) => ({
+        ...decayArm({ arm: row.arm, successes: row.successes, trials: row.trials }, now - row.updated_ts, USER_SESSION_LIMITS.armHalfLifeMs),
+        updatedAt: row.updated_ts,
+      }));
+  }
+
+  private affinity(now: number): Record<string, number> {
+    const affinity: Record<string, number> = {};
+    for (const row of this.sql.exec<{ category: string; score: number; updated_ts: number }>(`SELECT category, score, updated_ts FROM category_affinity ORDER BY category`)) {
+      affinity[row.category] = row.score * decayFactor(Math.max(0, now - row.updated_ts), USER_SESSION_LIMITS.affinityHalfLifeMs);
+    }
+    return affinity;
+  }
+
+  private profile(): UserProfile | null {
+    const raw = this.meta("profile");
+    return raw ? (JSON.parse(raw) as UserProfile) : null;
+  }
+
+  private cachedVector(): CachedSessionVector | null {
+    const raw = this.meta("session_vector");
+    return raw ? (JSON.parse(raw) as CachedSessionVector) : null;
+  }
+
+  private seedVector(profile: UserProfile | null): number[] | null {
+    const segments = demographicSegments(profile?.demographics);
+    const model = this.model?.value;
+    if (segments.length === 0 || !model?.segmentVectors) return null;
+    const vectors = segments.map((segment) => model.segmentVectors![segment]).filter((v): v is number[] => v !== undefined);
+    if (vectors.length === 0) return null;
+    return vectors[0]!.map((_, d) => vectors.reduce((sum, v) => sum + v[d]!, 0) / vectors.length);
+  }
+
+  /** True when events await their category, the vector needs recomputing, or a refresh is running. */
+  private isStale(): boolean {
+    if (this.refreshing || this.meta("vector_dirty") === "1") return true;
+    if (this.model && Date.now() - this.model.fetchedAt > USER_SESSION_LIMITS.modelTtlMs) return true;
+    if (!this.model) return true;
+    return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM events WHERE applied = 0 LIMIT 1`).one().n > 0 && this.lookupAllowed();
+  }
+
+  private lookupAllowed(): boolean {
+    return Date.now() - this.lookupFailedAt > USER_SESSION_LIMITS.lookupRetryMs;
+  }
+
+  private async refreshWithin(budgetMs: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const budget = new Promise<void>((resolve) => (timer = setTimeout(resolve, budgetMs)));
+    await Promise.race([this.refreshOnce().catch(() => undefined), budget]).finally(() => clearTimeout(timer ?? null));
+  }
+
+  /** Refreshes in the background shortly after events (see `refreshDelayMs`). */
+  private scheduleRefresh(): void {
+    if (this.refreshTimer !== null) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      this.ctx.waitUntil(this.refreshOnce().catch(() => undefined));
+    }, USER_SESSION_LIMITS.refreshDelayMs);
+  }
+
+  /**
+   * One refresh at a time; callers arriving meanwhile share it, and it runs once more when state
+   * changed while it was waiting on lookups (so no event is left out of the vector).
+   */
+  private refreshOnce(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      try {
+        do {
+          this.refreshAgain = false;
+          await this.refresh();
+        } while (this.refreshAgain);
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  /**
+   * Looks up the categories of items with pending events and the vectors of the fold-in window,
+   * applies the pending category effects, and recomputes the session vector when anything changed.
+   */
+  private async refresh(): Promise<void> {
+    const model = await this.foldInModel();
+    const version = model?.modelVersion ?? "unversioned";
+    const pending = this.sql
+      .exec<{ item_id: string }>(`SELECT DISTINCT item_id FROM events WHERE applied = 0 LIMIT ?`, USER_SESSION_LIMITS.lookupsPerRefresh)
+      .toArray()
+      .map((row) => row.item_id);
+    const window = this.foldInWindow();
+    const missing = window
+      .filter((row) => row.vector_version !== version)
+      .map((row) => row.item_id);
+    const ids = [...new Set([...pending, ...missing])];
+    let records = new Map<string, { values: number[]; category: string }>();
+    if (ids.length > 0 && this.lookupAllowed()) {
+      try {
+        const found = await lookUpItems(itemIndexFor(this.env), ids);
+        records = new Map(ids.flatMap((id) => {
+          const item = found.get(id);
+          return item ? [[id, { values: item.values, category: item.category }] as const] : [];
+        }));
+        this.lookupFailedAt = 0;
+      } catch (error) {
+        this.lookupFailedAt = Date.now();
+        console.warn(JSON.stringify({ level: "warn", object: "UserSession", error: `item lookup failed: ${describe(error)}` }));
+      }
+    }
+    const lookedUp = this.lookupFailedAt === 0 ? new Set(ids) : new Set<string>();
+    const cachedVersion = this.cachedVector()?.modelVersion;
+    const versionChanged = cachedVersion !== undefined && cachedVersion !== version;
+    if (lookedUp.size === 0 && this.meta("vector_dirty") !== "1" && !versionChanged) return;
+    this.ctx.storage.transactionSync(() => {
+      for (const id of lookedUp) {
+        const category = records.get(id)?.category ?? "";
+        this.sql.exec(`UPDATE item_state SET category = ? WHERE item_id = ? AND category IS NULL`, category, id);
+      }
+      for (const id of pending.filter((p) => lookedUp.has(p))) this.applyPending(id);
+      for (const id of missing.filter((m) => lookedUp.has(m))) {
+        const values = records.get(id)?.values;
+        const blob = values && (!model || values.length === model.dimensions) ? new Float32Array(values).buffer : new ArrayBuffer(0);
+        this.sql.exec(
+          `INSERT INTO item_vectors (item_id, model_version, vector) VALUES (?1, ?2, ?3)
+           ON CONFLICT (item_id) DO UPDATE SET model_version = ?2, vector = ?3`,
+          id,
+          version,
+          blob,
+        );
+        this.setMeta("vector_dirty", "1");
+      }
+      const cached = this.cachedVector();
+      if (this.meta("vector_dirty") === "1" || (cached !== null && cached.modelVersion !== version)) {
+        this.recomputeVector(model, version);
+      }
+    });
+  }
+
+  private applyPending(itemId: string): void {
+    const category = this.itemState(itemId)?.category ?? "";
+    const rows = this.sql
+      .exec<{ seq: number; event_id: string; item_id: string; type: string; ts: number; request_id: string | null }>(
+        `SELECT seq, event_id, item_id, type, ts, request_id FROM events WHERE item_id = ? AND applied = 0 ORDER BY seq`,
+        itemId,
+      )
+      .toArray();
+    for (const row of rows) {
+      const exposure = this.exposureOf(itemId, row.request_id ?? undefined);
+      const event = { event_id: row.event_id, user_id: "", item_id: row.item_id, type: row.type as EventType, ts: row.ts };
+      this.applyCategoryEffects(event, category, exposure?.exploration_source ?? null);
+      this.sql.exec(`UPDATE events SET applied = 1 WHERE seq = ?`, row.seq);
+    }
+  }
+
+  /** The newest items with a signal, with their net weight and cached vector version. */
+  private foldInWindow(): { item_id: string; net: number; vector_version: string | null; vector: ArrayBuffer | null }[] {
+    return this.sql
+      .exec<{ item_id: string; net: number; vector_version: string | null; vector: ArrayBuffer | null }>(
+        `SELECT s.item_id AS item_id, s.positive - s.negative AS net, v.model_version AS vector_version, v.vector AS vector
+         FROM item_state s LEFT JOIN item_vectors v ON v.item_id = s.item_id
+         WHERE s.positive > 0 OR s.negative > 0
+         ORDER BY s.last_ts DESC LIMIT ?`,
+        USER_SESSION_LIMITS.foldInItems,
+      )
+      .toArray();
+  }
+
+  private recomputeVector(model: FoldInModel | null, version: string): void {
+    const window = this.foldInWindow();
+    const interactions: FoldInInteraction[] = [];
+    for (const row of window) {
+      if (row.vector_version !== version || !row.vector || row.vector.byteLength === 0 || row.net === 0) continue;
+      interactions.push({ vector: new Float32Array(row.vector), weight: row.net });
+    }
+    const categoryVectors = model?.categoryVectors;
+    for (const category of this.profile()?.categories ?? []) {
+      const vector = categoryVectors?.[category];
+      if (vector) interactions.push({ vector, weight: USER_SESSION_LIMITS.preferenceWeight });
+    }
+    const computed = sessionVector(interactions, model);
+    this.setMeta(
+      "session_vector",
+      computed ? JSON.stringify({ ...computed, modelVersion: version, computedAt: Date.now(), items: interactions.length } satisfies CachedSessionVector) : "",
+    );
+    this.setMeta("vector_dirty", "0");
+    const keep = new Set(window.map((row) => row.item_id));
+    for (const row of this.sql.exec<{ item_id: string }>(`SELECT item_id FROM item_vectors`).toArray()) {
+      if (!keep.has(row.item_id)) this.sql.exec(`DELETE FROM item_vectors WHERE item_id = ?`, row.item_id);
+    }
+  }
+
+  private async foldInModel(): Promise<FoldInModel | null> {
+    const now = Date.now();
+    if (this.model && now - this.model.fetchedAt < USER_SESSION_LIMITS.modelTtlMs) return this.model.value;
+    try {
+      this.model = { value: await readFoldInModel(this.env.KV), fetchedAt: now };
+    } catch (error) {
+      console.warn(JSON.stringify({ level: "warn", object: "UserSession", kv_key: kvKeys.foldIn, error: describe(error) }));
+      this.model = { value: this.model?.value ?? null, fetchedAt: now };
+    }
+    return this.model.value;
+  }
+
+  /**
+   * Bounds the stored state: the event log on every append (an indexed delete); the per-item rows
+   * every 64 events (counting them scans the table, so it is amortised).
+   */
+  private compact(accepted: number): void {
     this.sql.exec(
       `DELETE FROM events WHERE seq <= (SELECT seq FROM events ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
       MAX_EVENTS_PER_USER,
     );
+    const appended = Number(this.meta("appended_since_bound") ?? 0) + accepted;
+    this.setMeta("appended_since_bound", String(appended >= 64 ? 0 : appended));
+    if (appended < 64) return;
+    const states = this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM item_state WHERE hidden = 0`).one().n;
+    if (states > USER_SESSION_LIMITS.maxItemStates * 1.1) {
+      this.sql.exec(
+        `DELETE FROM item_state WHERE item_id IN (SELECT item_id FROM item_state WHERE hidden = 0 ORDER BY last_ts DESC LIMIT -1 OFFSET ?)`,
+        USER_SESSION_LIMITS.maxItemStates,
+      );
+    }
+    const hidden = this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM item_state WHERE hidden = 1`).one().n;
+    if (hidden > USER_SESSION_LIMITS.maxHiddenItems) {
+      this.sql.exec(
+        `DELETE FROM item_state WHERE item_id IN (SELECT item_id FROM item_state WHERE hidden = 1 ORDER BY last_ts DESC LIMIT -1 OFFSET ?)`,
+        USER_SESSION_LIMITS.maxHiddenItems,
+      );
+    }
+  }
+
+  private meta(key: string): string | null {
+    return this.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = ?`, key).toArray()[0]?.value ?? null;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.sql.exec(`INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2`, key, value);
   }
 
   private migrate(): void {
@@ -167,4 +764,14 @@ export class UserSession extends DurableObject<Env> {
       );
     }
   }
+}
+
+/** Adds `amount` observed at `ts` to a value last decayed to `updated`; returns [value, new updated]. */
+function decayedAdd(value: number, updated: number, amount: number, ts: number, halfLifeMs: number): [number, number] {
+  if (ts >= updated) return [value * decayFactor(ts - updated, halfLifeMs) + amount, ts];
+  return [value + amount * decayFactor(updated - ts, halfLifeMs), updated];
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -2,24 +2,30 @@
  * The sidecar's HTTP API (Hono, served by @hono/node-server in `main.ts`, testable with
  * `app.request()`):
  *
- * - `POST /v1/rank` `{feature_spec_hash, rows}` → `{scores, model_version, provider, timings_ms}`
- * - `GET /healthz` → `{status: "ok", model_version, provider, feature_spec_hash, uptime_s, ...}`
+ * - `POST /v1/rank` `{feature_spec_hash, rows, timeout_ms?}` → `{scores, model_version, provider, timings_ms, batch}`;
+ *   rows are checked, then queued in the dynamic batcher (`batching/`) and scored in a batch
+ * - `GET /healthz` → `{status: "ok", model_version, provider, feature_spec_hash, uptime_s, batching, queue, ...}`
+ * - `GET /metrics` → Prometheus text format (`sidecar-metrics.ts`)
  * - `POST /admin/reload` → reloads the model folder, swapping versions without dropping requests
  *
  * Every error is JSON `{error: {code, message}}` with the status of its code (see `sidecar-error.ts`);
- * client mistakes are 4xx, never 500.
+ * client mistakes are 4xx, never 500; an overloaded sidecar answers 503 with `Retry-After`.
  */
 import { timingSafeEqual } from "node:crypto";
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { FEATURE_SPEC } from "../shared/features/feature-spec";
+import { systemClock } from "./batching/batcher-clock";
+import { BatcherRejection, type BatcherRejectionReason } from "./batching/dynamic-batcher";
+import { createRankBatcher, type RankBatcher, type RankBatchResult } from "./batching/rank-batcher";
 import { SIDECAR_CONFIG_DEFAULTS } from "./config";
 import { errorMessage } from "./error-message";
 import { silentLogger, type JsonLogger } from "./json-logger";
 import type { ModelStore } from "./model-store";
 import type { ProviderStatus } from "./open-ranker";
 import { packFeatureRows, rankRequestSchema } from "./rank-request";
-import { SidecarError } from "./sidecar-error";
+import { SidecarError, type SidecarErrorCode } from "./sidecar-error";
+import { createSidecarMetrics, type SidecarMetrics } from "./sidecar-metrics";
 
 /** What the app needs from the rest of the sidecar. */
 export interface SidecarAppDeps {
@@ -34,6 +40,10 @@ export interface SidecarAppDeps {
   logger?: JsonLogger;
   /** Millisecond clock for timings and uptime (default `performance.now`). */
   now?: () => number;
+  /** Metrics served at `/metrics` (default: a fresh registry). */
+  metrics?: SidecarMetrics;
+  /** The dynamic batcher rank requests go through (default: batching with its defaults, feeding `metrics`). */
+  batcher?: RankBatcher;
 }
 
 /** `POST /v1/rank` success body. */
@@ -42,7 +52,10 @@ export interface RankResponseBody {
   scores: number[];
   model_version: string;
   provider: string;
-  timings_ms: { inference: number };
+  /** Time queued before the batch started, and the batch's inference time. */
+  timings_ms: { queue: number; inference: number };
+  /** Size of the batch the request was scored in. */
+  batch: { rows: number; requests: number };
 }
 
 /** `GET /healthz` body. */
@@ -56,11 +69,22 @@ export interface HealthBody {
   runtime: string;
   feature_spec_hash: string | null;
   uptime_s: number;
+  batching: { enabled: boolean; max_batch_rows: number; max_queue_delay_ms: number; max_queue_rows: number; request_timeout_ms: number };
+  /** Requests and rows waiting in the batching queue now. */
+  queue: { requests: number; rows: number };
 }
 
 /** JSON bytes allowed per feature value (generous: covers pretty-printed bodies). */
 const BYTES_PER_VALUE = 64;
 const BODY_OVERHEAD_BYTES = 64 * 1024;
+
+/** What an overloaded sidecar asks callers to wait before retrying. */
+const RETRY_AFTER_SECONDS = 1;
+
+const rejectionCodes = {
+  queue_full: "queue_full",
+  timeout: "request_timeout",
+} as const satisfies Record<BatcherRejectionReason, SidecarErrorCode>;
 
 /**
  * Creates the sidecar's Hono app.
@@ -71,7 +95,7 @@ const BODY_OVERHEAD_BYTES = 64 * 1024;
  *   method: "POST",
  *   body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows: [[0.8, 1, 3.2, 4, 0, 2.3]] }),
  * });
- * await res.json(); // { scores: [0.71], model_version: "...", provider: "cpu", timings_ms: { inference: 0.08 } }
+ * await res.json(); // { scores: [0.71], model_version: "...", provider: "cpu", timings_ms: { queue: 2.01, inference: 0.08 }, batch: { rows: 1, requests: 1 } }
  */
 export function createSidecarApp(deps: SidecarAppDeps): Hono {
   const { store, provider, maxRows, adminToken, logger, now } = {
@@ -80,16 +104,22 @@ export function createSidecarApp(deps: SidecarAppDeps): Hono {
     now: () => performance.now(),
     ...deps,
   };
+  const metrics = deps.metrics ?? createSidecarMetrics();
+  const batcher = deps.batcher ?? createRankBatcher({ metrics, clock: { ...systemClock, now } });
   const startedAt = now();
   const app = new Hono();
 
   app.onError((error, c) => {
     if (error instanceof SidecarError) {
-      const log = error.status >= 500 ? logger.error : logger.warn;
+      const overloaded = error.retryAfterSeconds !== undefined;
+      const log = error.status >= 500 && !overloaded ? logger.error : logger.warn;
       log("request_failed", { method: c.req.method, path: c.req.path, status: error.status, code: error.code, message: error.message });
+      metrics.countError(error.code);
+      if (overloaded) c.header("Retry-After", String(error.retryAfterSeconds));
       return c.json(error.toJSON(), error.status);
     }
     logger.error("request_failed", { method: c.req.method, path: c.req.path, status: 500, code: "internal", message: errorMessage(error) });
+    metrics.countError("internal");
     return c.json(new SidecarError("internal", "internal error").toJSON(), 500);
   });
   app.notFound((c) => {
@@ -107,8 +137,26 @@ export function createSidecarApp(deps: SidecarAppDeps): Hono {
       runtime: [provider.description.runtime, provider.description.runtimeVersion].filter(Boolean).join(" "),
       feature_spec_hash: model?.featureSpecHash ?? null,
       uptime_s: Math.round((now() - startedAt) / 1000),
+      batching: {
+        enabled: batcher.config.enabled,
+        max_batch_rows: batcher.config.maxBatchRows,
+        max_queue_delay_ms: batcher.config.maxQueueDelayMs,
+        max_queue_rows: batcher.config.maxQueueRows,
+        request_timeout_ms: batcher.config.requestTimeoutMs,
+      },
+      queue: { requests: batcher.stats.queuedRequests, rows: batcher.stats.queuedRows },
     };
     return c.json(body, model ? 200 : 503);
+  });
+
+  app.get("/metrics", async (c) => {
+    metrics.setModel(store.current, provider.active);
+    return c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
+  });
+
+  app.use("/v1/rank", async (c, next) => {
+    await next();
+    metrics.requests.inc({ status: String(c.res.status) });
   });
 
   app.post(
@@ -123,14 +171,15 @@ export function createSidecarApp(deps: SidecarAppDeps): Hono {
       const parsed = rankRequestSchema.safeParse(await readJson(c));
       if (!parsed.success) {
         const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`);
-        throw new SidecarError("invalid_request", `expected {feature_spec_hash: string, rows: number[][]}; ${problems.join("; ")}`);
+        throw new SidecarError("invalid_request", `expected {feature_spec_hash: string, rows: number[][], timeout_ms?: number}; ${problems.join("; ")}`);
       }
-      const { feature_spec_hash: featureSpecHash, rows } = parsed.data;
+      const { feature_spec_hash: featureSpecHash, rows, timeout_ms: timeoutMs } = parsed.data;
       if (rows.length > maxRows) {
         throw new SidecarError("too_many_rows", `${rows.length} rows in one request; at most ${maxRows} are accepted (SIDECAR_MAX_ROWS)`);
       }
       const lease = store.acquire();
       if (!lease) throw new SidecarError("model_not_loaded", "no ranker model is loaded");
+      let queued = false;
       try {
         const { model } = lease;
         if (featureSpecHash !== model.featureSpecHash) {
@@ -140,19 +189,27 @@ export function createSidecarApp(deps: SidecarAppDeps): Hono {
           );
         }
         const features = packFeatureRows(rows, model.featureCount);
-        const started = now();
-        const scores = await model.session.run(features, rows.length).catch((error: unknown) => {
-          throw new SidecarError("inference_failed", `inference failed on ${provider.active}: ${errorMessage(error)}`);
-        });
+        const submittedAt = now();
+        let result: RankBatchResult;
+        if (rows.length === 0) {
+          result = { scores: new Float32Array(0), inferenceMs: 0, startedAt: submittedAt, batchRows: 0, batchRequests: 0 };
+        } else {
+          queued = true;
+          result = await batcher.submit({ rows: rows.length, group: model, payload: features, timeoutMs, release: lease.release }).catch((error: unknown) => {
+            throw batchFailure(error, provider.active);
+          });
+        }
+        metrics.rows.inc(rows.length);
         const body: RankResponseBody = {
-          scores: Array.from(scores),
+          scores: Array.from(result.scores),
           model_version: model.version,
           provider: provider.active,
-          timings_ms: { inference: Math.round((now() - started) * 1000) / 1000 },
+          timings_ms: { queue: roundMs(result.startedAt - submittedAt), inference: roundMs(result.inferenceMs) },
+          batch: { rows: result.batchRows, requests: result.batchRequests },
         };
         return c.json(body);
       } finally {
-        lease.release();
+        if (!queued) lease.release();
       }
     },
   );
@@ -171,6 +228,19 @@ export function createSidecarApp(deps: SidecarAppDeps): Hono {
   });
 
   return app;
+}
+
+/** The error response for a request the batcher refused, timed out or failed to run. */
+function batchFailure(error: unknown, provider: string): SidecarError {
+  if (error instanceof BatcherRejection) {
+    const setting = error.reason === "queue_full" ? "SIDECAR_MAX_QUEUE_ROWS" : "SIDECAR_REQUEST_TIMEOUT_MS";
+    return new SidecarError(rejectionCodes[error.reason], `${error.message} (${setting}); retry later`, { retryAfterSeconds: RETRY_AFTER_SECONDS });
+  }
+  return new SidecarError("inference_failed", `inference failed on ${provider}: ${errorMessage(error)}`);
+}
+
+function roundMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }
 
 async function readJson(c: Context): Promise<unknown> {

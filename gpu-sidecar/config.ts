@@ -4,6 +4,7 @@
  * with a {@link SidecarConfigError} that names every offending variable.
  */
 import { z } from "zod";
+import { BATCHING_DEFAULTS, type BatchingConfig } from "./batching/dynamic-batcher";
 import { EXECUTION_PROVIDER_NAMES, type ExecutionProviderName } from "./providers/execution-provider";
 
 /** What the sidecar does when the configured provider is unavailable. */
@@ -25,6 +26,8 @@ export interface SidecarConfig {
   maxRows: number;
   /** Bearer token `POST /admin/reload` requires (`SIDECAR_ADMIN_TOKEN`); unset leaves the route open to loopback callers only. */
   adminToken: string | undefined;
+  /** Dynamic batching (`SIDECAR_BATCHING`, `SIDECAR_MAX_BATCH_ROWS`, `SIDECAR_MAX_QUEUE_DELAY_MS`, `SIDECAR_MAX_QUEUE_ROWS`, `SIDECAR_REQUEST_TIMEOUT_MS`). */
+  batching: BatchingConfig;
 }
 
 /** Defaults of every optional setting. */
@@ -34,10 +37,20 @@ export const SIDECAR_CONFIG_DEFAULTS = {
   provider: "cpu",
   providerFallback: "none",
   maxRows: 2000,
+  batching: BATCHING_DEFAULTS,
 } as const satisfies Partial<SidecarConfig>;
 
 const unsetIfEmpty = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema);
+const integer = (min: number, max: number, fallback: number) =>
+  optional(
+    z.coerce
+      .number({ error: "must be a number" })
+      .int("must be an integer")
+      .min(min, `must be at least ${min}`)
+      .max(max, `must be at most ${max}`)
+      .default(fallback),
+  );
 
 const envSchema = z.object({
   SIDECAR_HOST: optional(z.string().default(SIDECAR_CONFIG_DEFAULTS.host)),
@@ -69,6 +82,25 @@ const envSchema = z.object({
       .default(SIDECAR_CONFIG_DEFAULTS.maxRows),
   ),
   SIDECAR_ADMIN_TOKEN: optional(z.string().optional()),
+  SIDECAR_BATCHING: optional(z.enum(["on", "off"], { error: "must be one of on, off" }).default(BATCHING_DEFAULTS.enabled ? "on" : "off")),
+  SIDECAR_MAX_BATCH_ROWS: integer(1, 1_000_000, BATCHING_DEFAULTS.maxBatchRows),
+  SIDECAR_MAX_QUEUE_DELAY_MS: optional(
+    z.coerce
+      .number({ error: "must be a number of milliseconds" })
+      .min(0, "must be at least 0")
+      .max(10_000, "must be at most 10000")
+      .default(BATCHING_DEFAULTS.maxQueueDelayMs),
+  ),
+  SIDECAR_MAX_QUEUE_ROWS: integer(1, 100_000_000, BATCHING_DEFAULTS.maxQueueRows),
+  SIDECAR_REQUEST_TIMEOUT_MS: integer(1, 600_000, BATCHING_DEFAULTS.requestTimeoutMs),
+}).superRefine((vars, ctx) => {
+  if (vars.SIDECAR_MAX_QUEUE_ROWS < vars.SIDECAR_MAX_ROWS) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["SIDECAR_MAX_QUEUE_ROWS"],
+      message: `must be at least SIDECAR_MAX_ROWS (${vars.SIDECAR_MAX_ROWS}), so that the largest request fits in the queue`,
+    });
+  }
 });
 
 /** The configuration is invalid; `issues` lists one `VARIABLE: problem` line per problem. */
@@ -84,7 +116,8 @@ export class SidecarConfigError extends Error {
  *
  * @example
  * loadSidecarConfig({ SIDECAR_MODEL_DIR: "artifacts/latest", SIDECAR_PROVIDER: "wasm" });
- * // → { host: "127.0.0.1", port: 8788, modelDir: "artifacts/latest", provider: "wasm", providerFallback: "none", maxRows: 2000, adminToken: undefined }
+ * // → { host: "127.0.0.1", port: 8788, modelDir: "artifacts/latest", provider: "wasm", providerFallback: "none", maxRows: 2000,
+ * //     adminToken: undefined, batching: { enabled: true, maxBatchRows: 2048, maxQueueDelayMs: 2, maxQueueRows: 16384, requestTimeoutMs: 1000 } }
  */
 export function loadSidecarConfig(env: Record<string, string | undefined> = process.env): SidecarConfig {
   const parsed = envSchema.safeParse(env);
@@ -106,5 +139,12 @@ export function loadSidecarConfig(env: Record<string, string | undefined> = proc
     providerFallback: vars.SIDECAR_PROVIDER_FALLBACK,
     maxRows: vars.SIDECAR_MAX_ROWS,
     adminToken: vars.SIDECAR_ADMIN_TOKEN,
+    batching: {
+      enabled: vars.SIDECAR_BATCHING === "on",
+      maxBatchRows: vars.SIDECAR_MAX_BATCH_ROWS,
+      maxQueueDelayMs: vars.SIDECAR_MAX_QUEUE_DELAY_MS,
+      maxQueueRows: vars.SIDECAR_MAX_QUEUE_ROWS,
+      requestTimeoutMs: vars.SIDECAR_REQUEST_TIMEOUT_MS,
+    },
   };
 }

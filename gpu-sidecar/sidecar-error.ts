@@ -1,6 +1,7 @@
 /**
  * The error every sidecar route reports: a machine-readable code mapped to one HTTP status,
- * rendered as `{"error": {"code", "message"}}` (the same shape as the edge API's errors).
+ * rendered as `{"error": {"code", "message"}}` (the same shape as the edge API's errors), plus a
+ * `Retry-After` header when the sidecar is overloaded (`queue_full`, `request_timeout`).
  */
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
@@ -17,7 +18,9 @@ export type SidecarErrorCode =
   | "reload_failed"
   | "inference_failed"
   | "internal"
-  | "model_not_loaded";
+  | "model_not_loaded"
+  | "queue_full"
+  | "request_timeout";
 
 /** HTTP status of each code; 4xx codes are the caller's to fix, 5xx the operator's. */
 export const SIDECAR_ERROR_STATUS = {
@@ -33,6 +36,8 @@ export const SIDECAR_ERROR_STATUS = {
   inference_failed: 500,
   internal: 500,
   model_not_loaded: 503,
+  queue_full: 503,
+  request_timeout: 503,
 } as const satisfies Record<SidecarErrorCode, ContentfulStatusCode>;
 
 /** The JSON body of an error response. */
@@ -40,14 +45,24 @@ export interface SidecarErrorBody {
   error: { code: SidecarErrorCode; message: string };
 }
 
+/** Options of {@link SidecarError}. */
+export interface SidecarErrorOptions {
+  /** Sent as `Retry-After` (seconds): when an overloaded sidecar expects to have room again. */
+  retryAfterSeconds?: number;
+}
+
 /** An error a route throws; the app renders it with its code's status. */
 export class SidecarError extends Error {
+  readonly retryAfterSeconds: number | undefined;
+
   constructor(
     readonly code: SidecarErrorCode,
     message: string,
+    options: SidecarErrorOptions = {},
   ) {
     super(message);
     this.name = "SidecarError";
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   /** HTTP status of this error. */

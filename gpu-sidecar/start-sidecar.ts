@@ -1,18 +1,21 @@
 /**
  * Starts a sidecar in the current process: opens the ranker (provider + first model, with the
- * configured fallback), serves the app on `host:port` and returns a handle whose `close()` stops
- * accepting connections, lets in-flight requests finish and releases the model. `main.ts` wraps
- * this with signals and exit codes; tests call it directly.
+ * configured fallback), creates the metrics and the dynamic batcher, serves the app on
+ * `host:port` and returns a handle whose `close()` stops accepting connections, runs every queued
+ * request without waiting for its batch to fill, lets in-flight requests finish and releases the
+ * model. `main.ts` wraps this with signals and exit codes; tests call it directly.
  */
 import type { AddressInfo } from "node:net";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { serve } from "@hono/node-server";
 import { createSidecarApp } from "./app";
+import { createRankBatcher, type RankBatcher } from "./batching/rank-batcher";
 import type { SidecarConfig } from "./config";
 import { errorMessage } from "./error-message";
 import { silentLogger, type JsonLogger } from "./json-logger";
 import type { ModelStore } from "./model-store";
 import { openRanker, type OpenRankerOptions, type ProviderStatus } from "./open-ranker";
+import { createSidecarMetrics, type SidecarMetrics } from "./sidecar-metrics";
 
 /** Options of {@link startSidecar}. */
 export interface StartSidecarOptions {
@@ -22,6 +25,8 @@ export interface StartSidecarOptions {
   createProvider?: OpenRankerOptions["createProvider"];
   /** How long `close()` waits for in-flight requests before cutting connections (default 10 s). */
   drainTimeoutMs?: number;
+  /** Export Node's process metrics at `/metrics` too (default true). */
+  processMetrics?: boolean;
 }
 
 /** A listening sidecar. */
@@ -33,11 +38,13 @@ export interface RunningSidecar {
   port: number;
   provider: ProviderStatus;
   store: ModelStore;
+  batcher: RankBatcher;
+  metrics: SidecarMetrics;
   /** Stops accepting, waits for in-flight requests, releases the model. `drained` is false if the drain timed out. */
   close(): Promise<{ drained: boolean }>;
 }
 
-const startDefaults = { logger: silentLogger, drainTimeoutMs: 10_000 } satisfies Partial<StartSidecarOptions>;
+const startDefaults = { logger: silentLogger, drainTimeoutMs: 10_000, processMetrics: true } satisfies Partial<StartSidecarOptions>;
 
 /**
  * Opens the ranker and starts serving. Rejects (with a `ProviderUnavailableError`,
@@ -49,7 +56,7 @@ const startDefaults = { logger: silentLogger, drainTimeoutMs: 10_000 } satisfies
  * await sidecar.close();
  */
 export async function startSidecar(options: StartSidecarOptions): Promise<RunningSidecar> {
-  const { config, logger, drainTimeoutMs, createProvider } = { ...startDefaults, ...options };
+  const { config, logger, drainTimeoutMs, createProvider, processMetrics } = { ...startDefaults, ...options };
   const { store, provider } = await openRanker({
     modelDir: config.modelDir,
     provider: config.provider,
@@ -59,7 +66,9 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
       logger.warn("provider_fallback", { requested: error.provider, active: "cpu", reason: error.reason, remedy: error.remedy }),
     onReleaseError: (error, version) => logger.error("model_release_failed", { model_version: version, message: errorMessage(error) }),
   });
-  const app = createSidecarApp({ store, provider, maxRows: config.maxRows, adminToken: config.adminToken, logger });
+  const metrics = createSidecarMetrics({ processMetrics });
+  const batcher = createRankBatcher({ config: config.batching, metrics });
+  const app = createSidecarApp({ store, provider, maxRows: config.maxRows, adminToken: config.adminToken, logger, metrics, batcher });
 
   let server: Server;
   let address: AddressInfo;
@@ -81,19 +90,22 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
     feature_spec_hash: store.current?.featureSpecHash ?? null,
     model_path: store.current?.modelPath ?? null,
     max_rows: config.maxRows,
+    batching: config.batching,
   });
 
   let closing: Promise<{ drained: boolean }> | undefined;
   const close = () => {
     closing ??= (async () => {
       drain.start();
+      const flushed = batcher.drain();
       const drained = await closeServer(server, drainTimeoutMs);
+      if (drained) await flushed;
       await store.close();
       return { drained };
     })();
     return closing;
   };
-  return { url, host: address.address, port: address.port, provider, store, close };
+  return { url, host: address.address, port: address.port, provider, store, batcher, metrics, close };
 }
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<[Server, AddressInfo]> {

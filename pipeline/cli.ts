@@ -2,8 +2,10 @@
  * The offline pipeline's command line (`npm run pipeline -- <command>`):
  *
  *   generate [--out data/demo] [--items 5000] [--users 2000] [--days 90] [--seed 42] [--name demo]
- *   train --data <folder> [--out artifacts/<dataset name>] [--factors 32] [--iterations 15]
- *         [--seed 42] [--created-at <ISO time>]
+ *   train --data <folder> [--out artifacts/<dataset name>] [--evaluation <evaluation.json>]
+ *         [--factors 32] [--iterations 15] [--seed 42] [--created-at <ISO time>]
+ *   evaluate --data <folder> [--seeds 5] [--out <file.json>] [--protocol random-by-item|leave-last-out]
+ *            [--k 10] [--dimensions 32] [--no-tune] [--params <evaluation.json>] [--workers <n>]
  *   default-list [--artifacts artifacts/demo] [--out workers/fallbacks/default-popular.json] [--size 50]
  *
  * Errors print one clear line to stderr and exit with status 1.
@@ -14,6 +16,8 @@ import { IMPLICIT_ALS_DEFAULTS } from "./models/implicit-als";
 import { runGenerate } from "./commands/run-generate";
 import { runTrain } from "./commands/run-train";
 import { runDefaultList } from "./commands/run-default-list";
+import { EVALUATE_COMMAND_DEFAULTS, runEvaluate } from "./commands/run-evaluate";
+import { isProtocolName, PROTOCOL_NAMES, type ProtocolName } from "./evaluate/evaluation-protocol";
 
 const program = new Command()
   .name("pipeline")
@@ -36,23 +40,66 @@ program
 
 program
   .command("train")
-  .description("train retrieval (implicit ALS) and the ranker on a dataset folder and write artifacts")
+  .description("train the serving model and the ranker on a dataset folder and write the artifacts the edge serves")
   .requiredOption("--data <folder>", "dataset folder (e.g. data/demo)")
   .option("--out <folder>", "artifacts folder (default: artifacts/<dataset name>)")
-  .option("--factors <n>", "embedding size", positiveInteger, IMPLICIT_ALS_DEFAULTS.factors)
-  .option("--iterations <n>", "ALS iterations", positiveInteger, IMPLICIT_ALS_DEFAULTS.iterations)
+  .option(
+    "--evaluation <file>",
+    "evaluation report whose serving_model to train (default: <out>/evaluation.json if present, else implicit ALS)",
+  )
+  .option("--factors <n>", "ALS embedding size (without an evaluation report)", positiveInteger, IMPLICIT_ALS_DEFAULTS.factors)
+  .option("--iterations <n>", "ALS iterations (without an evaluation report)", positiveInteger, IMPLICIT_ALS_DEFAULTS.iterations)
   .option("--seed <n>", "random seed", integer, 42)
   .option("--created-at <time>", "artifact creation time, ISO 8601 (default: now, or SOURCE_DATE_EPOCH)", isoDate)
   .action(
-    async (opts: { data: string; out?: string; factors: number; iterations: number; seed: number; createdAt?: Date }) => {
+    async (opts: {
+      data: string;
+      out?: string;
+      evaluation?: string;
+      factors: number;
+      iterations: number;
+      seed: number;
+      createdAt?: Date;
+    }) => {
       const createdAt = opts.createdAt ?? sourceDateEpoch();
       await runTrain({
         data: opts.data,
         ...(opts.out !== undefined ? { out: opts.out } : {}),
+        ...(opts.evaluation !== undefined ? { evaluation: opts.evaluation } : {}),
         ...(createdAt !== undefined ? { createdAt } : {}),
         seed: opts.seed,
         als: { factors: opts.factors, iterations: opts.iterations },
       });
+    },
+  );
+
+program
+  .command("evaluate")
+  .description("split, tune, train and evaluate every model over several seeds; print the table, write JSON and HTML")
+  .requiredOption("--data <folder>", "dataset folder (event log, MovieLens 100k or MovieLens CSV)")
+  .option("--seeds <n>", "number of seeds (42, 43, …)", positiveInteger, EVALUATE_COMMAND_DEFAULTS.seeds)
+  .option("--first-seed <n>", "first seed", integer, EVALUATE_COMMAND_DEFAULTS.firstSeed)
+  .option("--out <file>", "JSON report (default: artifacts/<dataset>/evaluation.json); the HTML report goes beside it")
+  .option("--protocol <name>", `split protocol: ${PROTOCOL_NAMES.join(" | ")}`, protocolName, EVALUATE_COMMAND_DEFAULTS.protocol)
+  .option("--k <n>", "cut-off of every metric", positiveInteger, EVALUATE_COMMAND_DEFAULTS.k)
+  .option("--dimensions <n>", "size of the served user and item vectors", positiveInteger, EVALUATE_COMMAND_DEFAULTS.dimensions)
+  .option("--no-tune", "skip hyperparameter tuning (use defaults)")
+  .option("--params <file>", "reuse the models and hyperparameters of an earlier evaluation JSON")
+  .option("--workers <n>", "worker threads for seeds and tuning (default: one per core; 1 = in-process)", positiveInteger)
+  .action(
+    async (opts: {
+      data: string;
+      seeds: number;
+      firstSeed: number;
+      out?: string;
+      protocol: ProtocolName;
+      k: number;
+      dimensions: number;
+      tune: boolean;
+      params?: string;
+      workers?: number;
+    }) => {
+      await runEvaluate(opts);
     },
   );
 
@@ -76,6 +123,11 @@ function positiveInteger(value: string): number {
   const n = integer(value);
   if (n < 1) throw new InvalidArgumentError("expected a positive integer");
   return n;
+}
+
+function protocolName(value: string): ProtocolName {
+  if (!isProtocolName(value)) throw new InvalidArgumentError(`expected one of ${PROTOCOL_NAMES.join(", ")}`);
+  return value;
 }
 
 function isoDate(value: string): Date {

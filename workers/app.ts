@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { VectorIndexError } from "../shared/vector-index/vector-index-error";
 import type { AppEnv } from "./app-env";
+import { ServingConfigError } from "./config/serving-config";
 import { ApiError } from "./errors/api-error";
 import { requestId } from "./middleware/request-id";
 import { adminRoute } from "./routes/admin";
@@ -14,6 +15,7 @@ import { healthRoute } from "./routes/health";
 import { itemsRoute } from "./routes/items";
 import { recommendationsRoute } from "./routes/recommendations";
 import { trendingRoute } from "./routes/trending";
+import { usersRoute } from "./routes/users";
 
 /** Creates the edge app. */
 export function createApp(): Hono<AppEnv> {
@@ -24,6 +26,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/v1/events", eventsRoute);
   app.route("/v1/items", itemsRoute);
   app.route("/v1/trending", trendingRoute);
+  app.route("/v1/users", usersRoute);
   app.route("/v1/admin", adminRoute);
   app.notFound((c) => c.json(new ApiError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`).toJSON(), 404));
   app.onError((error, c) => {
@@ -38,6 +41,7 @@ export function createApp(): Hono<AppEnv> {
 
 function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof ServingConfigError) return new ApiError(500, "invalid_config", error.message);
   if (error instanceof VectorIndexError) {
     const status: ContentfulStatusCode = error.kind === "backend" ? 503 : 400;
     return new ApiError(status, "index_error", error.message, { index_code: error.code });

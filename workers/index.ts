@@ -1,11 +1,14 @@
 /**
  * Worker entry point: the Hono edge app plus the Durable Object classes wrangler binds
- * (UserSession for per-user state, EmbeddedVectorIndex for the local/small-catalog ANN index).
+ * (UserSession for per-user state, EmbeddedVectorIndex for the local/small-catalog ANN index,
+ * TrendingShard and TrendingAggregator for live trending lists).
  */
 import { createApp } from "./app";
 
 export { UserSession } from "../durable-objects/user-session";
 export { EmbeddedVectorIndex } from "../durable-objects/embedded-vector-index";
+export { TrendingShard } from "../durable-objects/trending-shard";
+export { TrendingAggregator } from "../durable-objects/trending-aggregator";
 
 const app = createApp();
 

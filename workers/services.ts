@@ -1,11 +1,19 @@
 /**
  * Builds the funnel's services from the Worker's bindings and vars: the vector index selected by
- * VECTOR_INDEX_BACKEND, the rankers in fallback order, and the session reader.
+ * VECTOR_INDEX_BACKEND, the rankers in fallback order (sidecar behind a circuit breaker, light),
+ * the session reader and exposure recorder,
+ * and the exploration settings.
  */
 import type { VectorIndex } from "../shared/vector-index/vector-index";
 import { VectorIndexError } from "../shared/vector-index/vector-index-error";
 import type { RecommendDeps } from "./recommend/recommend";
+import { sharedCircuitBreaker } from "./ranking/circuit-breaker";
+import { withCircuitBreaker } from "./ranking/circuit-breaker-ranker";
+import { createLightRanker } from "./ranking/light";
+import type { Ranker } from "./ranking/ranker";
 import { createSidecarRanker } from "./ranking/sidecar";
+import { positiveIntegerVar } from "./config/env-vars";
+import { explorationConfigFor } from "./recommend/exploration-config";
 import { selectVectorIndex } from "./vector-index/select-vector-index";
 
 /** The vector index for this environment; a misconfiguration becomes an index that is unavailable. */
@@ -27,14 +35,29 @@ function millis(value: string | undefined, fallback: number): number {
   return Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
 }
 
+/**
+ * The rankers in fallback order: the sidecar (when RANKER_URL is set) behind this isolate's
+ * circuit breaker, then the light ranker from KV; the funnel appends retrieval order.
+ */
+export function rankersFor(env: Env): Ranker[] {
+  const light = createLightRanker({ kv: env.KV });
+  if (!env.RANKER_URL) return [light];
+  const sidecar = createSidecarRanker({ baseUrl: env.RANKER_URL, timeoutMs: millis(env.RANKER_TIMEOUT_MS, 250) });
+  const breaker = sharedCircuitBreaker(`sidecar ${env.RANKER_URL}`, {
+    failureThreshold: positiveIntegerVar(env.RANKER_BREAKER_FAILURES, 5),
+    cooldownMs: millis(env.RANKER_BREAKER_COOLDOWN_MS, 10_000),
+  });
+  return [withCircuitBreaker(sidecar, breaker), light];
+}
+
 /** Everything `recommend()` needs, for this environment. */
 export function recommendDepsFor(env: Env): RecommendDeps {
   return {
     kv: env.KV,
     index: vectorIndexFor(env),
-    rankers: env.RANKER_URL
-      ? [createSidecarRanker({ baseUrl: env.RANKER_URL, timeoutMs: millis(env.RANKER_TIMEOUT_MS, 250) })]
-      : [],
+    rankers: rankersFor(env),
     readSession: (userId) => env.USER_SESSION.getByName(userId).snapshot(),
+    recordExposures: (userId, requestId, exposures) => env.USER_SESSION.getByName(userId).recordExposures(requestId, exposures),
+    exploration: explorationConfigFor(env),
   };
 }

@@ -11,13 +11,18 @@ import { openOrtRankerSession } from "./ort-ranker-session";
 export interface CpuProviderOptions {
   /** Threads per inference; 0 lets onnxruntime choose (one per physical core). */
   intraOpNumThreads?: number;
+  /**
+   * Let onnxruntime's worker threads busy-wait for the next run (its default). Off here: between
+   * runs the sidecar's own thread parses requests, and spinning workers would take its core.
+   */
+  allowSpinning?: boolean;
 }
 
-const cpuDefaults = { intraOpNumThreads: 0 } satisfies Required<CpuProviderOptions>;
+const cpuDefaults = { intraOpNumThreads: 0, allowSpinning: false } satisfies Required<CpuProviderOptions>;
 
 /** Creates the onnxruntime-node CPU provider. onnxruntime-node is imported on first use. */
 export function createCpuProvider(options: CpuProviderOptions = {}): ExecutionProvider {
-  const { intraOpNumThreads } = { ...cpuDefaults, ...options };
+  const { intraOpNumThreads, allowSpinning } = { ...cpuDefaults, ...options };
   let version: string | undefined;
   return {
     name: "cpu",
@@ -29,6 +34,7 @@ export function createCpuProvider(options: CpuProviderOptions = {}): ExecutionPr
           executionProviders: ["cpu"],
           graphOptimizationLevel: "all",
           intraOpNumThreads,
+          extra: { session: { intra_op: { allow_spinning: allowSpinning ? "1" : "0" } } },
         });
       } catch (error) {
         if (error instanceof ModelLoadError) throw error;

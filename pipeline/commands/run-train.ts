@@ -1,13 +1,26 @@
 /**
- * The `train` command: load → chronological split → ALS on the training part (diagnostics and
- * ranker candidates) → logistic ranker → ALS on all data (serving vectors) → artifacts.
+ * The `train` command: load → choose the serving model (the `serving_model` of an evaluation
+ * report with its tuned hyperparameters, else implicit ALS with the given options) →
+ * chronological split → serving model on the training part (diagnostics and ranker candidates) →
+ * logistic ranker → serving model on all data (the published vectors) → fold-in parameters for
+ * the edge's session updates → artifacts (with the content encoder fitted on the served item
+ * vectors, so new items land in the space the edge serves).
  */
+import { access, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { loadDataset } from "../data/load-dataset";
-import { nonZeroCount } from "../data/interaction-matrix";
+import { nonZeroCount, type InteractionMatrix } from "../data/interaction-matrix";
 import { evaluateRetrieval, type RetrievalQuality } from "../evaluate/evaluate-retrieval";
+import { planEntry, withSeed } from "../evaluate/evaluation-plan";
+import type { EvaluationReport, ServingDescription } from "../evaluate/evaluation-report";
+import { describeServing, isServable } from "../evaluate/serving-model";
+import { calibrateFoldIn, foldInFidelity, type FoldInFit } from "../export/fold-in-calibration";
 import { writeArtifacts, type ArtifactSummary } from "../export/write-artifacts";
-import { ImplicitAls, type ImplicitAlsOptions } from "../models/implicit-als";
+import type { Recommender } from "../models/recommender";
+import { fitContentEncoder } from "../models/content-encoder";
+import { kvKeys } from "../../shared/artifacts/kv-keys";
+import { IMPLICIT_ALS_DEFAULTS, type ImplicitAlsOptions } from "../models/implicit-als";
+import { createRecommender, type ModelSpec } from "../models/model-spec";
 import { Popularity } from "../models/popularity";
 import { trainLinearRanker, type LinearRankerReport } from "../ranking/train-linear-ranker";
 import { chronologicalSplit } from "../split/chronological-split";
@@ -19,8 +32,14 @@ export interface TrainCommandOptions {
   data: string;
   /** Artifacts folder (default `artifacts/<dataset name>`). */
   out?: string;
+  /**
+   * Evaluation report whose `serving_model` (and tuned hyperparameters) to train; default:
+   * `<out>/evaluation.json` when it exists, else implicit ALS with `als`.
+   */
+  evaluation?: string;
+  /** ALS options used when no evaluation report names the serving model. */
   als: Partial<ImplicitAlsOptions>;
-  /** Seed for the ranker's sampling and fit. */
+  /** Seed for the models and the ranker's sampling and fit. */
   seed: number;
   /** Artifact creation time (default: now). */
   createdAt?: Date;
@@ -36,35 +55,43 @@ export async function runTrain(options: TrainCommandOptions, write?: LineWriter)
       `"${d.name}" (${d.format}): ${d.items.ids.size} items, ${d.users.ids.size} users, ` +
       `${d.events.length} events, ${nonZeroCount(d.interactions)} positive user-item pairs`,
   );
-  if (dataset.issues.count > 0) for (const line of dataset.issues.format().split("\n")) log.info(line);
+  for (const line of dataset.issues.format().split("\n").filter(Boolean)) log.info(line);
   if (nonZeroCount(dataset.interactions) === 0) throw new Error("the dataset has no positive interactions");
+  const out = options.out ?? join("artifacts", dataset.name);
+
+  const serving = await servingModel(options, out, dataset.name, log);
+  const label = serving.spec.model === "implicit-als" ? "ALS" : serving.model;
+  log.info(`serving model: ${serving.model} (${serving.dimensions}-d vectors; ${serving.how})`);
 
   const split = await log.step(
     "chronological split",
     () => chronologicalSplit(dataset.interactions),
     (s) => `${nonZeroCount(s.train)} train / ${nonZeroCount(s.test)} held-out pairs, ${s.testUsers.length} test users`,
   );
-  const alsOptions = { seed: options.seed, ...options.als };
-  const splitAls = new ImplicitAls(alsOptions);
-  await log.step("fit ALS on the training split", () => splitAls.fit(split.train));
+  const splitModel = createRecommender(serving.spec);
+  await log.step(`fit ${label} on the training split`, () => splitModel.fit(split.train));
   const popularity = new Popularity();
   popularity.fit(split.train);
-  const retrievalAls = evaluateRetrieval(splitAls, split);
+  const retrieval = evaluateRetrieval(splitModel, split);
   const retrievalPopularity = evaluateRetrieval(popularity, split);
-  log.info(`retrieval@10  ALS ${describeRetrieval(retrievalAls)}`);
+  log.info(`retrieval@10  ${label} ${describeRetrieval(retrieval)}`);
   log.info(`retrieval@10  popularity ${describeRetrieval(retrievalPopularity)}`);
 
   const { model: ranker, report } = await log.step(
     "train logistic ranker",
-    () => trainLinearRanker({ retrieval: splitAls, split, catalog: dataset.items }, { seed: options.seed }),
+    () => trainLinearRanker({ retrieval: splitModel, split, catalog: dataset.items }, { seed: options.seed }),
     (r) => `${r.report.fitRows} rows (${r.report.fitPositives} positive) from ${r.report.fitUsers} users`,
   );
   for (const line of describeRanker(report)) log.info(line);
 
-  const servingAls = new ImplicitAls(alsOptions);
-  await log.step("fit ALS on all data (serving vectors)", () => servingAls.fit(dataset.interactions));
+  const servingFit = createRecommender(serving.spec);
+  await log.step(`fit ${label} on all data (serving vectors)`, () => servingFit.fit(dataset.interactions));
+  const foldIn = await log.step(
+    "fold-in parameters",
+    () => foldInParameters(serving.spec, servingFit, dataset.interactions),
+    (f) => `λ ${f.regularization}, α ${f.alpha}; cosine to the published user vectors ${f.meanCosine} over ${f.users} users`,
+  );
 
-  const out = options.out ?? join("artifacts", dataset.name);
   const summary = await log.step(
     `wrote ${resolve(out)}`,
     () =>
@@ -72,11 +99,29 @@ export async function runTrain(options: TrainCommandOptions, write?: LineWriter)
         out,
         {
           dataset,
-          retrieval: servingAls,
+          retrieval: servingFit,
           ranker,
-          metrics: manifestMetrics(retrievalAls, retrievalPopularity, report),
+          serving,
+          foldIn,
+          extraKv: (modelVersion, factors) => {
+            const { model, report } = fitContentEncoder({
+              items: dataset.items.items.map((item) => ({ title: item.title, genres: item.genres, category: item.category, released_at: item.releasedAt })),
+              itemFactors: factors.items,
+              dimensions: factors.dimensions,
+              modelVersion,
+            });
+            log.info(
+              `content encoder: held-out cosine ${report.heldOutCosine.toFixed(3)} (mean-vector baseline ` +
+                `${report.baselineCosine.toFixed(3)}) over ${report.heldOutItems} items`,
+            );
+            return [{ key: kvKeys.contentEncoder, value: JSON.stringify(model) }];
+          },
+          metrics: { ...manifestMetrics(retrieval, retrievalPopularity, report), fold_in_cosine: foldIn.meanCosine },
         },
-        options.createdAt ? { createdAt: options.createdAt } : {},
+        {
+          versionPrefix: versionPrefix(serving),
+          ...(options.createdAt ? { createdAt: options.createdAt } : {}),
+        },
       ),
     (s) => s.manifest.modelVersion,
   );
@@ -86,6 +131,44 @@ export async function runTrain(options: TrainCommandOptions, write?: LineWriter)
   log.info(`${sizes}; ${summary.kvEntries} KV entries, ${summary.manifest.counts.users} user records`);
   log.info(`done in ${log.elapsed()}`);
   return summary;
+}
+
+/** The serving model: from an evaluation report when there is one, else ALS with the CLI options. */
+async function servingModel(
+  options: TrainCommandOptions,
+  out: string,
+  datasetName: string,
+  log: ProgressLog,
+): Promise<ServingDescription> {
+  const reportPath = options.evaluation ?? join(out, "evaluation.json");
+  const explicit = options.evaluation !== undefined;
+  if (explicit || (await exists(reportPath))) {
+    const report = JSON.parse(await readFile(reportPath, "utf8")) as EvaluationReport;
+    if (!report.plan || !report.serving_model) throw new Error(`${reportPath} is not an evaluation report (no plan / serving_model)`);
+    const spec = withSeed(planEntry(report.plan, report.serving_model).spec, options.seed);
+    if (!isServable(spec)) throw new Error(`${report.serving_model} in ${reportPath} has no vectors to serve`);
+    if (report.dataset !== datasetName) log.info(`note: ${reportPath} evaluated "${report.dataset}", training "${datasetName}"`);
+    log.info(`serving model and hyperparameters from ${reportPath}`);
+    return describeServing(report.serving_model, spec);
+  }
+  const spec: ModelSpec = { model: "implicit-als", options: { ...IMPLICIT_ALS_DEFAULTS, seed: options.seed, ...options.als } };
+  return describeServing("implicit-als", spec);
+}
+
+/** The trained λ and α for ALS (exact); calibrated ones for a factorised model (approximate). */
+function foldInParameters(spec: ModelSpec, model: Recommender, interactions: InteractionMatrix): FoldInFit {
+  if (!model.factors) throw new Error(`${model.name} has no vectors`);
+  if (spec.model === "implicit-als") {
+    const { regularization, alpha } = { ...IMPLICIT_ALS_DEFAULTS, ...spec.options };
+    return foldInFidelity(model.factors, interactions, { regularization, alpha });
+  }
+  return calibrateFoldIn(model.factors, interactions);
+}
+
+/** `als` for ALS (as before), else a slug of the serving key (`ease-implicit-als-32d`). */
+function versionPrefix(serving: ServingDescription): string {
+  if (serving.spec.model === "implicit-als") return "als";
+  return serving.model.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase();
 }
 
 function describeRetrieval(q: RetrievalQuality): string {
@@ -103,15 +186,15 @@ function describeRanker(r: LinearRankerReport): string[] {
 }
 
 function manifestMetrics(
-  als: RetrievalQuality,
+  retrieval: RetrievalQuality,
   popularity: RetrievalQuality,
   ranker: LinearRankerReport,
 ): Record<string, number> {
   const round = (x: number) => Number(x.toFixed(6));
   const metrics: Record<string, number> = {
-    "als_ndcg@10": round(als.ndcg),
-    "als_recall@10": round(als.recall),
-    "als_hit_rate@10": round(als.hitRate),
+    "retrieval_ndcg@10": round(retrieval.ndcg),
+    "retrieval_recall@10": round(retrieval.recall),
+    "retrieval_hit_rate@10": round(retrieval.hitRate),
     "popularity_ndcg@10": round(popularity.ndcg),
     "popularity_recall@10": round(popularity.recall),
     ranker_auc: round(ranker.ranker.auc),
@@ -121,6 +204,13 @@ function manifestMetrics(
     candidate_recall: round(ranker.candidateRecall),
   };
   return Object.fromEntries(Object.entries(metrics).filter(([, value]) => Number.isFinite(value)));
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function formatBytes(bytes: number): string {

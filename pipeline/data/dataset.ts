@@ -19,6 +19,8 @@ export interface CatalogItem {
   /** Release time, seconds since epoch (0 when unknown). */
   releasedAt: number;
   sponsored: boolean;
+  /** Free-text tags users attached to the item (MovieLens tags.csv), most frequent first. */
+  tags?: string[];
 }
 
 /** The item catalogue: `items[i]` is the item with index `i` in `ids`. */
@@ -33,6 +35,8 @@ export interface UserProfile {
   gender?: string;
   country?: string;
   device?: string;
+  /** Occupation, when the source records it (MovieLens 100k). */
+  occupation?: string;
 }
 
 /** Users: `profiles[u]` is undefined when the user only appears in events. */

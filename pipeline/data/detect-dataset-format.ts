@@ -5,9 +5,10 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { EVENT_LOG_FILES } from "./event-log-folder";
+import { MOVIELENS_100K_FILES, MOVIELENS_LATEST_FILES } from "./movielens-files";
 
 /** Input formats the pipeline can load. */
-export const DATASET_FORMATS = ["event-log"] as const;
+export const DATASET_FORMATS = ["event-log", "movielens-100k", "movielens-latest"] as const;
 
 /** One of {@link DATASET_FORMATS}. */
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
@@ -15,7 +16,8 @@ export type DatasetFormat = (typeof DATASET_FORMATS)[number];
 /** Files whose presence identifies each format; checked in order, first match wins. */
 const FORMAT_MARKERS: readonly { format: DatasetFormat; file: string }[] = [
   { format: "event-log", file: EVENT_LOG_FILES.events },
-  // Later: { format: "movielens-100k", file: "u.data" }, { format: "movielens-csv", file: "ratings.csv" }.
+  { format: "movielens-100k", file: MOVIELENS_100K_FILES.ratings },
+  { format: "movielens-latest", file: MOVIELENS_LATEST_FILES.ratings },
 ];
 
 /** Thrown when a folder is missing or matches no known format. */

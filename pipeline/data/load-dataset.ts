@@ -6,6 +6,8 @@ import { basename, resolve } from "node:path";
 import type { Dataset } from "./dataset";
 import { detectDatasetFormat, type DatasetFormat } from "./detect-dataset-format";
 import { loadEventLogFolder } from "./load-event-log-folder";
+import { loadMovielens100k } from "./load-movielens-100k";
+import { loadMovielensLatest } from "./load-movielens-latest";
 
 /** Options of {@link loadDataset}. */
 export interface LoadDatasetOptions {
@@ -17,7 +19,10 @@ export interface LoadDatasetOptions {
   maxIssueSamples: number;
 }
 
-/** Reads the dataset in `folder`; malformed lines are skipped and reported in `dataset.issues`. */
+/**
+ * Reads the dataset in `folder` (event log, MovieLens 100k or MovieLens CSV); malformed lines are
+ * skipped and reported in `dataset.issues`.
+ */
 export async function loadDataset(folder: string, options: Partial<LoadDatasetOptions> = {}): Promise<Dataset> {
   const opts = { maxIssueSamples: 20, ...options } satisfies LoadDatasetOptions;
   const format = opts.format ?? (await detectDatasetFormat(folder));
@@ -25,6 +30,10 @@ export async function loadDataset(folder: string, options: Partial<LoadDatasetOp
   switch (format) {
     case "event-log":
       return loadEventLogFolder(folder, { fallbackName, ...opts });
+    case "movielens-100k":
+      return loadMovielens100k(folder, { name: opts.name ?? fallbackName, maxIssueSamples: opts.maxIssueSamples });
+    case "movielens-latest":
+      return loadMovielensLatest(folder, { name: opts.name ?? fallbackName, maxIssueSamples: opts.maxIssueSamples });
     default:
       return format satisfies never;
   }

@@ -25,6 +25,8 @@ export class LoadIssueLog {
   readonly countsByFile: Record<string, number> = {};
   /** The first `maxSamples` issues, in the order they were found. */
   readonly samples: LoadIssue[] = [];
+  /** Remarks about data that was kept but transformed (e.g. merged duplicates); not skipped lines. */
+  readonly notes: string[] = [];
   private readonly options: LoadIssueLogOptions;
 
   constructor(options: Partial<LoadIssueLogOptions> = {}) {
@@ -38,14 +40,20 @@ export class LoadIssueLog {
     if (this.samples.length < this.options.maxSamples) this.samples.push({ file, line, message });
   }
 
+  /** Records a remark that is not a skipped line. */
+  note(message: string): void {
+    this.notes.push(message);
+  }
+
   /** A human-readable multi-line summary, or the empty string when nothing went wrong. */
   format(): string {
-    if (this.count === 0) return "";
+    const notes = this.notes.map((note) => `note: ${note}`);
+    if (this.count === 0) return notes.join("\n");
     const perFile = Object.entries(this.countsByFile)
       .map(([file, n]) => `${file}: ${n}`)
       .join(", ");
     const lines = this.samples.map((s) => `  ${s.file}:${s.line}: ${s.message}`);
     const more = this.count > this.samples.length ? [`  … and ${this.count - this.samples.length} more`] : [];
-    return [`${this.count} line(s) skipped (${perFile})`, ...lines, ...more].join("\n");
+    return [`${this.count} line(s) skipped (${perFile})`, ...lines, ...more, ...notes].join("\n");
   }
 }

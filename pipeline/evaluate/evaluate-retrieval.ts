@@ -4,7 +4,7 @@
  */
 import { rowIndices } from "../data/interaction-matrix";
 import type { Recommender } from "../models/recommender";
-import type { InteractionSplit } from "../split/chronological-split";
+import type { InteractionSplit } from "../split/interaction-split";
 import { ndcgAtK } from "../../shared/metrics/ndcg-at-k";
 import { recallAtK } from "../../shared/metrics/recall-at-k";
 

@@ -3,10 +3,14 @@
  *
  * - `item-vectors.ndjson` — Vectorize NDJSON (`wrangler vectorize insert --file`), one
  *   `{"id","values","metadata"}` per line, metadata = {@link ItemMetadata};
- * - `kv-bulk.json` — `[{key, value}]` for `wrangler kv bulk put`: popular lists, user records and,
- *   last, the manifest (so a reader never sees a manifest ahead of its data);
+ * - `kv-bulk.json` — `[{key, value}]` for `wrangler kv bulk put`: popular lists, user records, the
+ *   light ranker (`ranker:light`, = ranker.json), the fold-in model (`model:fold-in`: YᵀY, λ, α,
+ *   category and segment vectors, when given λ and α), entries from `extraKv` (the content
+ *   encoder) and, last, the manifest (so a reader never sees a manifest ahead of its data);
  * - `items.json` — the catalogue with metadata (`[{id, ...ItemMetadata}]`);
  * - `ranker.onnx` / `ranker.json` — the logistic ranker for the sidecar and the in-Worker ranker;
+ * - `serving.json` — which model the vectors come from and how the edge serves it (the
+ *   manifest's `retrievalModel` names it too);
  * - `manifest.json` — the {@link ModelManifest} naming all of the above.
  */
 import { mkdir, stat, writeFile } from "node:fs/promises";
@@ -19,7 +23,11 @@ import type { LinearRankerModel } from "../../shared/ranking/linear-ranker";
 import type { Dataset } from "../data/dataset";
 import { columnEventCounts, rowEventCounts } from "../data/interaction-matrix";
 import { writeNdjson } from "../data/write-ndjson";
-import { factorRow, type Recommender } from "../models/recommender";
+import type { ServingDescription } from "../evaluate/evaluation-report";
+import { buildFoldInModel } from "../../shared/realtime/build-fold-in-model";
+import { demographicSegments } from "../../shared/realtime/demographic-segments";
+import type { FoldInFit } from "./fold-in-calibration";
+import { factorRow, type LatentFactors, type Recommender } from "../models/recommender";
 import { createModelVersion } from "./model-version";
 import { linearRankerToOnnx } from "./onnx-linear-ranker";
 import { buildPopularLists } from "./popular-lists";
@@ -32,6 +40,7 @@ export const ARTIFACT_FILES = {
   items: "items.json",
   rankerOnnx: "ranker.onnx",
   rankerJson: "ranker.json",
+  serving: "serving.json",
   manifest: "manifest.json",
 } as const;
 
@@ -39,9 +48,15 @@ export const ARTIFACT_FILES = {
 export interface ArtifactInput {
   /** The full dataset the retrieval model was fitted on. */
   dataset: Dataset;
-  /** A factorisation model fitted on `dataset.interactions` (all data). */
+  /** A model with user and item vectors, fitted on `dataset.interactions` (all data). */
   retrieval: Recommender;
   ranker: LinearRankerModel;
+  /** Which model is served and how (default: `retrieval` served directly by its vectors). */
+  serving?: ServingDescription;
+  /** λ and α for the edge's session fold-in (see `fold-in-calibration.ts`); omitted: no fold-in model. */
+  foldIn?: FoldInFit;
+  /** More KV entries made for this version (e.g. the content encoder fitted on the item vectors). */
+  extraKv?: (modelVersion: string, factors: LatentFactors) => KvBulkEntry[];
   /** Offline metrics recorded in the manifest. */
   metrics?: Record<string, number>;
 }
@@ -154,18 +169,36 @@ export async function writeArtifacts(
     usersWritten++;
   }
 
+  kv.push({ key: kvKeys.lightRanker, value: JSON.stringify(ranker) });
+  if (input.foldIn !== undefined) {
+    const foldIn = buildFoldInModel({
+      modelVersion,
+      dimensions: factors.dimensions,
+      itemFactors: factors.items,
+      regularization: input.foldIn.regularization,
+      alpha: input.foldIn.alpha,
+      itemCategories: dataset.items.items.map((item) => item.category),
+      userFactors: factors.users,
+      userSegments: dataset.users.profiles.map((p) =>
+        demographicSegments(p && { age_bucket: p.ageBucket, gender: p.gender, country: p.country, device: p.device }),
+      ),
+    });
+    kv.push({ key: kvKeys.foldIn, value: JSON.stringify(foldIn) });
+  }
+  if (input.extraKv) kv.push(...input.extraKv(modelVersion, factors));
+
   let interactions = 0;
   for (let e = 0; e < matrix.counts.length; e++) interactions += matrix.counts[e]!;
   const manifest: ModelManifest = {
     modelVersion,
     createdAt,
     dataset: dataset.name,
-    retrievalModel: retrieval.name,
+    retrievalModel: input.serving?.model ?? retrieval.name,
     dimensions: factors.dimensions,
     metric: ITEM_INDEX_METRIC,
     featureSpecHash: ranker.featureSpecHash,
     ranker: { onnx: ARTIFACT_FILES.rankerOnnx, json: ARTIFACT_FILES.rankerJson, kind: ranker.kind },
-    files: { vectors: ARTIFACT_FILES.vectors, kvBulk: ARTIFACT_FILES.kvBulk, items: ARTIFACT_FILES.items },
+    files: { vectors: ARTIFACT_FILES.vectors, kvBulk: ARTIFACT_FILES.kvBulk, items: ARTIFACT_FILES.items, serving: ARTIFACT_FILES.serving },
     counts: { items: itemCount, users: usersWritten, interactions },
   };
   if (input.metrics !== undefined) manifest.metrics = input.metrics;
@@ -181,6 +214,13 @@ export async function writeArtifacts(
   );
   await writeFile(path("rankerOnnx"), linearRankerToOnnx(ranker));
   await writeFile(path("rankerJson"), JSON.stringify(ranker, null, 2) + "\n");
+  const serving = input.serving ?? {
+    model: retrieval.name,
+    dimensions: factors.dimensions,
+    how: `${retrieval.name}: user vectors in KV, item vectors in the vector index, served by dot-product ANN`,
+  };
+  const foldIn = input.foldIn && { foldIn: input.foldIn };
+  await writeFile(path("serving"), JSON.stringify({ modelVersion, ...serving, ...foldIn }, null, 2) + "\n");
   await writeFile(path("manifest"), JSON.stringify(manifest, null, 2) + "\n");
 
   const bytes = {} as Record<keyof typeof ARTIFACT_FILES, number>;

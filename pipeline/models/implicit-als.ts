@@ -12,7 +12,8 @@ import { createRng } from "../../shared/math/random";
 import { transposeInteractions, type InteractionMatrix } from "../data/interaction-matrix";
 import { topK, type ScoredIndex } from "../../shared/math/top-k";
 import { dot } from "../../shared/math/vector";
-import { exclusionMask, factorRow, type LatentFactors, type Recommender } from "./recommender";
+import { checkIndex, factorRow, factorScores, topScored, type LatentFactors, type Recommender } from "./recommender";
+import { savedArray, type SavedModel } from "./saved-model";
 
 /** Progress of one ALS iteration (a user half-step followed by an item half-step). */
 export interface AlsIterationReport {
@@ -61,6 +62,18 @@ export class ImplicitAls implements Recommender {
   private users = 0;
   private items = 0;
 
+  /** Restores a model saved by {@link ImplicitAls.save}. */
+  static load(saved: SavedModel): ImplicitAls {
+    const model = new ImplicitAls(saved.options as Partial<ImplicitAlsOptions>);
+    const k = model.options.factors;
+    model.userFactors = savedArray(saved, "users", Float32Array);
+    model.itemFactors = savedArray(saved, "items", Float32Array);
+    model.users = model.userFactors.length / k;
+    model.items = model.itemFactors.length / k;
+    model.itemNorms = rowNorms(model.itemFactors, model.items, k);
+    return model;
+  }
+
   constructor(options: Partial<ImplicitAlsOptions> = {}) {
     this.options = { ...IMPLICIT_ALS_DEFAULTS, ...options } satisfies ImplicitAlsOptions;
     const { factors, iterations, cgSteps, regularization, alpha } = this.options;
@@ -107,8 +120,9 @@ export class ImplicitAls implements Recommender {
     let loss = 0;
     let totalConfidence = 0;
     let userNorm = 0;
+    const x = new Float64Array(k);
     for (let u = 0; u < this.users; u++) {
-      const x = factorRow(this.userFactors, k, u);
+      for (let d = 0; d < k; d++) x[d] = this.userFactors[u * k + d]!;
       symmetricMultiply(gram, x, projected, k);
       loss += dot(x, projected, k);
       userNorm += dot(x, x, k);
@@ -128,22 +142,17 @@ export class ImplicitAls implements Recommender {
 
   /** Dot-product scores of every item for `userIndex` (written into `out` when given). */
   scoreItems(userIndex: number, out = new Float32Array(this.items)): Float32Array {
-    const k = this.options.factors;
-    const x = factorRow(this.userFactors, k, this.checkUser(userIndex));
-    for (let i = 0; i < this.items; i++) out[i] = dot(x, factorRow(this.itemFactors, k, i), k);
-    return out;
+    return factorScores(this.userFactors, this.itemFactors, this.options.factors, this.checkUser(userIndex), out);
   }
 
   recommend(userIndex: number, k: number, exclude?: Iterable<number>): ScoredIndex[] {
-    const scores = this.scoreItems(userIndex);
-    const excludeMask = exclusionMask(this.items, exclude);
-    return topK(scores, k, excludeMask ? { excludeMask } : {});
+    return topScored(this.scoreItems(userIndex), k, exclude);
   }
 
   /** Items by cosine similarity of their factors. */
   similarItems(itemIndex: number, k: number): ScoredIndex[] {
     const dims = this.options.factors;
-    if (itemIndex < 0 || itemIndex >= this.items) throw new RangeError(`item index ${itemIndex} out of range`);
+    checkIndex("item", itemIndex, this.items);
     const y = factorRow(this.itemFactors, dims, itemIndex);
     const norm = this.itemNorms[itemIndex]!;
     const scores = new Float32Array(this.items);
@@ -156,62 +165,68 @@ export class ImplicitAls implements Recommender {
     return topK(scores, k, { excludeMask });
   }
 
-  /** One half-step: re-solves every row of `target` given the fixed `fixed` factors. */
-  private solveRows(matrix: ConfidenceMatrix, target: Float32Array, fixed: Float32Array): void {
+  save(): SavedModel {
+    const { onIteration: _, ...options } = this.options;
+    return { model: this.name, options, arrays: { users: this.userFactors, items: this.itemFactors } };
+  }
+
+  /**
+   * One half-step: re-solves every row of `target` given the fixed factors. The inner loops read
+   * a Float64 copy of the fixed factors by offset (no subarray views, no mixed-type arithmetic).
+   */
+  private solveRows(matrix: ConfidenceMatrix, target: Float32Array, fixedFactors: Float32Array): void {
     const k = this.options.factors;
-    const gram = gramMatrix(fixed, fixed.length / k, k, this.options.regularization);
+    const cgSteps = this.options.cgSteps;
+    const gram = gramMatrix(fixedFactors, fixedFactors.length / k, k, this.options.regularization);
+    const fixed = Float64Array.from(fixedFactors);
     const x = new Float64Array(k);
     const r = new Float64Array(k);
     const p = new Float64Array(k);
     const ap = new Float64Array(k);
+    const { indptr, indices, values } = matrix;
     for (let row = 0; row < matrix.rows; row++) {
-      const start = matrix.indptr[row]!;
-      const end = matrix.indptr[row + 1]!;
-      const out = factorRow(target, k, row);
+      const start = indptr[row]!;
+      const end = indptr[row + 1]!;
+      const out = row * k;
       if (start === end) {
-        out.fill(0);
+        target.fill(0, out, out + k);
         continue;
       }
-      for (let d = 0; d < k; d++) x[d] = out[d]!;
+      for (let d = 0; d < k; d++) x[d] = target[out + d]!;
       symmetricMultiply(gram, x, r, k);
       for (let d = 0; d < k; d++) r[d] = -r[d]!;
       for (let e = start; e < end; e++) {
-        const c = matrix.values[e]!;
-        const y = factorRow(fixed, k, matrix.indices[e]!);
-        const weight = c - (c - 1) * dot(y, x, k);
-        for (let d = 0; d < k; d++) r[d]! += weight * y[d]!;
+        const c = values[e]!;
+        const y = indices[e]! * k;
+        axpyAt(c - (c - 1) * dotAt(fixed, y, x, k), fixed, y, r, k);
       }
       p.set(r);
-      let rsOld = dot(r, r, k);
+      let rsOld = dotAt(r, 0, r, k);
       if (rsOld < 1e-20) continue;
-      for (let step = 0; step < this.options.cgSteps; step++) {
+      for (let step = 0; step < cgSteps; step++) {
         symmetricMultiply(gram, p, ap, k);
         for (let e = start; e < end; e++) {
-          const c = matrix.values[e]!;
-          const y = factorRow(fixed, k, matrix.indices[e]!);
-          const weight = (c - 1) * dot(y, p, k);
-          for (let d = 0; d < k; d++) ap[d]! += weight * y[d]!;
+          const y = indices[e]! * k;
+          axpyAt((values[e]! - 1) * dotAt(fixed, y, p, k), fixed, y, ap, k);
         }
-        const stepSize = rsOld / dot(p, ap, k);
+        const stepSize = rsOld / dotAt(p, 0, ap, k);
+        let rsNew = 0;
         for (let d = 0; d < k; d++) {
           x[d]! += stepSize * p[d]!;
           r[d]! -= stepSize * ap[d]!;
+          rsNew += r[d]! * r[d]!;
         }
-        const rsNew = dot(r, r, k);
         if (rsNew < 1e-20) break;
         const beta = rsNew / rsOld;
         for (let d = 0; d < k; d++) p[d] = r[d]! + beta * p[d]!;
         rsOld = rsNew;
       }
-      for (let d = 0; d < k; d++) out[d] = x[d]!;
+      for (let d = 0; d < k; d++) target[out + d] = x[d]!;
     }
   }
 
   private checkUser(userIndex: number): number {
-    if (!Number.isInteger(userIndex) || userIndex < 0 || userIndex >= this.users) {
-      throw new RangeError(`user index ${userIndex} out of range (0..${this.users - 1})`);
-    }
-    return userIndex;
+    return checkIndex("user", userIndex, this.users);
   }
 }
 
@@ -248,13 +263,37 @@ function gramMatrix(factors: Float32Array, rows: number, k: number, lambda: numb
 }
 
 /** out = M v for a dense k×k matrix M. */
-function symmetricMultiply(matrix: Float64Array, v: ArrayLike<number>, out: Float64Array, k: number): void {
-  for (let a = 0; a < k; a++) {
-    let sum = 0;
-    const offset = a * k;
-    for (let b = 0; b < k; b++) sum += matrix[offset + b]! * v[b]!;
-    out[a] = sum;
+function symmetricMultiply(matrix: Float64Array, v: Float64Array, out: Float64Array, k: number): void {
+  for (let a = 0; a < k; a++) out[a] = dotAt(matrix, a * k, v, k);
+}
+
+/** Σ_d m[offset + d] · v[d] for d < k, four accumulators (k ≥ 1). */
+function dotAt(m: Float64Array, offset: number, v: Float64Array, k: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let d = 0;
+  for (; d + 3 < k; d += 4) {
+    s0 += m[offset + d]! * v[d]!;
+    s1 += m[offset + d + 1]! * v[d + 1]!;
+    s2 += m[offset + d + 2]! * v[d + 2]!;
+    s3 += m[offset + d + 3]! * v[d + 3]!;
   }
+  for (; d < k; d++) s0 += m[offset + d]! * v[d]!;
+  return s0 + s1 + (s2 + s3);
+}
+
+/** out[d] += a · m[offset + d] for d < k. */
+function axpyAt(a: number, m: Float64Array, offset: number, out: Float64Array, k: number): void {
+  let d = 0;
+  for (; d + 3 < k; d += 4) {
+    out[d]! += a * m[offset + d]!;
+    out[d + 1]! += a * m[offset + d + 1]!;
+    out[d + 2]! += a * m[offset + d + 2]!;
+    out[d + 3]! += a * m[offset + d + 3]!;
+  }
+  for (; d < k; d++) out[d]! += a * m[offset + d]!;
 }
 
 

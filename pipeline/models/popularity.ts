@@ -1,16 +1,24 @@
 /**
  * The non-personalised baseline: every user gets the items most users interacted with. Used as the
- * retrieval baseline in diagnostics and as the shape of the trending fallback.
+ * retrieval baseline in evaluation and as the shape of the trending fallback.
  */
 import type { InteractionMatrix } from "../data/interaction-matrix";
-import { topK, type ScoredIndex } from "../../shared/math/top-k";
-import { exclusionMask, type LatentFactors, type Recommender } from "./recommender";
+import type { ScoredIndex } from "../../shared/math/top-k";
+import { checkIndex, topScored, type LatentFactors, type Recommender } from "./recommender";
+import { savedArray, type SavedModel } from "./saved-model";
 
 /** Ranks items by the number of distinct users with a positive interaction (ties: more events). */
 export class Popularity implements Recommender {
   readonly name = "popularity";
   readonly factors: LatentFactors | null = null;
-  private scores = new Float64Array(0);
+  private scores: Float64Array = new Float64Array(0);
+
+  /** Restores a model saved by {@link Popularity.save}. */
+  static load(saved: SavedModel): Popularity {
+    const model = new Popularity();
+    model.scores = savedArray(saved, "scores", Float64Array);
+    return model;
+  }
 
   /** Counts each item's users (and, as a tie-breaker, events). */
   fit(interactions: InteractionMatrix): void {
@@ -26,13 +34,22 @@ export class Popularity implements Recommender {
     return this.scores;
   }
 
+  scoreItems(_userIndex: number, out = new Float32Array(this.scores.length)): Float32Array {
+    out.set(this.scores);
+    return out;
+  }
+
   recommend(_userIndex: number, k: number, exclude?: Iterable<number>): ScoredIndex[] {
-    const excludeMask = exclusionMask(this.scores.length, exclude);
-    return topK(this.scores, k, excludeMask ? { excludeMask } : {});
+    return topScored(this.scores, k, exclude);
   }
 
   /** Without item features the most similar items are simply the most popular other items. */
   similarItems(itemIndex: number, k: number): ScoredIndex[] {
+    checkIndex("item", itemIndex, this.scores.length);
     return this.recommend(-1, k, [itemIndex]);
+  }
+
+  save(): SavedModel {
+    return { model: this.name, options: {}, arrays: { scores: this.scores } };
   }
 }

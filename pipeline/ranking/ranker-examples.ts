@@ -8,7 +8,7 @@ import { buildFeatureRow } from "../../shared/features/feature-spec";
 import type { ItemCatalog } from "../data/dataset";
 import { columnEventCounts, rowEventCounts, rowIndices } from "../data/interaction-matrix";
 import type { Recommender } from "../models/recommender";
-import type { InteractionSplit } from "../split/chronological-split";
+import type { InteractionSplit } from "../split/interaction-split";
 
 /** One user's candidates, in retrieval order. */
 export interface RankerExampleGroup {

@@ -12,7 +12,7 @@ import { ndcgAtK } from "../../shared/metrics/ndcg-at-k";
 import { recallAtK } from "../../shared/metrics/recall-at-k";
 import { rocAuc } from "../../shared/metrics/roc-auc";
 import type { Recommender } from "../models/recommender";
-import type { InteractionSplit } from "../split/chronological-split";
+import type { InteractionSplit } from "../split/interaction-split";
 import { fitLogisticRegression, type LogisticRegressionOptions } from "./logistic-regression";
 import { buildRankerExamples, type RankerExampleGroup } from "./ranker-examples";
 

@@ -4,6 +4,7 @@
  * serving, where the model knows the past and must predict what the user picks next.
  */
 import { selectEntries, type InteractionMatrix } from "../data/interaction-matrix";
+import type { InteractionSplit } from "./interaction-split";
 
 /** Options of {@link chronologicalSplit}. */
 export interface ChronologicalSplitOptions {
@@ -18,14 +19,6 @@ export const CHRONOLOGICAL_SPLIT_DEFAULTS = {
   holdoutFraction: 0.2,
   minItemsPerUser: 5,
 } as const satisfies ChronologicalSplitOptions;
-
-/** Train and test matrices of the same shape; every entry of the input is in exactly one. */
-export interface InteractionSplit {
-  train: InteractionMatrix;
-  test: InteractionMatrix;
-  /** Users with at least one held-out item, ascending. */
-  testUsers: Int32Array;
-}
 
 /** Splits `matrix` per user by first-interaction time (ties: higher item index held out first). */
 export function chronologicalSplit(

@@ -4,6 +4,16 @@
  * - `manifest` → {@link ModelManifest}
  * - `popular:all`, `popular:cat:<category>` → {@link PopularList}
  * - `user:<user_id>` → {@link UserRecord}
+ * - `model:fold-in` → `FoldInModel` (shared/realtime/fold-in-model.ts): YᵀY, λ, α for session fold-in
+ * - `model:content-encoder` → `ContentEncoderModel` (shared/content/content-encoder.ts): metadata → vector
+ * - `ranker:light` → `LinearRankerModel` (shared/ranking/linear-ranker.ts): the pipeline's `ranker.json`,
+ *   scored in the Worker when the sidecar is down or slow
+ *
+ * Written by the Worker itself (not the pipeline):
+ * - `trending:all`, `trending:cat:<category>` → {@link PopularList}: live time-decayed lists, flushed
+ *   by the TrendingAggregator Durable Object; the edge prefers them to the trained `popular:*` lists
+ * - `catalog:fresh` → {@link PopularList} of items added through `PUT /v1/items/:id` (newest first)
+ * - `catalog:blocked` → {@link BlockedItems}: items removed through `DELETE /v1/items/:id`
  */
 
 /** Keys in the KV namespace. */
@@ -12,6 +22,13 @@ export const kvKeys = {
   popularAll: "popular:all",
   popularCategory: (category: string) => `popular:cat:${category}`,
   user: (userId: string) => `user:${userId}`,
+  foldIn: "model:fold-in",
+  contentEncoder: "model:content-encoder",
+  lightRanker: "ranker:light",
+  trendingAll: "trending:all",
+  trendingCategory: (category: string) => `trending:cat:${category}`,
+  freshItems: "catalog:fresh",
+  blockedItems: "catalog:blocked",
 } as const;
 
 /** One entry of a popular list, with the item metadata the ranker's features need. */
@@ -42,4 +59,11 @@ export interface UserRecord {
   /** Number of training interactions. */
   activity: number;
   modelVersion: string;
+}
+
+/** Items removed from the catalogue: never served again, whatever list or history mentions them. */
+export interface BlockedItems {
+  updatedAt: string;
+  /** Newest last; bounded (the oldest fall off once the vector index has long forgotten them). */
+  itemIds: string[];
 }

@@ -6,6 +6,10 @@
 import { env } from "cloudflare:workers";
 import { ITEM_METADATA_INDEXES } from "../../shared/artifacts/item-metadata";
 import { kvKeys, type PopularList, type UserRecord } from "../../shared/artifacts/kv-keys";
+import type { ContentEncoderModel } from "../../shared/content/content-encoder";
+import { contentFeatureCount } from "../../shared/content/content-features";
+import { buildFoldInModel } from "../../shared/realtime/build-fold-in-model";
+import type { FoldInModel } from "../../shared/realtime/fold-in-model";
 import { adminHeaders, call } from "./helpers";
 
 export const CATEGORIES = ["Action", "Comedy", "Drama", "Horror"] as const;
@@ -17,7 +21,7 @@ export function itemId(c: number, i: number): string {
 }
 
 /** The vector of item (c, i): mostly axis c, slightly less for higher i (so i orders the ANN list). */
-function itemVector(c: number, i: number): number[] {
+export function itemVector(c: number, i: number): number[] {
   return CATEGORIES.map((_, axis) => (axis === c ? 1 - i * 0.02 : 0.05));
 }
 
@@ -74,4 +78,38 @@ export async function seedFixture(): Promise<void> {
     kvKeys.popularCategory("Comedy"),
     JSON.stringify({ ...popular, items: popular.items.filter((item) => item.category === "Comedy") }),
   );
+}
+
+/** Model version of the fixture's real-time models. */
+export const FIXTURE_MODEL_VERSION = "fixture-v1";
+
+/**
+ * The fold-in model of the fixture catalogue, as the pipeline would publish it: YᵀY over the 40
+ * item vectors, λ = 1, α = 2, the mean vector of each category, and one demographic segment
+ * (`age_bucket:18-24`) whose users lean to Comedy.
+ */
+export function fixtureFoldInModel(): FoldInModel {
+  const itemFactors = CATEGORIES.flatMap((_, c) => Array.from({ length: 10 }, (_, i) => itemVector(c, i))).flat();
+  const itemCategories = CATEGORIES.flatMap((category) => Array.from({ length: 10 }, () => category));
+  const userFactors = Array.from({ length: 20 }, () => [0, 0.6, 0, 0]).flat();
+  const userSegments = Array.from({ length: 20 }, () => ["age_bucket:18-24"]);
+  return buildFoldInModel({ modelVersion: FIXTURE_MODEL_VERSION, dimensions: 4, itemFactors, regularization: 1, alpha: 2, itemCategories, userFactors, userSegments });
+}
+
+/**
+ * A content encoder for the fixture space, written by hand: each genre maps onto its category's
+ * axis with weight 1.2 (so a new item outranks the catalogue's own items of that category for
+ * the category's fans); year and title words carry no weight.
+ */
+export function fixtureContentEncoder(): ContentEncoderModel {
+  const features = { genres: [...CATEGORIES], decades: { first: 0, count: 0 }, year: { mean: 2000, std: 10 }, titleBuckets: 0 };
+  const weights = new Array<number>(contentFeatureCount(features) * 4).fill(0);
+  CATEGORIES.forEach((_, g) => (weights[(1 + g) * 4 + g] = 1.2));
+  return { kind: "linear-content-encoder", modelVersion: FIXTURE_MODEL_VERSION, dimensions: 4, features, weights, ridge: 1 };
+}
+
+/** Publishes the fold-in model and the content encoder to KV, as the pipeline does. */
+export async function seedRealtimeModels(): Promise<void> {
+  await env.KV.put(kvKeys.foldIn, JSON.stringify(fixtureFoldInModel()));
+  await env.KV.put(kvKeys.contentEncoder, JSON.stringify(fixtureContentEncoder()));
 }

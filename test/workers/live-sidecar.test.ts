@@ -1,24 +1,34 @@
 /**
  * The Worker's funnel against a real ranking sidecar (started by test/support/live-sidecar-setup.ts
  * with the fixture ranker on loopback): scores come from the ONNX model, and a sidecar that
- * rejects the request (feature-spec mismatch) or is too slow makes the funnel fall back visibly.
+ * rejects the request (feature-spec mismatch) or is too slow makes the funnel fall back visibly to
+ * the light ranker (its model put in KV here), or to retrieval order when there is no other ranker.
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { kvKeys } from "../../shared/artifacts/kv-keys";
 import { buildFeatureRow } from "../../shared/features/feature-spec";
 import { scoreLinear } from "../../shared/ranking/linear-ranker";
+import { createLightRanker } from "../../workers/ranking/light";
+import type { Ranker } from "../../workers/ranking/ranker";
 import { createSidecarRanker } from "../../workers/ranking/sidecar";
 import { recommend, type RecommendDeps } from "../../workers/recommend/recommend";
 import { recommendDepsFor } from "../../workers/services";
 import { fanOf, seedFixture } from "./fixture";
 
-beforeAll(seedFixture);
+const lightModel = { ...inject("rankerModel"), modelVersion: "light-live-v1" };
+
+beforeAll(async () => {
+  await seedFixture();
+  await env.KV.put(kvKeys.lightRanker, JSON.stringify(lightModel));
+});
 
 const request = (userId: string) => ({ requestId: "req-live-1", userId, n: 5, surface: "home" as const, now: new Date("2026-01-01T00:00:00Z") });
 
-function depsWith(ranker: ReturnType<typeof createSidecarRanker>): RecommendDeps {
-  return { ...recommendDepsFor(env), rankers: [ranker] };
+function depsWith(...rankers: Ranker[]): RecommendDeps {
+  return { ...recommendDepsFor(env), rankers };
 }
+const light = () => createLightRanker({ kv: env.KV, cacheTtlMs: 0 });
 
 describe("sidecar ranker (live)", () => {
   it("scores every row like the trained model", async () => {
@@ -33,7 +43,7 @@ describe("sidecar ranker (live)", () => {
   });
 
   it("serves recommendations ranked by the sidecar, with no fallback", async () => {
-    const body = await recommend(request(fanOf(1)), depsWith(createSidecarRanker({ baseUrl: inject("rankerUrl"), timeoutMs: 5000 })));
+    const body = await recommend(request(fanOf(1)), depsWith(createSidecarRanker({ baseUrl: inject("rankerUrl"), timeoutMs: 5000 }), light()));
     expect(body.ranker).toBe("sidecar");
     expect(body.model_version).toBe(inject("rankerModel").modelVersion);
     expect(body.fallbacks).toEqual([]);
@@ -42,18 +52,23 @@ describe("sidecar ranker (live)", () => {
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
   });
 
-  it("falls back to retrieval order when the sidecar rejects the feature spec", async () => {
+  it("falls back to the light ranker when the sidecar rejects the feature spec", async () => {
     const sidecar = createSidecarRanker({ baseUrl: inject("rankerUrl"), timeoutMs: 5000 });
-    const mismatched = { name: sidecar.name, rank: (req: Parameters<typeof sidecar.rank>[0]) => sidecar.rank({ ...req, featureSpecHash: "00000000" }) };
-    const body = await recommend(request(fanOf(2)), depsWith(mismatched));
-    expect(body.ranker).toBe("retrieval_order");
-    expect(body.fallbacks).toContainEqual(expect.objectContaining({ stage: "ranker", reason: "rejected", used: "retrieval_order" }));
+    const mismatched: Ranker = { name: sidecar.name, rank: (req) => sidecar.rank({ ...req, featureSpecHash: "00000000" }) };
+    const body = await recommend(request(fanOf(2)), depsWith(mismatched, light()));
+    expect(body.ranker).toBe("light");
+    expect(body.model_version).toBe("light-live-v1");
+    expect(body.fallbacks).toContainEqual(expect.objectContaining({ stage: "ranker", reason: "rejected", used: "light" }));
     expect(body.items).toHaveLength(5);
   });
 
-  it("falls back when the sidecar does not answer in time", async () => {
-    const body = await recommend(request(fanOf(3)), depsWith(createSidecarRanker({ baseUrl: inject("rankerUrl"), timeoutMs: 0.001 })));
-    expect(body.ranker).toBe("retrieval_order");
-    expect(body.fallbacks).toContainEqual(expect.objectContaining({ stage: "ranker", used: "retrieval_order" }));
+  it("falls back when the sidecar does not answer in time: to the light ranker, or to retrieval order without one", async () => {
+    const slow = () => createSidecarRanker({ baseUrl: inject("rankerUrl"), timeoutMs: 0.001 });
+    const withLight = await recommend(request(fanOf(3)), depsWith(slow(), light()));
+    expect(withLight.ranker).toBe("light");
+    expect(withLight.fallbacks).toContainEqual(expect.objectContaining({ stage: "ranker", reason: "timeout", used: "light" }));
+    const alone = await recommend(request(fanOf(3)), depsWith(slow()));
+    expect(alone.ranker).toBe("retrieval_order");
+    expect(alone.fallbacks).toContainEqual(expect.objectContaining({ stage: "ranker", reason: "timeout", used: "retrieval_order" }));
   });
 });

@@ -3,8 +3,22 @@
  * carrying the indexed item metadata the feature spec needs.
  */
 
-/** Where a candidate came from. */
-export type CandidateSource = "ann" | "popular" | "similar";
+/**
+ * Where a candidate came from: `ann` (nearest items to the user vector), `popular` (the trained
+ * popular list), `similar` (neighbours of an item), `trending` (the live list from events),
+ * `fresh` (items recently added to the catalogue), `exploration` (a slot filled by the bandit).
+ */
+export type CandidateSource = "ann" | "popular" | "similar" | "trending" | "fresh" | "exploration";
+
+/** The pools exploration slots are filled from. */
+export type ExplorationSource = "trending" | "fresh";
+
+/** Why an exploration pick was made: the category arm the bandit drew and the pool it came from. */
+export interface ExplorationTag {
+  /** `category:<name>`. */
+  arm: string;
+  from: ExplorationSource;
+}
 
 /** One candidate item. */
 export interface Candidate {
@@ -16,6 +30,8 @@ export interface Candidate {
   popularity?: number;
   releasedAt?: number;
   sponsored?: boolean;
+  /** Set on exploration picks. */
+  exploration?: ExplorationTag;
 }
 
 /**

@@ -3,13 +3,13 @@ import type { PopularList } from "../../shared/artifacts/kv-keys";
 import { DEFAULT_POPULAR } from "../fallbacks/default-popular";
 import { describeError, type FallbackLog } from "../fallbacks/fallback";
 import { readPopularList } from "../store/kv-store";
-import type { Candidate } from "./candidate";
+import type { Candidate, CandidateSource } from "./candidate";
 
-/** Candidates from a popular list, in list order. */
-export function candidatesFromPopularList(list: PopularList): Candidate[] {
+/** Candidates from a popular list, in list order, tagged `source` (default `popular`). */
+export function candidatesFromPopularList(list: PopularList, source: CandidateSource = "popular"): Candidate[] {
   return list.items.map((item) => ({
     itemId: item.itemId,
-    source: "popular",
+    source,
     retrievalScore: item.score,
     category: item.category,
     popularity: item.popularity,

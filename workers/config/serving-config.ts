@@ -47,7 +47,9 @@ const surfaceSchema = z
   .object({
     /** Items returned when the request does not say. */
     n: z.number().int().min(1).max(100),
-    rerank: z.array(ruleSchema),
+    rerank: z
+      .array(ruleSchema)
+      .refine((rules) => rules.findIndex((rule) => rule.rule === "fresh_boost") <= 0, "fresh_boost re-sorts by score, so it must be the first rule"),
   })
   .strict();
 
@@ -106,10 +108,10 @@ export const DEFAULT_SERVING_CONFIG = {
     home: {
       n: 10,
       rerank: [
+        { rule: "fresh_boost", max_age_days: 30, boost: 0.1, budget: 2 },
         { rule: "mmr", lambda: 0.7, k: 20 },
         { rule: "category_cap", max: 3, window: 10 },
         { rule: "sponsored_cap", max: 2, window: 20 },
-        { rule: "fresh_boost", max_age_days: 30, boost: 0.1, budget: 2 },
       ],
     },
     more_like_this: { n: 10, rerank: [{ rule: "sponsored_cap", max: 2, window: 20 }] },

@@ -15,6 +15,10 @@ export type ApiErrorCode =
   | "unsupported_backend"
   | "index_error"
   | "session_unavailable"
+  | "event_log_unavailable"
+  | "model_not_published"
+  | "dimension_mismatch"
+  | "invalid_config"
   | "internal";
 
 /** An error with an HTTP status, thrown by routes and rendered by the app's error handler. */

@@ -5,7 +5,7 @@
  */
 
 /** The funnel stage that could not serve as planned. */
-export type FallbackStage = "session" | "user_vector" | "candidates" | "ranker" | "popular";
+export type FallbackStage = "session" | "user_vector" | "candidates" | "ranker" | "rerank" | "popular";
 
 /** Why each kind of fallback fired. */
 export type FallbackReason =
@@ -14,6 +14,7 @@ export type FallbackReason =
   | "unknown_user"
   | "not_published"
   | "rejected"
+  | "circuit_open"
   | "empty";
 
 /** One fallback taken while serving a request. */

@@ -1,11 +1,16 @@
 /**
  * The ranker contract: scores feature rows (built by shared/features/feature-spec.ts) for one
- * request's candidates. Implementations: `sidecar` (the ONNX model in gpu-sidecar/) and
- * `retrieval-order` (no model: keeps the order the candidates were retrieved in).
+ * request's candidates. Implementations, one file each: `sidecar.ts` (the ONNX model in
+ * gpu-sidecar/, wrapped in a circuit breaker by `circuit-breaker-ranker.ts`), `light.ts` (the
+ * logistic ranker from KV, scored in the Worker) and `retrieval-order.ts` (no model: keeps the
+ * order the candidates were retrieved in). The funnel tries them in that order.
  */
 
-/** Names of the rankers; the response says which one served. */
-export type RankerName = "sidecar" | "retrieval_order";
+/** Names of the rankers, in fallback order; the response says which one served. */
+export const RANKER_NAMES = ["sidecar", "light", "retrieval_order"] as const;
+
+/** One of {@link RANKER_NAMES}. */
+export type RankerName = (typeof RANKER_NAMES)[number];
 
 /** What a ranker scores. */
 export interface RankRequest {
@@ -24,13 +29,21 @@ export interface RankResult {
 /** A ranker. */
 export interface Ranker {
   readonly name: RankerName;
+  /** Scores every row, or throws a {@link RankerError} saying why it cannot. */
   rank(request: RankRequest): Promise<RankResult>;
 }
 
-/** Why a ranker could not score; the funnel falls back to the next ranker. */
+/**
+ * Why a ranker could not score: `unavailable` (down, 5xx, nothing published), `timeout`,
+ * `rejected` (the request or the model does not fit: feature-spec mismatch, bad rows, bad model),
+ * `circuit_open` (skipped without trying: it failed too often recently).
+ */
+export type RankerErrorReason = "unavailable" | "timeout" | "rejected" | "circuit_open";
+
+/** A ranker could not score; the funnel falls back to the next ranker and records the reason. */
 export class RankerError extends Error {
   constructor(
-    readonly reason: "unavailable" | "timeout" | "rejected",
+    readonly reason: RankerErrorReason,
     message: string,
   ) {
     super(message);

@@ -1,7 +1,8 @@
 /**
  * The sidecar ranker: posts feature rows to the ranking sidecar (`POST {RANKER_URL}/v1/rank`) and
  * reads back one score per row. Timeouts, connection errors and non-200 answers become
- * {@link RankerError}s so the funnel can fall back.
+ * {@link RankerError}s so the funnel can fall back (to the light ranker); `services.ts` puts it
+ * behind a circuit breaker (`circuit-breaker-ranker.ts`).
  */
 import { z } from "zod";
 import { RankerError, type Ranker, type RankRequest, type RankResult } from "./ranker";
@@ -21,7 +22,13 @@ const rankResponseSchema = z.object({
   model_version: z.string().optional(),
 });
 
-/** A ranker backed by the gpu-sidecar service. */
+/**
+ * A ranker backed by the gpu-sidecar service.
+ *
+ * @example
+ * const sidecar = createSidecarRanker({ baseUrl: env.RANKER_URL, timeoutMs: 250 });
+ * await sidecar.rank({ rows, featureSpecHash: FEATURE_SPEC.hash }); // { scores: [...], modelVersion: "..." }
+ */
 export function createSidecarRanker(options: SidecarRankerOptions): Ranker {
   const { baseUrl, timeoutMs, fetch: fetchImpl } = { timeoutMs: 250, fetch: globalThis.fetch, ...options };
   const url = new URL("/v1/rank", baseUrl).toString();
@@ -33,7 +40,8 @@ export function createSidecarRanker(options: SidecarRankerOptions): Ranker {
         response = await fetchImpl(url, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify({ feature_spec_hash: featureSpecHash, rows }),
+          // The sidecar gives up at the same deadline, so it never scores a request the Worker abandoned.
+          body: JSON.stringify({ feature_spec_hash: featureSpecHash, rows, timeout_ms: timeoutMs }),
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (error) {

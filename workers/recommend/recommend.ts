@@ -1,20 +1,37 @@
 /**
  * The serving funnel for one user, combined in one place: session → user vector → candidates →
- * features → rank → filter → respond. Each stage that fails or has nothing to offer falls back to
- * the next best path and records it (see fallbacks/fallback.ts); the response always comes.
+ * exploration picks → features → rank → exploration slots → respond. Each stage that fails or has
+ * nothing to offer falls back to the next best path and records it (see fallbacks/fallback.ts);
+ * the response always comes.
+ *
+ * Real time: the user vector blends the trained one (KV) with the session's fold-in vector (the
+ * UserSession object recomputes it after every event), so the next request after an event already
+ * moves; hidden, seen and blocked items are excluded; new users get live trending items; a share
+ * of the slots (never the first) is filled by Thompson sampling over the user's category arms.
  */
 import type { UserRecord } from "../../shared/artifacts/kv-keys";
 import type { Surface } from "../../shared/events/interaction-event";
 import { buildFeatureRow, FEATURE_SPEC } from "../../shared/features/feature-spec";
+import { fnv1a } from "../../shared/math/fnv1a";
+import { createRng, type Rng } from "../../shared/math/random";
+import { type BlendUserVectorOptions, blendUserVector } from "../../shared/realtime/blend-user-vector";
+import type { SessionVectorMethod } from "../../shared/realtime/session-vector";
 import type { VectorIndex } from "../../shared/vector-index/vector-index";
-import type { SessionSnapshot } from "../../durable-objects/user-session";
+import type { Exposure, SessionSnapshot } from "../../durable-objects/user-session";
 import { annCandidates } from "../candidates/ann";
-import { type Candidate, mergeCandidates } from "../candidates/candidate";
-import { candidatesFromPopularList, loadPopularList } from "../candidates/popular";
+import { type Candidate, type ExplorationTag, mergeCandidates } from "../candidates/candidate";
+import { explorationCandidates } from "../candidates/exploration";
+import { loadFreshCandidates } from "../candidates/fresh";
+import { loadTrendingCandidates } from "../candidates/trending";
 import { describeError, type Fallback, FallbackLog } from "../fallbacks/fallback";
-import type { Ranker, RankerName } from "../ranking/ranker";
+import { type Ranker, RankerError, type RankerName } from "../ranking/ranker";
 import { retrievalOrderRanker } from "../ranking/retrieval-order";
-import { readUserRecord } from "../store/kv-store";
+import { explorationSlotCount } from "../rerank/exploration-slots";
+import type { RerankRule } from "../rerank/rerank-rule";
+import type { Reason } from "../../shared/explain/reason";
+import { readBlockedItems, readUserRecord } from "../store/kv-store";
+import { EXPLORATION_DEFAULTS, type ExplorationConfig } from "./exploration-config";
+import { rerankAndExplain } from "./rerank-and-explain";
 import { StageTimer } from "./stage-timer";
 import { TimeoutError, withTimeout } from "./with-timeout";
 
@@ -38,6 +55,20 @@ export interface RecommendDeps {
   readSession: (userId: string) => Promise<SessionSnapshot>;
   /** Deadline for the session read, in milliseconds. */
   sessionTimeoutMs?: number;
+  /** Exploration slots (share, priors); {@link EXPLORATION_DEFAULTS} where unset. */
+  exploration?: Partial<ExplorationConfig>;
+  /** How much the trained vector holds against the session (κ); defaults where unset. */
+  sessionBlend?: Partial<BlendUserVectorOptions>;
+  /** The random source of one request; default: seeded by user id and request id (reproducible). */
+  rngFor?: (request: RecommendRequest) => Rng;
+  /** Records what was served in the user's session, so impressions and clicks credit the right arms. */
+  recordExposures?: (userId: string, requestId: string, exposures: Exposure[]) => Promise<void>;
+  /** Runs work past the response (the Worker's `waitUntil`); without it, exposures are awaited. */
+  waitUntil?: (promise: Promise<unknown>) => void;
+  /** Re-ranking rules of the surface, in order (serving config); none when unset. */
+  rerankRules?: readonly RerankRule[];
+  /** A/B arms of this user (experiment id → arm), echoed in the response for attribution. */
+  arms?: Record<string, string>;
 }
 
 /** One recommended item. */
@@ -46,6 +77,20 @@ export interface RecommendedItem {
   score: number;
   source: Candidate["source"];
   category?: string;
+  /** On exploration picks: the category arm that won the draw and the pool the item came from. */
+  exploration?: ExplorationTag;
+  /** Why it is recommended, derived from the source that found it (shared/explain/reason.ts). */
+  reason: Reason;
+}
+
+/** Where the user vector of a response came from. */
+export interface UserVectorInfo {
+  /** `trained` (KV), `session` (fold-in only), `blended` (both), `seed` (onboarding demographics, maybe blended), or null. */
+  source: "trained" | "session" | "blended" | "seed" | null;
+  /** β, the session's share of the blended vector. */
+  session_share: number;
+  /** How the session vector was computed, when there was one. */
+  fold_in?: SessionVectorMethod;
 }
 
 /** The response body of `GET /v1/recommendations`. */
@@ -55,7 +100,10 @@ export interface RecommendResponse {
   surface: Surface;
   ranker: RankerName;
   model_version?: string;
+  /** A/B arms the user is in (experiment id → arm); events echoing request_id are attributed to them. */
+  arms: Record<string, string>;
   items: RecommendedItem[];
+  user_vector: UserVectorInfo;
   fallbacks: Fallback[];
   timings_ms: Record<string, number>;
 }
@@ -67,13 +115,25 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
   const timer = new StageTimer();
   const fallbacks = new FallbackLog();
 
-  const [session, userRecord] = await Promise.all([
+  const [session, userRecord, blocked] = await Promise.all([
     timer.time("session", () => readSessionSafely(request.userId, deps, fallbacks)),
     timer.time("user_record", () => readUserRecordSafely(request.userId, deps.kv, fallbacks)),
+    readBlockedSafely(deps.kv),
   ]);
 
-  const exclude = new Set<string>([...session.seen, ...session.hidden, ...(userRecord?.history ?? [])]);
-  const candidates = await timer.time("candidates", () => retrieve(request, userRecord, exclude, deps, fallbacks));
+  const exclude = new Set<string>([...session.seen, ...session.hidden, ...(userRecord?.history ?? []), ...blocked]);
+  const userVector = userVectorFor(userRecord, session, deps.sessionBlend);
+  const retrieved = await timer.time("candidates", () => retrieve(request, userVector.vector, exclude, deps, fallbacks));
+
+  const exploration = { ...EXPLORATION_DEFAULTS, ...deps.exploration } satisfies ExplorationConfig;
+  const slots = explorationSlotCount(request.n, exploration.share);
+  const listed = new Set(retrieved.slice(0, request.n).map((candidate) => candidate.itemId));
+  const picks =
+    slots > 0
+      ? await timer.time("exploration", () => explore(request, session, slots, new Set([...exclude, ...listed]), exploration, deps))
+      : [];
+  const picked = new Set(picks.map((pick) => pick.itemId));
+  const candidates = [...retrieved.filter((candidate) => !picked.has(candidate.itemId)), ...picks];
 
   const nowSeconds = Math.floor(request.now.getTime() / 1000);
   const userActivity = (userRecord?.activity ?? 0) + session.interactionCount;
@@ -91,15 +151,33 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
 
   const ranked = await timer.time("rank", () => rankWithFallback(rows, deps.rankers, fallbacks));
   const order = candidates.map((_, i) => i).sort((a, b) => ranked.scores[b]! - ranked.scores[a]! || a - b);
-  const items = order.slice(0, request.n).map((i) => {
+  const { order: final, reasons } = await timer.time("rerank", () =>
+    rerankAndExplain({
+      n: request.n,
+      candidates,
+      scores: ranked.scores,
+      exploitOrder: order.filter((i) => candidates[i]!.source !== "exploration"),
+      explorationPicks: candidates.map((_, i) => i).filter((i) => candidates[i]!.source === "exploration"),
+      session,
+      userRecord,
+      rules: deps.rerankRules ?? [],
+      nowSeconds,
+      index: deps.index,
+      fallbacks,
+    }),
+  );
+  const items = final.map((i) => {
     const candidate = candidates[i]!;
     return {
       item_id: candidate.itemId,
       score: round(ranked.scores[i]!),
       source: candidate.source,
       ...(candidate.category ? { category: candidate.category } : {}),
+      ...(candidate.exploration ? { exploration: candidate.exploration } : {}),
+      reason: reasons.get(i)!,
     };
   });
+  await recordServed(request, items, deps);
 
   return {
     request_id: request.requestId,
@@ -109,10 +187,87 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
     ...(ranked.modelVersion ?? userRecord?.modelVersion
       ? { model_version: ranked.modelVersion ?? userRecord?.modelVersion }
       : {}),
+    arms: deps.arms ?? {},
     items,
+    user_vector: userVector.info,
     fallbacks: fallbacks.entries,
     timings_ms: timer.finish(),
   };
+}
+
+/**
+ * The vector ANN runs on: the trained vector (or, for a new user, the demographic seed) blended
+ * with the session's fold-in vector by the session's evidence (shared/realtime/blend-user-vector).
+ */
+function userVectorFor(
+  userRecord: UserRecord | null,
+  session: SessionSnapshot,
+  options: Partial<BlendUserVectorOptions> | undefined,
+): { vector: number[] | null; info: UserVectorInfo } {
+  const seed = session.seedVector ?? null;
+  const prior = userRecord?.vector ?? seed;
+  const fresh = session.sessionVector ?? null;
+  const blended = blendUserVector(prior, fresh ? { vector: fresh.vector, strength: fresh.strength } : null, options);
+  const priorSource = userRecord ? "trained" : seed ? "seed" : null;
+  const source: UserVectorInfo["source"] =
+    blended.vector === null ? null : blended.sessionShare === 0 ? priorSource : blended.sessionShare === 1 ? "session" : priorSource === "seed" ? "seed" : "blended";
+  return {
+    vector: blended.vector,
+    info: { source, session_share: round(blended.sessionShare), ...(fresh ? { fold_in: fresh.method } : {}) },
+  };
+}
+
+/** Items removed from the catalogue; empty when none or when KV cannot be read (the lists are filtered at removal too). */
+async function readBlockedSafely(kv: KVNamespace): Promise<string[]> {
+  try {
+    return (await readBlockedItems(kv))?.itemIds ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/** Exploration picks for `count` slots from the live trending and fresh pools; best effort. */
+async function explore(
+  request: RecommendRequest,
+  session: SessionSnapshot,
+  count: number,
+  exclude: ReadonlySet<string>,
+  config: ExplorationConfig,
+  deps: RecommendDeps,
+): Promise<Candidate[]> {
+  const [trending, fresh] = await Promise.all([loadTrendingCandidates(deps.kv, new FallbackLog()), loadFreshCandidates(deps.kv)]);
+  return explorationCandidates({
+    count,
+    pools: { trending, fresh },
+    arms: session.arms ?? [],
+    preferredCategories: session.preferredCategories ?? [],
+    affinity: session.affinity ?? {},
+    exclude,
+    rng: (deps.rngFor ?? requestRng)(request),
+    config,
+  });
+}
+
+/** A random source seeded by user and request id: a replayed request makes the same choices. */
+function requestRng(request: RecommendRequest): Rng {
+  return createRng(fnv1a(`${request.userId}|${request.requestId}`));
+}
+
+/** Tells the user's session what was served (in the background when the Worker allows it). */
+async function recordServed(request: RecommendRequest, items: RecommendedItem[], deps: RecommendDeps): Promise<void> {
+  if (!deps.recordExposures || items.length === 0) return;
+  const exposures: Exposure[] = items.map((item, position) => ({
+    itemId: item.item_id,
+    position,
+    source: item.source,
+    ...(item.category ? { category: item.category } : {}),
+    ...(item.exploration ? { explorationSource: item.exploration.from } : {}),
+  }));
+  const work = deps.recordExposures(request.userId, request.requestId, exposures).catch((error: unknown) => {
+    console.warn(JSON.stringify({ level: "warn", request_id: request.requestId, stage: "exposures", error: describeError(error) }));
+  });
+  if (deps.waitUntil) deps.waitUntil(work);
+  else await work;
 }
 
 async function readSessionSafely(userId: string, deps: RecommendDeps, fallbacks: FallbackLog): Promise<SessionSnapshot> {
@@ -141,51 +296,61 @@ async function readUserRecordSafely(userId: string, kv: KVNamespace, fallbacks: 
 
 async function retrieve(
   request: RecommendRequest,
-  userRecord: UserRecord | null,
+  vector: number[] | null,
   exclude: Set<string>,
   deps: RecommendDeps,
   fallbacks: FallbackLog,
 ): Promise<Candidate[]> {
-  if (userRecord) {
+  if (vector) {
     try {
-      const ann = await annCandidates(deps.index, userRecord.vector);
+      const ann = await annCandidates(deps.index, vector);
       const merged = mergeCandidates([ann], exclude);
       if (merged.length >= request.n) return merged;
       fallbacks.add({ stage: "candidates", reason: "empty", used: "popular", detail: `ann gave ${merged.length} unseen items` });
-      const popular = await loadPopularList(deps.kv, fallbacks);
-      return mergeCandidates([merged, candidatesFromPopularList(popular)], new Set());
+      return mergeCandidates([merged, await loadTrendingCandidates(deps.kv, fallbacks)], exclude);
     } catch (error) {
       fallbacks.add({ stage: "candidates", reason: "unavailable", used: "popular", detail: describeError(error) });
     }
   } else {
     fallbacks.add({ stage: "user_vector", reason: "unknown_user", used: "popular" });
   }
-  const popular = await loadPopularList(deps.kv, fallbacks);
-  return mergeCandidates([candidatesFromPopularList(popular)], exclude);
+  return mergeCandidates([await loadTrendingCandidates(deps.kv, fallbacks)], exclude);
 }
 
+/**
+ * Tries the rankers in order, then retrieval order. Each ranker that fails adds a `ranker`
+ * fallback whose `used` names the ranker that finally served, with the failed ranker's name and
+ * error in `detail`.
+ */
 async function rankWithFallback(
   rows: number[][],
   rankers: Ranker[],
   fallbacks: FallbackLog,
 ): Promise<{ scores: number[]; ranker: RankerName; modelVersion?: string }> {
   if (rows.length === 0) return { scores: [], ranker: retrievalOrderRanker.name };
+  const failures: Omit<Fallback, "used">[] = [];
+  const servedBy = (name: RankerName) => {
+    for (const failure of failures) fallbacks.add({ ...failure, used: name });
+  };
   for (const ranker of rankers) {
     try {
       const result = await ranker.rank({ rows, featureSpecHash: FEATURE_SPEC.hash });
+      servedBy(ranker.name);
       return { scores: result.scores, ranker: ranker.name, modelVersion: result.modelVersion };
     } catch (error) {
-      const reason = error instanceof Error && "reason" in error ? (error.reason as Fallback["reason"]) : "unavailable";
-      fallbacks.add({ stage: "ranker", reason, used: retrievalOrderRanker.name, detail: describeError(error) });
+      const reason = error instanceof RankerError ? error.reason : "unavailable";
+      failures.push({ stage: "ranker", reason, detail: `${ranker.name}: ${describeError(error)}` });
     }
   }
   const result = await retrievalOrderRanker.rank({ rows, featureSpecHash: FEATURE_SPEC.hash });
+  servedBy(retrievalOrderRanker.name);
   return { scores: result.scores, ranker: retrievalOrderRanker.name };
 }
 
 /**
  * The user–item similarity the ranker was trained on: the ANN score for ANN candidates, 0 for
- * sources with no user-specific score (a popular list's score is a count, not a similarity).
+ * sources with no user-specific score (a popular or trending list's score is a count, not a
+ * similarity; fresh and exploration picks are scored on their item features alone).
  */
 function personalScore(candidate: Candidate): number {
   switch (candidate.source) {
@@ -193,6 +358,9 @@ function personalScore(candidate: Candidate): number {
     case "similar":
       return candidate.retrievalScore;
     case "popular":
+    case "trending":
+    case "fresh":
+    case "exploration":
       return 0;
   }
 }

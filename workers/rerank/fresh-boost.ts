@@ -1,7 +1,8 @@
 /**
  * Fresh-item boost within a budget: items released within `maxAgeDays` get `boost` added to
  * their score, for at most `budget` items (the best-scored fresh ones), then the list is re-sorted.
- * New items have few interactions, so without a nudge the ranker rarely surfaces them.
+ * New items have few interactions, so without a nudge the ranker rarely surfaces them. Because it
+ * re-sorts by score, the serving config only accepts it as the first rule.
  */
 import type { RankedItem } from "../../shared/rerank/ranked-item";
 

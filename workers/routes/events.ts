@@ -1,7 +1,11 @@
 /**
  * `POST /v1/events` — interaction events, one object or `{"events": [...]}` (≤ 500 per call).
- * Each event is validated on its own; valid ones are stored in their user's Durable Object,
- * idempotently by `event_id` (a replay is reported as a duplicate and changes nothing).
+ * Each event is validated on its own. The valid ones are
+ * 1. written to the event log sink (R2 NDJSON, at least once — see event-log/event-log-sink.ts),
+ * 2. stored in their user's Durable Object, idempotently by `event_id` (a replay is reported as a
+ *    duplicate and changes nothing: not the session, not trending),
+ * 3. counted by the trending shards (accepted positive events only).
+ * The next recommendation request for the user already reflects them.
  *
  * @example
  * curl -X POST http://127.0.0.1:8787/v1/events -H 'content-type: application/json' \
@@ -9,10 +13,15 @@
  * → {"accepted":1,"duplicates":0,"rejected":[]}
  */
 import { Hono } from "hono";
+import { eventWeight } from "../../shared/events/event-weight";
 import { interactionEventSchema } from "../../shared/events/interaction-event";
+import { shardForKey } from "../../shared/realtime/shard-for-key";
+import type { TrendingEntry } from "../../durable-objects/trending-shard";
 import type { SessionEvent } from "../../durable-objects/user-session";
 import type { AppEnv } from "../app-env";
+import { trendingConfigFor, trendingShardName } from "../config/trending-config";
 import { ApiError } from "../errors/api-error";
+import { eventLogSinkFor } from "../event-log/select-event-log-sink";
 import { readJsonBody } from "./read-json-body";
 
 /** Most events accepted in one call. */
@@ -38,7 +47,7 @@ export const eventsRoute = new Hono<AppEnv>().post("/", async (c) => {
 
   const now = Date.now();
   const rejected: RejectedEvent[] = [];
-  const byUser = new Map<string, SessionEvent[]>();
+  const valid: SessionEvent[] = [];
   list.forEach((raw, index) => {
     const parsed = interactionEventSchema.safeParse(raw);
     if (!parsed.success) {
@@ -51,30 +60,48 @@ export const eventsRoute = new Hono<AppEnv>().post("/", async (c) => {
       });
       return;
     }
-    const event = { ...parsed.data, ts: parsed.data.ts ?? now };
-    const group = byUser.get(event.user_id) ?? [];
-    group.push(event);
-    byUser.set(event.user_id, group);
+    valid.push({ ...parsed.data, ts: parsed.data.ts ?? now });
   });
 
-  if (byUser.size === 0) {
+  if (valid.length === 0) {
     throw new ApiError(400, "invalid_request", "no valid events in the request", { rejected });
   }
 
-  const results = await Promise.allSettled(
-    [...byUser].map(([userId, events]) => c.env.USER_SESSION.getByName(userId).appendEvents(events)),
-  );
+  const sink = eventLogSinkFor(c.env);
+  try {
+    await sink.write({ events: valid, receivedAt: now, requestId: c.var.requestId });
+  } catch (error) {
+    console.error(JSON.stringify({ level: "error", request_id: c.var.requestId, sink: sink.name, error: error instanceof Error ? error.message : String(error) }));
+    c.header("retry-after", "1");
+    throw new ApiError(503, "event_log_unavailable", "the event log could not store the events; nothing was applied, retrying is safe", { rejected });
+  }
+
+  const byUser = new Map<string, SessionEvent[]>();
+  for (const event of valid) {
+    const group = byUser.get(event.user_id) ?? [];
+    group.push(event);
+    byUser.set(event.user_id, group);
+  }
+  const groups = [...byUser];
+  const results = await Promise.allSettled(groups.map(([userId, events]) => c.env.USER_SESSION.getByName(userId).appendEvents(events)));
   let accepted = 0;
   let duplicates = 0;
   const failed: string[] = [];
+  const acceptedEvents: SessionEvent[] = [];
   results.forEach((result, i) => {
+    const events = groups[i]![1];
     if (result.status === "fulfilled") {
       accepted += result.value.accepted.length;
       duplicates += result.value.duplicates.length;
+      const ids = new Set(result.value.accepted);
+      acceptedEvents.push(...events.filter((event) => ids.has(event.event_id)));
     } else {
-      failed.push(...[...byUser.values()][i]!.map((event) => event.event_id));
+      failed.push(...events.map((event) => event.event_id));
     }
   });
+
+  await countTrending(c.env, acceptedEvents, c.var.requestId);
+
   if (failed.length > 0) {
     c.header("retry-after", "1");
     throw new ApiError(503, "session_unavailable", "some events could not be stored; retrying them is safe (idempotent by event_id)", {
@@ -86,6 +113,31 @@ export const eventsRoute = new Hono<AppEnv>().post("/", async (c) => {
   }
   return c.json({ accepted, duplicates, rejected });
 });
+
+/**
+ * Hands accepted positive events to their trending shards (by hash of the item id). Trending is
+ * best effort: a shard that fails is logged and the events still count as accepted.
+ */
+async function countTrending(env: Env, events: SessionEvent[], requestId: string): Promise<void> {
+  const { shards } = trendingConfigFor(env);
+  const byShard = new Map<number, TrendingEntry[]>();
+  for (const event of events) {
+    const weight = eventWeight[event.type];
+    if (weight <= 0) continue;
+    const shard = shardForKey(event.item_id, shards);
+    const entries = byShard.get(shard) ?? [];
+    entries.push({ itemId: event.item_id, weight, ts: event.ts });
+    byShard.set(shard, entries);
+  }
+  const results = await Promise.allSettled(
+    [...byShard].map(([shard, entries]) => env.TRENDING_SHARD.getByName(trendingShardName(shard)).record(entries)),
+  );
+  for (const result of results) {
+    if (result.status === "rejected") {
+      console.error(JSON.stringify({ level: "error", request_id: requestId, stage: "trending", error: String(result.reason) }));
+    }
+  }
+}
 
 function isBatch(body: unknown): body is { events: unknown[] } {
   return typeof body === "object" && body !== null && Array.isArray((body as { events?: unknown }).events);

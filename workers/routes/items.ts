@@ -1,15 +1,28 @@
 /**
- * `GET /v1/items/:item_id/similar?n=` — items nearest to one item in the embedding space
- * ("more like this"). Falls back to the popular list when the vector index is unavailable.
+ * Item routes.
+ *
+ * - `GET    /v1/items/:item_id/similar?n=` — items nearest to one item in the embedding space
+ *   ("more like this"). Falls back to the popular list when the vector index is unavailable.
+ * - `PUT    /v1/items/:item_id` (admin) — add or replace an item from its metadata `{title, genres,
+ *   category?, released_at? | year?, sponsored?}`: the content encoder gives it a vector in the
+ *   collaborative space, it is upserted into the vector index (retrievable at once) and joins the
+ *   fresh items that exploration slots show to a share of users. `values` skips the encoder.
+ * - `DELETE /v1/items/:item_id` (admin) — remove the item everywhere and block it (catalog/remove-item.ts).
  *
  * @example
  * curl 'http://127.0.0.1:8787/v1/items/i00017/similar?n=5'
+ * curl -X PUT http://127.0.0.1:8787/v1/items/new-1 -H "authorization: Bearer $ADMIN_TOKEN" \
+ *   -H 'content-type: application/json' -d '{"title":"The Silent Harbor","genres":["Drama"],"year":2025}'
  */
 import { Hono } from "hono";
 import { z } from "zod";
 import { idSchema } from "../../shared/events/interaction-event";
 import { VECTORIZE_LIMITS } from "../../shared/vector-index/limits";
 import type { AppEnv } from "../app-env";
+import { addItem } from "../catalog/add-item";
+import { removeItem } from "../catalog/remove-item";
+import { adminAuth } from "../middleware/admin-auth";
+import { readJsonBody } from "./read-json-body";
 import { annCandidates } from "../candidates/ann";
 import { candidatesFromPopularList, loadPopularList } from "../candidates/popular";
 import type { Candidate } from "../candidates/candidate";
@@ -21,9 +34,35 @@ import { vectorIndexFor } from "../services";
 
 const paramSchema = z.object({ item_id: idSchema });
 const querySchema = z.object({ n: z.coerce.number().int().min(1).max(VECTORIZE_LIMITS.maxTopK - 1).default(10) });
+const newItemSchema = z
+  .object({
+    title: z.string().max(500).optional(),
+    genres: z.array(z.string().min(1).max(64)).max(32).default([]),
+    category: z.string().min(1).max(64).optional(),
+    released_at: z.number().int().optional(),
+    year: z.number().int().min(1800).max(2200).optional(),
+    sponsored: z.boolean().optional(),
+    values: z.array(z.number().finite()).min(1).max(VECTORIZE_LIMITS.maxDimensions).optional(),
+  })
+  .strict()
+  .refine((item) => item.genres.length > 0 || item.category !== undefined, { message: "genres or category is required", path: ["genres"] });
 
 /** The items routes. */
-export const itemsRoute = new Hono<AppEnv>().get(
+export const itemsRoute = new Hono<AppEnv>()
+  .put("/:item_id", adminAuth, validate("param", paramSchema), async (c) => {
+    const { item_id: itemId } = c.req.valid("param");
+    const parsed = newItemSchema.safeParse(await readJsonBody(c.req.raw, 64 * 1024));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ApiError(400, "invalid_request", issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "invalid item");
+    }
+    return c.json(await addItem(c.env, { itemId, ...parsed.data }));
+  })
+  .delete("/:item_id", adminAuth, validate("param", paramSchema), async (c) => {
+    const { item_id: itemId } = c.req.valid("param");
+    return c.json(await removeItem(c.env, itemId));
+  })
+  .get(
   "/:item_id/similar",
   validate("param", paramSchema),
   validate("query", querySchema),

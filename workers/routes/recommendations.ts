@@ -11,6 +11,7 @@ import { idSchema, SURFACES } from "../../shared/events/interaction-event";
 import type { AppEnv } from "../app-env";
 import { validate } from "../middleware/validate";
 import { recommend } from "../recommend/recommend";
+import { rankersForArm, servingConfigFor, servingPlanFor } from "../recommend/serving-plan";
 import { recommendDepsFor } from "../services";
 
 /** Largest `n` a client may ask for. */
@@ -18,16 +19,26 @@ export const MAX_RECOMMENDATIONS = 100;
 
 const querySchema = z.object({
   user_id: idSchema,
-  n: z.coerce.number().int().min(1).max(MAX_RECOMMENDATIONS).default(10),
+  /** Default: the surface's configured n. */
+  n: z.coerce.number().int().min(1).max(MAX_RECOMMENDATIONS).optional(),
   surface: z.enum(SURFACES).default("home"),
 });
 
 /** The recommendations route. */
 export const recommendationsRoute = new Hono<AppEnv>().get("/", validate("query", querySchema), async (c) => {
   const query = c.req.valid("query");
+  const plan = servingPlanFor(servingConfigFor(c.env), query.surface, query.user_id);
+  const deps = recommendDepsFor(c.env);
   const response = await recommend(
-    { requestId: c.var.requestId, userId: query.user_id, n: query.n, surface: query.surface, now: new Date() },
-    recommendDepsFor(c.env),
+    { requestId: c.var.requestId, userId: query.user_id, n: query.n ?? plan.n, surface: query.surface, now: new Date() },
+    {
+      ...deps,
+      rankers: rankersForArm(deps.rankers, plan.overrides.ranker),
+      exploration: { ...deps.exploration, ...(plan.overrides.exploration_share !== undefined ? { share: plan.overrides.exploration_share } : {}) },
+      rerankRules: plan.rules,
+      arms: plan.arms,
+      waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+    },
   );
   return c.json(response);
 });

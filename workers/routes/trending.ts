@@ -1,6 +1,11 @@
 /**
- * `GET /v1/trending?category=&n=` — the popular list (overall or for one category) from KV,
- * falling back to the list built into the Worker.
+ * `GET /v1/trending?category=&n=` — what is trending now: the live list (overall or for one
+ * category) that the trending Durable Objects flush to KV from real events (`source: "trending"`),
+ * topped up with the trained popular list (`source: "popular"`), falling back to the list built
+ * into the Worker.
+ *
+ * `POST /v1/trending/flush` (admin) — flushes every trending shard and republishes the live lists
+ * now instead of at the next alarm (operations, benchmarks, tests).
  *
  * @example
  * curl 'http://127.0.0.1:8787/v1/trending?category=Comedy&n=5'
@@ -8,8 +13,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
-import { loadPopularList } from "../candidates/popular";
+import { loadTrendingList } from "../candidates/trending";
+import { TRENDING_AGGREGATOR_NAME, trendingConfigFor, trendingShardName } from "../config/trending-config";
 import { FallbackLog } from "../fallbacks/fallback";
+import { adminAuth } from "../middleware/admin-auth";
 import { validate } from "../middleware/validate";
 
 const querySchema = z.object({
@@ -17,21 +24,30 @@ const querySchema = z.object({
   n: z.coerce.number().int().min(1).max(200).default(20),
 });
 
-/** The trending route. */
-export const trendingRoute = new Hono<AppEnv>().get("/", validate("query", querySchema), async (c) => {
-  const { category, n } = c.req.valid("query");
-  const fallbacks = new FallbackLog();
-  const list = await loadPopularList(c.env.KV, fallbacks, category);
-  return c.json({
-    request_id: c.var.requestId,
-    ...(category ? { category } : {}),
-    generated_at: list.generatedAt,
-    items: list.items.slice(0, n).map((item) => ({
-      item_id: item.itemId,
-      score: item.score,
-      source: "popular" as const,
-      category: item.category,
-    })),
-    fallbacks: fallbacks.entries,
+/** The trending routes. */
+export const trendingRoute = new Hono<AppEnv>()
+  .get("/", validate("query", querySchema), async (c) => {
+    const { category, n } = c.req.valid("query");
+    const fallbacks = new FallbackLog();
+    const { candidates, generatedAt } = await loadTrendingList(c.env.KV, fallbacks, category);
+    return c.json({
+      request_id: c.var.requestId,
+      ...(category ? { category } : {}),
+      generated_at: generatedAt,
+      items: candidates.slice(0, n).map((candidate) => ({
+        item_id: candidate.itemId,
+        score: candidate.retrievalScore,
+        source: candidate.source,
+        category: candidate.category,
+      })),
+      fallbacks: fallbacks.entries,
+    });
+  })
+  .post("/flush", adminAuth, async (c) => {
+    const { shards } = trendingConfigFor(c.env);
+    const partials = await Promise.all(
+      Array.from({ length: shards }, (_, shard) => c.env.TRENDING_SHARD.getByName(trendingShardName(shard)).flush()),
+    );
+    const publication = await c.env.TRENDING_AGGREGATOR.getByName(TRENDING_AGGREGATOR_NAME).publish();
+    return c.json({ shards_flushed: partials.length, items_reported: partials.reduce((sum, partial) => sum + partial.all.length, 0), ...publication });
   });
-});

@@ -3,7 +3,7 @@
  * 500 for client input), health, and the admin reload route.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSidecarApp, type SidecarAppDeps } from "../../../gpu-sidecar/app";
+import { createSidecarApp, type RankResponseBody, type SidecarAppDeps } from "../../../gpu-sidecar/app";
 import { ModelStore } from "../../../gpu-sidecar/model-store";
 import type { ProviderStatus } from "../../../gpu-sidecar/open-ranker";
 import { createCpuProvider } from "../../../gpu-sidecar/providers/cpu";
@@ -48,15 +48,24 @@ describe("sidecar app", () => {
     return body.error.message;
   };
 
-  it("ranks rows and reports version, provider and inference time", async () => {
+  it("ranks rows and reports version, provider, timings and batch", async () => {
     const rows = fixtureRows(20);
     const response = await post({ feature_spec_hash: FEATURE_SPEC.hash, rows });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { scores: number[]; model_version: string; provider: string; timings_ms: { inference: number } };
+    const body = (await response.json()) as RankResponseBody;
     expect(body.model_version).toBe("app-v1");
     expect(body.provider).toBe("cpu");
     expect(body.timings_ms.inference).toBeGreaterThanOrEqual(0);
+    expect(body.timings_ms.queue).toBeGreaterThanOrEqual(0);
+    expect(body.batch).toEqual({ rows: 20, requests: 1 });
+    expect(body.scores).toHaveLength(20);
     body.scores.forEach((score, i) => expect(score).toBeCloseTo(scoreLinear(model, rows[i]!), 5));
+  });
+
+  it("answers an empty row list with no scores", async () => {
+    const response = await post({ feature_spec_hash: FEATURE_SPEC.hash, rows: [] });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as RankResponseBody).scores).toEqual([]);
   });
 
   it("answers 400 invalid_json to a malformed body", async () => {
@@ -138,6 +147,8 @@ describe("sidecar app", () => {
       runtime: expect.stringMatching(/^onnxruntime-node/),
       feature_spec_hash: FEATURE_SPEC.hash,
       uptime_s: 42,
+      batching: { enabled: true, max_batch_rows: 2048, max_queue_delay_ms: 2, max_queue_rows: 16384, request_timeout_ms: 1000 },
+      queue: { requests: 0, rows: 0 },
     });
   });
 

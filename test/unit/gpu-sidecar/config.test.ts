@@ -12,6 +12,7 @@ describe("loadSidecarConfig", () => {
       providerFallback: "none",
       maxRows: 2000,
       adminToken: undefined,
+      batching: { enabled: true, maxBatchRows: 2048, maxQueueDelayMs: 2, maxQueueRows: 16384, requestTimeoutMs: 1000 },
     });
   });
 
@@ -24,6 +25,11 @@ describe("loadSidecarConfig", () => {
       SIDECAR_PROVIDER_FALLBACK: "cpu",
       SIDECAR_MAX_ROWS: "500",
       SIDECAR_ADMIN_TOKEN: "",
+      SIDECAR_BATCHING: "off",
+      SIDECAR_MAX_BATCH_ROWS: "4096",
+      SIDECAR_MAX_QUEUE_DELAY_MS: "0.5",
+      SIDECAR_MAX_QUEUE_ROWS: "500",
+      SIDECAR_REQUEST_TIMEOUT_MS: "250",
     });
     expect(config).toEqual({
       host: "0.0.0.0",
@@ -33,6 +39,7 @@ describe("loadSidecarConfig", () => {
       providerFallback: "cpu",
       maxRows: 500,
       adminToken: undefined,
+      batching: { enabled: false, maxBatchRows: 4096, maxQueueDelayMs: 0.5, maxQueueRows: 500, requestTimeoutMs: 250 },
     });
   });
 
@@ -63,6 +70,34 @@ describe("loadSidecarConfig", () => {
       'SIDECAR_PROVIDER_FALLBACK must be one of none, cpu (got "wasm")',
       'SIDECAR_MAX_ROWS must be an integer (got "1.5")',
     ]);
+  });
+
+  it("names invalid batching variables", () => {
+    const issues = (() => {
+      try {
+        loadSidecarConfig({
+          SIDECAR_MODEL_DIR: "m",
+          SIDECAR_BATCHING: "yes",
+          SIDECAR_MAX_BATCH_ROWS: "0",
+          SIDECAR_MAX_QUEUE_DELAY_MS: "-1",
+          SIDECAR_REQUEST_TIMEOUT_MS: "soon",
+        });
+      } catch (e) {
+        return (e as SidecarConfigError).issues;
+      }
+    })();
+    expect(issues).toEqual([
+      'SIDECAR_BATCHING must be one of on, off (got "yes")',
+      'SIDECAR_MAX_BATCH_ROWS must be at least 1 (got "0")',
+      'SIDECAR_MAX_QUEUE_DELAY_MS must be at least 0 (got "-1")',
+      'SIDECAR_REQUEST_TIMEOUT_MS must be a number (got "soon")',
+    ]);
+  });
+
+  it("requires the queue to hold at least one largest request", () => {
+    expect(() => loadSidecarConfig({ SIDECAR_MODEL_DIR: "m", SIDECAR_MAX_ROWS: "3000", SIDECAR_MAX_QUEUE_ROWS: "2999" })).toThrow(
+      'SIDECAR_MAX_QUEUE_ROWS must be at least SIDECAR_MAX_ROWS (3000), so that the largest request fits in the queue (got "2999")',
+    );
   });
 
   it("rejects out-of-range ports and row limits", () => {

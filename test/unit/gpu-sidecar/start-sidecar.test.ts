@@ -1,8 +1,9 @@
 /**
  * The sidecar served over real loopback HTTP in this process: it answers, and `close()` stops
- * accepting new connections while a request in flight still completes.
+ * accepting new connections while a request in flight, or still queued for a batch, completes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BATCHING_DEFAULTS } from "../../../gpu-sidecar/batching/dynamic-batcher";
 import type { SidecarConfig } from "../../../gpu-sidecar/config";
 import { createCpuProvider } from "../../../gpu-sidecar/providers/cpu";
 import type { ExecutionProvider } from "../../../gpu-sidecar/providers/execution-provider";
@@ -47,7 +48,7 @@ describe("startSidecar", () => {
   beforeAll(async () => {
     folder = await tempFolder();
     await writeModelFolder(folder.path, { model: fixtureRanker("served-v1") });
-    config = { host: "127.0.0.1", port: 0, modelDir: folder.path, provider: "cpu", providerFallback: "none", maxRows: 100, adminToken: undefined };
+    config = { host: "127.0.0.1", port: 0, modelDir: folder.path, provider: "cpu", providerFallback: "none", maxRows: 100, adminToken: undefined, batching: { ...BATCHING_DEFAULTS } };
   });
   afterAll(() => folder.remove());
 
@@ -80,6 +81,23 @@ describe("startSidecar", () => {
     const response = await inFlight;
     expect(response.status).toBe(200);
     expect(((await response.json()) as { scores: number[] }).scores).toHaveLength(2);
+    expect(await closing).toEqual({ drained: true });
+  });
+
+  it("on close runs queued requests at once instead of waiting for their batch to fill", async () => {
+    const sidecar = await startSidecar({ config: { ...config, batching: { ...config.batching, maxQueueDelayMs: 10_000, requestTimeoutMs: 60_000 } } });
+    const queued = fetch(`${sidecar.url}/v1/rank`, {
+      method: "POST",
+      body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(3) }),
+      signal: AbortSignal.timeout(20_000),
+    });
+    for (let poll = 0; poll < 400 && sidecar.batcher.stats.queuedRequests === 0; poll++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(sidecar.batcher.stats.queuedRequests).toBe(1);
+
+    const closing = sidecar.close();
+    const response = await queued;
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { scores: number[] }).scores).toHaveLength(3);
     expect(await closing).toEqual({ drained: true });
   });
 });

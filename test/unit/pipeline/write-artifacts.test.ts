@@ -13,6 +13,8 @@ import { columnEventCounts } from "../../../pipeline/data/interaction-matrix";
 import { loadDataset } from "../../../pipeline/data/load-dataset";
 import { RANKER_IO } from "../../../pipeline/export/onnx-linear-ranker";
 import { writeArtifacts, type ArtifactSummary, type KvBulkEntry } from "../../../pipeline/export/write-artifacts";
+import { foldInFidelity, type FoldInFit } from "../../../pipeline/export/fold-in-calibration";
+import { foldInModelSchema } from "../../../shared/realtime/fold-in-model";
 import { writeDemoDataset } from "../../../pipeline/generate/write-demo-dataset";
 import { ImplicitAls } from "../../../pipeline/models/implicit-als";
 import { buildRankerExamples } from "../../../pipeline/ranking/ranker-examples";
@@ -29,6 +31,7 @@ let report: LinearRankerReport;
 let rankerRows: number[][];
 let servingAls: ImplicitAls;
 let summary: ArtifactSummary;
+let foldIn: FoldInFit;
 const out = () => join(root, "artifacts");
 const readJson = async <T>(file: string): Promise<T> => JSON.parse(await readFile(join(out(), file), "utf8")) as T;
 
@@ -43,7 +46,8 @@ beforeAll(async () => {
   rankerRows = buildRankerExamples({ retrieval: splitAls, split, catalog: dataset.items, users: [split.testUsers[0]!] })[0]!.rows;
   servingAls = new ImplicitAls(ALS);
   servingAls.fit(dataset.interactions);
-  summary = await writeArtifacts(out(), { dataset, retrieval: servingAls, ranker, metrics: { m: 1 } }, { createdAt: CREATED_AT });
+  foldIn = foldInFidelity(servingAls.factors!, dataset.interactions, { regularization: 10, alpha: 2 });
+  summary = await writeArtifacts(out(), { dataset, retrieval: servingAls, ranker, foldIn, metrics: { m: 1 } }, { createdAt: CREATED_AT });
 });
 
 afterAll(async () => {
@@ -128,6 +132,18 @@ describe("writeArtifacts", () => {
     expect(user.history.length).toBeLessThanOrEqual(100);
     expect(user.history.every((id) => dataset.items.ids.has(id))).toBe(true);
     expect(user.activity).toBeGreaterThanOrEqual(user.history.length);
+
+    expect(byKey.get(kvKeys.lightRanker)).toEqual({ ...ranker, modelVersion: summary.manifest.modelVersion });
+    const foldInModel = foldInModelSchema.parse(byKey.get(kvKeys.foldIn));
+    expect(foldInModel).toMatchObject({ modelVersion: summary.manifest.modelVersion, dimensions: 8, regularization: 10, alpha: 2 });
+    expect(Object.keys(foldInModel.categoryVectors ?? {})).toContain(top.category);
+  });
+
+  it("writes serving.json naming the served model and the fold-in's fidelity", async () => {
+    const serving = await readJson<{ modelVersion: string; model: string; dimensions: number; foldIn: FoldInFit }>("serving.json");
+    expect(serving).toMatchObject({ modelVersion: summary.manifest.modelVersion, model: "implicit-als", dimensions: 8 });
+    // The trained λ, α make the edge's fold-in reproduce the ALS user vectors (the ALS update itself).
+    expect(serving.foldIn.meanCosine).toBeGreaterThan(0.98);
   });
 
   it("writes an ONNX ranker that onnxruntime-node loads and that scores like scoreLinear", async () => {
@@ -146,9 +162,9 @@ describe("writeArtifacts", () => {
 
   it("writes identical artifacts for the same inputs and creation time", async () => {
     const again = join(root, "again");
-    const second = await writeArtifacts(again, { dataset, retrieval: servingAls, ranker, metrics: { m: 1 } }, { createdAt: CREATED_AT });
+    const second = await writeArtifacts(again, { dataset, retrieval: servingAls, ranker, foldIn, metrics: { m: 1 } }, { createdAt: CREATED_AT });
     expect(second.manifest.modelVersion).toBe(summary.manifest.modelVersion);
-    for (const file of ["item-vectors.ndjson", "kv-bulk.json", "items.json", "ranker.onnx", "ranker.json", "manifest.json"]) {
+    for (const file of ["item-vectors.ndjson", "kv-bulk.json", "items.json", "ranker.onnx", "ranker.json", "serving.json", "manifest.json"]) {
       expect((await readFile(join(again, file))).equals(await readFile(join(out(), file))), file).toBe(true);
     }
   });

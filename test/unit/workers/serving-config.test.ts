@@ -23,6 +23,10 @@ describe("serving config", () => {
     expect(attempt).toThrow(/surfaces\.home\.rerank\.0: unknown re-ranking rule "shuffle" \(known: mmr, category_cap, sponsored_cap, fresh_boost\)/);
   });
 
+  it("requires fresh_boost (which re-sorts by score) to come first", () => {
+    expect(() => parseServingConfig({ surfaces: { home: { n: 10, rerank: [{ rule: "mmr" }, { rule: "fresh_boost" }] } } })).toThrow(/fresh_boost re-sorts by score, so it must be the first rule/);
+  });
+
   it("rejects bad parameters, unknown keys and bad JSON", () => {
     expect(() => parseServingConfig({ surfaces: { home: { n: 10, rerank: [{ rule: "mmr", lambda: 2 }] } } })).toThrow(/mmr: .*(<=|less than or equal).*1/i);
     expect(() => parseServingConfig({ surfaces: { home: { n: 10, rerank: [{ rule: "mmr", lamda: 0.5 }] } } })).toThrow(/lamda/);

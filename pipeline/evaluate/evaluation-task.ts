@@ -1,0 +1,107 @@
+/**
+ * The units of work of an evaluation, as plain data so they can run in worker threads: evaluate
+ * the whole plan on one seed's split, or fit and score one tuning trial on the validation split.
+ * `runEvaluationTask` executes either against the dataset's interaction matrix.
+ */
+import type { InteractionMatrix } from "../data/interaction-matrix";
+import type { FitProgress } from "../models/model-spec";
+import type { SavedModel } from "../models/saved-model";
+import type { InteractionSplit } from "../split/interaction-split";
+import { evaluatePlan, type ModelRun } from "./evaluate-plan";
+import type { EvaluationPlan, PlanEntry } from "./evaluation-plan";
+import { PROTOCOLS, type ProtocolName } from "./evaluation-protocol";
+import { runTrial } from "./tune-plan";
+
+/** Evaluate every model of `plan` on the split of `seed`. */
+export interface SeedTask {
+  kind: "seed";
+  protocol: ProtocolName;
+  seed: number;
+  plan: EvaluationPlan;
+  k: number;
+}
+
+/** Fit and score one tuning trial on the validation split of `splitSeed`'s training part. */
+export interface TrialTask {
+  kind: "trial";
+  protocol: ProtocolName;
+  splitSeed: number;
+  entry: PlanEntry;
+  k: number;
+}
+
+/** Any task. */
+export type EvaluationTask = SeedTask | TrialTask;
+
+/** A seed's results. */
+export interface SeedOutcome {
+  seed: number;
+  testUsers: number;
+  runs: Record<string, ModelRun>;
+  seconds: number;
+}
+
+/** A trial's scores and its fitted model, saved so it can cross a thread boundary. */
+export interface SavedTrialOutcome {
+  ndcg: number;
+  map: number;
+  fitSeconds: number;
+  saved: SavedModel;
+}
+
+/** Result type of each task kind. */
+export type EvaluationTaskResult<T extends EvaluationTask> = T extends SeedTask ? SeedOutcome : SavedTrialOutcome;
+
+/** Splits are deterministic per protocol and seed; a worker computes each once. */
+export class SplitCache {
+  private readonly splits = new Map<string, InteractionSplit>();
+
+  constructor(private readonly interactions: InteractionMatrix) {}
+
+  /** The test split of `seed`. */
+  test(protocol: ProtocolName, seed: number): InteractionSplit {
+    return this.memo(`test:${protocol}:${seed}`, () => PROTOCOLS[protocol].split(this.interactions, seed));
+  }
+
+  /** The validation split carved out of the training part of `seed`'s test split. */
+  validation(protocol: ProtocolName, seed: number): InteractionSplit {
+    return this.memo(`validation:${protocol}:${seed}`, () => PROTOCOLS[protocol].validation(this.test(protocol, seed).train, seed));
+  }
+
+  private memo(key: string, make: () => InteractionSplit): InteractionSplit {
+    let split = this.splits.get(key);
+    if (!split) {
+      split = make();
+      this.splits.set(key, split);
+    }
+    return split;
+  }
+}
+
+/** Runs one task. */
+export function runEvaluationTask<T extends EvaluationTask>(
+  task: T,
+  splits: SplitCache,
+  progress?: FitProgress,
+): EvaluationTaskResult<T> {
+  switch (task.kind) {
+    case "seed": {
+      const start = performance.now();
+      const split = splits.test(task.protocol, task.seed);
+      const runs = evaluatePlan(task.plan, split, {
+        k: task.k,
+        seed: task.seed,
+        ...(progress ? { onModel: (key: string, i: number, n: number) => progress(`seed ${task.seed}: ${key}`, i, n), fitProgress: progress } : {}),
+      });
+      const outcome: SeedOutcome = { seed: task.seed, testUsers: split.testUsers.length, runs, seconds: (performance.now() - start) / 1000 };
+      return outcome as EvaluationTaskResult<T>;
+    }
+    case "trial": {
+      const outcome = runTrial(task.entry, splits.validation(task.protocol, task.splitSeed), new Map(), task.k, progress);
+      const saved: SavedTrialOutcome = { ndcg: outcome.ndcg, map: outcome.map, fitSeconds: outcome.fitSeconds, saved: outcome.model.save() };
+      return saved as EvaluationTaskResult<T>;
+    }
+    default:
+      return task satisfies never;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The plain-text results table `pipeline evaluate` prints: one row per model with mean ± std over
+ * seeds for the accuracy columns, means for the beyond-accuracy columns and fit time, the serving
+ * model marked with `*`, and the published reference rows underneath when there are any.
+ */
+import { metricKey, type EvaluationReport, type ReportMetric } from "./evaluation-report";
+
+const ACCURACY: readonly ReportMetric[] = ["MAP", "nDCG", "Precision", "Recall"];
+const BEYOND: readonly ReportMetric[] = ["coverage", "novelty", "diversity"];
+
+/** The table as lines of text. */
+export function formatResultsTable(report: EvaluationReport): string[] {
+  const k = report.k;
+  const names = [...Object.keys(report.models), ...Object.keys(report.references)];
+  const nameWidth = Math.max(24, ...names.map((n) => n.length + 4));
+  const header = [
+    "model".padEnd(nameWidth),
+    ...ACCURACY.map((m) => metricKey(m, k).padEnd(17)),
+    ...BEYOND.map((m) => metricKey(m, k).padEnd(10)),
+    "fit s",
+  ].join("");
+  const lines = [header, "-".repeat(header.length)];
+  for (const [name, row] of Object.entries(report.models)) {
+    const marker = name === report.serving_model ? "* " : "  ";
+    const cells = [
+      (marker + name).padEnd(nameWidth),
+      ...ACCURACY.map((m) => `${fixed(row[metricKey(m, k)], 4)} ± ${fixed(row[`${metricKey(m, k)}_std`], 4)}`.padEnd(17)),
+      ...BEYOND.map((m) => fixed(row[metricKey(m, k)], 3).padEnd(10)),
+      fixed(row.fit_seconds, 1),
+    ];
+    lines.push(cells.join(""));
+  }
+  const references = Object.entries(report.references);
+  if (references.length > 0) {
+    lines.push("-".repeat(header.length));
+    for (const [name, row] of references) {
+      lines.push(
+        [
+          `  ${name}`.padEnd(nameWidth),
+          ...ACCURACY.map((m) => fixed(row[metricKey(m, k)], 3).padEnd(17)),
+          ...BEYOND.map(() => "".padEnd(10)),
+        ]
+          .join("")
+          .trimEnd(),
+      );
+    }
+  }
+  lines.push(`* serving model (${report.serving.how})`);
+  return lines;
+}
+
+function fixed(value: number | undefined, digits: number): string {
+  return value !== undefined && Number.isFinite(value) ? value.toFixed(digits) : "—";
+}
+

@@ -1,0 +1,115 @@
+/**
+ * The UserSession object's real-time state, called directly: bandit arms credited through what
+ * was served (category and exploration source), category affinity with negative signals, events
+ * on items the catalogue does not know, the item-average vector when no fold-in model is
+ * published, bounded exposures, and the retention alarm that deletes an inactive user's state.
+ */
+import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DAY_MS } from "../../shared/realtime/decay-factor";
+import { type SessionEvent, USER_SESSION_LIMITS, type UserSession } from "../../durable-objects/user-session";
+import { itemId, seedFixture } from "./fixture";
+
+beforeAll(seedFixture);
+
+const now = Date.now();
+function event(user: string, id: string, item: string, type: SessionEvent["type"], extra: Partial<SessionEvent> = {}): SessionEvent {
+  return { event_id: id, user_id: user, item_id: item, type, ts: now, ...extra };
+}
+
+describe("UserSession real-time state", () => {
+  it("credits impressions and clicks to the category and exploration source they were served under", async () => {
+    const stub = env.USER_SESSION.getByName("us-arms");
+    await stub.recordExposures("req-a", [
+      { itemId: itemId(2, 3), position: 4, source: "exploration", category: "Drama", explorationSource: "fresh" },
+      { itemId: itemId(1, 1), position: 0, source: "ann", category: "Comedy" },
+    ]);
+    await stub.appendEvents([
+      event("us-arms", "a1", itemId(2, 3), "impression", { request_id: "req-a", position: 4 }),
+      event("us-arms", "a2", itemId(1, 1), "impression", { request_id: "req-a", position: 0 }),
+      event("us-arms", "a3", itemId(2, 3), "complete", { request_id: "req-a", position: 4 }),
+      event("us-arms", "a4", itemId(2, 3), "like", { request_id: "req-a", position: 4 }),
+    ]);
+    const state = await stub.inspect();
+    const arms = Object.fromEntries(state.arms.map((arm) => [arm.arm, [Number(arm.successes.toFixed(3)), Number(arm.trials.toFixed(3))]]));
+    // One success per item however many positive events; a trial per impression.
+    expect(arms).toEqual({ "category:Drama": [1, 1], "source:fresh": [1, 1], "category:Comedy": [0, 1] });
+    expect(state.counts.pendingEvents).toBe(0);
+  });
+
+  it("keeps negative signals: hidden items, negative affinity, a failed trial", async () => {
+    const stub = env.USER_SESSION.getByName("us-negative");
+    await stub.appendEvents([
+      event("us-negative", "n1", itemId(3, 1), "hide"),
+      event("us-negative", "n2", itemId(3, 2), "skip"),
+      event("us-negative", "n3", itemId(0, 1), "click"),
+    ]);
+    const snapshot = await stub.snapshot();
+    expect(snapshot.hidden).toEqual([itemId(3, 1)]);
+    expect(snapshot.affinity!.Horror).toBeCloseTo(-6, 4);
+    expect(snapshot.affinity!.Action).toBeCloseTo(1, 4);
+    const horror = snapshot.arms!.find((arm) => arm.arm === "category:Horror")!;
+    expect(horror.successes).toBeCloseTo(0, 6);
+    expect(horror.trials).toBeCloseTo(2, 4);
+  });
+
+  it("applies events on items the catalogue does not know without category effects", async () => {
+    const stub = env.USER_SESSION.getByName("us-unknown");
+    await stub.appendEvents([event("us-unknown", "u1", "not-in-index", "click")]);
+    const state = await stub.inspect();
+    expect(state.counts.pendingEvents).toBe(0);
+    expect(state.arms).toEqual([]);
+    expect(state.sessionVector).toBeNull();
+  });
+
+  it("averages the positive items' vectors when no fold-in model is published", async () => {
+    const stub = env.USER_SESSION.getByName("us-average");
+    await stub.appendEvents([event("us-average", "v1", itemId(1, 0), "click"), event("us-average", "v2", itemId(1, 1), "like")]);
+    const { sessionVector } = await stub.snapshot();
+    expect(sessionVector).toMatchObject({ method: "item_average", strength: 5, items: 2, modelVersion: "unversioned" });
+    expect(sessionVector!.vector[1]).toBeCloseTo((1 * 1 + 4 * 0.98) / 5, 6);
+  });
+
+  it("bounds the served-items memory", async () => {
+    const stub = env.USER_SESSION.getByName("us-exposures");
+    for (let request = 0; request < 11; request++) {
+      await stub.recordExposures(
+        `req-${request}`,
+        Array.from({ length: 100 }, (_, position) => ({ itemId: `x-${request}-${position}`, position, source: "ann" })),
+        now + request,
+      );
+    }
+    expect((await stub.inspect()).counts.exposures).toBe(USER_SESSION_LIMITS.maxExposures);
+  });
+});
+
+describe("retention alarm", () => {
+  it("schedules deletion after the retention period and deletes an inactive user's state", async () => {
+    const stub = env.USER_SESSION.getByName("us-retention");
+    await stub.appendEvents([event("us-retention", "r1", itemId(0, 2), "click")]);
+    const { retention } = await stub.inspect();
+    expect(retention.alarm).toBe(retention.deleteAfter);
+    expect(retention.deleteAfter! - retention.lastActivity!).toBe(USER_SESSION_LIMITS.retentionDays * DAY_MS);
+
+    // Still active when the alarm fires early: nothing is deleted, the alarm moves.
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await stub.snapshot()).interactionCount).toBe(1);
+
+    await runInDurableObject(stub, (_: UserSession, state) => {
+      state.storage.sql.exec(`UPDATE meta SET value = ? WHERE key = 'last_activity'`, String(Date.now() - 181 * DAY_MS));
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const erased = await stub.inspect();
+    expect(erased.counts.events).toBe(0);
+    expect(erased.retention).toEqual({ lastActivity: null, deleteAfter: null, alarm: null });
+  });
+
+  it("erases a user on request", async () => {
+    const stub = env.USER_SESSION.getByName("us-erase");
+    await stub.appendEvents([event("us-erase", "e1", itemId(0, 2), "like")]);
+    await stub.erase();
+    expect((await stub.snapshot()).interactionCount).toBe(0);
+    expect((await stub.inspect()).retention.alarm).toBeNull();
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * Adds (or replaces) a catalogue item from its metadata: the content encoder (published to KV by
+ * the pipeline) places it in the collaborative embedding space, the vector is upserted into the
+ * vector index — so ANN retrieves it at once (Vectorize applies writes within seconds; the
+ * embedded index immediately) — and the item joins the fresh list that exploration slots draw
+ * from. An item that had been removed is unblocked.
+ */
+import type { ItemMetadata } from "../../shared/artifacts/item-metadata";
+import { encodeItemContent } from "../../shared/content/content-encoder";
+import { releaseYear } from "../../shared/content/content-features";
+import { shardForKey } from "../../shared/realtime/shard-for-key";
+import { TRENDING_AGGREGATOR_NAME, trendingConfigFor, trendingShardName } from "../config/trending-config";
+import { ApiError } from "../errors/api-error";
+import { vectorIndexFor } from "../services";
+import { readContentEncoder } from "../store/kv-store";
+import { forgetItemLookups } from "../../durable-objects/item-lookup";
+import { addFreshItem, setBlocked } from "./catalog-lists";
+
+/** An item to add. */
+export interface NewItem {
+  itemId: string;
+  title?: string;
+  genres: string[];
+  /** Primary category; default the first genre. */
+  category?: string;
+  /** Release time, seconds since epoch; or `year`. */
+  released_at?: number;
+  year?: number;
+  sponsored?: boolean;
+  /** An explicit vector (skips the content encoder), e.g. from an external embedding job. */
+  values?: number[];
+}
+
+/** What was stored. */
+export interface AddedItem {
+  item_id: string;
+  vector_source: "content_encoder" | "provided";
+  /** The ALS model version the encoder maps into. */
+  model_version?: string;
+  dimensions: number;
+  metadata: ItemMetadata;
+  mutation_id: string;
+}
+
+/** Adds an item; 409 when no content encoder is published (and no vector given) or shapes disagree. */
+export async function addItem(env: Env, item: NewItem, now: Date = new Date()): Promise<AddedItem> {
+  const index = vectorIndexFor(env);
+  const [info, encoder] = await Promise.all([index.describe(), item.values ? Promise.resolve(null) : readContentEncoder(env.KV)]);
+  let values = item.values;
+  if (!values) {
+    if (!encoder) {
+      throw new ApiError(409, "model_not_published", "no content encoder is published (KV model:content-encoder); send `values` or publish the encoder");
+    }
+    if (encoder.dimensions !== info.dimensions) {
+      throw new ApiError(409, "dimension_mismatch", `the content encoder gives ${encoder.dimensions}-d vectors, the index holds ${info.dimensions}-d`);
+    }
+    values = encodeItemContent(encoder, item);
+  }
+  if (values.length !== info.dimensions) {
+    throw new ApiError(400, "dimension_mismatch", `values has ${values.length} entries, the index holds ${info.dimensions}-d vectors`);
+  }
+  const year = releaseYear(item);
+  const metadata: ItemMetadata = {
+    category: item.category ?? item.genres[0] ?? "",
+    popularity: 0,
+    released_at: item.released_at ?? (year !== null ? Date.UTC(year, 0, 1) / 1000 : Math.floor(now.getTime() / 1000)),
+    sponsored: item.sponsored ?? false,
+    title: item.title ?? "",
+    genres: item.genres,
+  };
+  const mutation = await index.upsert([{ id: item.itemId, values, metadata: { ...metadata } }]);
+  forgetItemLookups([item.itemId]);
+  const { shards } = trendingConfigFor(env);
+  await Promise.all([
+    addFreshItem(env.KV, {
+      itemId: item.itemId,
+      score: Math.floor(now.getTime() / 1000),
+      category: metadata.category,
+      popularity: 0,
+      releasedAt: metadata.released_at,
+      sponsored: metadata.sponsored,
+    }),
+    setBlocked(env.KV, item.itemId, false),
+    env.TRENDING_SHARD.getByName(trendingShardName(shardForKey(item.itemId, shards))).unblock(item.itemId),
+    env.TRENDING_AGGREGATOR.getByName(TRENDING_AGGREGATOR_NAME).restoreItem(item.itemId),
+  ]);
+  return {
+    item_id: item.itemId,
+    vector_source: item.values ? "provided" : "content_encoder",
+    ...(encoder ? { model_version: encoder.modelVersion } : {}),
+    dimensions: info.dimensions,
+    metadata,
+    mutation_id: mutation.mutationId,
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * The re-rank stage of the funnel: the ranked exploit list goes through the surface's configured
+ * rules (MMR, caps, fresh boost — workers/rerank/), exploration picks take their slots, and every
+ * item gets a truthful reason (shared/explain/reason.ts). Item embeddings for MMR and for
+ * "because you watched X" come from one batch of `getByIds` calls (≤ 20 ids each, as Vectorize
+ * returns values for at most 20); without them the rules still run and ANN items are explained
+ * as "picked for you".
+ */
+import type { UserRecord } from "../../shared/artifacts/kv-keys";
+import { eventWeight } from "../../shared/events/event-weight";
+import { explain, type Reason, type ReasonAnchor } from "../../shared/explain/reason";
+import type { RankedItem } from "../../shared/rerank/ranked-item";
+import type { VectorIndex, VectorRecord } from "../../shared/vector-index/vector-index";
+import type { SessionSnapshot } from "../../durable-objects/user-session";
+import type { Candidate } from "../candidates/candidate";
+import { describeError, type FallbackLog } from "../fallbacks/fallback";
+import { placeExplorationSlots } from "../rerank/exploration-slots";
+import { applyRerankRules } from "../rerank/rerank-pipeline";
+import type { RerankRule } from "../rerank/rerank-rule";
+
+/** Most ids per `getByIds` call (Vectorize returns values for ≤ 20 vectors per call). */
+const IDS_PER_LOOKUP = 20;
+/** Most interacted items considered as "because you watched" anchors. */
+const MAX_ANCHORS = 20;
+
+/** Input of {@link rerankAndExplain}. */
+export interface RerankInput {
+  n: number;
+  candidates: readonly Candidate[];
+  scores: readonly number[];
+  /** Indices of non-exploration candidates, best score first. */
+  exploitOrder: readonly number[];
+  /** Indices of exploration picks, in pick order. */
+  explorationPicks: readonly number[];
+  session: SessionSnapshot;
+  userRecord: UserRecord | null;
+  rules: readonly RerankRule[];
+  nowSeconds: number;
+  index: VectorIndex;
+  fallbacks: FallbackLog;
+  /** For `more_like_this`: the seed item, which explains `similar` candidates. */
+  seed?: { itemId: string; title?: string };
+}
+
+/** The final list (candidate indices, at most n) and each item's reason. */
+export interface RerankOutput {
+  order: number[];
+  reasons: Map<number, Reason>;
+}
+
+/** Runs re-ranking, exploration placement and explanations. */
+export async function rerankAndExplain(input: RerankInput): Promise<RerankOutput> {
+  const { n, candidates, scores, exploitOrder } = input;
+  const pool = exploitOrder.slice(0, Math.max(3 * n, 30));
+  const lookupIds = pool.slice(0, Math.max(IDS_PER_LOOKUP, n + 10)).map((i) => candidates[i]!.itemId);
+  const anchorWeights = anchorCandidates(input.session, input.userRecord);
+  const records = await lookupVectors(input.index, [...lookupIds, ...anchorWeights.keys()], input.fallbacks);
+
+  const rankedPool: (RankedItem & { index: number })[] = pool.map((i) => {
+    const candidate = candidates[i]!;
+    const vector = records.get(candidate.itemId)?.values;
+    return {
+      index: i,
+      itemId: candidate.itemId,
+      score: scores[i]!,
+      source: candidate.source,
+      ...(candidate.category !== undefined ? { category: candidate.category } : {}),
+      ...(candidate.sponsored !== undefined ? { sponsored: candidate.sponsored } : {}),
+      ...(candidate.releasedAt !== undefined ? { releasedAt: candidate.releasedAt } : {}),
+      ...(vector ? { vector } : {}),
+    };
+  });
+  const reranked = applyRerankRules(rankedPool, input.rules, { nowSeconds: input.nowSeconds }).map((item) => item.index);
+  const order = placeExplorationSlots([...reranked, ...exploitOrder.slice(pool.length)], input.explorationPicks, n);
+
+  const anchors: ReasonAnchor[] = [];
+  for (const [itemId, weight] of anchorWeights) {
+    const record = records.get(itemId);
+    if (!record) continue;
+    const title = record.metadata?.title;
+    anchors.push({ itemId, weight, vector: record.values, ...(typeof title === "string" ? { title } : {}) });
+  }
+  const reasons = new Map<number, Reason>();
+  for (const i of order) {
+    const candidate = candidates[i]!;
+    const vector = records.get(candidate.itemId)?.values;
+    reasons.set(
+      i,
+      explain(
+        {
+          source: candidate.source,
+          ...(candidate.category !== undefined ? { category: candidate.category } : {}),
+          ...(vector ? { vector } : {}),
+          ...(input.seed ? { seed: input.seed } : {}),
+        },
+        anchors,
+      ),
+    );
+  }
+  return { order, reasons };
+}
+
+/**
+ * Interacted items that can explain ANN results, with their weight: the session's recent
+ * positive interactions (event confidence weight), then the most recent trained history (weight 1).
+ */
+function anchorCandidates(session: SessionSnapshot, userRecord: UserRecord | null): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const interaction of session.recent) {
+    const weight = eventWeight[interaction.type];
+    if (weight <= 0 || weights.size >= MAX_ANCHORS) continue;
+    weights.set(interaction.itemId, Math.max(weight, weights.get(interaction.itemId) ?? 0));
+  }
+  const history = userRecord?.history ?? [];
+  for (let k = history.length - 1; k >= 0 && weights.size < MAX_ANCHORS; k--) {
+    if (!weights.has(history[k]!)) weights.set(history[k]!, 1);
+  }
+  return weights;
+}
+
+async function lookupVectors(index: VectorIndex, ids: string[], fallbacks: FallbackLog): Promise<Map<string, VectorRecord>> {
+  const unique = [...new Set(ids)];
+  const chunks: string[][] = [];
+  for (let k = 0; k < unique.length; k += IDS_PER_LOOKUP) chunks.push(unique.slice(k, k + IDS_PER_LOOKUP));
+  try {
+    const results = await Promise.all(chunks.map((chunk) => index.getByIds(chunk)));
+    return new Map(results.flat().map((record) => [record.id, record]));
+  } catch (error) {
+    fallbacks.add({ stage: "rerank", reason: "unavailable", used: "rules_without_embeddings", detail: describeError(error) });
+    return new Map();
+  }
+}

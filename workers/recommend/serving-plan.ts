@@ -1,0 +1,67 @@
+/**
+ * The serving plan of one request: the surface's configuration with the user's A/B arms applied.
+ * Assignment is deterministic (shared/experiments/assign-arm.ts), so the same user gets the same
+ * arms on every request and event attribution can recompute them from the user id.
+ */
+import type { Surface } from "../../shared/events/interaction-event";
+import { assignArm } from "../../shared/experiments/assign-arm";
+import { type ExperimentConfig, type RerankRuleConfig, type ServingConfig, servingConfigFromVar } from "../config/serving-config";
+import type { Ranker } from "../ranking/ranker";
+import { buildRerankRules } from "../rerank/rerank-pipeline";
+import type { RerankRule } from "../rerank/rerank-rule";
+
+/** Parameter overrides an arm can carry. */
+export type ArmOverrides = ExperimentConfig["arms"][number]["overrides"];
+
+/** What one request is served with. */
+export interface ServingPlan {
+  /** Default n of the surface. */
+  n: number;
+  rules: RerankRule[];
+  /** Experiment id → arm, for the experiments this user is in. */
+  arms: Record<string, string>;
+  /** Merged overrides of those arms (the first experiment in config order wins a conflict). */
+  overrides: ArmOverrides;
+}
+
+/** The arms `userId` is in for `surface`. */
+export function assignArms(config: ServingConfig, surface: Surface, userId: string): Record<string, string> {
+  const arms: Record<string, string> = {};
+  for (const experiment of config.experiments) {
+    if (experiment.surfaces && !experiment.surfaces.includes(surface)) continue;
+    const arm = assignArm(userId, experiment);
+    if (arm !== null) arms[experiment.id] = arm;
+  }
+  return arms;
+}
+
+/** The plan for `userId` on `surface`. */
+export function servingPlanFor(config: ServingConfig, surface: Surface, userId: string): ServingPlan {
+  const arms = assignArms(config, surface, userId);
+  const overrides: ArmOverrides = {};
+  for (const experiment of config.experiments) {
+    const armName = arms[experiment.id];
+    const arm = experiment.arms.find((candidate) => candidate.name === armName);
+    if (arm) for (const [key, value] of Object.entries(arm.overrides)) (overrides as Record<string, unknown>)[key] ??= value;
+  }
+  const surfaceConfig = config.surfaces[surface];
+  const ruleConfigs: RerankRuleConfig[] = surfaceConfig.rerank.map((rule) =>
+    rule.rule === "mmr" && overrides.mmr_lambda !== undefined ? { ...rule, lambda: overrides.mmr_lambda } : rule,
+  );
+  return { n: surfaceConfig.n, rules: buildRerankRules(ruleConfigs), arms, overrides };
+}
+
+/** The rankers an arm pins: the whole chain from the named ranker down (retrieval order is always last). */
+export function rankersForArm(rankers: Ranker[], pinned: ArmOverrides["ranker"]): Ranker[] {
+  if (!pinned) return rankers;
+  const start = rankers.findIndex((ranker) => ranker.name === pinned);
+  return start < 0 ? [] : rankers.slice(start);
+}
+
+let cached: { text: string | undefined; config: ServingConfig } | undefined;
+
+/** This isolate's serving config, parsed once per `SERVING_CONFIG` value (throws ServingConfigError). */
+export function servingConfigFor(env: { SERVING_CONFIG?: string }): ServingConfig {
+  if (!cached || cached.text !== env.SERVING_CONFIG) cached = { text: env.SERVING_CONFIG, config: servingConfigFromVar(env.SERVING_CONFIG) };
+  return cached.config;
+}
