@@ -12,7 +12,7 @@
  * A second run reuses every step's output. Ports: PORT (8787), SIDECAR_PORT (8788).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -112,15 +112,17 @@ function readDevVars(): Record<string, string> {
 }
 
 async function publishKv(manifest: ModelManifest): Promise<void> {
+  const bulkPath = join(artifactsDir, manifest.files.kvBulk);
+  const digest = createHash("sha256").update(readFileSync(bulkPath)).digest("hex");
   const published = existsSync(publishedMarker) ? JSON.parse(readFileSync(publishedMarker, "utf8")) : null;
-  if (published?.modelVersion === manifest.modelVersion) {
+  if (published?.modelVersion === manifest.modelVersion && published?.digest === digest) {
     log(`local KV already holds ${manifest.modelVersion}`);
     return;
   }
   log(`publishing ${manifest.files.kvBulk} to local KV (wrangler kv bulk put --local)`);
-  await run(bin("wrangler"), ["kv", "bulk", "put", join(artifactsDir, manifest.files.kvBulk), "--binding", "KV", "--local"], "KV publish");
+  await run(bin("wrangler"), ["kv", "bulk", "put", bulkPath, "--binding", "KV", "--local"], "KV publish");
   mkdirSync(dirname(publishedMarker), { recursive: true });
-  writeFileSync(publishedMarker, JSON.stringify({ modelVersion: manifest.modelVersion, at: new Date().toISOString() }));
+  writeFileSync(publishedMarker, JSON.stringify({ modelVersion: manifest.modelVersion, digest, at: new Date().toISOString() }));
 }
 
 async function admin(path: string, token: string, init: RequestInit = {}): Promise<unknown> {
