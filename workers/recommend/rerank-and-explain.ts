@@ -52,7 +52,8 @@ export interface RerankOutput {
 export async function rerankAndExplain(input: RerankInput): Promise<RerankOutput> {
   const { n, candidates, scores, exploitOrder } = input;
   const pool = exploitOrder.slice(0, Math.max(3 * n, 30));
-  const lookupIds = pool.slice(0, Math.max(IDS_PER_LOOKUP, n + 10)).map((i) => candidates[i]!.itemId);
+  // Every pool item needs its embedding: MMR would otherwise treat one without it as maximally novel.
+  const lookupIds = pool.map((i) => candidates[i]!.itemId);
   const anchorWeights = anchorCandidates(input.session, input.userRecord);
   const records = await lookupVectors(input.index, [...lookupIds, ...anchorWeights.keys()], input.fallbacks);
 
