@@ -5,14 +5,10 @@
  * the logistic ranker today; {@link seededMlpRanker} builds an MLP with deterministic weights so
  * the sidecar's batching benchmark runs on a realistically sized model.
  */
-import onnxProto from "onnx-proto";
 import { createRng } from "../../shared/math/random";
-import { RANKER_IO } from "./onnx-linear-ranker";
+import { encodeRankerModel, floatTensor, graphNode, RANKER_IO } from "./onnx-ranker-model";
 
-const { onnx } = onnxProto;
 
-/** ONNX opset the exported graph uses (supported by onnxruntime-node and onnxruntime-web). */
-const OPSET = 13;
 
 /** One dense layer: `out = in · weights + bias`, weights row-major `[inputs, outputs]`. */
 export interface DenseLayer {
@@ -87,48 +83,30 @@ export function scoreMlp(model: MlpRankerModel, row: ArrayLike<number>): number 
 /** Serialises `model` as an ONNX ModelProto. Throws when layer shapes do not chain from F to 1. */
 export function mlpRankerToOnnx(model: MlpRankerModel): Uint8Array {
   checkShapes(model);
-  const features = model.featureNames.length;
-  const floatTensor = (name: string, dims: number[], values: number[]) =>
-    onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, floatData: values });
-  const nodes: InstanceType<typeof onnx.NodeProto>[] = [];
-  const initializers: InstanceType<typeof onnx.TensorProto>[] = [];
+  const nodes: ReturnType<typeof graphNode>[] = [];
+  const initializers: ReturnType<typeof floatTensor>[] = [];
   let current: string = RANKER_IO.input;
   model.layers.forEach((layer, l) => {
     const last = l === model.layers.length - 1;
     initializers.push(floatTensor(`W${l}`, [layer.inputs, layer.outputs], layer.weights), floatTensor(`B${l}`, [layer.outputs], layer.bias));
-    nodes.push(onnx.NodeProto.create({ opType: "Gemm", input: [current, `W${l}`, `B${l}`], output: [`dense${l}`], name: `gemm${l}` }));
-    current = `dense${l}`;
+    const dense = last ? "logit" : `dense${l}`;
+    nodes.push(graphNode("Gemm", [current, `W${l}`, `B${l}`], dense, `gemm${l}`));
+    current = dense;
     if (!last) {
-      nodes.push(onnx.NodeProto.create({ opType: "Relu", input: [current], output: [`relu${l}`], name: `relu${l}` }));
+      nodes.push(graphNode("Relu", [current], `relu${l}`));
       current = `relu${l}`;
     }
   });
-  nodes.push(
-    onnx.NodeProto.create({ opType: "Sigmoid", input: [current], output: ["prob"], name: "sigmoid" }),
-    onnx.NodeProto.create({ opType: "Reshape", input: ["prob", "flat_shape"], output: [RANKER_IO.output], name: "flatten" }),
-  );
-  initializers.push(onnx.TensorProto.create({ name: "flat_shape", dims: [1], dataType: onnx.TensorProto.DataType.INT64, int64Data: [-1] }));
-  const graph = onnx.GraphProto.create({
-    name: "mlp_ranker",
-    node: nodes,
-    initializer: initializers,
-    input: [valueInfo(RANKER_IO.input, ["batch", features])],
-    output: [valueInfo(RANKER_IO.output, ["batch"])],
+  return encodeRankerModel({
+    graphName: "mlp_ranker",
+    features: model.featureNames.length,
+    nodes,
+    initializers,
+    featureSpecHash: model.featureSpecHash,
+    modelVersion: model.modelVersion,
+    featureNames: model.featureNames,
+    metadata: { layer_widths: [model.featureNames.length, ...model.layers.map((layer) => layer.outputs)].join(",") },
   });
-  const proto = onnx.ModelProto.create({
-    irVersion: 7,
-    producerName: "edge-recs-pipeline",
-    producerVersion: "1",
-    opsetImport: [{ domain: "", version: OPSET }],
-    graph,
-    metadataProps: [
-      { key: "feature_spec_hash", value: model.featureSpecHash },
-      { key: "model_version", value: model.modelVersion },
-      { key: "feature_names", value: model.featureNames.join(",") },
-      { key: "layer_widths", value: [features, ...model.layers.map((layer) => layer.outputs)].join(",") },
-    ],
-  });
-  return onnx.ModelProto.encode(proto).finish();
 }
 
 function checkShapes(model: MlpRankerModel): void {
@@ -140,16 +118,4 @@ function checkShapes(model: MlpRankerModel): void {
     width = layer.outputs;
   });
   if (model.layers.length === 0 || width !== 1) throw new Error(`an MLP ranker ends in one output; this one ends in ${width}`);
-}
-
-function valueInfo(name: string, dims: (string | number)[]) {
-  return onnx.ValueInfoProto.create({
-    name,
-    type: {
-      tensorType: {
-        elemType: onnx.TensorProto.DataType.FLOAT,
-        shape: { dim: dims.map((d) => (typeof d === "string" ? { dimParam: d } : { dimValue: d })) },
-      },
-    },
-  });
 }

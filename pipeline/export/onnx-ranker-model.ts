@@ -1,0 +1,84 @@
+/**
+ * The parts every exported ranker graph shares: input `features` float32 [batch, F] (dynamic
+ * batch), a body of nodes ending in one logit per row, then Sigmoid and a reshape to `score`
+ * [batch]; opset 13, and the feature-spec hash, model version and feature names in metadata_props.
+ * The linear and MLP exporters only build their body.
+ */
+import onnxProto from "onnx-proto";
+
+const { onnx } = onnxProto;
+
+/** Input and output tensor names of every ranker model this project exports. */
+export const RANKER_IO = { input: "features", output: "score" } as const;
+
+/** ONNX opset the exported graphs use (supported by onnxruntime-node and onnxruntime-web). */
+const OPSET = 13;
+
+/** A float32 initializer. */
+export function floatTensor(name: string, dims: number[], values: ArrayLike<number>) {
+  return onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, floatData: Array.from(values) });
+}
+
+/** A graph node. */
+export function graphNode(opType: string, input: string[], output: string, name = output) {
+  return onnx.NodeProto.create({ opType, input, output: [output], name });
+}
+
+/** What a ranker exporter provides. */
+export interface RankerGraphBody {
+  graphName: string;
+  /** Number of input features F. */
+  features: number;
+  /** Nodes from `RANKER_IO.input` to the tensor named `logit` ([batch, 1]). */
+  nodes: ReturnType<typeof graphNode>[];
+  initializers: ReturnType<typeof floatTensor>[];
+  featureSpecHash: string;
+  modelVersion: string;
+  featureNames: readonly string[];
+  /** Extra metadata_props. */
+  metadata?: Record<string, string>;
+}
+
+/** Serialises a ranker graph: the body, then sigmoid and the reshape to [batch]. */
+export function encodeRankerModel(body: RankerGraphBody): Uint8Array {
+  const graph = onnx.GraphProto.create({
+    name: body.graphName,
+    node: [
+      ...body.nodes,
+      graphNode("Sigmoid", ["logit"], "prob", "sigmoid"),
+      graphNode("Reshape", ["prob", "flat_shape"], RANKER_IO.output, "flatten"),
+    ],
+    initializer: [
+      ...body.initializers,
+      onnx.TensorProto.create({ name: "flat_shape", dims: [1], dataType: onnx.TensorProto.DataType.INT64, int64Data: [-1] }),
+    ],
+    input: [valueInfo(RANKER_IO.input, ["batch", body.features])],
+    output: [valueInfo(RANKER_IO.output, ["batch"])],
+  });
+  const proto = onnx.ModelProto.create({
+    irVersion: 7,
+    producerName: "edge-recs-pipeline",
+    producerVersion: "1",
+    opsetImport: [{ domain: "", version: OPSET }],
+    graph,
+    metadataProps: [
+      { key: "feature_spec_hash", value: body.featureSpecHash },
+      { key: "model_version", value: body.modelVersion },
+      { key: "feature_names", value: body.featureNames.join(",") },
+      ...Object.entries(body.metadata ?? {}).map(([key, value]) => ({ key, value })),
+    ],
+  });
+  return onnx.ModelProto.encode(proto).finish();
+}
+
+function valueInfo(name: string, dims: (string | number)[]) {
+  return onnx.ValueInfoProto.create({
+    name,
+    type: {
+      tensorType: {
+        elemType: onnx.TensorProto.DataType.FLOAT,
+        shape: { dim: dims.map((d) => (typeof d === "string" ? { dimParam: d } : { dimValue: d })) },
+      },
+    },
+  });
+}
