@@ -8,8 +8,6 @@
 import { createRng } from "../../shared/math/random";
 import { encodeRankerModel, floatTensor, graphNode, RANKER_IO } from "./onnx-ranker-model";
 
-
-
 /** One dense layer: `out = in · weights + bias`, weights row-major `[inputs, outputs]`. */
 export interface DenseLayer {
   inputs: number;
