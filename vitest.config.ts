@@ -33,7 +33,11 @@ export default defineConfig({
                 TRENDING_FLUSH_SECONDS: "3600",
                 // Route tests assert the funnel's retrieval and ranking; re-ranking rules are tested on
                 // their own (test/workers/rerank.test.ts builds them from the default config).
-                SERVING_CONFIG: JSON.stringify({ surfaces: { home: { n: 10, rerank: [] } } }),
+                // One single-arm experiment (no overrides) so routes record live A/B counters.
+                SERVING_CONFIG: JSON.stringify({
+                  surfaces: { home: { n: 10, rerank: [] } },
+                  experiments: [{ id: "route-exp", traffic: 1, arms: [{ name: "only", weight: 1 }] }],
+                }),
               },
             },
           }),

@@ -7,6 +7,9 @@
  * - `POST /v1/admin/index/vectors` — upsert Vectorize NDJSON lines (≤ 1000 per call)
  * - `POST /v1/admin/index/delete` — `{ids: [...]}`
  * - `PUT  /v1/admin/index/version` — `{version}` once a full upload is done (embedded)
+ * - `GET  /v1/admin/experiments` — the configured experiments
+ * - `GET  /v1/admin/experiments/:id` — live per-arm counters, CTR and conversion with 95 % Wilson
+ *   intervals, empty-list rate, latency p99 and guardrails against the control arm
  * - `GET  /v1/admin/users/:user_id/session` — the user's session snapshot
  *
  * @example
@@ -20,7 +23,9 @@ import type { VectorRecord } from "../../shared/vector-index/vector-index";
 import { VectorIndexError } from "../../shared/vector-index/vector-index-error";
 import type { AppEnv } from "../app-env";
 import { ApiError } from "../errors/api-error";
+import { experimentReport } from "../experiments/experiment-report";
 import { adminAuth } from "../middleware/admin-auth";
+import { servingConfigFor } from "../recommend/serving-plan";
 import { validate } from "../middleware/validate";
 import { vectorIndexFor } from "../services";
 import { EmbeddedVectorIndexClient } from "../vector-index/embedded";
@@ -112,6 +117,16 @@ export const adminRoute = new Hono<AppEnv>()
       .safeParse(await readJsonBody(c.req.raw, 256 * 1024));
     if (!parsed.success) throw new ApiError(400, "invalid_request", "body must be {\"ids\": [...]} with 1–1000 ids");
     return c.json(await vectorIndexFor(c.env).deleteByIds(parsed.data.ids));
+  })
+  .get("/experiments", (c) => {
+    const { experiments } = servingConfigFor(c.env);
+    return c.json({ experiments: experiments.map(({ id, traffic, surfaces, arms }) => ({ id, traffic, surfaces: surfaces ?? null, arms })) });
+  })
+  .get("/experiments/:experiment_id", async (c) => {
+    const id = c.req.param("experiment_id");
+    const experiment = servingConfigFor(c.env).experiments.find((candidate) => candidate.id === id);
+    if (!experiment) throw new ApiError(404, "not_found", `no experiment '${id}' in SERVING_CONFIG`);
+    return c.json(await experimentReport(c.env, experiment));
   })
   .get("/users/:user_id/session", validate("param", z.object({ user_id: idSchema })), async (c) => {
     const { user_id: userId } = c.req.valid("param");

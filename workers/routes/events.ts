@@ -21,6 +21,8 @@ import type { SessionEvent } from "../../durable-objects/user-session";
 import type { AppEnv } from "../app-env";
 import { trendingConfigFor, trendingShardName } from "../config/trending-config";
 import { ApiError } from "../errors/api-error";
+import { recordAttributedEvents } from "../experiments/experiment-counters";
+import { servingConfigFor } from "../recommend/serving-plan";
 import { eventLogSinkFor } from "../event-log/select-event-log-sink";
 import { readJsonBody } from "./read-json-body";
 
@@ -101,6 +103,11 @@ export const eventsRoute = new Hono<AppEnv>().post("/", async (c) => {
   });
 
   await countTrending(c.env, acceptedEvents, c.var.requestId);
+  c.executionCtx.waitUntil(
+    recordAttributedEvents(c.env, servingConfigFor(c.env), acceptedEvents).catch((error: unknown) =>
+      console.warn(JSON.stringify({ level: "warn", request_id: c.var.requestId, stage: "experiment_attribution", error: String(error) })),
+    ),
+  );
 
   if (failed.length > 0) {
     c.header("retry-after", "1");

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { idSchema, SURFACES } from "../../shared/events/interaction-event";
 import type { AppEnv } from "../app-env";
 import { validate } from "../middleware/validate";
+import { recordServedResponse } from "../experiments/experiment-counters";
 import { recommend } from "../recommend/recommend";
 import { rankersForArm, servingConfigFor, servingPlanFor } from "../recommend/serving-plan";
 import { recommendDepsFor } from "../services";
@@ -40,5 +41,13 @@ export const recommendationsRoute = new Hono<AppEnv>().get("/", validate("query"
       waitUntil: (promise) => c.executionCtx.waitUntil(promise),
     },
   );
+  if (Object.keys(plan.arms).length > 0) {
+    const served = { items: response.items.length, latencyMs: response.timings_ms.total ?? 0 };
+    c.executionCtx.waitUntil(
+      recordServedResponse(c.env, query.user_id, plan.arms, served).catch((error: unknown) =>
+        console.warn(JSON.stringify({ level: "warn", request_id: c.var.requestId, stage: "experiment_counters", error: String(error) })),
+      ),
+    );
+  }
   return c.json(response);
 });

@@ -1,0 +1,80 @@
+/**
+ * Live A/B counters: what the Worker adds to the ExperimentStats shards after a response (one
+ * request, its impressions, an empty list, its latency) and after accepted events that echo a
+ * `request_id` (clicks, conversions). An event is attributed to the arms its user is in — the
+ * assignment is deterministic, so it is recomputed from the user id rather than stored.
+ */
+import { positiveIntegerVar } from "../config/env-vars";
+import type { ServingConfig } from "../config/serving-config";
+import { latencyBucket } from "../../shared/experiments/latency-buckets";
+import type { EventType } from "../../shared/events/interaction-event";
+import { hash32 } from "../../shared/math/hash-to-unit";
+import type { ExperimentIncrement } from "../../durable-objects/experiment-stats";
+import type { SessionEvent } from "../../durable-objects/user-session";
+import { assignArms } from "../recommend/serving-plan";
+
+/** How each event type counts for an arm (none: not attributed). */
+const EVENT_METRIC: Record<EventType, "clicks" | "conversions" | null> = {
+  impression: null,
+  view: "clicks",
+  click: "clicks",
+  complete: "conversions",
+  like: "conversions",
+  save: "conversions",
+  rating: "conversions",
+  purchase: "conversions",
+  skip: null,
+  not_interested: null,
+  hide: null,
+};
+
+/** Shard count for experiment counters. */
+export function experimentShards(env: Pick<Env, "EXPERIMENT_SHARDS">): number {
+  return positiveIntegerVar(env.EXPERIMENT_SHARDS, 8);
+}
+
+/** The ExperimentStats object holding `userId`'s counters for `experimentId`. */
+export function experimentShardName(experimentId: string, userId: string, shards: number): string {
+  return `${experimentId}#${hash32(userId) % shards}`;
+}
+
+/** Adds one served response to the arms of its user. */
+export async function recordServedResponse(
+  env: Env,
+  userId: string,
+  arms: Record<string, string>,
+  served: { items: number; latencyMs: number },
+): Promise<void> {
+  const shards = experimentShards(env);
+  await Promise.all(
+    Object.entries(arms).map(([experimentId, arm]) => {
+      const increments: ExperimentIncrement[] = [
+        { arm, metric: "requests", value: 1 },
+        { arm, metric: "impressions", value: served.items },
+        ...(served.items === 0 ? [{ arm, metric: "empty_responses" as const, value: 1 }] : []),
+      ];
+      return env.EXPERIMENT_STATS.getByName(experimentShardName(experimentId, userId, shards)).record(increments, [
+        { arm, bucket: latencyBucket(served.latencyMs) },
+      ]);
+    }),
+  );
+}
+
+/** Attributes accepted events that echo a `request_id` to their users' arms. */
+export async function recordAttributedEvents(env: Env, config: ServingConfig, events: readonly SessionEvent[]): Promise<void> {
+  if (config.experiments.length === 0) return;
+  const shards = experimentShards(env);
+  const byShard = new Map<string, ExperimentIncrement[]>();
+  for (const event of events) {
+    const metric = EVENT_METRIC[event.type];
+    if (!event.request_id || !metric) continue;
+    const arms = assignArms(config, event.context?.surface ?? "home", event.user_id);
+    for (const [experimentId, arm] of Object.entries(arms)) {
+      const name = experimentShardName(experimentId, event.user_id, shards);
+      const list = byShard.get(name) ?? [];
+      list.push({ arm, metric, value: 1 });
+      byShard.set(name, list);
+    }
+  }
+  await Promise.all([...byShard].map(([name, increments]) => env.EXPERIMENT_STATS.getByName(name).record(increments)));
+}

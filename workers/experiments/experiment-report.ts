@@ -1,0 +1,79 @@
+/**
+ * The live report of one experiment: sums every shard's counters per arm and derives CTR and
+ * conversion rate (per impression, with 95 % Wilson intervals), the empty-list rate and latency
+ * p99, and checks guardrails against the first arm (the control).
+ */
+import { latencyQuantile } from "../../shared/experiments/latency-buckets";
+import { type ProportionEstimate, wilsonInterval } from "../../shared/experiments/wilson-interval";
+import { type ArmCounters, EXPERIMENT_METRICS } from "../../durable-objects/experiment-stats";
+import type { ExperimentConfig } from "../config/serving-config";
+import { experimentShards } from "./experiment-counters";
+
+/** Guardrail thresholds relative to the control arm. */
+export const GUARDRAILS = {
+  /** Latency p99 may grow by at most this factor. */
+  latencyP99Factor: 1.2,
+  /** The empty-list rate may grow by at most this many points. */
+  emptyRateDelta: 0.01,
+} as const;
+
+/** One arm in the report. */
+export interface ArmReport {
+  arm: string;
+  counters: ArmCounters["counters"];
+  ctr: ProportionEstimate;
+  conversion_rate: ProportionEstimate;
+  empty_rate: number;
+  latency_p99_ms: number | null;
+  /** Guardrail results against the control (absent on the control itself). */
+  guardrails?: { latency_p99: "pass" | "fail" | "no_data"; empty_rate: "pass" | "fail" };
+}
+
+/** The report of one experiment. */
+export interface ExperimentReport {
+  experiment: string;
+  traffic: number;
+  control: string;
+  arms: ArmReport[];
+}
+
+/** Sums the shards of `experiment` and builds its report. */
+export async function experimentReport(env: Env, experiment: ExperimentConfig): Promise<ExperimentReport> {
+  const shards = experimentShards(env);
+  const snapshots = await Promise.all(
+    Array.from({ length: shards }, (_, shard) => env.EXPERIMENT_STATS.getByName(`${experiment.id}#${shard}`).snapshot()),
+  );
+  const totals = new Map<string, ArmCounters>();
+  for (const arm of experiment.arms) {
+    totals.set(arm.name, { counters: Object.fromEntries(EXPERIMENT_METRICS.map((m) => [m, 0])) as ArmCounters["counters"], latency: [] });
+  }
+  for (const snapshot of snapshots) {
+    for (const [arm, counters] of Object.entries(snapshot)) {
+      const total = totals.get(arm);
+      if (!total) continue;
+      for (const metric of EXPERIMENT_METRICS) total.counters[metric] += counters.counters[metric];
+      counters.latency.forEach((count, bucket) => (total.latency[bucket] = (total.latency[bucket] ?? 0) + count));
+    }
+  }
+  const arms: ArmReport[] = [...totals].map(([arm, { counters, latency }]) => ({
+    arm,
+    counters,
+    ctr: wilsonInterval(counters.clicks, counters.impressions),
+    conversion_rate: wilsonInterval(counters.conversions, counters.impressions),
+    empty_rate: counters.requests > 0 ? counters.empty_responses / counters.requests : 0,
+    latency_p99_ms: latencyQuantile(latency, 0.99),
+  }));
+  const control = arms[0]!;
+  for (const arm of arms.slice(1)) {
+    arm.guardrails = {
+      latency_p99:
+        arm.latency_p99_ms === null || control.latency_p99_ms === null
+          ? "no_data"
+          : arm.latency_p99_ms <= control.latency_p99_ms * GUARDRAILS.latencyP99Factor
+            ? "pass"
+            : "fail",
+      empty_rate: arm.empty_rate <= control.empty_rate + GUARDRAILS.emptyRateDelta ? "pass" : "fail",
+    };
+  }
+  return { experiment: experiment.id, traffic: experiment.traffic, control: control.arm, arms };
+}
