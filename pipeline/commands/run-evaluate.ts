@@ -49,6 +49,8 @@ export interface EvaluateCommandOptions {
   progressBars?: boolean;
   /** Worker threads for seeds and tuning trials (default: one per core; 1 = in-process). */
   workers?: number;
+  /** Also evaluate the `funnel` row: serving-model candidates re-ranked by a ranker trained on validation. */
+  funnel: boolean;
 }
 
 /** Defaults: 5 seeds from 42, the published protocol, k = 10, 32-d serving vectors, tuning on. */
@@ -59,6 +61,7 @@ export const EVALUATE_COMMAND_DEFAULTS = {
   k: 10,
   dimensions: TUNE_PLAN_DEFAULTS.dimensions,
   tune: true,
+  funnel: true,
 } as const satisfies Omit<EvaluateCommandOptions, "data">;
 
 /** Runs the evaluation; returns the report (also written to disk). */
@@ -96,11 +99,14 @@ export async function runEvaluate(
     }
     log.info(`serving model: ${plan.serving}`);
 
+    const funnel = opts.funnel
+      ? { funnelItems: dataset.items.items.map((item) => ({ releasedAt: item.releasedAt, sponsored: item.sponsored, category: item.category })) }
+      : {};
     bars.startOverall("seeds", seeds.length);
     let seedsDone = 0;
     const seedResults = await Promise.all(
       seeds.map(async (seed) => {
-        const outcome = await executor!.run({ kind: "seed", protocol: opts.protocol, seed, plan, k: opts.k });
+        const outcome = await executor!.run({ kind: "seed", protocol: opts.protocol, seed, plan, k: opts.k, ...funnel });
         bars.overall(++seedsDone, `seed ${seed} done`);
         const serving = outcome.runs[plan.serving]!;
         log.info(

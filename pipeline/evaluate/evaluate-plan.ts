@@ -1,11 +1,16 @@
 /**
  * Runs an evaluation plan on one split: fits every entry on the training part (composed entries
  * reuse their fitted parts), evaluates each on the test part with the published protocol, and
- * records fit and evaluation times.
+ * records fit and evaluation times. Optionally adds the `funnel` row (candidates → ranker); it is
+ * left out when the validation candidates hold no hit (or only hits) to train the ranker on.
  */
 import type { FitProgress } from "../models/model-spec";
 import type { InteractionSplit } from "../split/interaction-split";
 import { evaluateRecommender, type RecommenderQuality } from "./evaluate-recommender";
+import type { RankerItemInfo } from "../ranking/ranker-examples";
+import type { Recommender } from "../models/recommender";
+import { RankerTrainingDataError } from "../ranking/fit-linear-ranker";
+import { fitFunnel, FUNNEL_KEY, type FunnelInput } from "./evaluate-funnel";
 import { itemCooccurrenceSimilarity } from "./item-cooccurrence-similarity";
 import { fitEntry, withSeed, type EvaluationPlan, type FittedEntry } from "./evaluation-plan";
 
@@ -23,6 +28,11 @@ export interface EvaluatePlanOptions {
   /** Called before each entry is fitted. */
   onModel?: (key: string, index: number, total: number) => void;
   fitProgress?: FitProgress;
+  /**
+   * Also evaluate the funnel (serving-model candidates → ranker trained on `validation`, a
+   * validation split of `split.train`), reported under `funnel`.
+   */
+  funnel?: { validation: InteractionSplit; items: readonly RankerItemInfo[]; candidates?: number };
 }
 
 /** Fits and evaluates every entry of `plan` on `split`; results keyed like the plan. */
@@ -47,5 +57,34 @@ export function evaluatePlan(
     });
     runs[entry.key] = { ...quality, fitSeconds: fit.fitSeconds, evaluateSeconds: (performance.now() - start) / 1000 };
   });
+  if (opts.funnel) {
+    opts.onModel?.(FUNNEL_KEY, plan.entries.length, plan.entries.length + 1);
+    const fitStart = performance.now();
+    const funnel = tryFitFunnel({
+      plan,
+      served: fitted.get(plan.serving)!.model,
+      split,
+      validation: opts.funnel.validation,
+      items: opts.funnel.items,
+      seed: opts.seed,
+      candidates: opts.funnel.candidates ?? 100,
+    });
+    if (funnel) {
+      const fitSeconds = (performance.now() - fitStart) / 1000;
+      const start = performance.now();
+      const quality = evaluateRecommender(funnel, split, { k: opts.k, similarity });
+      runs[FUNNEL_KEY] = { ...quality, fitSeconds, evaluateSeconds: (performance.now() - start) / 1000 };
+    }
+  }
   return runs;
+}
+
+/** The funnel, or null when the validation candidates give the ranker nothing to learn (tiny data). */
+function tryFitFunnel(input: FunnelInput): Recommender | null {
+  try {
+    return fitFunnel(input).model;
+  } catch (error) {
+    if (error instanceof RankerTrainingDataError) return null;
+    throw error;
+  }
 }

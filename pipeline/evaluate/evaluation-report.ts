@@ -110,15 +110,17 @@ export function buildEvaluationReport(inputs: EvaluationInputs): EvaluationRepor
   const { k } = inputs;
   const round = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(6)) : x);
   const models: EvaluationReport["models"] = {};
-  for (const entry of inputs.plan.entries) {
-    const runs = inputs.seeds.map((s) => s.runs[entry.key]!).filter(Boolean);
+  const planKeys = inputs.plan.entries.map((e) => e.key);
+  const extraKeys = [...new Set(inputs.seeds.flatMap((s) => Object.keys(s.runs)))].filter((key) => !planKeys.includes(key));
+  for (const key of [...planKeys, ...extraKeys]) {
+    const runs = inputs.seeds.map((s) => s.runs[key]!).filter(Boolean);
     const row: Record<string, number> = {};
     for (const metric of REPORT_METRICS) row[metricKey(metric, k)] = round(meanStd(runs.map((r) => runMetric(r, metric))).mean);
     for (const metric of REPORT_METRICS) row[`${metricKey(metric, k)}_std`] = round(meanStd(runs.map((r) => runMetric(r, metric))).std);
     row.users = round(meanStd(runs.map((r) => r.users)).mean);
     row.fit_seconds = round(meanStd(runs.map((r) => r.fitSeconds)).mean);
     row.evaluate_seconds = round(meanStd(runs.map((r) => r.evaluateSeconds)).mean);
-    models[entry.key] = row;
+    models[key] = row;
   }
   const references: EvaluationReport["references"] = {};
   for (const ref of inputs.references) {

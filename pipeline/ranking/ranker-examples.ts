@@ -4,11 +4,19 @@
  * feature row by the shared `buildFeatureRow`, labelled 1 when the item is in the user's held-out
  * set. One {@link RankerExampleGroup} per user keeps per-user ranking metrics possible.
  */
+import { categoryAffinityShare } from "../../shared/features/category-affinity-share";
 import { buildFeatureRow } from "../../shared/features/feature-spec";
-import type { ItemCatalog } from "../data/dataset";
-import { columnEventCounts, rowEventCounts, rowIndices } from "../data/interaction-matrix";
+import type { ScoredIndex } from "../../shared/math/top-k";
+import { columnEventCounts, rowEventCounts, rowIndices, type InteractionMatrix } from "../data/interaction-matrix";
 import type { Recommender } from "../models/recommender";
 import type { InteractionSplit } from "../split/interaction-split";
+
+/** What the feature spec needs to know about a catalogue item (a `CatalogItem` fits). */
+export interface RankerItemInfo {
+  releasedAt: number;
+  sponsored: boolean;
+  category?: string;
+}
 
 /** One user's candidates, in retrieval order. */
 export interface RankerExampleGroup {
@@ -28,7 +36,7 @@ export interface RankerExampleInput {
   /** Retrieval model fitted on `split.train`. */
   retrieval: Recommender;
   split: InteractionSplit;
-  catalog: ItemCatalog;
+  catalog: { items: readonly RankerItemInfo[] };
   /** Users to build groups for (default: `split.testUsers`). */
   users?: ArrayLike<number>;
 }
@@ -39,6 +47,51 @@ export interface RankerExampleOptions {
   candidates: number;
 }
 
+/**
+ * Builds feature rows for a user's candidates from a training log, exactly as the examples do:
+ * popularity and activity are training counts, "now" is the user's last training interaction,
+ * category affinity is the share of the user's training items in each category.
+ */
+export class CandidateRowBuilder {
+  private readonly itemPopularity: ArrayLike<number>;
+  private readonly userActivity: ArrayLike<number>;
+
+  constructor(
+    private readonly train: InteractionMatrix,
+    private readonly items: readonly RankerItemInfo[],
+  ) {
+    this.itemPopularity = columnEventCounts(train);
+    this.userActivity = rowEventCounts(train);
+  }
+
+  /** One row per candidate, in the given (retrieval) order. */
+  rows(user: number, candidates: readonly ScoredIndex[]): number[][] {
+    let lastSeenMs = 0;
+    for (let e = this.train.indptr[user]!; e < this.train.indptr[user + 1]!; e++) {
+      lastSeenMs = Math.max(lastSeenMs, this.train.lastTs[e]!);
+    }
+    const nowSeconds = Math.floor(lastSeenMs / 1000);
+    const categoryCounts = new Map<string, number>();
+    for (const trained of rowIndices(this.train, user)) {
+      const category = this.items[trained]?.category;
+      if (category) categoryCounts.set(category, (categoryCounts.get(category) ?? 0) + 1);
+    }
+    return candidates.map((candidate, rank) => {
+      const item = this.items[candidate.index];
+      return buildFeatureRow({
+        retrievalScore: candidate.score,
+        retrievalRank: rank,
+        itemPopularity: this.itemPopularity[candidate.index]!,
+        itemReleasedAt: item?.releasedAt ?? nowSeconds,
+        itemSponsored: item?.sponsored ?? false,
+        userActivity: this.userActivity[user]!,
+        nowSeconds,
+        categoryAffinity: categoryAffinityShare(categoryCounts, item?.category),
+      });
+    });
+  }
+}
+
 /** Builds one example group per user. */
 export function buildRankerExamples(
   input: RankerExampleInput,
@@ -46,35 +99,17 @@ export function buildRankerExamples(
 ): RankerExampleGroup[] {
   const opts = { candidates: 100, ...options } satisfies RankerExampleOptions;
   const { retrieval, split, catalog } = input;
-  const itemPopularity = columnEventCounts(split.train);
-  const userActivity = rowEventCounts(split.train);
+  const builder = new CandidateRowBuilder(split.train, catalog.items);
   const groups: RankerExampleGroup[] = [];
   for (const user of Array.from(input.users ?? split.testUsers)) {
     const trainItems = rowIndices(split.train, user);
     const heldOut = rowIndices(split.test, user);
     const relevant = new Set(heldOut);
-    let lastSeenMs = 0;
-    for (let e = split.train.indptr[user]!; e < split.train.indptr[user + 1]!; e++) {
-      lastSeenMs = Math.max(lastSeenMs, split.train.lastTs[e]!);
-    }
-    const nowSeconds = Math.floor(lastSeenMs / 1000);
     const candidates = retrieval.recommend(user, opts.candidates, trainItems);
-    const rows = candidates.map((candidate, rank) => {
-      const item = catalog.items[candidate.index]!;
-      return buildFeatureRow({
-        retrievalScore: candidate.score,
-        retrievalRank: rank,
-        itemPopularity: itemPopularity[candidate.index]!,
-        itemReleasedAt: item.releasedAt,
-        itemSponsored: item.sponsored,
-        userActivity: userActivity[user]!,
-        nowSeconds,
-      });
-    });
     groups.push({
       user,
       items: Int32Array.from(candidates, (c) => c.index),
-      rows,
+      rows: builder.rows(user, candidates),
       labels: Uint8Array.from(candidates, (c) => (relevant.has(c.index) ? 1 : 0)),
       relevant: heldOut.slice(),
     });

@@ -4,17 +4,16 @@
  * with negatives subsampled, train the logistic regression; the evaluation group's full candidate
  * lists measure whether the ranker orders held-out items better than retrieval order does.
  */
-import { FEATURE_SPEC } from "../../shared/features/feature-spec";
 import { scoreLinear, type LinearRankerModel } from "../../shared/ranking/linear-ranker";
 import { createRng } from "../../shared/math/random";
-import type { ItemCatalog } from "../data/dataset";
 import { ndcgAtK } from "../../shared/metrics/ndcg-at-k";
 import { recallAtK } from "../../shared/metrics/recall-at-k";
 import { rocAuc } from "../../shared/metrics/roc-auc";
 import type { Recommender } from "../models/recommender";
 import type { InteractionSplit } from "../split/interaction-split";
-import { fitLogisticRegression, type LogisticRegressionOptions } from "./logistic-regression";
-import { buildRankerExamples, type RankerExampleGroup } from "./ranker-examples";
+import { fitLinearRanker } from "./fit-linear-ranker";
+import type { LogisticRegressionOptions } from "./logistic-regression";
+import { buildRankerExamples, type RankerExampleGroup, type RankerItemInfo } from "./ranker-examples";
 
 /** Options of {@link trainLinearRanker}. */
 export interface TrainLinearRankerOptions {
@@ -73,7 +72,7 @@ export interface TrainLinearRankerInput {
   /** Retrieval model fitted on `split.train`. */
   retrieval: Recommender;
   split: InteractionSplit;
-  catalog: ItemCatalog;
+  catalog: { items: readonly RankerItemInfo[] };
 }
 
 /** Trains the logistic ranker; weights apply to raw `buildFeatureRow` rows. */
@@ -91,29 +90,13 @@ export function trainLinearRanker(
   const examples = (list: number[]) =>
     buildRankerExamples({ ...input, users: list }, { candidates: opts.candidates });
 
-  const rows: number[][] = [];
-  const labels: number[] = [];
-  for (const group of examples(fitUsers)) {
-    group.labels.forEach((label, j) => {
-      if (label === 1 || rng.next() < opts.negativeSampleRate) {
-        rows.push(group.rows[j]!);
-        labels.push(label);
-      }
-    });
-  }
-  const fitPositives = labels.reduce((a, b) => a + b, 0);
-  if (fitPositives === 0 || fitPositives === labels.length) {
-    throw new Error("ranker training needs both held-out hits and misses among the candidates");
-  }
-  const fit = fitLogisticRegression(rows, labels, { seed: opts.seed, ...opts.logistic });
-  const model: LinearRankerModel = {
-    kind: "logistic",
-    weights: fit.weights,
-    bias: fit.bias,
-    featureNames: [...FEATURE_SPEC.names],
-    featureSpecHash: FEATURE_SPEC.hash,
+  const fit = fitLinearRanker(examples(fitUsers), {
+    negativeSampleRate: opts.negativeSampleRate,
+    seed: opts.seed,
     modelVersion: opts.modelVersion,
-  };
+    logistic: opts.logistic,
+  });
+  const model = fit.model;
 
   const evaluationGroups = examples(evaluationUsers);
   const ranker = rankingQuality(evaluationGroups, opts.k, (group) => group.rows.map((row) => scoreLinear(model, row)));
@@ -128,14 +111,14 @@ export function trainLinearRanker(
     model,
     report: {
       fitUsers: fitUsers.length,
-      fitRows: rows.length,
-      fitPositives,
+      fitRows: fit.rows,
+      fitPositives: fit.positives,
       evaluationUsers: evaluationUsers.length,
       candidateRecall: relevant > 0 ? found / relevant : 0,
       k: opts.k,
       ranker,
       retrieval,
-      trainLoss: fit.lossHistory.at(-1) ?? Number.NaN,
+      trainLoss: fit.loss,
     },
   };
 }

@@ -4,7 +4,13 @@
  * rows with it, so training and serving cannot drift. `FEATURE_SPEC.hash` is recorded in the model
  * manifest; the sidecar refuses a request whose hash differs from its model's. Change a builder's
  * meaning and you must bump `SPEC_VERSION` (the hash covers the version and the names).
+ *
+ * Version 2 adds item freshness on a day scale (a 30-day exponential decay and log-days, which a
+ * linear model can use where years could not express recency), the user's affinity to the
+ * candidate's category, the request surface (one-hot) and the hour of day (on the unit circle).
+ * Inputs a caller does not know take neutral values (0 affinity, the `home` surface).
  */
+import type { Surface } from "../events/interaction-event";
 import { fnv1aHex } from "../math/fnv1a";
 
 /** Everything the spec needs to know about one candidate for one user. */
@@ -23,9 +29,18 @@ export interface CandidateFeatureInput {
   userActivity: number;
   /** Request time, seconds since epoch. */
   nowSeconds: number;
+  /**
+   * Share of the user's positive evidence that falls in the candidate's category, in [0, 1]
+   * (see `categoryAffinityShare`); 0 when unknown.
+   */
+  categoryAffinity?: number;
+  /** Surface the request comes from (default `home`). */
+  surface?: Surface;
 }
 
-const SECONDS_PER_YEAR = 365.25 * 24 * 3600;
+const SECONDS_PER_DAY = 24 * 3600;
+const SECONDS_PER_YEAR = 365.25 * SECONDS_PER_DAY;
+const RECENCY_DAYS = 30;
 
 /** Feature names, in row order. */
 export const FEATURE_NAMES = [
@@ -35,10 +50,22 @@ export const FEATURE_NAMES = [
   "item_age_years",
   "item_sponsored",
   "user_log_activity",
+  "item_recency_30d",
+  "item_log_age_days",
+  "category_affinity",
+  "surface_home",
+  "surface_more_like_this",
+  "surface_email",
+  "hour_of_day_sin",
+  "hour_of_day_cos",
 ] as const;
 
 /** One of {@link FEATURE_NAMES}. */
 export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+const ageDays = (x: CandidateFeatureInput) => Math.max(0, (x.nowSeconds - x.itemReleasedAt) / SECONDS_PER_DAY);
+const hourAngle = (x: CandidateFeatureInput) =>
+  (2 * Math.PI * (((x.nowSeconds % SECONDS_PER_DAY) + SECONDS_PER_DAY) % SECONDS_PER_DAY)) / SECONDS_PER_DAY;
 
 const featureBuilders = {
   retrieval_score: (x) => x.retrievalScore,
@@ -48,9 +75,17 @@ const featureBuilders = {
     Math.min(50, Math.max(0, (x.nowSeconds - x.itemReleasedAt) / SECONDS_PER_YEAR)),
   item_sponsored: (x) => (x.itemSponsored ? 1 : 0),
   user_log_activity: (x) => Math.log1p(Math.max(0, x.userActivity)),
+  item_recency_30d: (x) => Math.exp(-ageDays(x) / RECENCY_DAYS),
+  item_log_age_days: (x) => Math.log1p(Math.min(ageDays(x), 50 * 365.25)),
+  category_affinity: (x) => Math.min(1, Math.max(0, x.categoryAffinity ?? 0)),
+  surface_home: (x) => ((x.surface ?? "home") === "home" ? 1 : 0),
+  surface_more_like_this: (x) => (x.surface === "more_like_this" ? 1 : 0),
+  surface_email: (x) => (x.surface === "email" ? 1 : 0),
+  hour_of_day_sin: (x) => Math.sin(hourAngle(x)),
+  hour_of_day_cos: (x) => Math.cos(hourAngle(x)),
 } satisfies Record<FeatureName, (input: CandidateFeatureInput) => number>;
 
-const SPEC_VERSION = 1;
+const SPEC_VERSION = 2;
 
 /** The spec's identity: bump `version` or change names/builders and the hash changes. */
 export const FEATURE_SPEC = {

@@ -8,15 +8,25 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { linearRankerToOnnx } from "../../pipeline/export/onnx-linear-ranker";
 import type { ModelManifest } from "../../shared/artifacts/model-manifest";
-import { FEATURE_SPEC } from "../../shared/features/feature-spec";
+import { SURFACES } from "../../shared/events/interaction-event";
+import { buildFeatureRow, FEATURE_SPEC } from "../../shared/features/feature-spec";
 import type { LinearRankerModel } from "../../shared/ranking/linear-ranker";
 import { createRng } from "../../shared/math/random";
+
+/**
+ * Fixed weights, one per feature of the current spec: the v1 features keep their original weights,
+ * later features cycle through small known values, so the fixture follows `FEATURE_SPEC.size`.
+ */
+const FIXTURE_WEIGHTS: readonly number[] = Array.from(
+  { length: FEATURE_SPEC.size },
+  (_, i) => [0.8, 1.5, 0.3, -0.2, -0.6, 0.1][i] ?? [0.4, -0.3, 0.2, 0.1][(i - 6) % 4]!,
+);
 
 /** The fixture ranker with fixed weights; `modelVersion` varies per written version. */
 export function fixtureRanker(modelVersion = "fixture-v1"): LinearRankerModel {
   return {
     kind: "logistic",
-    weights: [0.8, 1.5, 0.3, -0.2, -0.6, 0.1],
+    weights: FIXTURE_WEIGHTS.slice(),
     bias: -1.2,
     featureNames: FEATURE_SPEC.names,
     featureSpecHash: FEATURE_SPEC.hash,
@@ -60,15 +70,24 @@ export async function tempFolder(prefix = "sidecar-test-"): Promise<{ path: stri
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
 
-/** `count` feature rows of plausible values, from a fixed seed. */
+/**
+ * `count` feature rows of plausible values, from a fixed seed: built with the shared
+ * `buildFeatureRow`, so they have `FEATURE_SPEC.size` columns whatever the spec version.
+ */
 export function fixtureRows(count: number, seed = 23): number[][] {
   const rng = createRng(seed);
-  return Array.from({ length: count }, () => [
-    rng.next() * 2 - 0.5,
-    1 / (1 + rng.int(100)),
-    Math.log1p(rng.int(5000)),
-    rng.next() * 30,
-    rng.next() < 0.1 ? 1 : 0,
-    Math.log1p(rng.int(300)),
-  ]);
+  const nowSeconds = 1_767_225_600;
+  return Array.from({ length: count }, () =>
+    buildFeatureRow({
+      retrievalScore: rng.next() * 2 - 0.5,
+      retrievalRank: rng.int(100),
+      itemPopularity: rng.int(5000),
+      itemReleasedAt: nowSeconds - Math.floor(rng.next() * 30 * 365.25 * 86_400),
+      itemSponsored: rng.next() < 0.1,
+      userActivity: rng.int(300),
+      nowSeconds: nowSeconds + rng.int(86_400),
+      categoryAffinity: rng.next(),
+      surface: SURFACES[rng.int(SURFACES.length)]!,
+    }),
+  );
 }

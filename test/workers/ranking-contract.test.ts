@@ -7,6 +7,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, inject } from "vitest";
 import { kvKeys } from "../../shared/artifacts/kv-keys";
+import { FEATURE_SPEC } from "../../shared/features/feature-spec";
 import { scoreLinear } from "../../shared/ranking/linear-ranker";
 import { CircuitBreaker } from "../../workers/ranking/circuit-breaker";
 import { withCircuitBreaker } from "../../workers/ranking/circuit-breaker-ranker";
@@ -15,7 +16,12 @@ import { retrievalOrderRanker } from "../../workers/ranking/retrieval-order";
 import { createSidecarRanker } from "../../workers/ranking/sidecar";
 import { rankerContract } from "../contracts/ranker-contract";
 
-const lightModel = { ...inject("rankerModel"), modelVersion: "light-contract-v1", weights: [1.1, 0.7, 0.2, -0.1, -0.4, 0.05], bias: -0.5 };
+const lightModel = {
+  ...inject("rankerModel"),
+  modelVersion: "light-contract-v1",
+  weights: Array.from({ length: FEATURE_SPEC.size }, (_, i) => [1.1, 0.7, 0.2, -0.1, -0.4, 0.05][i] ?? 0.1 * ((i % 3) - 1)),
+  bias: -0.5,
+};
 
 beforeAll(async () => {
   await env.KV.put(kvKeys.lightRanker, JSON.stringify(lightModel));

@@ -119,7 +119,7 @@ describe("sidecar app with dynamic batching", () => {
     const oldRows = [fixtureRows(4, 5), fixtureRows(4, 6)];
     const queuedBeforeReload = oldRows.map((rows) => rank(app, rows));
     await untilQueued(2);
-    const v2 = await writeModelFolder(folder.path, { model: { ...fixtureRanker("v2"), weights: [0.1, -0.5, 0.9, 0.2, 0.3, -0.4] } });
+    const v2 = await writeModelFolder(folder.path, { model: { ...fixtureRanker("v2"), weights: fixtureRanker().weights.map((w, i) => (i % 2 === 0 ? -w : w + 0.2)) } });
     await store.reload();
     const newRows = fixtureRows(4, 7);
     const afterReload = rank(app, newRows);

@@ -97,7 +97,8 @@ describe("sidecar app", () => {
     ["a value beyond float32 range", "1e39"],
     ["a nested list", "[1]"],
   ])("answers 400 invalid_features to %s", async (_, value) => {
-    const body = `{"feature_spec_hash":"${FEATURE_SPEC.hash}","rows":[[0,0,0,0,0,0],[0,${value},0,0,0,0]]}`;
+    const zeros = new Array(FEATURE_SPEC.size - 2).fill(0).join(",");
+    const body = `{"feature_spec_hash":"${FEATURE_SPEC.hash}","rows":[[0,0,${zeros}],[0,${value},${zeros}]]}`;
     const message = await expectError(await post(body), 400, "invalid_features");
     expect(message).toMatch(/^rows\[1\]\[1\] is .* not a finite float32 number$/);
   });

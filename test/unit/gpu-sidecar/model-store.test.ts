@@ -105,7 +105,7 @@ describe("ModelStore", () => {
   it("reload swaps to the new version; new requests score with it", async () => {
     await writeModelFolder(folder.path, { model: fixtureRanker("v1") });
     await open().reload();
-    const v2 = { ...fixtureRanker("v2"), weights: [-0.4, 0.2, 0.9, 0.1, 0.3, -0.5], bias: 0.25 };
+    const v2 = { ...fixtureRanker("v2"), weights: fixtureRanker().weights.map((w, i) => (i % 2 === 0 ? w - 1.2 : -w)), bias: 0.25 };
     await writeModelFolder(folder.path, { model: v2 });
     const { model, previousVersion } = await store!.reload();
     expect(previousVersion).toBe("v1");

@@ -72,7 +72,7 @@ describe("pipeline commands", () => {
     expect(json.dataset).toBe("eval");
     expect(json.seeds).toEqual([42, 43]);
     expect(json.protocol).toMatch(/stratified by item/);
-    expect(Object.keys(json.models)).toEqual(["popularity", "item-knn", "implicit-als", "ease", "ease+implicit-als", "ease+implicit-als@8d"]);
+    expect(Object.keys(json.models)).toEqual(["popularity", "item-knn", "implicit-als", "ease", "ease+implicit-als", "ease+implicit-als@8d", "funnel"]);
     for (const row of Object.values(json.models)) {
       for (const key of ["MAP", "nDCG@10", "Precision@10", "Recall@10", "coverage", "novelty", "diversity", "MAP_std"]) {
         expect(typeof row[key], key).toBe("number");

@@ -1,0 +1,81 @@
+/**
+ * Fits the logistic ranker on example groups: every positive candidate and a seeded sample of the
+ * negatives (retrieved items the user did not pick) become rows of a logistic regression whose
+ * weights apply to raw `buildFeatureRow` rows.
+ */
+import { FEATURE_SPEC } from "../../shared/features/feature-spec";
+import { createRng } from "../../shared/math/random";
+import type { LinearRankerModel } from "../../shared/ranking/linear-ranker";
+import { fitLogisticRegression, type LogisticRegressionOptions } from "./logistic-regression";
+import type { RankerExampleGroup } from "./ranker-examples";
+
+/** The example groups hold only hits or only misses, so there is nothing to learn from. */
+export class RankerTrainingDataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RankerTrainingDataError";
+  }
+}
+
+/** Options of {@link fitLinearRanker}. */
+export interface FitLinearRankerOptions {
+  /** Share of negative candidates kept (positives are always kept). */
+  negativeSampleRate: number;
+  seed: number;
+  modelVersion: string;
+  logistic: Partial<LogisticRegressionOptions>;
+}
+
+/** Defaults: 20% of negatives. */
+export const FIT_LINEAR_RANKER_DEFAULTS = {
+  negativeSampleRate: 0.2,
+  seed: 42,
+  modelVersion: "unversioned",
+  logistic: {},
+} as const satisfies FitLinearRankerOptions;
+
+/** The fitted model and what it was fitted on. */
+export interface LinearRankerFit {
+  model: LinearRankerModel;
+  rows: number;
+  positives: number;
+  /** Final training log-loss. */
+  loss: number;
+}
+
+/** Fits the logistic ranker on `groups`; throws {@link RankerTrainingDataError} when they hold only hits or only misses. */
+export function fitLinearRanker(
+  groups: readonly RankerExampleGroup[],
+  options: Partial<FitLinearRankerOptions> = {},
+): LinearRankerFit {
+  const opts = { ...FIT_LINEAR_RANKER_DEFAULTS, ...options } satisfies FitLinearRankerOptions;
+  const rng = createRng(opts.seed);
+  const rows: number[][] = [];
+  const labels: number[] = [];
+  for (const group of groups) {
+    group.labels.forEach((label, j) => {
+      if (label === 1 || rng.next() < opts.negativeSampleRate) {
+        rows.push(group.rows[j]!);
+        labels.push(label);
+      }
+    });
+  }
+  const positives = labels.reduce((a, b) => a + b, 0);
+  if (positives === 0 || positives === labels.length) {
+    throw new RankerTrainingDataError("ranker training needs both held-out hits and misses among the candidates");
+  }
+  const fit = fitLogisticRegression(rows, labels, { seed: opts.seed, ...opts.logistic });
+  return {
+    model: {
+      kind: "logistic",
+      weights: fit.weights,
+      bias: fit.bias,
+      featureNames: [...FEATURE_SPEC.names],
+      featureSpecHash: FEATURE_SPEC.hash,
+      modelVersion: opts.modelVersion,
+    },
+    rows: rows.length,
+    positives,
+    loss: fit.lossHistory.at(-1) ?? Number.NaN,
+  };
+}
