@@ -106,12 +106,16 @@ export interface SessionSnapshot {
   affinity?: Record<string, number>;
   /** Categories the user picked at onboarding. */
   preferredCategories?: string[];
+  /** Items already served to the user, newest first (only when asked for with `shownLimit`). */
+  shown?: string[];
 }
 
 /** Options of {@link UserSession.snapshot}. */
 export interface SnapshotOptions {
   recentLimit?: number;
   seenLimit?: number;
+  /** Also return up to this many distinct items already served to the user (for digests); 0 = none. */
+  shownLimit?: number;
 }
 
 /** One served item, recorded so later events on it can be credited to its category and source. */
@@ -246,7 +250,7 @@ export class UserSession extends DurableObject<Env> {
    * and the refresh finishes in the background).
    */
   async snapshot(options: SnapshotOptions = {}): Promise<SessionSnapshot> {
-    const { recentLimit, seenLimit } = { recentLimit: 20, seenLimit: 500, ...options };
+    const { recentLimit, seenLimit, shownLimit } = { recentLimit: 20, seenLimit: 500, shownLimit: 0, ...options };
     if (this.isStale()) await this.refreshWithin(USER_SESSION_LIMITS.refreshBudgetMs);
     const now = Date.now();
     const seen = this.sql
@@ -269,6 +273,14 @@ export class UserSession extends DurableObject<Env> {
       arms: this.arms(now).map(({ arm, successes, trials }) => ({ arm, successes, trials })),
       affinity: this.affinity(now),
       preferredCategories: profile?.categories ?? [],
+      ...(shownLimit > 0
+        ? {
+            shown: this.sql
+              .exec<{ item_id: string }>(`SELECT item_id FROM exposures GROUP BY item_id ORDER BY max(ts) DESC LIMIT ?`, shownLimit)
+              .toArray()
+              .map((row) => row.item_id),
+          }
+        : {}),
     };
   }
 

@@ -7,6 +7,8 @@
  *   evaluate --data <folder> [--seeds 5] [--out <file.json>] [--protocol random-by-item|leave-last-out]
  *            [--k 10] [--dimensions 32] [--no-tune] [--params <evaluation.json>] [--workers <n>]
  *   default-list [--artifacts artifacts/demo] [--out workers/fallbacks/default-popular.json] [--size 50]
+ *   experiment-report --events <folder|file.ndjson> [--config <serving-config.json>] [--items <items.ndjson|items.json>]
+ *                     [--out <file.json>]
  *
  * Errors print one clear line to stderr and exit with status 1.
  */
@@ -16,6 +18,7 @@ import { IMPLICIT_ALS_DEFAULTS } from "./models/implicit-als";
 import { runGenerate } from "./commands/run-generate";
 import { runTrain } from "./commands/run-train";
 import { runDefaultList } from "./commands/run-default-list";
+import { runExperimentReport } from "./commands/run-experiment-report";
 import { EVALUATE_COMMAND_DEFAULTS, runEvaluate } from "./commands/run-evaluate";
 import { isProtocolName, PROTOCOL_NAMES, type ProtocolName } from "./evaluate/evaluation-protocol";
 
@@ -111,6 +114,17 @@ program
   .option("--size <n>", "items to keep", positiveInteger, 50)
   .action(async (opts: { artifacts: string; out: string; size: number }) => {
     await runDefaultList(opts);
+  });
+
+program
+  .command("experiment-report")
+  .description("offline A/B report of the serving config's experiments from the event log (R2 folder tree or events.ndjson)")
+  .requiredOption("--events <path>", "event-log folder (events/dt=…/hour=…/*.ndjson, read recursively) or one NDJSON file")
+  .option("--config <file>", "serving config JSON, same schema as SERVING_CONFIG (default: built-in, no experiments)")
+  .option("--items <file>", "items.ndjson or items.json for category diversity (default: items.ndjson beside the events)")
+  .option("--out <file>", "write the report as JSON")
+  .action(async (opts: { events: string; config?: string; items?: string; out?: string }) => {
+    await runExperimentReport(opts);
   });
 
 function integer(value: string): number {

@@ -56,7 +56,7 @@ export function recommendDepsFor(env: Env): RecommendDeps {
     kv: env.KV,
     index: vectorIndexFor(env),
     rankers: rankersFor(env),
-    readSession: (userId) => env.USER_SESSION.getByName(userId).snapshot(),
+    readSession: (userId, options) => env.USER_SESSION.getByName(userId).snapshot(options),
     recordExposures: (userId, requestId, exposures) => env.USER_SESSION.getByName(userId).recordExposures(requestId, exposures),
     exploration: explorationConfigFor(env),
   };

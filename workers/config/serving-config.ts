@@ -92,6 +92,8 @@ export type ExperimentConfig = z.output<typeof experimentSchema>;
 const servingConfigSchema = z
   .object({
     surfaces: z.object(Object.fromEntries(SURFACES.map((surface) => [surface, surfaceSchema])) as Record<(typeof SURFACES)[number], typeof surfaceSchema>).strict(),
+    /** Shadow mode: this ranker also scores every request's candidates without serving; agreement is logged. */
+    shadow_ranker: z.enum(ARM_RANKERS).optional(),
     experiments: z
       .array(experimentSchema)
       .default([])

@@ -7,26 +7,11 @@
 import { positiveIntegerVar } from "../config/env-vars";
 import type { ServingConfig } from "../config/serving-config";
 import { latencyBucket } from "../../shared/experiments/latency-buckets";
-import type { EventType } from "../../shared/events/interaction-event";
+import { EXPERIMENT_EVENT_METRIC } from "../../shared/experiments/experiment-event-metric";
 import { hash32 } from "../../shared/math/hash-to-unit";
 import type { ExperimentIncrement } from "../../durable-objects/experiment-stats";
 import type { SessionEvent } from "../../durable-objects/user-session";
 import { assignArms } from "../recommend/serving-plan";
-
-/** How each event type counts for an arm (none: not attributed). */
-const EVENT_METRIC: Record<EventType, "clicks" | "conversions" | null> = {
-  impression: null,
-  view: "clicks",
-  click: "clicks",
-  complete: "conversions",
-  like: "conversions",
-  save: "conversions",
-  rating: "conversions",
-  purchase: "conversions",
-  skip: null,
-  not_interested: null,
-  hide: null,
-};
 
 /** Shard count for experiment counters. */
 export function experimentShards(env: Pick<Env, "EXPERIMENT_SHARDS">): number {
@@ -66,8 +51,9 @@ export async function recordAttributedEvents(env: Env, config: ServingConfig, ev
   const shards = experimentShards(env);
   const byShard = new Map<string, ExperimentIncrement[]>();
   for (const event of events) {
-    const metric = EVENT_METRIC[event.type];
-    if (!event.request_id || !metric) continue;
+    const metric = EXPERIMENT_EVENT_METRIC[event.type];
+    // Live impressions come from served responses (recordServedResponse), not from impression events.
+    if (!event.request_id || !metric || metric === "impressions") continue;
     const arms = assignArms(config, event.context?.surface ?? "home", event.user_id);
     for (const [experimentId, arm] of Object.entries(arms)) {
       const name = experimentShardName(experimentId, event.user_id, shards);

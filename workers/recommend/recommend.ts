@@ -11,21 +11,24 @@
  */
 import type { UserRecord } from "../../shared/artifacts/kv-keys";
 import type { Surface } from "../../shared/events/interaction-event";
+import { categoryAffinityShare } from "../../shared/features/category-affinity-share";
 import { buildFeatureRow, FEATURE_SPEC } from "../../shared/features/feature-spec";
 import { fnv1a } from "../../shared/math/fnv1a";
 import { createRng, type Rng } from "../../shared/math/random";
 import { type BlendUserVectorOptions, blendUserVector } from "../../shared/realtime/blend-user-vector";
 import type { SessionVectorMethod } from "../../shared/realtime/session-vector";
-import type { VectorIndex } from "../../shared/vector-index/vector-index";
-import type { Exposure, SessionSnapshot } from "../../durable-objects/user-session";
+import type { VectorIndex, VectorRecord } from "../../shared/vector-index/vector-index";
+import type { Exposure, SessionSnapshot, SnapshotOptions } from "../../durable-objects/user-session";
 import { annCandidates } from "../candidates/ann";
 import { type Candidate, type ExplorationTag, mergeCandidates } from "../candidates/candidate";
 import { explorationCandidates } from "../candidates/exploration";
 import { loadFreshCandidates } from "../candidates/fresh";
 import { loadTrendingCandidates } from "../candidates/trending";
+import { ApiError } from "../errors/api-error";
 import { describeError, type Fallback, FallbackLog } from "../fallbacks/fallback";
 import { type Ranker, RankerError, type RankerName } from "../ranking/ranker";
 import { retrievalOrderRanker } from "../ranking/retrieval-order";
+import { rankingAgreement } from "../../shared/ranking/ranking-agreement";
 import { explorationSlotCount } from "../rerank/exploration-slots";
 import type { RerankRule } from "../rerank/rerank-rule";
 import type { Reason } from "../../shared/explain/reason";
@@ -41,6 +44,8 @@ export interface RecommendRequest {
   userId: string;
   n: number;
   surface: Surface;
+  /** The seed item of `more_like_this`: candidates are its neighbours, explained as "More like X". */
+  itemId?: string;
   /** Request time (features use it). */
   now: Date;
 }
@@ -52,7 +57,7 @@ export interface RecommendDeps {
   /** Rankers to try in order; retrieval order is always appended as the last resort. */
   rankers: Ranker[];
   /** Reads the user's session (the UserSession Durable Object). */
-  readSession: (userId: string) => Promise<SessionSnapshot>;
+  readSession: (userId: string, options?: SnapshotOptions) => Promise<SessionSnapshot>;
   /** Deadline for the session read, in milliseconds. */
   sessionTimeoutMs?: number;
   /** Exploration slots (share, priors); {@link EXPLORATION_DEFAULTS} where unset. */
@@ -69,6 +74,8 @@ export interface RecommendDeps {
   rerankRules?: readonly RerankRule[];
   /** A/B arms of this user (experiment id → arm), echoed in the response for attribution. */
   arms?: Record<string, string>;
+  /** Shadow mode: scores the same rows in the background when it is not the ranker that served. */
+  shadowRanker?: Ranker;
 }
 
 /** One recommended item. */
@@ -116,14 +123,27 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
   const fallbacks = new FallbackLog();
 
   const [session, userRecord, blocked] = await Promise.all([
-    timer.time("session", () => readSessionSafely(request.userId, deps, fallbacks)),
+    timer.time("session", () =>
+      // Digests must not repeat what the user was already shown; other surfaces skip that read.
+      readSessionSafely(request.userId, deps, fallbacks, request.surface === "email" ? { shownLimit: 1000 } : undefined),
+    ),
     timer.time("user_record", () => readUserRecordSafely(request.userId, deps.kv, fallbacks)),
     readBlockedSafely(deps.kv),
   ]);
 
-  const exclude = new Set<string>([...session.seen, ...session.hidden, ...(userRecord?.history ?? []), ...blocked]);
+  const exclude = new Set<string>([
+    ...session.seen,
+    ...session.hidden,
+    ...(session.shown ?? []),
+    ...(userRecord?.history ?? []),
+    ...blocked,
+    ...(request.itemId ? [request.itemId] : []),
+  ]);
   const userVector = userVectorFor(userRecord, session, deps.sessionBlend);
-  const retrieved = await timer.time("candidates", () => retrieve(request, userVector.vector, exclude, deps, fallbacks));
+  const seed = request.surface === "more_like_this" && request.itemId ? await timer.time("seed", () => readSeed(deps.index, request.itemId!)) : undefined;
+  const retrieved = await timer.time("candidates", () =>
+    seed ? similarTo(seed, exclude, deps, fallbacks) : retrieve(request, userVector.vector, exclude, deps, fallbacks),
+  );
 
   const exploration = { ...EXPLORATION_DEFAULTS, ...deps.exploration } satisfies ExplorationConfig;
   const slots = explorationSlotCount(request.n, exploration.share);
@@ -146,10 +166,15 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
       itemSponsored: candidate.sponsored ?? false,
       userActivity,
       nowSeconds,
+      categoryAffinity: categoryAffinityShare(session.affinity ?? {}, candidate.category),
+      surface: request.surface,
     }),
   );
 
   const ranked = await timer.time("rank", () => rankWithFallback(rows, deps.rankers, fallbacks));
+  if (deps.shadowRanker && deps.shadowRanker.name !== ranked.ranker && rows.length > 0) {
+    runInBackground(deps, shadowRank(request, deps.shadowRanker, rows, ranked));
+  }
   const order = candidates.map((_, i) => i).sort((a, b) => ranked.scores[b]! - ranked.scores[a]! || a - b);
   const { order: final, reasons } = await timer.time("rerank", () =>
     rerankAndExplain({
@@ -164,6 +189,7 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
       nowSeconds,
       index: deps.index,
       fallbacks,
+      ...(seed ? { seed: { itemId: seed.id, ...(typeof seed.metadata?.title === "string" ? { title: seed.metadata.title } : {}) } } : {}),
     }),
   );
   const items = final.map((i) => {
@@ -253,6 +279,39 @@ function requestRng(request: RecommendRequest): Rng {
   return createRng(fnv1a(`${request.userId}|${request.requestId}`));
 }
 
+/** Runs `work` past the response when the Worker allows it (`waitUntil`), else awaits nothing of it. */
+function runInBackground(deps: RecommendDeps, work: Promise<unknown>): void {
+  if (deps.waitUntil) deps.waitUntil(work);
+}
+
+/** Shadow mode: scores the served rows with a candidate ranker and logs its agreement with the live one. */
+async function shadowRank(
+  request: RecommendRequest,
+  shadow: Ranker,
+  rows: number[][],
+  live: { scores: number[]; ranker: RankerName },
+): Promise<void> {
+  try {
+    const result = await shadow.rank({ rows, featureSpecHash: FEATURE_SPEC.hash });
+    const agreement = rankingAgreement(live.scores, result.scores, request.n);
+    console.log(
+      JSON.stringify({
+        level: "info",
+        event: "shadow_ranking",
+        request_id: request.requestId,
+        live: live.ranker,
+        shadow: shadow.name,
+        candidates: rows.length,
+        overlap_at_k: round(agreement.overlapAtK),
+        k: agreement.k,
+        kendall_tau: round(agreement.kendallTau),
+      }),
+    );
+  } catch (error) {
+    console.warn(JSON.stringify({ level: "warn", event: "shadow_ranking_failed", request_id: request.requestId, shadow: shadow.name, error: describeError(error) }));
+  }
+}
+
 /** Tells the user's session what was served (in the background when the Worker allows it). */
 async function recordServed(request: RecommendRequest, items: RecommendedItem[], deps: RecommendDeps): Promise<void> {
   if (!deps.recordExposures || items.length === 0) return;
@@ -270,10 +329,15 @@ async function recordServed(request: RecommendRequest, items: RecommendedItem[],
   else await work;
 }
 
-async function readSessionSafely(userId: string, deps: RecommendDeps, fallbacks: FallbackLog): Promise<SessionSnapshot> {
+async function readSessionSafely(
+  userId: string,
+  deps: RecommendDeps,
+  fallbacks: FallbackLog,
+  options?: SnapshotOptions,
+): Promise<SessionSnapshot> {
   const timeoutMs = deps.sessionTimeoutMs ?? 200;
   try {
-    return await withTimeout(deps.readSession(userId), timeoutMs, "user session");
+    return await withTimeout(deps.readSession(userId, options), timeoutMs, "user session");
   } catch (error) {
     fallbacks.add({
       stage: "session",
@@ -291,6 +355,23 @@ async function readUserRecordSafely(userId: string, kv: KVNamespace, fallbacks: 
   } catch (error) {
     fallbacks.add({ stage: "user_vector", reason: "unavailable", used: "popular", detail: describeError(error) });
     return null;
+  }
+}
+
+/** The seed item of `more_like_this`; 404 when the index does not have it. */
+async function readSeed(index: VectorIndex, itemId: string): Promise<VectorRecord> {
+  const [seed] = await index.getByIds([itemId]);
+  if (!seed) throw new ApiError(404, "item_not_found", `no item '${itemId}' in the vector index`);
+  return seed;
+}
+
+/** `more_like_this` candidates: the seed's nearest items, falling back to trending when the index fails. */
+async function similarTo(seed: VectorRecord, exclude: Set<string>, deps: RecommendDeps, fallbacks: FallbackLog): Promise<Candidate[]> {
+  try {
+    return mergeCandidates([await annCandidates(deps.index, seed.values, { source: "similar" })], exclude);
+  } catch (error) {
+    fallbacks.add({ stage: "candidates", reason: "unavailable", used: "popular", detail: describeError(error) });
+    return mergeCandidates([await loadTrendingCandidates(deps.kv, fallbacks)], exclude);
   }
 }
 

@@ -7,6 +7,7 @@
  * - `POST /v1/admin/index/vectors` — upsert Vectorize NDJSON lines (≤ 1000 per call)
  * - `POST /v1/admin/index/delete` — `{ids: [...]}`
  * - `PUT  /v1/admin/index/version` — `{version}` once a full upload is done (embedded)
+ * - `POST /v1/admin/digests` — email digests for many users (routes/digests.ts)
  * - `GET  /v1/admin/experiments` — the configured experiments
  * - `GET  /v1/admin/experiments/:id` — live per-arm counters, CTR and conversion with 95 % Wilson
  *   intervals, empty-list rate, latency p99 and guardrails against the control arm
@@ -24,6 +25,7 @@ import { VectorIndexError } from "../../shared/vector-index/vector-index-error";
 import type { AppEnv } from "../app-env";
 import { ApiError } from "../errors/api-error";
 import { experimentReport } from "../experiments/experiment-report";
+import { digestsRoute } from "./digests";
 import { adminAuth } from "../middleware/admin-auth";
 import { servingConfigFor } from "../recommend/serving-plan";
 import { validate } from "../middleware/validate";
@@ -118,6 +120,7 @@ export const adminRoute = new Hono<AppEnv>()
     if (!parsed.success) throw new ApiError(400, "invalid_request", "body must be {\"ids\": [...]} with 1–1000 ids");
     return c.json(await vectorIndexFor(c.env).deleteByIds(parsed.data.ids));
   })
+  .route("/digests", digestsRoute)
   .get("/experiments", (c) => {
     const { experiments } = servingConfigFor(c.env);
     return c.json({ experiments: experiments.map(({ id, traffic, surfaces, arms }) => ({ id, traffic, surfaces: surfaces ?? null, arms })) });

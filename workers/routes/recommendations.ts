@@ -1,5 +1,8 @@
 /**
- * `GET /v1/recommendations?user_id=&n=&surface=` — what this user should see now.
+ * `GET /v1/recommendations?user_id=&n=&surface=&item_id=` — what this user should see now.
+ * Surfaces: `home` (the full funnel), `more_like_this` (neighbours of `item_id`, personalised by the
+ * user's session and ranker), `email` (the full funnel without anything already shown; digests for
+ * many users come from `POST /v1/admin/digests`).
  *
  * @example
  * curl 'http://127.0.0.1:8787/v1/recommendations?user_id=u00042&n=10'
@@ -10,10 +13,7 @@ import { z } from "zod";
 import { idSchema, SURFACES } from "../../shared/events/interaction-event";
 import type { AppEnv } from "../app-env";
 import { validate } from "../middleware/validate";
-import { recordServedResponse } from "../experiments/experiment-counters";
-import { recommend } from "../recommend/recommend";
-import { rankersForArm, servingConfigFor, servingPlanFor } from "../recommend/serving-plan";
-import { recommendDepsFor } from "../services";
+import { serveRecommendation } from "../recommend/serve-recommendation";
 
 /** Largest `n` a client may ask for. */
 export const MAX_RECOMMENDATIONS = 100;
@@ -23,31 +23,26 @@ const querySchema = z.object({
   /** Default: the surface's configured n. */
   n: z.coerce.number().int().min(1).max(MAX_RECOMMENDATIONS).optional(),
   surface: z.enum(SURFACES).default("home"),
+  /** Required with surface=more_like_this: the item to find more like. */
+  item_id: idSchema.optional(),
+}).refine((query) => query.surface !== "more_like_this" || query.item_id !== undefined, {
+  message: "surface=more_like_this needs item_id",
+  path: ["item_id"],
 });
 
 /** The recommendations route. */
 export const recommendationsRoute = new Hono<AppEnv>().get("/", validate("query", querySchema), async (c) => {
   const query = c.req.valid("query");
-  const plan = servingPlanFor(servingConfigFor(c.env), query.surface, query.user_id);
-  const deps = recommendDepsFor(c.env);
-  const response = await recommend(
-    { requestId: c.var.requestId, userId: query.user_id, n: query.n ?? plan.n, surface: query.surface, now: new Date() },
+  const response = await serveRecommendation(
+    c.env,
     {
-      ...deps,
-      rankers: rankersForArm(deps.rankers, plan.overrides.ranker),
-      exploration: { ...deps.exploration, ...(plan.overrides.exploration_share !== undefined ? { share: plan.overrides.exploration_share } : {}) },
-      rerankRules: plan.rules,
-      arms: plan.arms,
-      waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+      requestId: c.var.requestId,
+      userId: query.user_id,
+      surface: query.surface,
+      ...(query.n !== undefined ? { n: query.n } : {}),
+      ...(query.item_id ? { itemId: query.item_id } : {}),
     },
+    (promise) => c.executionCtx.waitUntil(promise),
   );
-  if (Object.keys(plan.arms).length > 0) {
-    const served = { items: response.items.length, latencyMs: response.timings_ms.total ?? 0 };
-    c.executionCtx.waitUntil(
-      recordServedResponse(c.env, query.user_id, plan.arms, served).catch((error: unknown) =>
-        console.warn(JSON.stringify({ level: "warn", request_id: c.var.requestId, stage: "experiment_counters", error: String(error) })),
-      ),
-    );
-  }
   return c.json(response);
 });

@@ -1,0 +1,70 @@
+/**
+ * Serves one recommendation request as the API does it: the user's serving plan (surface config
+ * plus A/B arms and their overrides), the funnel, and the live experiment counters in the
+ * background. Used by `GET /v1/recommendations` and by the email digest batch.
+ */
+import type { Surface } from "../../shared/events/interaction-event";
+import type { ServingConfig } from "../config/serving-config";
+import { recordServedResponse } from "../experiments/experiment-counters";
+import type { Ranker } from "../ranking/ranker";
+import { retrievalOrderRanker } from "../ranking/retrieval-order";
+import { recommendDepsFor } from "../services";
+import { recommend, type RecommendResponse } from "./recommend";
+import { rankersForArm, servingConfigFor, servingPlanFor } from "./serving-plan";
+
+/** One request to serve. */
+export interface ServeRequest {
+  requestId: string;
+  userId: string;
+  surface: Surface;
+  /** Default: the surface's configured n. */
+  n?: number;
+  /** The seed item of `more_like_this`. */
+  itemId?: string;
+  now?: Date;
+}
+
+/** The ranker a shadow name refers to (retrieval order is built in). */
+function shadowRankerFor(rankers: Ranker[], name: NonNullable<ServingConfig["shadow_ranker"]>): Ranker | undefined {
+  return name === retrievalOrderRanker.name ? retrievalOrderRanker : rankers.find((ranker) => ranker.name === name);
+}
+
+/** Serves `request`; background work (exposures, counters) goes to `waitUntil`. */
+export async function serveRecommendation(
+  env: Env,
+  request: ServeRequest,
+  waitUntil: (promise: Promise<unknown>) => void,
+): Promise<RecommendResponse> {
+  const config = servingConfigFor(env);
+  const plan = servingPlanFor(config, request.surface, request.userId);
+  const deps = recommendDepsFor(env);
+  const shadowRanker = config.shadow_ranker ? shadowRankerFor(deps.rankers, config.shadow_ranker) : undefined;
+  const response = await recommend(
+    {
+      requestId: request.requestId,
+      userId: request.userId,
+      n: request.n ?? plan.n,
+      surface: request.surface,
+      ...(request.itemId ? { itemId: request.itemId } : {}),
+      now: request.now ?? new Date(),
+    },
+    {
+      ...deps,
+      rankers: rankersForArm(deps.rankers, plan.overrides.ranker),
+      exploration: { ...deps.exploration, ...(plan.overrides.exploration_share !== undefined ? { share: plan.overrides.exploration_share } : {}) },
+      rerankRules: plan.rules,
+      arms: plan.arms,
+      ...(shadowRanker ? { shadowRanker } : {}),
+      waitUntil,
+    },
+  );
+  if (Object.keys(plan.arms).length > 0) {
+    const served = { items: response.items.length, latencyMs: response.timings_ms.total ?? 0 };
+    waitUntil(
+      recordServedResponse(env, request.userId, plan.arms, served).catch((error: unknown) =>
+        console.warn(JSON.stringify({ level: "warn", request_id: request.requestId, stage: "experiment_counters", error: String(error) })),
+      ),
+    );
+  }
+  return response;
+}
