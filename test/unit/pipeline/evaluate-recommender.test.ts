@@ -1,30 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { buildInteractionMatrix, type InteractionMatrix } from "../../../pipeline/data/interaction-matrix";
 import { evaluateRecommender } from "../../../pipeline/evaluate/evaluate-recommender";
 import { itemCooccurrenceSimilarity } from "../../../pipeline/evaluate/item-cooccurrence-similarity";
 import { meanStd, formatMeanStd } from "../../../pipeline/evaluate/seed-summary";
 import { popularityProfile } from "../../../pipeline/evaluate/popularity-profile";
-import { topScored, type Recommender } from "../../../pipeline/models/recommender";
+import { fixedModel, matrix } from "./fixed-model";
 import { usersInBoth, type InteractionSplit } from "../../../pipeline/split/interaction-split";
 
-const matrix = (rows: number, cols: number, pairs: [number, number][]): InteractionMatrix =>
-  buildInteractionMatrix({ rows, cols }, { rows: pairs.map((p) => p[0]), cols: pairs.map((p) => p[1]), confidence: pairs.map(() => 1) });
 
-/** A model that scores item i as `order[user][i]` (a fixed list per user). */
-function fixedModel(scores: number[][]): Recommender {
-  return {
-    name: "fixed",
-    factors: null,
-    fit: () => undefined,
-    scoreItems: (u, out = new Float32Array(scores[u]!.length)) => {
-      out.set(scores[u]!);
-      return out;
-    },
-    recommend: (u, k, exclude) => topScored(scores[u]!, k, exclude),
-    similarItems: () => [],
-    save: () => ({ model: "fixed", options: {}, arrays: {} }),
-  };
-}
 
 describe("evaluateRecommender", () => {
   // 3 users, 6 items. Train: u0 {0}, u1 {1}, u2 {} (cold: not evaluated). Test: u0 {2, 3}, u1 {5}, u2 {4}.

@@ -6,8 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { FEATURE_NAMES } from "../../../shared/features/feature-spec";
 import { createRng } from "../../../shared/math/random";
-import { buildInteractionMatrix, type InteractionMatrix } from "../../../pipeline/data/interaction-matrix";
-import { topScored, type Recommender } from "../../../pipeline/models/recommender";
+import { fixedModel, matrix } from "./fixed-model";
 import { fitLinearRanker, RankerTrainingDataError } from "../../../pipeline/ranking/fit-linear-ranker";
 import { CandidateRowBuilder, type RankerExampleGroup } from "../../../pipeline/ranking/ranker-examples";
 import { RerankedRecommender } from "../../../pipeline/ranking/reranked-recommender";
@@ -15,27 +14,10 @@ import { RerankedRecommender } from "../../../pipeline/ranking/reranked-recommen
 const AFFINITY = FEATURE_NAMES.indexOf("category_affinity");
 const SCORE = FEATURE_NAMES.indexOf("retrieval_score");
 
-const matrix = (rows: number, cols: number, pairs: [number, number][]): InteractionMatrix =>
-  buildInteractionMatrix({ rows, cols }, { rows: pairs.map((p) => p[0]), cols: pairs.map((p) => p[1]), confidence: pairs.map(() => 1) });
 
 /** Items 0–2 are "a", 3–5 are "b"; all released at t = 0. */
 const items = [0, 1, 2, 3, 4, 5].map((i) => ({ releasedAt: 0, sponsored: false, category: i < 3 ? "a" : "b" }));
 
-/** Scores item i as `scores[user][i]`. */
-function fixedModel(scores: number[][]): Recommender {
-  return {
-    name: "fixed",
-    factors: null,
-    fit: () => undefined,
-    scoreItems: (u, out = new Float32Array(scores[u]!.length)) => {
-      out.set(scores[u]!);
-      return out;
-    },
-    recommend: (u, k, exclude) => topScored(scores[u]!, k, exclude),
-    similarItems: () => [],
-    save: () => ({ model: "fixed", options: {}, arrays: {} }),
-  };
-}
 
 describe("offline funnel", () => {
   // u0 trained on items 0 (a) and 3 (b) and 1 (a): affinity a = 2/3, b = 1/3.
