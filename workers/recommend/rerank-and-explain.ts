@@ -20,6 +20,9 @@ import type { RerankRule } from "../rerank/rerank-rule";
 
 /** Most ids per `getByIds` call (Vectorize returns values for ≤ 20 vectors per call). */
 const IDS_PER_LOOKUP = 20;
+/** Rules that enforce business caps; they also bind the exploration picks. */
+const CAP_RULES: ReadonlySet<string> = new Set(["category_cap", "sponsored_cap"]);
+
 /** Most interacted items considered as "because you watched" anchors. */
 const MAX_ANCHORS = 20;
 
@@ -57,7 +60,7 @@ export async function rerankAndExplain(input: RerankInput): Promise<RerankOutput
   const anchorWeights = anchorCandidates(input.session, input.userRecord);
   const records = await lookupVectors(input.index, [...lookupIds, ...anchorWeights.keys()], input.fallbacks);
 
-  const rankedPool: (RankedItem & { index: number })[] = pool.map((i) => {
+  const rankedItem = (i: number): RankedItem & { index: number } => {
     const candidate = candidates[i]!;
     const vector = records.get(candidate.itemId)?.values;
     return {
@@ -70,9 +73,17 @@ export async function rerankAndExplain(input: RerankInput): Promise<RerankOutput
       ...(candidate.releasedAt !== undefined ? { releasedAt: candidate.releasedAt } : {}),
       ...(vector ? { vector } : {}),
     };
-  });
-  const reranked = applyRerankRules(rankedPool, input.rules, { nowSeconds: input.nowSeconds }).map((item) => item.index);
-  const order = placeExplorationSlots([...reranked, ...exploitOrder.slice(pool.length)], input.explorationPicks, n);
+  };
+  const context = { nowSeconds: input.nowSeconds };
+  const reranked = applyRerankRules(pool.map(rankedItem), input.rules, context).map((item) => item.index);
+  const exploit = [...reranked, ...exploitOrder.slice(pool.length)];
+  const head = placeExplorationSlots(exploit, input.explorationPicks, n);
+  // Business caps bind exploration picks too: re-apply them to the placed list (a pick that would
+  // break one moves past the cap's window, like any other item) before cutting to n.
+  const placed = new Set(head);
+  const capRules = input.rules.filter((rule) => CAP_RULES.has(rule.name));
+  const merged = [...head, ...exploit.filter((i) => !placed.has(i))];
+  const order = (capRules.length > 0 ? applyRerankRules(merged.map(rankedItem), capRules, context).map((item) => item.index) : merged).slice(0, n);
 
   const anchors: ReasonAnchor[] = [];
   for (const [itemId, weight] of anchorWeights) {
