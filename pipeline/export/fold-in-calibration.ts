@@ -7,6 +7,7 @@
  * fold-in over their whole history and their published vector. The edge then folds sessions into
  * the same space with the same code — no training–serving skew in the update rule.
  */
+import { gramMatrix } from "../../shared/math/gram-matrix";
 import type { InteractionMatrix } from "../data/interaction-matrix";
 import type { LatentFactors } from "../models/recommender";
 import { createRng } from "../../shared/math/random";
@@ -117,17 +118,7 @@ function measure(
 
 /** YᵀY of the item factors (k × k). */
 function itemGram(factors: LatentFactors): Float64Array {
-  const k = factors.dimensions;
-  const gram = new Float64Array(k * k);
-  const items = factors.items.length / k;
-  for (let i = 0; i < items; i++) {
-    for (let a = 0; a < k; a++) {
-      const ya = factors.items[i * k + a]!;
-      if (ya === 0) continue;
-      for (let b = 0; b < k; b++) gram[a * k + b]! += ya * factors.items[i * k + b]!;
-    }
-  }
-  return gram;
+  return gramMatrix(factors.items, factors.items.length / factors.dimensions, factors.dimensions);
 }
 
 /** Up to `count` users with interactions, seeded. */

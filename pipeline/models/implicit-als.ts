@@ -10,6 +10,7 @@
  */
 import { createRng } from "../../shared/math/random";
 import { transposeInteractions, type InteractionMatrix } from "../data/interaction-matrix";
+import { gramMatrix } from "../../shared/math/gram-matrix";
 import { topK, type ScoredIndex } from "../../shared/math/top-k";
 import { dot } from "../../shared/math/vector";
 import { checkIndex, factorRow, factorScores, topScored, type LatentFactors, type Recommender } from "./recommender";
@@ -242,24 +243,6 @@ function toConfidence(matrix: InteractionMatrix, alpha: number): ConfidenceMatri
   const values = new Float64Array(matrix.confidence.length);
   for (let e = 0; e < values.length; e++) values[e] = 1 + alpha * matrix.confidence[e]!;
   return { rows: matrix.rows, indptr: matrix.indptr, indices: matrix.indices, values };
-}
-
-/** FᵀF + λI for a row-major `rows × k` matrix F, as a dense k×k Float64 matrix. */
-function gramMatrix(factors: Float32Array, rows: number, k: number, lambda: number): Float64Array {
-  const gram = new Float64Array(k * k);
-  for (let row = 0; row < rows; row++) {
-    const offset = row * k;
-    for (let a = 0; a < k; a++) {
-      const fa = factors[offset + a]!;
-      if (fa === 0) continue;
-      for (let b = a; b < k; b++) gram[a * k + b]! += fa * factors[offset + b]!;
-    }
-  }
-  for (let a = 0; a < k; a++) {
-    gram[a * k + a]! += lambda;
-    for (let b = a + 1; b < k; b++) gram[b * k + a] = gram[a * k + b]!;
-  }
-  return gram;
 }
 
 /** out = M v for a dense k×k matrix M. */

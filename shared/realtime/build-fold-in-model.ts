@@ -3,6 +3,7 @@
  * the item factors, the training λ and α, the mean item vector per category and the mean user
  * vector per demographic segment. Pure and platform-neutral; the pipeline calls it at export.
  */
+import { gramMatrix } from "../math/gram-matrix";
 import type { FoldInModel } from "./fold-in-model";
 
 /** Inputs of {@link buildFoldInModel}. */
@@ -40,16 +41,7 @@ export function buildFoldInModel(input: FoldInModelInput, options: Partial<Build
   const items = input.itemFactors.length / k;
   if (!Number.isInteger(items)) throw new RangeError(`item factors (${input.itemFactors.length}) are not a multiple of k = ${k}`);
   const round = (x: number) => Number(x.toPrecision(opts.precision));
-  const gram = new Float64Array(k * k);
-  for (let i = 0; i < items; i++) {
-    const offset = i * k;
-    for (let a = 0; a < k; a++) {
-      const ya = input.itemFactors[offset + a]!;
-      if (ya === 0) continue;
-      for (let b = a; b < k; b++) gram[a * k + b]! += ya * input.itemFactors[offset + b]!;
-    }
-  }
-  for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) gram[a * k + b] = gram[b * k + a]!;
+  const gram = gramMatrix(input.itemFactors, items, k);
   const model: FoldInModel = {
     modelVersion: input.modelVersion,
     dimensions: k,
