@@ -8,10 +8,9 @@
  * than memory speed. This is the solver behind EASE's closed form, where A = XᵀX + λI is SPD.
  */
 
-/** Thrown when a pivot is not positive: the matrix is not (numerically) positive definite. */
-export class NotPositiveDefiniteError extends Error {
-  override name = "NotPositiveDefiniteError";
-}
+import { NotPositiveDefiniteError } from "../../shared/math/cholesky";
+
+export { NotPositiveDefiniteError };
 
 /** Options of {@link invertSpd}. */
 export interface InvertSpdOptions {
@@ -90,7 +89,7 @@ function sweepSmall(m: Float64Array, size: number, offset: number): void {
   for (let k = 0; k < size; k++) {
     const d = m[k * size + k]!;
     if (!(d > 0)) {
-      throw new NotPositiveDefiniteError(`pivot ${offset + k} is ${d}: the matrix is not positive definite`);
+      throw new NotPositiveDefiniteError(offset + k);
     }
     for (let i = 0; i < size; i++) {
       if (i === k) continue;
