@@ -140,9 +140,10 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
     ...(request.itemId ? [request.itemId] : []),
   ]);
   const userVector = userVectorFor(userRecord, session, deps.sessionBlend);
+  const trending = trendingOnce(deps.kv);
   const seed = request.surface === "more_like_this" && request.itemId ? await timer.time("seed", () => readSeed(deps.index, request.itemId!)) : undefined;
   const retrieved = await timer.time("candidates", () =>
-    seed ? similarTo(seed, exclude, deps, fallbacks) : retrieve(request, userVector.vector, exclude, deps, fallbacks),
+    seed ? similarTo(seed, exclude, deps, trending, fallbacks) : retrieve(request, userVector.vector, exclude, deps, trending, fallbacks),
   );
 
   const exploration = { ...EXPLORATION_DEFAULTS, ...deps.exploration } satisfies ExplorationConfig;
@@ -150,7 +151,7 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
   const listed = new Set(retrieved.slice(0, request.n).map((candidate) => candidate.itemId));
   const picks =
     slots > 0
-      ? await timer.time("exploration", () => explore(request, session, slots, new Set([...exclude, ...listed]), exploration, deps))
+      ? await timer.time("exploration", () => explore(request, session, slots, new Set([...exclude, ...listed]), exploration, deps, trending))
       : [];
   const picked = new Set(picks.map((pick) => pick.itemId));
   const candidates = [...retrieved.filter((candidate) => !picked.has(candidate.itemId)), ...picks];
@@ -260,11 +261,13 @@ async function explore(
   exclude: ReadonlySet<string>,
   config: ExplorationConfig,
   deps: RecommendDeps,
+  trending: TrendingLoader,
 ): Promise<Candidate[]> {
-  const [trending, fresh] = await Promise.all([loadTrendingCandidates(deps.kv, new FallbackLog()), loadFreshCandidates(deps.kv)]);
+  // Its own fallback log: a pool exploration cannot read is not a fallback of the response.
+  const [trendingPool, fresh] = await Promise.all([trending(new FallbackLog()), loadFreshCandidates(deps.kv)]);
   return explorationCandidates({
     count,
-    pools: { trending, fresh },
+    pools: { trending: trendingPool, fresh },
     arms: session.arms ?? [],
     preferredCategories: session.preferredCategories ?? [],
     affinity: session.affinity ?? {},
@@ -358,6 +361,14 @@ async function readUserRecordSafely(userId: string, kv: KVNamespace, fallbacks: 
   }
 }
 
+/** Loads the trending list at most once per request; the first caller's fallback log records its fallbacks. */
+type TrendingLoader = (fallbacks: FallbackLog) => Promise<Candidate[]>;
+
+function trendingOnce(kv: KVNamespace): TrendingLoader {
+  let loaded: Promise<Candidate[]> | undefined;
+  return (fallbacks) => (loaded ??= loadTrendingCandidates(kv, fallbacks));
+}
+
 /** The seed item of `more_like_this`; 404 when the index does not have it. */
 async function readSeed(index: VectorIndex, itemId: string): Promise<VectorRecord> {
   const [seed] = await index.getByIds([itemId]);
@@ -366,12 +377,18 @@ async function readSeed(index: VectorIndex, itemId: string): Promise<VectorRecor
 }
 
 /** `more_like_this` candidates: the seed's nearest items, falling back to trending when the index fails. */
-async function similarTo(seed: VectorRecord, exclude: Set<string>, deps: RecommendDeps, fallbacks: FallbackLog): Promise<Candidate[]> {
+async function similarTo(
+  seed: VectorRecord,
+  exclude: Set<string>,
+  deps: RecommendDeps,
+  trending: TrendingLoader,
+  fallbacks: FallbackLog,
+): Promise<Candidate[]> {
   try {
     return mergeCandidates([await annCandidates(deps.index, seed.values, { source: "similar" })], exclude);
   } catch (error) {
     fallbacks.add({ stage: "candidates", reason: "unavailable", used: "popular", detail: describeError(error) });
-    return mergeCandidates([await loadTrendingCandidates(deps.kv, fallbacks)], exclude);
+    return mergeCandidates([await trending(fallbacks)], exclude);
   }
 }
 
@@ -380,6 +397,7 @@ async function retrieve(
   vector: number[] | null,
   exclude: Set<string>,
   deps: RecommendDeps,
+  trending: TrendingLoader,
   fallbacks: FallbackLog,
 ): Promise<Candidate[]> {
   if (vector) {
@@ -388,14 +406,14 @@ async function retrieve(
       const merged = mergeCandidates([ann], exclude);
       if (merged.length >= request.n) return merged;
       fallbacks.add({ stage: "candidates", reason: "empty", used: "popular", detail: `ann gave ${merged.length} unseen items` });
-      return mergeCandidates([merged, await loadTrendingCandidates(deps.kv, fallbacks)], exclude);
+      return mergeCandidates([merged, await trending(fallbacks)], exclude);
     } catch (error) {
       fallbacks.add({ stage: "candidates", reason: "unavailable", used: "popular", detail: describeError(error) });
     }
   } else {
     fallbacks.add({ stage: "user_vector", reason: "unknown_user", used: "popular" });
   }
-  return mergeCandidates([await loadTrendingCandidates(deps.kv, fallbacks)], exclude);
+  return mergeCandidates([await trending(fallbacks)], exclude);
 }
 
 /**
