@@ -1,25 +1,28 @@
 /**
  * The offline report of the A/B experiments in a serving config, computed from the event log:
  * per arm users, impressions, clicks, conversions, CTR and conversion per impression with 95 %
- * Wilson intervals, catalogue coverage, category diversity of the impressed lists (when item
- * categories are known), a two-proportion z-test of each arm's CTR against the first arm (the
- * control), and the guardrails that the log can check. The live report
+ * intervals, catalogue coverage, category diversity of the impressed lists (when item categories
+ * are known), a test of each arm's CTR and conversion rate against the first arm (the control),
+ * and the guardrails that the log can check. The unit of analysis is the user (the unit of
+ * randomisation): intervals and tests use the delta method over per-user counts, and p-values are
+ * Holm-adjusted across the treatment arms of an experiment, per metric. The live report
  * (workers/experiments/experiment-report.ts) adds what only the edge sees: empty lists, latency.
  */
 import type { InteractionEvent } from "../../shared/events/interaction-event";
-import { type ProportionEstimate, wilsonInterval } from "../../shared/experiments/wilson-interval";
+import type { ProportionEstimate } from "../../shared/experiments/wilson-interval";
 import { intraListDiversity } from "../../shared/metrics/intra-list-diversity";
 import type { ServingConfig } from "../../workers/config/serving-config";
 import { type ArmTally, type ExperimentTally, tallyExperimentArms } from "./tally-experiment-arms";
-import { twoProportionZTest } from "./two-proportion-z-test";
+import { holmAdjust } from "./holm-adjust";
+import { type RatioEstimate, ratioDeltaEstimate, ratioDeltaInterval, ratioDeltaTest } from "./ratio-delta-test";
 
 /** Options of {@link buildExperimentReport}. */
 export interface ExperimentReportOptions {
   /** Item id → category; without it category diversity is not reported. */
   categories?: ReadonlyMap<string, string>;
-  /** z of the Wilson intervals (1.96 ≈ 95 %). */
+  /** z of the per-arm delta-method intervals (1.96 ≈ 95 %). */
   z: number;
-  /** Significance level of the tests and guardrails. */
+  /** Significance level of the (Holm-adjusted) tests and guardrails. */
   alpha: number;
 }
 
@@ -29,6 +32,20 @@ export const EXPERIMENT_REPORT_DEFAULTS = { z: 1.96, alpha: 0.05 } as const sati
 /** A guardrail verdict; `not_computable` when the event log cannot tell. */
 export type GuardrailVerdict = "pass" | "fail" | "no_data" | "not_computable";
 
+/** A treatment arm's rate against the control's. */
+export interface ArmComparison {
+  /** Arm rate / control rate − 1; null when the arm has no impressions or the control rate is 0. */
+  lift: number | null;
+  /** Delta-method z over users (0 when the variance cannot be estimated). */
+  z: number;
+  /** Two-sided p-value of this comparison alone. */
+  p_value: number;
+  /** Holm-adjusted over the experiment's treatment arms for this metric. */
+  p_adjusted: number;
+  /** p_adjusted < α. */
+  significant: boolean;
+}
+
 /** One arm of the offline report. */
 export interface OfflineArmReport {
   arm: string;
@@ -36,7 +53,9 @@ export interface OfflineArmReport {
   impressions: number;
   clicks: number;
   conversions: number;
+  /** Clicks / impressions with its delta-method (user-clustered) interval, clipped to [0, 1]. */
   ctr: ProportionEstimate;
+  /** Conversions / impressions, likewise. */
   conversion_rate: ProportionEstimate;
   /** Distinct items impressed in this arm / distinct items seen anywhere in the log. */
   coverage: number;
@@ -48,9 +67,9 @@ export interface OfflineArmReport {
   /** Mean distinct categories per response; null without categories. */
   categories_per_list: number | null;
   /** CTR against the control (absent on the control). */
-  ctr_vs_control?: { lift: number | null; z: number; p_value: number; significant: boolean };
+  ctr_vs_control?: ArmComparison;
   /** Conversion rate against the control (absent on the control). */
-  conversion_vs_control?: { lift: number | null; z: number; p_value: number; significant: boolean };
+  conversion_vs_control?: ArmComparison;
   /** Guardrails against the control (absent on the control). */
   guardrails?: { conversion_rate: GuardrailVerdict; empty_rate: GuardrailVerdict; latency_p99: GuardrailVerdict };
 }
@@ -89,7 +108,9 @@ export function buildExperimentReport(
   const notes = [
     "empty-list rate and latency p99 are not in the event log (an empty response has no impressions); see GET /v1/admin/experiments/:id for the live guardrails",
   ];
-  notes.push("z-tests treat impressions as independent; clicks cluster by user, so p-values are optimistic (read them with the users column)");
+  notes.push(
+    "the unit of analysis is the user: intervals and tests of CTR and conversion per impression use the delta method over per-user counts (Deng et al. 2018); p-values are Holm-adjusted across an experiment's treatment arms per metric, and `significant` uses the adjusted value",
+  );
   if (!opts.categories) notes.push("category diversity skipped: no item categories (pass --items items.ndjson|items.json)");
   if (config.experiments.length === 0) notes.push("the serving config has no experiments");
   return {
@@ -102,26 +123,43 @@ export function buildExperimentReport(
 }
 
 function experimentSection(tally: ExperimentTally, catalogueItems: number, opts: ExperimentReportOptions): OfflineExperimentReport {
-  const arms = [...tally.arms].map(([name, arm]) => armSection(name, arm, catalogueItems, opts));
+  const armTallies = [...tally.arms];
+  const estimates = armTallies.map(([, arm]) => armRatioEstimates(arm));
+  const arms = armTallies.map(([name, arm], index) => armSection(name, arm, estimates[index]!, catalogueItems, opts));
   const control = arms[0]!;
-  const controlTally = tally.arms.get(control.arm)!;
-  for (const arm of arms.slice(1)) {
-    const armTally = tally.arms.get(arm.arm)!;
-    arm.ctr_vs_control = comparison(armTally.clicks, armTally.impressions, controlTally.clicks, controlTally.impressions, opts.alpha);
-    arm.conversion_vs_control = comparison(armTally.conversions, armTally.impressions, controlTally.conversions, controlTally.impressions, opts.alpha);
-    const conversion: GuardrailVerdict =
-      armTally.impressions === 0 || controlTally.impressions === 0
+  const [controlEstimates, ...treatmentEstimates] = estimates;
+  const ctr = compareWithControl(treatmentEstimates.map((estimate) => estimate.ctr), controlEstimates!.ctr, opts.alpha);
+  const conversion = compareWithControl(treatmentEstimates.map((estimate) => estimate.conversion), controlEstimates!.conversion, opts.alpha);
+  for (const [index, arm] of arms.slice(1).entries()) {
+    arm.ctr_vs_control = ctr[index]!;
+    arm.conversion_vs_control = conversion[index]!;
+    const conversionVerdict: GuardrailVerdict =
+      arm.impressions === 0 || control.impressions === 0
         ? "no_data"
         : arm.conversion_vs_control.significant && arm.conversion_rate.value < control.conversion_rate.value
           ? "fail"
           : "pass";
-    arm.guardrails = { conversion_rate: conversion, empty_rate: "not_computable", latency_p99: "not_computable" };
+    arm.guardrails = { conversion_rate: conversionVerdict, empty_rate: "not_computable", latency_p99: "not_computable" };
   }
   const { id, traffic, surfaces } = tally.experiment;
   return { experiment: id, traffic, surfaces: surfaces ?? "all", control: control.arm, arms, unattributed: { ...tally.unattributed } };
 }
 
-function armSection(name: string, arm: ArmTally, catalogueItems: number, opts: ExperimentReportOptions): OfflineArmReport {
+/** An arm's CTR and conversion per impression, each over its users. */
+interface ArmRatioEstimates {
+  ctr: RatioEstimate;
+  conversion: RatioEstimate;
+}
+
+function armRatioEstimates(arm: ArmTally): ArmRatioEstimates {
+  const users = [...arm.users.values()];
+  return {
+    ctr: ratioDeltaEstimate(users.map((user) => ({ numerator: user.clicks, denominator: user.impressions }))),
+    conversion: ratioDeltaEstimate(users.map((user) => ({ numerator: user.conversions, denominator: user.impressions }))),
+  };
+}
+
+function armSection(name: string, arm: ArmTally, estimates: ArmRatioEstimates, catalogueItems: number, opts: ExperimentReportOptions): OfflineArmReport {
   const diversity = opts.categories ? categoryDiversity([...arm.lists.values()], opts.categories) : null;
   return {
     arm: name,
@@ -129,8 +167,8 @@ function armSection(name: string, arm: ArmTally, catalogueItems: number, opts: E
     impressions: arm.impressions,
     clicks: arm.clicks,
     conversions: arm.conversions,
-    ctr: wilsonInterval(arm.clicks, arm.impressions, opts.z),
-    conversion_rate: wilsonInterval(arm.conversions, arm.impressions, opts.z),
+    ctr: ratioDeltaInterval(estimates.ctr, opts.z),
+    conversion_rate: ratioDeltaInterval(estimates.conversion, opts.z),
     coverage: catalogueItems > 0 ? arm.impressedItems.size / catalogueItems : 0,
     items_impressed: arm.impressedItems.size,
     lists: arm.lists.size,
@@ -139,11 +177,17 @@ function armSection(name: string, arm: ArmTally, catalogueItems: number, opts: E
   };
 }
 
-function comparison(successes: number, trials: number, controlSuccesses: number, controlTrials: number, alpha: number) {
-  const { z, pValue } = twoProportionZTest({ successes, trials }, { successes: controlSuccesses, trials: controlTrials });
-  const armRate = trials > 0 ? successes / trials : 0;
-  const controlRate = controlTrials > 0 ? controlSuccesses / controlTrials : 0;
-  return { lift: controlRate > 0 && trials > 0 ? armRate / controlRate - 1 : null, z, p_value: pValue, significant: pValue < alpha };
+/** Each treatment arm's metric against the control's, Holm-adjusted across the treatment arms. */
+function compareWithControl(treatments: RatioEstimate[], control: RatioEstimate, alpha: number): ArmComparison[] {
+  const tests = treatments.map((treatment) => ratioDeltaTest(treatment, control));
+  const adjusted = holmAdjust(tests.map((test) => test.pValue));
+  return treatments.map((treatment, index) => ({
+    lift: control.ratio > 0 && treatment.denominator > 0 ? treatment.ratio / control.ratio - 1 : null,
+    z: tests[index]!.z,
+    p_value: tests[index]!.pValue,
+    p_adjusted: adjusted[index]!,
+    significant: adjusted[index]! < alpha,
+  }));
 }
 
 /** Category diversity of impressed lists: items without a known category are left out of a list. */

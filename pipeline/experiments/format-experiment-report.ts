@@ -1,10 +1,11 @@
 /**
  * The plain-text tables `pipeline experiment-report` prints: one block per experiment, one row per
- * arm (the control first), rates with their 95 % intervals, the CTR test against the control and
- * the guardrails, then the notes.
+ * arm (the control first), rates with their user-clustered 95 % intervals, the CTR and conversion
+ * tests against the control (Holm-adjusted p, `*` when significant) and the guardrails, then the
+ * notes.
  */
 import type { ProportionEstimate } from "../../shared/experiments/wilson-interval";
-import type { ExperimentReport } from "./build-experiment-report";
+import type { ArmComparison, ExperimentReport } from "./build-experiment-report";
 
 const COLUMNS = [
   ["arm", 12],
@@ -16,7 +17,8 @@ const COLUMNS = [
   ["conv/impr [95% CI]", 24],
   ["coverage", 10],
   ["cat div", 9],
-  ["CTR p vs ctl", 14],
+  ["CTR p adj", 12],
+  ["conv p adj", 12],
   ["guardrails", 0],
 ] as const;
 
@@ -31,7 +33,6 @@ export function formatExperimentReport(report: ExperimentReport): string[] {
     const header = COLUMNS.map(([name, width]) => name.padEnd(width)).join("");
     lines.push(header, "-".repeat(header.length));
     for (const arm of experiment.arms) {
-      const test = arm.ctr_vs_control;
       const guardrails = arm.guardrails
         ? Object.entries(arm.guardrails)
             .map(([name, verdict]) => `${name}=${verdict}`)
@@ -47,7 +48,8 @@ export function formatExperimentReport(report: ExperimentReport): string[] {
         interval(arm.conversion_rate),
         arm.coverage.toFixed(3),
         arm.category_diversity === null ? "n/a" : arm.category_diversity.toFixed(3),
-        test ? `${test.p_value.toFixed(4)}${test.significant ? " *" : ""}` : "-",
+        adjustedP(arm.ctr_vs_control),
+        adjustedP(arm.conversion_vs_control),
         guardrails,
       ];
       lines.push(cells.map((cell, i) => cell.padEnd(COLUMNS[i]![1])).join(""));
@@ -57,6 +59,10 @@ export function formatExperimentReport(report: ExperimentReport): string[] {
   }
   for (const note of report.notes) lines.push(`note: ${note}`);
   return lines;
+}
+
+function adjustedP(comparison: ArmComparison | undefined): string {
+  return comparison ? `${comparison.p_adjusted.toFixed(4)}${comparison.significant ? " *" : ""}` : "-";
 }
 
 function interval(estimate: ProportionEstimate): string {

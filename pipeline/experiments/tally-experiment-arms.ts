@@ -2,17 +2,21 @@
  * Attributes logged events to experiment arms the way the live counters do: the arm is recomputed
  * from the serving config with `assignArms(config, event surface (default home), user)`, and only
  * events carrying a `request_id` count. Events whose user is outside an experiment (traffic share
- * or surface) are tallied as unattributed for that experiment.
+ * or surface) are tallied as unattributed for that experiment. Counts are kept per user too: users
+ * are the unit the experiment randomises, and the report's tests need each user's rates.
  */
 import type { InteractionEvent, Surface } from "../../shared/events/interaction-event";
 import type { ExperimentConfig, ServingConfig } from "../../workers/config/serving-config";
 import { assignArms } from "../../workers/recommend/serving-plan";
 import { EXPERIMENT_EVENT_METRIC, type ExperimentEventMetric } from "../../shared/experiments/experiment-event-metric";
 
+/** One user's attributed counts in an arm. */
+export type UserTally = Record<ExperimentEventMetric, number>;
+
 /** Raw per-arm counts. */
 export interface ArmTally {
-  /** Users with at least one attributed event. */
-  users: Set<string>;
+  /** User id → counts, for every user with at least one attributed event. */
+  users: Map<string, UserTally>;
   impressions: number;
   clicks: number;
   conversions: number;
@@ -72,7 +76,9 @@ export function tallyExperimentArms(events: readonly InteractionEvent[], config:
         tally.unattributed[metric]++;
         continue;
       }
-      arm.users.add(event.user_id);
+      const user = arm.users.get(event.user_id) ?? { impressions: 0, clicks: 0, conversions: 0 };
+      user[metric]++;
+      arm.users.set(event.user_id, user);
       arm[metric]++;
       if (metric === "impressions") {
         arm.impressedItems.add(event.item_id);
@@ -86,5 +92,5 @@ export function tallyExperimentArms(events: readonly InteractionEvent[], config:
 }
 
 function emptyArmTally(): ArmTally {
-  return { users: new Set(), impressions: 0, clicks: 0, conversions: 0, impressedItems: new Set(), lists: new Map() };
+  return { users: new Map(), impressions: 0, clicks: 0, conversions: 0, impressedItems: new Set(), lists: new Map() };
 }
