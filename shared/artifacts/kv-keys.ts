@@ -13,7 +13,9 @@
  * - `trending:all`, `trending:cat:<category>` → {@link PopularList}: live time-decayed lists, flushed
  *   by the TrendingAggregator Durable Object; the edge prefers them to the trained `popular:*` lists
  * - `catalog:fresh` → {@link PopularList} of items added through `PUT /v1/items/:id` (newest first)
- * - `catalog:blocked` → {@link BlockedItems}: items removed through `DELETE /v1/items/:id`
+ * - `catalog:blocked` → {@link BlockedItems}: items removed through `DELETE /v1/items/:id`, and the
+ *   reversible `unsafe` / `unavailable` flags of `PUT /v1/items/:id/status` (one record, so a request
+ *   reads every item it must not serve in one KV read)
  */
 
 /** Keys in the KV namespace. */
@@ -61,9 +63,16 @@ export interface UserRecord {
   modelVersion: string;
 }
 
-/** Items removed from the catalogue: never served again, whatever list or history mentions them. */
+/**
+ * Items no response may contain, whatever list or history mentions them: removed from the
+ * catalogue (blocked), or flagged unsafe or unavailable (reversible; the vector index keeps them).
+ */
 export interface BlockedItems {
   updatedAt: string;
-  /** Newest last; bounded (the oldest fall off once the vector index has long forgotten them). */
+  /** Removed items, newest last; bounded (the oldest fall off once the vector index has long forgotten them). */
   itemIds: string[];
+  /** Items flagged unsafe, newest last. Absent in records written before flags existed. */
+  unsafe?: string[];
+  /** Items flagged unavailable, newest last. Absent in records written before flags existed. */
+  unavailable?: string[];
 }

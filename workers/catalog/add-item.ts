@@ -3,7 +3,8 @@
  * the pipeline) places it in the collaborative embedding space, the vector is upserted into the
  * vector index — so ANN retrieves it at once (Vectorize applies writes within seconds; the
  * embedded index immediately) — and the item joins the fresh list that exploration slots draw
- * from. An item that had been removed is unblocked.
+ * from. An item that had been removed is unblocked; `unsafe` / `available` set its flags
+ * (item-status.ts) in the same write.
  */
 import type { ItemMetadata } from "../../shared/artifacts/item-metadata";
 import { encodeItemContent } from "../../shared/content/content-encoder";
@@ -14,10 +15,11 @@ import { ApiError } from "../errors/api-error";
 import { vectorIndexFor } from "../services";
 import { readContentEncoder } from "../store/kv-store";
 import { forgetItemLookups } from "../../durable-objects/item-lookup";
-import { addFreshItem, setBlocked } from "./catalog-lists";
+import { addFreshItem, updateCatalogStatus } from "./catalog-lists";
+import { flagChange, type ItemFlags } from "./item-status";
 
-/** An item to add. */
-export interface NewItem {
+/** An item to add, optionally with its flags. */
+export interface NewItem extends ItemFlags {
   itemId: string;
   title?: string;
   genres: string[];
@@ -80,7 +82,7 @@ export async function addItem(env: Env, item: NewItem, now: Date = new Date()): 
       releasedAt: metadata.released_at,
       sponsored: metadata.sponsored,
     }),
-    setBlocked(env.KV, item.itemId, false),
+    updateCatalogStatus(env.KV, item.itemId, { blocked: false, ...flagChange(item) }),
     env.TRENDING_SHARD.getByName(trendingShardName(shardForKey(item.itemId, shards))).unblock(item.itemId),
     env.TRENDING_AGGREGATOR.getByName(TRENDING_AGGREGATOR_NAME).restoreItem(item.itemId),
   ]);

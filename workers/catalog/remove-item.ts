@@ -10,7 +10,7 @@ import { shardForKey } from "../../shared/realtime/shard-for-key";
 import { categoryOf, forgetItemLookups } from "../../durable-objects/item-lookup";
 import { TRENDING_AGGREGATOR_NAME, trendingConfigFor, trendingShardName } from "../config/trending-config";
 import { vectorIndexFor } from "../services";
-import { removeFreshItem, removeFromList, setBlocked } from "./catalog-lists";
+import { removeFreshItem, removeFromList, updateCatalogStatus } from "./catalog-lists";
 
 /** What a removal touched. */
 export interface RemovedItem {
@@ -29,7 +29,7 @@ export async function removeItem(env: Env, itemId: string): Promise<RemovedItem>
   const [record] = await index.getByIds([itemId]);
   await index.deleteByIds([itemId]);
   forgetItemLookups([itemId]);
-  await setBlocked(env.KV, itemId, true);
+  await updateCatalogStatus(env.KV, itemId, { blocked: true });
   const category = categoryOf(record);
   const listKeys = [kvKeys.popularAll, ...(category ? [kvKeys.popularCategory(category)] : [])];
   const { shards } = trendingConfigFor(env);

@@ -19,6 +19,7 @@ export type ApiErrorCode =
   | "model_not_published"
   | "dimension_mismatch"
   | "invalid_config"
+  | "flag_list_full"
   | "internal";
 
 /** An error with an HTTP status, thrown by routes and rendered by the app's error handler. */

@@ -24,6 +24,7 @@ import { type Candidate, type ExplorationTag, mergeCandidates } from "../candida
 import { explorationCandidates } from "../candidates/exploration";
 import { loadFreshCandidates } from "../candidates/fresh";
 import { loadTrendingCandidates } from "../candidates/trending";
+import { readUnservableItems } from "../catalog/item-status";
 import { ApiError } from "../errors/api-error";
 import { describeError, type Fallback, FallbackLog } from "../fallbacks/fallback";
 import { type Ranker, RankerError, type RankerName } from "../ranking/ranker";
@@ -32,7 +33,7 @@ import { rankingAgreement } from "../../shared/ranking/ranking-agreement";
 import { explorationSlotCount } from "../rerank/exploration-slots";
 import type { RerankRule } from "../rerank/rerank-rule";
 import type { Reason } from "../../shared/explain/reason";
-import { readBlockedItems, readUserRecord } from "../store/kv-store";
+import { readUserRecord } from "../store/kv-store";
 import { EXPLORATION_DEFAULTS, type ExplorationConfig } from "./exploration-config";
 import { rerankAndExplain } from "./rerank-and-explain";
 import { StageTimer } from "./stage-timer";
@@ -122,13 +123,13 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
   const timer = new StageTimer();
   const fallbacks = new FallbackLog();
 
-  const [session, userRecord, blocked] = await Promise.all([
+  const [session, userRecord, unservable] = await Promise.all([
     timer.time("session", () =>
       // Digests must not repeat what the user was already shown; other surfaces skip that read.
       readSessionSafely(request.userId, deps, fallbacks, request.surface === "email" ? { shownLimit: 1000 } : undefined),
     ),
     timer.time("user_record", () => readUserRecordSafely(request.userId, deps.kv, fallbacks)),
-    readBlockedSafely(deps.kv),
+    readUnservableItems(deps.kv),
   ]);
 
   const exclude = new Set<string>([
@@ -136,7 +137,7 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
     ...session.hidden,
     ...(session.shown ?? []),
     ...(userRecord?.history ?? []),
-    ...blocked,
+    ...unservable,
     ...(request.itemId ? [request.itemId] : []),
   ]);
   const userVector = userVectorFor(userRecord, session, deps.sessionBlend);
@@ -242,15 +243,6 @@ function userVectorFor(
     vector: blended.vector,
     info: { source, session_share: round(blended.sessionShare), ...(fresh ? { fold_in: fresh.method } : {}) },
   };
-}
-
-/** Items removed from the catalogue; empty when none or when KV cannot be read (the lists are filtered at removal too). */
-async function readBlockedSafely(kv: KVNamespace): Promise<string[]> {
-  try {
-    return (await readBlockedItems(kv))?.itemIds ?? [];
-  } catch {
-    return [];
-  }
 }
 
 /** Exploration picks for `count` slots from the live trending and fresh pools; best effort. */

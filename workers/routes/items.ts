@@ -3,16 +3,25 @@
  *
  * - `GET    /v1/items/:item_id/similar?n=` — items nearest to one item in the embedding space
  *   ("more like this"). Falls back to the popular list when the vector index is unavailable.
+ *   Blocked and flagged items are left out.
  * - `PUT    /v1/items/:item_id` (admin) — add or replace an item from its metadata `{title, genres,
- *   category?, released_at? | year?, sponsored?}`: the content encoder gives it a vector in the
- *   collaborative space, it is upserted into the vector index (retrievable at once) and joins the
- *   fresh items that exploration slots show to a share of users. `values` skips the encoder.
+ *   category?, released_at? | year?, sponsored?, unsafe?, available?}`: the content encoder gives it
+ *   a vector in the collaborative space, it is upserted into the vector index (retrievable at once)
+ *   and joins the fresh items that exploration slots show to a share of users. `values` skips the
+ *   encoder; `unsafe` / `available` set its flags as the status route does.
  * - `DELETE /v1/items/:item_id` (admin) — remove the item everywhere and block it (catalog/remove-item.ts).
+ * - `PUT    /v1/items/:item_id/status` (admin) — `{unsafe?, available?}` (at least one): reversible
+ *   flags; a flagged item stays in the index but no response shows it until the flag is cleared
+ *   (catalog/item-status.ts). Items the index does not hold can be flagged too.
+ * - `GET    /v1/items/:item_id/status` (admin) — the item's status; both answer
+ *   `{item_id, unsafe, available, blocked}`.
  *
  * @example
  * curl 'http://127.0.0.1:8787/v1/items/i00017/similar?n=5'
  * curl -X PUT http://127.0.0.1:8787/v1/items/new-1 -H "authorization: Bearer $ADMIN_TOKEN" \
  *   -H 'content-type: application/json' -d '{"title":"The Silent Harbor","genres":["Drama"],"year":2025}'
+ * curl -X PUT http://127.0.0.1:8787/v1/items/i00017/status -H "authorization: Bearer $ADMIN_TOKEN" \
+ *   -H 'content-type: application/json' -d '{"unsafe":true}'
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -20,12 +29,13 @@ import { idSchema } from "../../shared/events/interaction-event";
 import { VECTORIZE_LIMITS } from "../../shared/vector-index/limits";
 import type { AppEnv } from "../app-env";
 import { addItem } from "../catalog/add-item";
+import { readItemStatus, readUnservableItems, setItemFlags } from "../catalog/item-status";
 import { removeItem } from "../catalog/remove-item";
 import { adminAuth } from "../middleware/admin-auth";
 import { readJsonBody } from "./read-json-body";
 import { annCandidates } from "../candidates/ann";
 import { candidatesFromPopularList, loadPopularList } from "../candidates/popular";
-import type { Candidate } from "../candidates/candidate";
+import { type Candidate, mergeCandidates } from "../candidates/candidate";
 import { ApiError } from "../errors/api-error";
 import { describeError, FallbackLog } from "../fallbacks/fallback";
 import { validate } from "../middleware/validate";
@@ -43,24 +53,45 @@ const newItemSchema = z
     year: z.number().int().min(1800).max(2200).optional(),
     sponsored: z.boolean().optional(),
     values: z.array(z.number().finite()).min(1).max(VECTORIZE_LIMITS.maxDimensions).optional(),
+    unsafe: z.boolean().optional(),
+    available: z.boolean().optional(),
   })
   .strict()
   .refine((item) => item.genres.length > 0 || item.category !== undefined, { message: "genres or category is required", path: ["genres"] });
+const itemFlagsSchema = z
+  .object({ unsafe: z.boolean().optional(), available: z.boolean().optional() })
+  .strict()
+  .refine((flags) => flags.unsafe !== undefined || flags.available !== undefined, { message: "unsafe or available is required" });
+
+/** The JSON body of `request` as `schema` parses it; 400 `invalid_request` naming the first issue. */
+async function parsedBody<T>(request: Request, maxBytes: number, schema: z.ZodType<T>): Promise<T> {
+  const parsed = schema.safeParse(await readJsonBody(request, maxBytes));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ApiError(400, "invalid_request", issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "invalid body");
+  }
+  return parsed.data;
+}
 
 /** The items routes. */
 export const itemsRoute = new Hono<AppEnv>()
   .put("/:item_id", adminAuth, validate("param", paramSchema), async (c) => {
     const { item_id: itemId } = c.req.valid("param");
-    const parsed = newItemSchema.safeParse(await readJsonBody(c.req.raw, 64 * 1024));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ApiError(400, "invalid_request", issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "invalid item");
-    }
-    return c.json(await addItem(c.env, { itemId, ...parsed.data }));
+    const item = await parsedBody(c.req.raw, 64 * 1024, newItemSchema);
+    return c.json(await addItem(c.env, { itemId, ...item }));
   })
   .delete("/:item_id", adminAuth, validate("param", paramSchema), async (c) => {
     const { item_id: itemId } = c.req.valid("param");
     return c.json(await removeItem(c.env, itemId));
+  })
+  .put("/:item_id/status", adminAuth, validate("param", paramSchema), async (c) => {
+    const { item_id: itemId } = c.req.valid("param");
+    const flags = await parsedBody(c.req.raw, 4096, itemFlagsSchema);
+    return c.json(await setItemFlags(c.env.KV, itemId, flags));
+  })
+  .get("/:item_id/status", adminAuth, validate("param", paramSchema), async (c) => {
+    const { item_id: itemId } = c.req.valid("param");
+    return c.json(await readItemStatus(c.env.KV, itemId));
   })
   .get(
   "/:item_id/similar",
@@ -72,17 +103,21 @@ export const itemsRoute = new Hono<AppEnv>()
     const timer = new StageTimer();
     const fallbacks = new FallbackLog();
     const index = vectorIndexFor(c.env);
+    // The seed and every item no response may show (read alongside the lookup; never rejects).
+    const excluded = readUnservableItems(c.env.KV).then((unservable) => new Set([itemId, ...unservable]));
     let candidates: Candidate[];
     try {
       const [item] = await timer.time("lookup", () => index.getByIds([itemId]));
       if (!item) throw new ApiError(404, "item_not_found", `no item '${itemId}' in the vector index`);
-      const neighbours = await timer.time("candidates", () => annCandidates(index, item.values, { topK: n + 1, source: "similar" }));
-      candidates = neighbours.filter((candidate) => candidate.itemId !== itemId);
+      const exclude = await excluded;
+      // Excluded items may be among the nearest (flags keep them in the index): ask for that many more.
+      const neighbours = await timer.time("candidates", () => annCandidates(index, item.values, { topK: n + exclude.size, source: "similar" }));
+      candidates = mergeCandidates([neighbours], exclude);
     } catch (error) {
       if (error instanceof ApiError) throw error;
       fallbacks.add({ stage: "candidates", reason: "unavailable", used: "popular", detail: describeError(error) });
       const popular = await timer.time("candidates", () => loadPopularList(c.env.KV, fallbacks));
-      candidates = candidatesFromPopularList(popular).filter((candidate) => candidate.itemId !== itemId);
+      candidates = mergeCandidates([candidatesFromPopularList(popular)], await excluded);
     }
     return c.json({
       request_id: c.var.requestId,

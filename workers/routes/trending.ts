@@ -2,7 +2,9 @@
  * `GET /v1/trending?category=&n=` — what is trending now: the live list (overall or for one
  * category) that the trending Durable Objects flush to KV from real events (`source: "trending"`),
  * topped up with the trained popular list (`source: "popular"`), falling back to the list built
- * into the Worker.
+ * into the Worker. Blocked and flagged (unsafe, unavailable) items are left out
+ * (catalog/item-status.ts): flags leave the lists as they are, and the list built into the Worker
+ * never forgets a removed item.
  *
  * `POST /v1/trending/flush` (admin) — flushes every trending shard and republishes the live lists
  * now instead of at the next alarm (operations, benchmarks, tests).
@@ -13,7 +15,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
+import { mergeCandidates } from "../candidates/candidate";
 import { loadTrendingList } from "../candidates/trending";
+import { readUnservableItems } from "../catalog/item-status";
 import { TRENDING_AGGREGATOR_NAME, trendingConfigFor, trendingShardName } from "../config/trending-config";
 import { FallbackLog } from "../fallbacks/fallback";
 import { adminAuth } from "../middleware/admin-auth";
@@ -29,12 +33,15 @@ export const trendingRoute = new Hono<AppEnv>()
   .get("/", validate("query", querySchema), async (c) => {
     const { category, n } = c.req.valid("query");
     const fallbacks = new FallbackLog();
-    const { candidates, generatedAt } = await loadTrendingList(c.env.KV, fallbacks, category);
+    const [{ candidates, generatedAt }, unservable] = await Promise.all([
+      loadTrendingList(c.env.KV, fallbacks, category),
+      readUnservableItems(c.env.KV),
+    ]);
     return c.json({
       request_id: c.var.requestId,
       ...(category ? { category } : {}),
       generated_at: generatedAt,
-      items: candidates.slice(0, n).map((candidate) => ({
+      items: mergeCandidates([candidates], unservable).slice(0, n).map((candidate) => ({
         item_id: candidate.itemId,
         score: candidate.retrievalScore,
         source: candidate.source,

@@ -2,7 +2,7 @@
  * Typed reads of the KV namespace the pipeline publishes (see shared/artifacts/kv-keys.ts).
  * Reads use a short edge cache TTL: KV is eventually consistent anyway, and popular lists and
  * trained user vectors change only when a new model is published. Also reads what the Worker
- * writes itself: live trending lists, fresh and blocked items (see kv-keys.ts).
+ * writes itself: live trending lists, fresh, blocked and flagged items (see kv-keys.ts).
  */
 import type { z } from "zod";
 import { type BlockedItems, kvKeys, type PopularList, type UserRecord } from "../../shared/artifacts/kv-keys";
@@ -52,7 +52,7 @@ export function readFreshItems(kv: KVNamespace): Promise<PopularList | null> {
   return readJson<PopularList>(kv, kvKeys.freshItems);
 }
 
-/** Items removed from the catalogue. */
+/** Items removed from the catalogue or flagged unsafe / unavailable (older records lack the flags). */
 export function readBlockedItems(kv: KVNamespace): Promise<BlockedItems | null> {
   return readJson<BlockedItems>(kv, kvKeys.blockedItems);
 }
