@@ -6,7 +6,7 @@
  * names the offending path, never a silent default.
  */
 import { z } from "zod";
-import { SURFACES } from "../../shared/events/interaction-event";
+import { type Surface, SURFACES } from "../../shared/events/interaction-event";
 
 /** Names of the re-ranking rules, as written in config. */
 export const RERANK_RULE_NAMES = ["mmr", "category_cap", "sponsored_cap", "fresh_boost"] as const;
@@ -26,19 +26,59 @@ const ruleSchemas = {
     .strict(),
 } satisfies Record<RerankRuleName, z.ZodType>;
 
-const ruleSchema = z.unknown().transform((raw, ctx) => {
-  const name = typeof raw === "object" && raw !== null ? (raw as { rule?: unknown }).rule : undefined;
-  if (typeof name !== "string" || !Object.hasOwn(ruleSchemas, name)) {
-    ctx.addIssue({ code: "custom", message: `unknown re-ranking rule ${JSON.stringify(name)} (known: ${RERANK_RULE_NAMES.join(", ")})` });
-    return z.NEVER;
-  }
-  const parsed = ruleSchemas[name as RerankRuleName].safeParse(raw);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: issue.path, message: `${name}: ${issue.message}` });
-    return z.NEVER;
-  }
-  return parsed.data;
-});
+/**
+ * A schema for a list entry picked by a name field (`rule`, `source`): an unknown name is an
+ * error that lists the known ones, and a bad parameter is reported under the entry's path.
+ */
+function namedEntrySchema<N extends string, S extends Record<N, z.ZodType>>(key: string, kind: string, schemas: S, names: readonly N[]) {
+  return z.unknown().transform((raw, ctx) => {
+    const name = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>)[key] : undefined;
+    if (typeof name !== "string" || !Object.hasOwn(schemas, name)) {
+      ctx.addIssue({ code: "custom", message: `unknown ${kind} ${JSON.stringify(name)} (known: ${names.join(", ")})` });
+      return z.NEVER;
+    }
+    const parsed = schemas[name as N].safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: issue.path, message: `${name}: ${issue.message}` });
+      return z.NEVER;
+    }
+    return parsed.data as z.output<S[N]>;
+  });
+}
+
+const ruleSchema = namedEntrySchema("rule", "re-ranking rule", ruleSchemas, RERANK_RULE_NAMES);
+
+/**
+ * Candidate sources, as written in config: `ann` (nearest items to the user vector), `similar`
+ * (nearest items to the request's seed item; `more_like_this` only), `trending` (the live list,
+ * topped up with the trained popular list) and `fresh` (items recently added to the catalogue).
+ */
+export const CANDIDATE_SOURCE_NAMES = ["ann", "similar", "trending", "fresh"] as const;
+export type CandidateSourceName = (typeof CANDIDATE_SOURCE_NAMES)[number];
+
+const topK = (fallback: number, max = 100) => z.number().int().min(1).max(max).default(fallback);
+const sourceSchemas = {
+  ann: z.object({ source: z.literal("ann"), top_k: topK(100) }).strict(),
+  similar: z.object({ source: z.literal("similar"), top_k: topK(100) }).strict(),
+  trending: z.object({ source: z.literal("trending"), top_k: topK(50) }).strict(),
+  fresh: z.object({ source: z.literal("fresh"), top_k: topK(20, 200) }).strict(),
+} satisfies Record<CandidateSourceName, z.ZodType>;
+
+const sourcesSchema = z
+  .array(namedEntrySchema("source", "candidate source", sourceSchemas, CANDIDATE_SOURCE_NAMES))
+  .min(1)
+  .max(CANDIDATE_SOURCE_NAMES.length)
+  .refine((sources) => new Set(sources.map((entry) => entry.source)).size === sources.length, "each candidate source may appear once");
+
+/** One configured candidate source with its parameters. */
+export type CandidateSourceConfig = { [K in CandidateSourceName]: z.output<(typeof sourceSchemas)[K]> }[CandidateSourceName];
+
+/** Candidate sources of a surface whose config does not list them. */
+export const DEFAULT_CANDIDATE_SOURCES = {
+  home: [{ source: "ann", top_k: 100 }],
+  more_like_this: [{ source: "similar", top_k: 100 }],
+  email: [{ source: "ann", top_k: 100 }],
+} as const satisfies Record<Surface, readonly CandidateSourceConfig[]>;
 
 /** One configured re-ranking rule with its parameters. */
 export type RerankRuleConfig = { [K in RerankRuleName]: z.output<(typeof ruleSchemas)[K]> }[RerankRuleName];
@@ -47,6 +87,8 @@ const surfaceSchema = z
   .object({
     /** Items returned when the request does not say. */
     n: z.number().int().min(1).max(100),
+    /** Where candidates come from, merged in this order (the first source to find an item keeps it); default {@link DEFAULT_CANDIDATE_SOURCES}. */
+    sources: sourcesSchema.optional(),
     rerank: z
       .array(ruleSchema)
       .refine((rules) => rules.findIndex((rule) => rule.rule === "fresh_boost") <= 0, "fresh_boost re-sorts by score, so it must be the first rule"),
@@ -69,6 +111,8 @@ const armSchema = z
         mmr_lambda: z.number().min(0).max(1).optional(),
         /** Share of the list given to exploration slots. */
         exploration_share: z.number().min(0).max(0.5).optional(),
+        /** Candidate sources replacing the surface's. */
+        sources: sourcesSchema.optional(),
       })
       .strict()
       .default({}),
@@ -99,7 +143,25 @@ const servingConfigSchema = z
       .default([])
       .refine((list) => new Set(list.map((experiment) => experiment.id)).size === list.length, "experiment ids must be unique"),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    // `similar` needs the seed item only `more_like_this` requests carry.
+    const similarOutsideMoreLikeThis = "the similar source needs a seed item, which only more_like_this requests carry";
+    for (const surface of SURFACES) {
+      if (surface === "more_like_this") continue;
+      const index = config.surfaces[surface].sources?.findIndex((entry) => entry.source === "similar") ?? -1;
+      if (index >= 0) ctx.addIssue({ code: "custom", path: ["surfaces", surface, "sources", index], message: similarOutsideMoreLikeThis });
+    }
+    config.experiments.forEach((experiment, e) => {
+      const onlyMoreLikeThis = experiment.surfaces?.length === 1 && experiment.surfaces[0] === "more_like_this";
+      experiment.arms.forEach((arm, a) => {
+        const index = arm.overrides.sources?.findIndex((entry) => entry.source === "similar") ?? -1;
+        if (index >= 0 && !onlyMoreLikeThis) {
+          ctx.addIssue({ code: "custom", path: ["experiments", e, "arms", a, "overrides", "sources", index], message: `${similarOutsideMoreLikeThis} (limit the experiment to surfaces ["more_like_this"])` });
+        }
+      });
+    });
+  });
 
 /** The validated serving configuration. */
 export type ServingConfig = z.output<typeof servingConfigSchema>;
@@ -109,6 +171,7 @@ export const DEFAULT_SERVING_CONFIG = {
   surfaces: {
     home: {
       n: 10,
+      sources: DEFAULT_CANDIDATE_SOURCES.home,
       rerank: [
         { rule: "fresh_boost", max_age_days: 30, boost: 0.1, budget: 2 },
         { rule: "mmr", lambda: 0.7, k: 20 },
@@ -116,9 +179,10 @@ export const DEFAULT_SERVING_CONFIG = {
         { rule: "sponsored_cap", max: 2, window: 20 },
       ],
     },
-    more_like_this: { n: 10, rerank: [{ rule: "sponsored_cap", max: 2, window: 20 }] },
+    more_like_this: { n: 10, sources: DEFAULT_CANDIDATE_SOURCES.more_like_this, rerank: [{ rule: "sponsored_cap", max: 2, window: 20 }] },
     email: {
       n: 6,
+      sources: DEFAULT_CANDIDATE_SOURCES.email,
       rerank: [
         { rule: "mmr", lambda: 0.5, k: 6 },
         { rule: "category_cap", max: 2, window: 6 },

@@ -2,7 +2,8 @@
  * The serving funnel for one user, combined in one place: session → user vector → candidates →
  * exploration picks → features → rank → exploration slots → respond. Each stage that fails or has
  * nothing to offer falls back to the next best path and records it (see fallbacks/fallback.ts);
- * the response always comes.
+ * the response always comes. Candidates come from the surface's configured sources (`ann`,
+ * `similar`, `trending`, `fresh`), merged in order.
  *
  * Real time: the user vector blends the trained one (KV) with the session's fold-in vector (the
  * UserSession object recomputes it after every event), so the next request after an event already
@@ -25,6 +26,7 @@ import { explorationCandidates } from "../candidates/exploration";
 import { loadFreshCandidates } from "../candidates/fresh";
 import { loadTrendingCandidates } from "../candidates/trending";
 import { readUnservableItems } from "../catalog/item-status";
+import { type CandidateSourceConfig, DEFAULT_CANDIDATE_SOURCES } from "../config/serving-config";
 import { ApiError } from "../errors/api-error";
 import { describeError, type Fallback, FallbackLog } from "../fallbacks/fallback";
 import { type Ranker, RankerError, type RankerName } from "../ranking/ranker";
@@ -71,6 +73,8 @@ export interface RecommendDeps {
   recordExposures?: (userId: string, requestId: string, exposures: Exposure[]) => Promise<void>;
   /** Runs work past the response (the Worker's `waitUntil`); without it, exposures are awaited. */
   waitUntil?: (promise: Promise<unknown>) => void;
+  /** Candidate sources in merge order (serving config); the surface's default when unset. */
+  sources?: readonly CandidateSourceConfig[];
   /** Re-ranking rules of the surface, in order (serving config); none when unset. */
   rerankRules?: readonly RerankRule[];
   /** A/B arms of this user (experiment id → arm), echoed in the response for attribution. */
@@ -141,10 +145,11 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
     ...(request.itemId ? [request.itemId] : []),
   ]);
   const userVector = userVectorFor(userRecord, session, deps.sessionBlend);
-  const trending = trendingOnce(deps.kv);
+  const pools: SharedPools = { trending: trendingOnce(deps.kv), fresh: once(() => loadFreshCandidates(deps.kv)) };
   const seed = request.surface === "more_like_this" && request.itemId ? await timer.time("seed", () => readSeed(deps.index, request.itemId!)) : undefined;
+  const sources = deps.sources ?? DEFAULT_CANDIDATE_SOURCES[request.surface];
   const retrieved = await timer.time("candidates", () =>
-    seed ? similarTo(seed, exclude, deps, trending, fallbacks) : retrieve(request, userVector.vector, exclude, deps, trending, fallbacks),
+    retrieve(request, sources, { user: userVector.vector, ...(seed ? { seed } : {}) }, exclude, deps, pools, fallbacks),
   );
 
   const exploration = { ...EXPLORATION_DEFAULTS, ...deps.exploration } satisfies ExplorationConfig;
@@ -152,7 +157,7 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
   const listed = new Set(retrieved.slice(0, request.n).map((candidate) => candidate.itemId));
   const picks =
     slots > 0
-      ? await timer.time("exploration", () => explore(request, session, slots, new Set([...exclude, ...listed]), exploration, deps, trending))
+      ? await timer.time("exploration", () => explore(request, session, slots, new Set([...exclude, ...listed]), exploration, deps, pools))
       : [];
   const picked = new Set(picks.map((pick) => pick.itemId));
   const candidates = [...retrieved.filter((candidate) => !picked.has(candidate.itemId)), ...picks];
@@ -253,10 +258,10 @@ async function explore(
   exclude: ReadonlySet<string>,
   config: ExplorationConfig,
   deps: RecommendDeps,
-  trending: TrendingLoader,
+  pools: SharedPools,
 ): Promise<Candidate[]> {
   // Its own fallback log: a pool exploration cannot read is not a fallback of the response.
-  const [trendingPool, fresh] = await Promise.all([trending(new FallbackLog()), loadFreshCandidates(deps.kv)]);
+  const [trendingPool, fresh] = await Promise.all([pools.trending(new FallbackLog()), pools.fresh()]);
   return explorationCandidates({
     count,
     pools: { trending: trendingPool, fresh },
@@ -356,9 +361,20 @@ async function readUserRecordSafely(userId: string, kv: KVNamespace, fallbacks: 
 /** Loads the trending list at most once per request; the first caller's fallback log records its fallbacks. */
 type TrendingLoader = (fallbacks: FallbackLog) => Promise<Candidate[]>;
 
+/** The KV pools a request reads at most once: retrieval sources and exploration share them. */
+interface SharedPools {
+  trending: TrendingLoader;
+  fresh: () => Promise<Candidate[]>;
+}
+
 function trendingOnce(kv: KVNamespace): TrendingLoader {
   let loaded: Promise<Candidate[]> | undefined;
   return (fallbacks) => (loaded ??= loadTrendingCandidates(kv, fallbacks));
+}
+
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
 }
 
 /** The seed item of `more_like_this`; 404 when the index does not have it. */
@@ -368,44 +384,75 @@ async function readSeed(index: VectorIndex, itemId: string): Promise<VectorRecor
   return seed;
 }
 
-/** `more_like_this` candidates: the seed's nearest items, falling back to trending when the index fails. */
-async function similarTo(
-  seed: VectorRecord,
+/**
+ * Candidates from the configured sources, merged in config order (the first source to find an
+ * item keeps it). A source that fails or cannot run records a fallback and gives nothing; when
+ * the sources together find fewer than n unseen items, the trending list fills up the rest.
+ */
+async function retrieve(
+  request: RecommendRequest,
+  sources: readonly CandidateSourceConfig[],
+  vectors: { user: number[] | null; seed?: VectorRecord },
   exclude: Set<string>,
   deps: RecommendDeps,
-  trending: TrendingLoader,
+  pools: SharedPools,
   fallbacks: FallbackLog,
 ): Promise<Candidate[]> {
-  try {
-    return mergeCandidates([await annCandidates(deps.index, seed.values, { source: "similar" })], exclude);
-  } catch (error) {
-    fallbacks.add({ stage: "candidates", reason: "unavailable", used: "popular", detail: describeError(error) });
-    return mergeCandidates([await trending(fallbacks)], exclude);
+  const before = fallbacks.entries.length;
+  const lists = await Promise.all(sources.map((source) => fromSource(source, vectors, exclude, deps, pools, fallbacks)));
+  const merged = mergeCandidates(lists, exclude);
+  if (merged.length >= request.n || sources.some((source) => source.source === "trending")) return merged;
+  if (fallbacks.entries.length === before) {
+    const names = sources.map((source) => source.source).join("+");
+    fallbacks.add({ stage: "candidates", reason: "empty", used: "popular", detail: `${names} gave ${merged.length} unseen items` });
+  }
+  return mergeCandidates([merged, await pools.trending(fallbacks)], exclude);
+}
+
+/** One source's candidates (at most its top_k unseen ones for the list sources). */
+async function fromSource(
+  source: CandidateSourceConfig,
+  vectors: { user: number[] | null; seed?: VectorRecord },
+  exclude: ReadonlySet<string>,
+  deps: RecommendDeps,
+  pools: SharedPools,
+  fallbacks: FallbackLog,
+): Promise<Candidate[]> {
+  switch (source.source) {
+    case "ann": {
+      const vector = vectors.user;
+      if (!vector) {
+        fallbacks.add({ stage: "user_vector", reason: "unknown_user", used: "popular" });
+        return [];
+      }
+      return fromIndex(() => annCandidates(deps.index, vector, { topK: source.top_k }), fallbacks);
+    }
+    case "similar": {
+      // Config validation keeps `similar` on more_like_this, whose requests always carry a seed.
+      const seed = vectors.seed;
+      return seed ? fromIndex(() => annCandidates(deps.index, seed.values, { topK: source.top_k, source: "similar" }), fallbacks) : [];
+    }
+    case "trending":
+      return firstUnexcluded(await pools.trending(fallbacks), exclude, source.top_k);
+    case "fresh":
+      return firstUnexcluded(await pools.fresh(), exclude, source.top_k);
+    default:
+      return source satisfies never;
   }
 }
 
-async function retrieve(
-  request: RecommendRequest,
-  vector: number[] | null,
-  exclude: Set<string>,
-  deps: RecommendDeps,
-  trending: TrendingLoader,
-  fallbacks: FallbackLog,
-): Promise<Candidate[]> {
-  if (vector) {
-    try {
-      const ann = await annCandidates(deps.index, vector);
-      const merged = mergeCandidates([ann], exclude);
-      if (merged.length >= request.n) return merged;
-      fallbacks.add({ stage: "candidates", reason: "empty", used: "popular", detail: `ann gave ${merged.length} unseen items` });
-      return mergeCandidates([merged, await trending(fallbacks)], exclude);
-    } catch (error) {
-      fallbacks.add({ stage: "candidates", reason: "unavailable", used: "popular", detail: describeError(error) });
-    }
-  } else {
-    fallbacks.add({ stage: "user_vector", reason: "unknown_user", used: "popular" });
+/** A vector-index query's candidates; none (and a fallback) when the index fails. */
+async function fromIndex(query: () => Promise<Candidate[]>, fallbacks: FallbackLog): Promise<Candidate[]> {
+  try {
+    return await query();
+  } catch (error) {
+    fallbacks.add({ stage: "candidates", reason: "unavailable", used: "popular", detail: describeError(error) });
+    return [];
   }
-  return mergeCandidates([await trending(fallbacks)], exclude);
+}
+
+function firstUnexcluded(candidates: Candidate[], exclude: ReadonlySet<string>, count: number): Candidate[] {
+  return candidates.filter((candidate) => !exclude.has(candidate.itemId)).slice(0, count);
 }
 
 /**

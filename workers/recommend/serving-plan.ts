@@ -5,7 +5,14 @@
  */
 import type { Surface } from "../../shared/events/interaction-event";
 import { assignArm } from "../../shared/experiments/assign-arm";
-import { type ExperimentConfig, type RerankRuleConfig, type ServingConfig, servingConfigFromVar } from "../config/serving-config";
+import {
+  type CandidateSourceConfig,
+  DEFAULT_CANDIDATE_SOURCES,
+  type ExperimentConfig,
+  type RerankRuleConfig,
+  type ServingConfig,
+  servingConfigFromVar,
+} from "../config/serving-config";
 import type { Ranker } from "../ranking/ranker";
 import { buildRerankRules } from "../rerank/rerank-pipeline";
 import type { RerankRule } from "../rerank/rerank-rule";
@@ -17,6 +24,8 @@ export type ArmOverrides = ExperimentConfig["arms"][number]["overrides"];
 export interface ServingPlan {
   /** Default n of the surface. */
   n: number;
+  /** Candidate sources in merge order: the arm's, else the surface's, else the surface default. */
+  sources: readonly CandidateSourceConfig[];
   rules: RerankRule[];
   /** Experiment id → arm, for the experiments this user is in. */
   arms: Record<string, string>;
@@ -48,7 +57,8 @@ export function servingPlanFor(config: ServingConfig, surface: Surface, userId: 
   const ruleConfigs: RerankRuleConfig[] = surfaceConfig.rerank.map((rule) =>
     rule.rule === "mmr" && overrides.mmr_lambda !== undefined ? { ...rule, lambda: overrides.mmr_lambda } : rule,
   );
-  return { n: surfaceConfig.n, rules: buildRerankRules(ruleConfigs), arms, overrides };
+  const sources = overrides.sources ?? surfaceConfig.sources ?? DEFAULT_CANDIDATE_SOURCES[surface];
+  return { n: surfaceConfig.n, sources, rules: buildRerankRules(ruleConfigs), arms, overrides };
 }
 
 /** The rankers an arm pins: the whole chain from the named ranker down (retrieval order is always last). */

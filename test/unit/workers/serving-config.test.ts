@@ -35,6 +35,36 @@ describe("serving config", () => {
   });
 });
 
+describe("candidate sources in config", () => {
+  it("defaults each surface's sources and fills source parameters", () => {
+    expect(parseServingConfig(undefined).surfaces.home.sources).toEqual([{ source: "ann", top_k: 100 }]);
+    expect(parseServingConfig(undefined).surfaces.more_like_this.sources).toEqual([{ source: "similar", top_k: 100 }]);
+    const config = parseServingConfig({ surfaces: { home: { n: 10, sources: [{ source: "ann" }, { source: "fresh", top_k: 5 }, { source: "trending" }], rerank: [] } } });
+    expect(config.surfaces.home.sources).toEqual([{ source: "ann", top_k: 100 }, { source: "fresh", top_k: 5 }, { source: "trending", top_k: 50 }]);
+  });
+
+  it("rejects unknown, repeated and misplaced sources, naming the path", () => {
+    const home = (sources: unknown) => () => parseServingConfig({ surfaces: { home: { n: 10, sources, rerank: [] } } });
+    expect(home([{ source: "ann" }, { source: "graph" }])).toThrow(/surfaces\.home\.sources\.1: unknown candidate source "graph" \(known: ann, similar, trending, fresh\)/);
+    expect(home([{ source: "ann" }, { source: "ann" }])).toThrow(/each candidate source may appear once/);
+    expect(home([{ source: "ann", top_k: 500 }])).toThrow(/surfaces\.home\.sources\.0\.top_k: ann:/);
+    expect(home([{ source: "ann", topK: 5 }])).toThrow(/topK/);
+    expect(home([])).toThrow(/surfaces\.home\.sources/);
+    expect(home([{ source: "similar" }])).toThrow(/surfaces\.home\.sources\.0: the similar source needs a seed item/);
+    expect(() => parseServingConfig({ surfaces: { more_like_this: { n: 10, sources: [{ source: "similar" }, { source: "ann" }], rerank: [] } } })).not.toThrow();
+  });
+
+  it("lets an arm override the sources, and `similar` only in a more_like_this experiment", () => {
+    const arms = (sources: unknown) => [{ name: "control", weight: 1 }, { name: "wide", weight: 1, overrides: { sources } }];
+    const config = parseServingConfig({ experiments: [{ id: "wide", traffic: 1, arms: arms([{ source: "ann", top_k: 50 }, { source: "trending", top_k: 20 }]) }] });
+    expect(config.experiments[0]!.arms[1]!.overrides.sources).toEqual([{ source: "ann", top_k: 50 }, { source: "trending", top_k: 20 }]);
+    expect(() => parseServingConfig({ experiments: [{ id: "sim", traffic: 1, arms: arms([{ source: "similar" }]) }] })).toThrow(
+      /experiments\.0\.arms\.1\.overrides\.sources\.0: the similar source needs a seed item.*more_like_this/,
+    );
+    expect(() => parseServingConfig({ experiments: [{ id: "sim", traffic: 1, surfaces: ["more_like_this"], arms: arms([{ source: "similar" }, { source: "ann" }]) }] })).not.toThrow();
+  });
+});
+
 describe("rerank pipeline", () => {
   it("applies configured rules in order", () => {
     const rules = buildRerankRules(parseServingConfig({ surfaces: { home: { n: 4, rerank: [{ rule: "category_cap", max: 1, window: 3 }, { rule: "sponsored_cap", max: 0, window: 2 }] } } }).surfaces.home.rerank);

@@ -13,6 +13,20 @@ const config = parseServingConfig({
 const users = Array.from({ length: 400 }, (_, i) => `user-${i}`);
 
 describe("servingPlanFor", () => {
+  it("takes the arm's candidate sources, else the surface's, else the surface default", () => {
+    const wide = [{ source: "ann", top_k: 50 }, { source: "trending", top_k: 20 }] as const;
+    const withSources = parseServingConfig({
+      surfaces: { email: { n: 4, sources: [{ source: "ann", top_k: 30 }, { source: "fresh" }], rerank: [] } },
+      experiments: [{ id: "sources", traffic: 1, surfaces: ["home"], arms: [{ name: "control", weight: 1 }, { name: "wide", weight: 1, overrides: { sources: wide } }] }],
+    });
+    const inArm = (arm: string) => users.find((user) => assignArms(withSources, "home", user).sources === arm)!;
+    expect(servingPlanFor(withSources, "home", inArm("wide")).sources).toEqual(wide);
+    expect(servingPlanFor(withSources, "home", inArm("control")).sources).toEqual([{ source: "ann", top_k: 100 }]);
+    expect(servingPlanFor(withSources, "email", inArm("wide")).sources).toEqual([{ source: "ann", top_k: 30 }, { source: "fresh", top_k: 20 }]);
+    const bare = parseServingConfig({ surfaces: { more_like_this: { n: 5, rerank: [] } } });
+    expect(servingPlanFor(bare, "more_like_this", "anyone").sources).toEqual([{ source: "similar", top_k: 100 }]);
+  });
+
   it("assigns every user an arm of each experiment on its surfaces, stably", () => {
     for (const user of users.slice(0, 50)) {
       const arms = assignArms(config, "home", user);
