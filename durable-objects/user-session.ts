@@ -106,6 +106,8 @@ export interface SessionSnapshot {
   affinity?: Record<string, number>;
   /** Categories the user picked at onboarding. */
   preferredCategories?: string[];
+  /** Demographics the user gave at onboarding (feature spec inputs). */
+  demographics?: Demographics;
   /** Items already served to the user, newest first (only when asked for with `shownLimit`). */
   shown?: string[];
 }
@@ -273,6 +275,7 @@ export class UserSession extends DurableObject<Env> {
       arms: this.arms(now).map(({ arm, successes, trials }) => ({ arm, successes, trials })),
       affinity: this.affinity(now),
       preferredCategories: profile?.categories ?? [],
+      ...(profile?.demographics ? { demographics: profile.demographics } : {}),
       ...(shownLimit > 0
         ? {
             shown: this.sql

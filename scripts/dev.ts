@@ -18,6 +18,7 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { ModelManifest } from "../shared/artifacts/model-manifest";
+import { FEATURE_SPEC } from "../shared/features/feature-spec";
 import { ITEM_METADATA_INDEXES } from "../shared/artifacts/item-metadata";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -187,8 +188,15 @@ async function main(): Promise<void> {
     await run(bin("tsx"), ["pipeline/cli.ts", "generate", "--out", dataDir], "demo data generation");
   } else log("demo data present (data/demo)");
 
-  if (!existsSync(join(artifactsDir, "manifest.json"))) {
-    log("training and exporting artifacts (artifacts/demo)");
+  const builtFor = existsSync(join(artifactsDir, "manifest.json"))
+    ? (JSON.parse(readFileSync(join(artifactsDir, "manifest.json"), "utf8")) as ModelManifest).featureSpecHash
+    : null;
+  if (builtFor !== FEATURE_SPEC.hash) {
+    log(
+      builtFor === null
+        ? "training and exporting artifacts (artifacts/demo)"
+        : `artifacts/demo was built for feature spec ${builtFor}, this code builds ${FEATURE_SPEC.hash}: training again`,
+    );
     await run(bin("tsx"), ["pipeline/cli.ts", "train", "--data", dataDir, "--out", artifactsDir], "training");
   } else log("artifacts present (artifacts/demo)");
   const manifest = JSON.parse(readFileSync(join(artifactsDir, "manifest.json"), "utf8")) as ModelManifest;

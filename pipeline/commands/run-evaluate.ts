@@ -100,7 +100,10 @@ export async function runEvaluate(
     log.info(`serving model: ${plan.serving}`);
 
     const funnel = opts.funnel
-      ? { funnelItems: dataset.items.items.map((item) => ({ releasedAt: item.releasedAt, sponsored: item.sponsored, category: item.category })) }
+      ? {
+          funnelItems: dataset.items.items.map((item) => ({ releasedAt: item.releasedAt, sponsored: item.sponsored, category: item.category })),
+          funnelProfiles: dataset.users.profiles,
+        }
       : {};
     bars.startOverall("seeds", seeds.length);
     let seedsDone = 0;

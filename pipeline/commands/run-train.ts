@@ -79,7 +79,7 @@ export async function runTrain(options: TrainCommandOptions, write?: LineWriter)
 
   const { model: ranker, report } = await log.step(
     "train logistic ranker",
-    () => trainLinearRanker({ retrieval: splitModel, split, catalog: dataset.items }, { seed: options.seed }),
+    () => trainLinearRanker({ retrieval: splitModel, split, catalog: dataset.items, profiles: dataset.users.profiles }, { seed: options.seed }),
     (r) => `${r.report.fitRows} rows (${r.report.fitPositives} positive) from ${r.report.fitUsers} users`,
   );
   for (const line of describeRanker(report)) log.info(line);

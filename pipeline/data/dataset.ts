@@ -3,6 +3,7 @@
  * user directory (string ids ↔ dense indices), the raw event log and the aggregated matrix of
  * positive interactions. Loaders differ by input format; this shape does not.
  */
+import type { Demographics } from "../../shared/realtime/demographic-segments";
 import type { DatasetFormat } from "./detect-dataset-format";
 import type { EventLog } from "./event-log";
 import type { IdIndex } from "./id-index";
@@ -37,6 +38,18 @@ export interface UserProfile {
   device?: string;
   /** Occupation, when the source records it (MovieLens 100k). */
   occupation?: string;
+}
+
+/** A profile in the edge's shape (onboarding demographics, the feature spec's `user`); undefined when empty. */
+export function profileDemographics(profile: UserProfile | undefined): Demographics | undefined {
+  if (!profile) return undefined;
+  const demographics: Demographics = {
+    ...(profile.ageBucket ? { age_bucket: profile.ageBucket } : {}),
+    ...(profile.gender ? { gender: profile.gender } : {}),
+    ...(profile.country ? { country: profile.country } : {}),
+    ...(profile.device ? { device: profile.device } : {}),
+  };
+  return Object.keys(demographics).length > 0 ? demographics : undefined;
 }
 
 /** Users: `profiles[u]` is undefined when the user only appears in events. */

@@ -8,7 +8,7 @@
 import { scoreLinear } from "../../shared/ranking/linear-ranker";
 import type { Recommender } from "../models/recommender";
 import { fitLinearRanker, type LinearRankerFit } from "../ranking/fit-linear-ranker";
-import { buildRankerExamples, type RankerItemInfo } from "../ranking/ranker-examples";
+import { buildRankerExamples, type RankerItemInfo, type RankerUserProfiles } from "../ranking/ranker-examples";
 import { RerankedRecommender } from "../ranking/reranked-recommender";
 import type { InteractionSplit } from "../split/interaction-split";
 import { fitEntry, withSeed, type EvaluationPlan, type FittedEntry } from "./evaluation-plan";
@@ -26,6 +26,8 @@ export interface FunnelInput {
   /** Validation split of `split.train`. */
   validation: InteractionSplit;
   items: readonly RankerItemInfo[];
+  /** User demographics for the feature rows (none: unknown). */
+  profiles?: RankerUserProfiles;
   seed: number;
   /** Candidates per user. */
   candidates: number;
@@ -35,11 +37,12 @@ export interface FunnelInput {
 export function fitFunnel(input: FunnelInput): { model: RerankedRecommender; ranker: LinearRankerFit } {
   const validationServed = fitServingChain(input.plan, input.validation, input.seed);
   const groups = buildRankerExamples(
-    { retrieval: validationServed, split: input.validation, catalog: { items: input.items } },
+    { retrieval: validationServed, split: input.validation, catalog: { items: input.items }, ...(input.profiles ? { profiles: input.profiles } : {}) },
     { candidates: input.candidates },
   );
   const ranker = fitLinearRanker(groups, { seed: input.seed, modelVersion: "funnel" });
-  const model = new RerankedRecommender(input.served, input.split.train, input.items, (row) => scoreLinear(ranker.model, row), input.candidates);
+  const score = (row: ArrayLike<number>) => scoreLinear(ranker.model, row);
+  const model = new RerankedRecommender(input.served, input.split.train, input.items, score, input.candidates, input.profiles);
   return { model, ranker };
 }
 

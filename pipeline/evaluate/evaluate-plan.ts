@@ -7,7 +7,7 @@
 import type { FitProgress } from "../models/model-spec";
 import type { InteractionSplit } from "../split/interaction-split";
 import { evaluateRecommender, type RecommenderQuality } from "./evaluate-recommender";
-import type { RankerItemInfo } from "../ranking/ranker-examples";
+import type { RankerItemInfo, RankerUserProfiles } from "../ranking/ranker-examples";
 import type { Recommender } from "../models/recommender";
 import { RankerTrainingDataError } from "../ranking/fit-linear-ranker";
 import { fitFunnel, FUNNEL_KEY, type FunnelInput } from "./evaluate-funnel";
@@ -32,7 +32,7 @@ export interface EvaluatePlanOptions {
    * Also evaluate the funnel (serving-model candidates → ranker trained on `validation`, a
    * validation split of `split.train`), reported under `funnel`.
    */
-  funnel?: { validation: InteractionSplit; items: readonly RankerItemInfo[]; candidates?: number };
+  funnel?: { validation: InteractionSplit; items: readonly RankerItemInfo[]; profiles?: RankerUserProfiles; candidates?: number };
 }
 
 /** Fits and evaluates every entry of `plan` on `split`; results keyed like the plan. */
@@ -66,6 +66,7 @@ export function evaluatePlan(
       split,
       validation: opts.funnel.validation,
       items: opts.funnel.items,
+      ...(opts.funnel.profiles ? { profiles: opts.funnel.profiles } : {}),
       seed: opts.seed,
       candidates: opts.funnel.candidates ?? 100,
     });

@@ -6,7 +6,7 @@
 import type { InteractionMatrix } from "../data/interaction-matrix";
 import type { FitProgress } from "../models/model-spec";
 import type { SavedModel } from "../models/saved-model";
-import type { RankerItemInfo } from "../ranking/ranker-examples";
+import type { RankerItemInfo, RankerUserProfiles } from "../ranking/ranker-examples";
 import type { InteractionSplit } from "../split/interaction-split";
 import { evaluatePlan, type ModelRun } from "./evaluate-plan";
 import type { EvaluationPlan, PlanEntry } from "./evaluation-plan";
@@ -22,6 +22,8 @@ export interface SeedTask {
   k: number;
   /** Item side information; when given, the `funnel` row is evaluated too. */
   funnelItems?: RankerItemInfo[];
+  /** User demographics for the funnel's feature rows. */
+  funnelProfiles?: RankerUserProfiles;
 }
 
 /** Fit and score one tuning trial on the validation split of `splitSeed`'s training part. */
@@ -94,7 +96,7 @@ export function runEvaluationTask<T extends EvaluationTask>(
       const runs = evaluatePlan(task.plan, split, {
         k: task.k,
         seed: task.seed,
-        ...(task.funnelItems ? { funnel: { validation: splits.validation(task.protocol, task.seed), items: task.funnelItems } } : {}),
+        ...(task.funnelItems ? { funnel: { validation: splits.validation(task.protocol, task.seed), items: task.funnelItems, ...(task.funnelProfiles ? { profiles: task.funnelProfiles } : {}) } } : {}),
         ...(progress ? { onModel: (key: string, i: number, n: number) => progress(`seed ${task.seed}: ${key}`, i, n), fitProgress: progress } : {}),
       });
       const outcome: SeedOutcome = { seed: task.seed, testUsers: split.testUsers.length, runs, seconds: (performance.now() - start) / 1000 };

@@ -20,7 +20,7 @@ import { kvKeys, type UserRecord } from "../../shared/artifacts/kv-keys";
 import type { ModelManifest } from "../../shared/artifacts/model-manifest";
 import { FEATURE_SPEC } from "../../shared/features/feature-spec";
 import type { LinearRankerModel } from "../../shared/ranking/linear-ranker";
-import type { Dataset } from "../data/dataset";
+import { type Dataset, profileDemographics } from "../data/dataset";
 import { columnEventCounts, rowEventCounts } from "../data/interaction-matrix";
 import { writeNdjson } from "../data/write-ndjson";
 import type { ServingDescription } from "../evaluate/evaluation-report";
@@ -165,6 +165,8 @@ export async function writeArtifacts(
       activity: userActivity[u]!,
       modelVersion,
     };
+    const demographics = profileDemographics(dataset.users.profiles[u]);
+    if (demographics) record.demographics = demographics;
     kv.push({ key: kvKeys.user(dataset.users.ids.idAt(u)), value: JSON.stringify(record) });
     usersWritten++;
   }
@@ -179,9 +181,7 @@ export async function writeArtifacts(
       alpha: input.foldIn.alpha,
       itemCategories: dataset.items.items.map((item) => item.category),
       userFactors: factors.users,
-      userSegments: dataset.users.profiles.map((p) =>
-        demographicSegments(p && { age_bucket: p.ageBucket, gender: p.gender, country: p.country, device: p.device }),
-      ),
+      userSegments: dataset.users.profiles.map((profile) => demographicSegments(profileDemographics(profile))),
     });
     kv.push({ key: kvKeys.foldIn, value: JSON.stringify(foldIn) });
   }

@@ -8,6 +8,7 @@ import { categoryAffinityShare } from "../../shared/features/category-affinity-s
 import { buildFeatureRow } from "../../shared/features/feature-spec";
 import type { ScoredIndex } from "../../shared/math/top-k";
 import { columnEventCounts, rowEventCounts, rowIndices, type InteractionMatrix } from "../data/interaction-matrix";
+import { profileDemographics, type UserProfile } from "../data/dataset";
 import type { Recommender } from "../models/recommender";
 import type { InteractionSplit } from "../split/interaction-split";
 
@@ -17,6 +18,9 @@ export interface RankerItemInfo {
   sponsored: boolean;
   category?: string;
 }
+
+/** The user side the feature spec reads offline: `profiles[u]` (a `UserDirectory`'s profiles fit). */
+export type RankerUserProfiles = readonly (UserProfile | undefined)[];
 
 /** One user's candidates, in retrieval order. */
 export interface RankerExampleGroup {
@@ -37,6 +41,8 @@ export interface RankerExampleInput {
   retrieval: Recommender;
   split: InteractionSplit;
   catalog: { items: readonly RankerItemInfo[] };
+  /** User demographics (age, gender, usual device), when the dataset has them. */
+  profiles?: RankerUserProfiles;
   /** Users to build groups for (default: `split.testUsers`). */
   users?: ArrayLike<number>;
 }
@@ -50,7 +56,8 @@ export interface RankerExampleOptions {
 /**
  * Builds feature rows for a user's candidates from a training log, exactly as the examples do:
  * popularity and activity are training counts, "now" is the user's last training interaction,
- * category affinity is the share of the user's training items in each category.
+ * category affinity is the share of the user's training items in each category, demographics and
+ * device come from the user's profile (the device a user mostly uses stands in for the request's).
  */
 export class CandidateRowBuilder {
   private readonly itemPopularity: ArrayLike<number>;
@@ -59,6 +66,7 @@ export class CandidateRowBuilder {
   constructor(
     private readonly train: InteractionMatrix,
     private readonly items: readonly RankerItemInfo[],
+    private readonly profiles: RankerUserProfiles = [],
   ) {
     this.itemPopularity = columnEventCounts(train);
     this.userActivity = rowEventCounts(train);
@@ -76,6 +84,7 @@ export class CandidateRowBuilder {
       const category = this.items[trained]?.category;
       if (category) categoryCounts.set(category, (categoryCounts.get(category) ?? 0) + 1);
     }
+    const demographics = profileDemographics(this.profiles[user]);
     return candidates.map((candidate, rank) => {
       const item = this.items[candidate.index];
       return buildFeatureRow({
@@ -87,6 +96,8 @@ export class CandidateRowBuilder {
         userActivity: this.userActivity[user]!,
         nowSeconds,
         categoryAffinity: categoryAffinityShare(categoryCounts, item?.category),
+        ...(demographics ? { user: demographics } : {}),
+        ...(demographics?.device ? { device: demographics.device } : {}),
       });
     });
   }
@@ -99,7 +110,7 @@ export function buildRankerExamples(
 ): RankerExampleGroup[] {
   const opts = { candidates: 100, ...options } satisfies RankerExampleOptions;
   const { retrieval, split, catalog } = input;
-  const builder = new CandidateRowBuilder(split.train, catalog.items);
+  const builder = new CandidateRowBuilder(split.train, catalog.items, input.profiles);
   const groups: RankerExampleGroup[] = [];
   for (const user of Array.from(input.users ?? split.testUsers)) {
     const trainItems = rowIndices(split.train, user);

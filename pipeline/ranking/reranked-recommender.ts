@@ -7,7 +7,7 @@ import type { ScoredIndex } from "../../shared/math/top-k";
 import type { InteractionMatrix } from "../data/interaction-matrix";
 import type { Recommender } from "../models/recommender";
 import type { SavedModel } from "../models/saved-model";
-import { CandidateRowBuilder, type RankerItemInfo } from "./ranker-examples";
+import { CandidateRowBuilder, type RankerItemInfo, type RankerUserProfiles } from "./ranker-examples";
 
 /** Scores one feature row (higher is better). */
 export type RowScorer = (row: ArrayLike<number>) => number;
@@ -22,6 +22,7 @@ export class RerankedRecommender implements Recommender {
    * @param retrieval candidate source, fitted on `train`
    * @param train the training log the feature rows are built from
    * @param candidates how many retrieval candidates the ranker sees
+   * @param profiles user demographics for the feature rows
    */
   constructor(
     private readonly retrieval: Recommender,
@@ -29,8 +30,9 @@ export class RerankedRecommender implements Recommender {
     items: readonly RankerItemInfo[],
     private readonly score: RowScorer,
     private readonly candidates = 100,
+    profiles: RankerUserProfiles = [],
   ) {
-    this.builder = new CandidateRowBuilder(train, items);
+    this.builder = new CandidateRowBuilder(train, items, profiles);
   }
 
   fit(): void {}

@@ -13,7 +13,7 @@ import type { Recommender } from "../models/recommender";
 import type { InteractionSplit } from "../split/interaction-split";
 import { fitLinearRanker } from "./fit-linear-ranker";
 import type { LogisticRegressionOptions } from "./logistic-regression";
-import { buildRankerExamples, type RankerExampleGroup, type RankerItemInfo } from "./ranker-examples";
+import { buildRankerExamples, type RankerExampleGroup, type RankerItemInfo, type RankerUserProfiles } from "./ranker-examples";
 
 /** Options of {@link trainLinearRanker}. */
 export interface TrainLinearRankerOptions {
@@ -73,6 +73,8 @@ export interface TrainLinearRankerInput {
   retrieval: Recommender;
   split: InteractionSplit;
   catalog: { items: readonly RankerItemInfo[] };
+  /** User demographics (age, gender, usual device) for the feature rows. */
+  profiles?: RankerUserProfiles;
 }
 
 /** Trains the logistic ranker; weights apply to raw `buildFeatureRow` rows. */

@@ -17,6 +17,7 @@
  *   reversible `unsafe` / `unavailable` flags of `PUT /v1/items/:id/status` (one record, so a request
  *   reads every item it must not serve in one KV read)
  */
+import type { Demographics } from "../realtime/demographic-segments";
 
 /** Keys in the KV namespace. */
 export const kvKeys = {
@@ -61,6 +62,8 @@ export interface UserRecord {
   /** Number of training interactions. */
   activity: number;
   modelVersion: string;
+  /** The user's demographics in the training data (feature spec inputs), when known. */
+  demographics?: Demographics;
 }
 
 /**

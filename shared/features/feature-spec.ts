@@ -9,9 +9,15 @@
  * linear model can use where years could not express recency), the user's affinity to the
  * candidate's category, the request surface (one-hot) and the hour of day (on the unit circle).
  * Inputs a caller does not know take neutral values (0 affinity, the `home` surface).
+ *
+ * Version 3 adds the user and the device: age in decades with a known flag, gender and device
+ * class one-hot (all zero when unknown; see user-context-features.ts). Alone they shift every
+ * candidate of a request alike; a non-linear ranker (the sidecar's MLP) can cross them with the
+ * item columns.
  */
 import type { Surface } from "../events/interaction-event";
 import { fnv1aHex } from "../math/fnv1a";
+import { ageDecades, deviceClass, genderClass } from "./user-context-features";
 
 /** Everything the spec needs to know about one candidate for one user. */
 export interface CandidateFeatureInput {
@@ -36,6 +42,10 @@ export interface CandidateFeatureInput {
   categoryAffinity?: number;
   /** Surface the request comes from (default `home`). */
   surface?: Surface;
+  /** The user's demographics (onboarding or the trained profile), free-form; unknown when absent. */
+  user?: { age_bucket?: string; gender?: string };
+  /** The requesting device (`mobile`, `tv`, …; free-form, see `deviceClass`); unknown when absent. */
+  device?: string;
 }
 
 const SECONDS_PER_DAY = 24 * 3600;
@@ -58,6 +68,14 @@ export const FEATURE_NAMES = [
   "surface_email",
   "hour_of_day_sin",
   "hour_of_day_cos",
+  "user_age_decades",
+  "user_age_known",
+  "user_gender_female",
+  "user_gender_male",
+  "device_mobile",
+  "device_tablet",
+  "device_tv",
+  "device_web",
 ] as const;
 
 /** One of {@link FEATURE_NAMES}. */
@@ -83,9 +101,17 @@ const featureBuilders = {
   surface_email: (x) => (x.surface === "email" ? 1 : 0),
   hour_of_day_sin: (x) => Math.sin(hourAngle(x)),
   hour_of_day_cos: (x) => Math.cos(hourAngle(x)),
+  user_age_decades: (x) => ageDecades(x.user?.age_bucket) ?? 0,
+  user_age_known: (x) => (ageDecades(x.user?.age_bucket) === null ? 0 : 1),
+  user_gender_female: (x) => (genderClass(x.user?.gender) === "female" ? 1 : 0),
+  user_gender_male: (x) => (genderClass(x.user?.gender) === "male" ? 1 : 0),
+  device_mobile: (x) => (deviceClass(x.device) === "mobile" ? 1 : 0),
+  device_tablet: (x) => (deviceClass(x.device) === "tablet" ? 1 : 0),
+  device_tv: (x) => (deviceClass(x.device) === "tv" ? 1 : 0),
+  device_web: (x) => (deviceClass(x.device) === "web" ? 1 : 0),
 } satisfies Record<FeatureName, (input: CandidateFeatureInput) => number>;
 
-const SPEC_VERSION = 2;
+const SPEC_VERSION = 3;
 
 /** The spec's identity: bump `version` or change names/builders and the hash changes. */
 export const FEATURE_SPEC = {

@@ -49,6 +49,8 @@ export interface RecommendRequest {
   surface: Surface;
   /** The seed item of `more_like_this`: candidates are its neighbours, explained as "More like X". */
   itemId?: string;
+  /** The requesting device (a ranker feature); default: the device in the user's demographics. */
+  device?: string;
   /** Request time (features use it). */
   now: Date;
 }
@@ -164,6 +166,9 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
 
   const nowSeconds = Math.floor(request.now.getTime() / 1000);
   const userActivity = (userRecord?.activity ?? 0) + session.interactionCount;
+  // Onboarding answers (session) are the user's own word; the trained profile fills in.
+  const demographics = { ...userRecord?.demographics, ...session.demographics };
+  const device = request.device ?? demographics.device;
   const rows = candidates.map((candidate, rank) =>
     buildFeatureRow({
       retrievalScore: personalScore(candidate),
@@ -175,6 +180,8 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
       nowSeconds,
       categoryAffinity: categoryAffinityShare(session.affinity ?? {}, candidate.category),
       surface: request.surface,
+      user: demographics,
+      ...(device ? { device } : {}),
     }),
   );
 

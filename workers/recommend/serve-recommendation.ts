@@ -21,6 +21,8 @@ export interface ServeRequest {
   n?: number;
   /** The seed item of `more_like_this`. */
   itemId?: string;
+  /** The requesting device (a ranker feature). */
+  device?: string;
   now?: Date;
 }
 
@@ -46,6 +48,7 @@ export async function serveRecommendation(
       n: request.n ?? plan.n,
       surface: request.surface,
       ...(request.itemId ? { itemId: request.itemId } : {}),
+      ...(request.device ? { device: request.device } : {}),
       now: request.now ?? new Date(),
     },
     {

@@ -1,8 +1,9 @@
 /**
- * `GET /v1/recommendations?user_id=&n=&surface=&item_id=` — what this user should see now.
+ * `GET /v1/recommendations?user_id=&n=&surface=&item_id=&device=` — what this user should see now.
  * Surfaces: `home` (the full funnel), `more_like_this` (neighbours of `item_id`, personalised by the
  * user's session and ranker), `email` (the full funnel without anything already shown; digests for
- * many users come from `POST /v1/admin/digests`).
+ * many users come from `POST /v1/admin/digests`). `device` (`mobile`, `tv`, `web`, …) is a ranker
+ * feature; without it the user's usual device from their profile is used.
  *
  * @example
  * curl 'http://127.0.0.1:8787/v1/recommendations?user_id=u00042&n=10'
@@ -25,6 +26,8 @@ const querySchema = z.object({
   surface: z.enum(SURFACES).default("home"),
   /** Required with surface=more_like_this: the item to find more like. */
   item_id: idSchema.optional(),
+  /** The requesting device class (free-form, ≤ 32 characters; see shared/features/user-context-features.ts). */
+  device: z.string().min(1).max(32).optional(),
 }).refine((query) => query.surface !== "more_like_this" || query.item_id !== undefined, {
   message: "surface=more_like_this needs item_id",
   path: ["item_id"],
@@ -41,6 +44,7 @@ export const recommendationsRoute = new Hono<AppEnv>().get("/", validate("query"
       surface: query.surface,
       ...(query.n !== undefined ? { n: query.n } : {}),
       ...(query.item_id ? { itemId: query.item_id } : {}),
+      ...(query.device ? { device: query.device } : {}),
     },
     (promise) => c.executionCtx.waitUntil(promise),
   );

@@ -1,18 +1,19 @@
 /**
- * The feature spec v2: row order and size, known values for a hand-worked candidate, neutral
+ * The feature spec v3: row order and size, known values for a hand-worked candidate, neutral
  * defaults for unknown inputs, and the category affinity share the edge and pipeline both use.
  */
 import { describe, expect, it } from "vitest";
 import { categoryAffinityShare } from "../../../shared/features/category-affinity-share";
 import { buildFeatureRow, FEATURE_NAMES, FEATURE_SPEC } from "../../../shared/features/feature-spec";
+import { ageDecades, DEVICE_CLASSES, deviceClass, genderClass } from "../../../shared/features/user-context-features";
 
 const DAY = 86_400;
 const now = 1_767_225_600 + 6 * 3600;
 
-describe("feature spec v2", () => {
-  it("is version 2 with one value per name and a hash over version and names", () => {
-    expect(FEATURE_SPEC.version).toBe(2);
-    expect(FEATURE_SPEC.size).toBe(14);
+describe("feature spec v3", () => {
+  it("is version 3 with one value per name and a hash over version and names", () => {
+    expect(FEATURE_SPEC.version).toBe(3);
+    expect(FEATURE_SPEC.size).toBe(22);
     expect(FEATURE_SPEC.names).toBe(FEATURE_NAMES);
     expect(FEATURE_SPEC.hash).toMatch(/^[0-9a-f]{8}$/);
   });
@@ -28,6 +29,8 @@ describe("feature spec v2", () => {
       nowSeconds: now,
       categoryAffinity: 0.25,
       surface: "email",
+      user: { age_bucket: "25-34", gender: "F" },
+      device: "iOS",
     });
     const byName = Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, row[i]!]));
     expect(row).toHaveLength(FEATURE_SPEC.size);
@@ -43,6 +46,9 @@ describe("feature spec v2", () => {
     expect([byName.surface_home, byName.surface_more_like_this, byName.surface_email]).toEqual([0, 0, 1]);
     expect(byName.hour_of_day_sin).toBeCloseTo(1, 12);
     expect(byName.hour_of_day_cos).toBeCloseTo(0, 12);
+    expect([byName.user_age_decades, byName.user_age_known]).toEqual([3, 1]);
+    expect([byName.user_gender_female, byName.user_gender_male]).toEqual([1, 0]);
+    expect([byName.device_mobile, byName.device_tablet, byName.device_tv, byName.device_web]).toEqual([1, 0, 0, 0]);
   });
 
   it("fills unknown context with neutral values: no affinity, the home surface; future items are age 0", () => {
@@ -61,7 +67,28 @@ describe("feature spec v2", () => {
     expect(byName.item_log_age_days).toBe(0);
     expect(byName.category_affinity).toBe(0);
     expect([byName.surface_home, byName.surface_more_like_this, byName.surface_email]).toEqual([1, 0, 0]);
+    // Unknown user and device: all-zero columns, never a guess.
+    const userColumns = FEATURE_NAMES.filter((name) => name.startsWith("user_age") || name.startsWith("user_gender") || name.startsWith("device_"));
+    expect(userColumns).toHaveLength(8);
+    for (const name of userColumns) expect(byName[name]).toBe(0);
     expect(row.every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe("user and device inputs", () => {
+  it("reads age buckets and plain ages as decades", () => {
+    expect(ageDecades("25-34")).toBe(3);
+    expect(ageDecades("18-24")).toBe(2.15);
+    expect(ageDecades("<18")).toBe(1.6);
+    expect(ageDecades("65+")).toBe(7);
+    expect(ageDecades(" 34 ")).toBe(3.4);
+    for (const unknown of [undefined, "", "adult", "200", "30-"]) expect(ageDecades(unknown)).toBeNull();
+  });
+
+  it("maps gender and device strings onto the spec's classes, unknown otherwise", () => {
+    expect([genderClass("F"), genderClass(" Female "), genderClass("m"), genderClass("nonbinary"), genderClass(undefined)]).toEqual(["female", "female", "male", null, null]);
+    expect(["mobile", "Android", "iPad", "TV", "desktop", "web", "fridge", undefined].map(deviceClass)).toEqual(["mobile", "mobile", "tablet", "tv", "web", "web", null, null]);
+    expect(DEVICE_CLASSES.map((device) => `device_${device}`).every((name) => (FEATURE_NAMES as readonly string[]).includes(name))).toBe(true);
   });
 });
 

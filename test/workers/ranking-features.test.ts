@@ -1,0 +1,95 @@
+/**
+ * The user and device columns of the rows the edge ranks: the trained profile in the user's KV
+ * record, onboarding answers in the session (which win), and the request's `device` (which wins
+ * over the usual device of the profile).
+ */
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { kvKeys, type UserRecord } from "../../shared/artifacts/kv-keys";
+import { FEATURE_NAMES } from "../../shared/features/feature-spec";
+import type { Ranker, RankRequest } from "../../workers/ranking/ranker";
+import { recommend } from "../../workers/recommend/recommend";
+import { recommendDepsFor } from "../../workers/services";
+import { fanOf, seedFixture } from "./fixture";
+import { call } from "./helpers";
+
+const PROFILED = "profiled-user";
+
+beforeAll(async () => {
+  await seedFixture();
+  const record: UserRecord = {
+    vector: [1, 0, 0, 0],
+    history: [],
+    activity: 5,
+    modelVersion: "fixture-v1",
+    demographics: { age_bucket: "45-54", gender: "M", device: "tv" },
+  };
+  await env.KV.put(kvKeys.user(PROFILED), JSON.stringify(record));
+});
+
+/** A ranker that keeps the rows it was asked to score and ranks in retrieval order. */
+function capturingRanker(): Ranker & { rows: number[][] } {
+  const captured = { rows: [] as number[][] };
+  return Object.assign(captured, {
+    name: "light" as const,
+    async rank(request: RankRequest) {
+      captured.rows = request.rows;
+      return { scores: request.rows.map((_, i) => -i) };
+    },
+  });
+}
+
+async function userColumns(userId: string, device?: string): Promise<Record<string, number>> {
+  const ranker = capturingRanker();
+  await recommend(
+    { requestId: `req-features-${userId}-${device ?? "none"}`, userId, n: 3, surface: "home", now: new Date(), ...(device ? { device } : {}) },
+    { ...recommendDepsFor(env), rankers: [ranker] },
+  );
+  expect(ranker.rows.length).toBeGreaterThan(0);
+  const first = ranker.rows[0]!;
+  // Every candidate of one request carries the same user and device columns.
+  const userStart = FEATURE_NAMES.indexOf("user_age_decades");
+  for (const row of ranker.rows) expect(row.slice(userStart)).toEqual(first.slice(userStart));
+  return Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, first[i]!]).filter(([name]) => /^(user_age|user_gender|device_)/.test(String(name))));
+}
+
+describe("user and device features at the edge", () => {
+  it("reads the trained profile, and its device when the request names none", async () => {
+    expect(await userColumns(PROFILED)).toEqual({
+      user_age_decades: 5,
+      user_age_known: 1,
+      user_gender_female: 0,
+      user_gender_male: 1,
+      device_mobile: 0,
+      device_tablet: 0,
+      device_tv: 1,
+      device_web: 0,
+    });
+  });
+
+  it("lets the request's device win over the profile's", async () => {
+    expect(await userColumns(PROFILED, "Desktop")).toMatchObject({ device_tv: 0, device_web: 1 });
+  });
+
+  it("leaves the columns at zero for a user without demographics", async () => {
+    const columns = await userColumns(fanOf(1));
+    expect(Object.values(columns).every((value) => value === 0)).toBe(true);
+  });
+
+  it("prefers the user's onboarding answers to the trained profile", async () => {
+    const response = await call(`/v1/users/${PROFILED}/preferences`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ categories: ["Drama"], demographics: { gender: "female", age_bucket: "18-24" } }),
+    });
+    expect(response.status).toBe(200);
+    await vi.waitFor(async () => expect(await userColumns(PROFILED)).toMatchObject({ user_gender_female: 1, user_gender_male: 0, user_age_decades: 2.15, device_tv: 1 }));
+  });
+
+  it("accepts device on the route and rejects an oversized one", async () => {
+    expect((await call(`/v1/recommendations?user_id=${PROFILED}&device=mobile`)).status).toBe(200);
+    const bad = await call(`/v1/recommendations?user_id=${PROFILED}&device=${"x".repeat(33)}`);
+    expect(bad.status).toBe(400);
+    expect((await bad.json<{ error: { code: string } }>()).error.code).toBe("invalid_request");
+  });
+});
