@@ -3,7 +3,11 @@
  * `app.request()`):
  *
  * - `POST /v1/rank` `{feature_spec_hash, rows, timeout_ms?}` → `{scores, model_version, provider, timings_ms, batch}`;
- *   rows are checked, then queued in the dynamic batcher (`batching/`) and scored in a batch
+ *   rows are checked, then queued in the dynamic batcher (`batching/`) and scored in a batch.
+ *   With `content-type: application/octet-stream` the body is the feature matrix itself
+ *   (row-major little-endian float32; `x-feature-spec-hash`, `x-timeout-ms?` headers), and with
+ *   `accept: application/octet-stream` the answer is the scores as little-endian float32 (model
+ *   version, provider, timings and batch in `x-*` headers); see `rank-request.ts`
  * - `GET /healthz` → `{status: "ok", model_version, provider, feature_spec_hash, uptime_s, batching, queue, ...}`
  * - `GET /metrics` → Prometheus text format (`sidecar-metrics.ts`)
  * - `POST /admin/reload` → reloads the model folder, swapping versions without dropping requests
@@ -12,7 +16,7 @@
  * client mistakes are 4xx, never 500; an overloaded sidecar answers 503 with `Retry-After`.
  */
 import { timingSafeEqual } from "node:crypto";
-import { Hono, type Context } from "hono";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { FEATURE_SPEC } from "../shared/features/feature-spec";
 import { systemClock } from "./batching/batcher-clock";
@@ -23,7 +27,16 @@ import { errorMessage } from "./error-message";
 import { silentLogger, type JsonLogger } from "./json-logger";
 import type { ModelStore } from "./model-store";
 import type { ProviderStatus } from "./open-ranker";
-import { packFeatureRows, rankRequestSchema } from "./rank-request";
+import {
+  BINARY_CONTENT_TYPE,
+  binaryRowCount,
+  float32LittleEndianBytes,
+  isBinaryMediaType,
+  packFeatureRows,
+  RANK_HEADERS,
+  rankRequestSchema,
+  readBinaryFeatureRows,
+} from "./rank-request";
 import { SidecarError, type SidecarErrorCode } from "./sidecar-error";
 import { createSidecarMetrics, type SidecarMetrics } from "./sidecar-metrics";
 
@@ -161,50 +174,56 @@ export function createSidecarApp(deps: SidecarAppDeps): Hono {
 
   app.post(
     "/v1/rank",
-    bodyLimit({
-      maxSize: maxRows * FEATURE_SPEC.size * BYTES_PER_VALUE + BODY_OVERHEAD_BYTES,
-      onError: () => {
-        throw new SidecarError("payload_too_large", `request body is too large for ${maxRows} rows`);
-      },
-    }),
+    limitBody(maxRows * FEATURE_SPEC.size * BYTES_PER_VALUE + BODY_OVERHEAD_BYTES, maxRows),
     async (c) => {
-      const parsed = rankRequestSchema.safeParse(await readJson(c));
-      if (!parsed.success) {
-        const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`);
-        throw new SidecarError("invalid_request", `expected {feature_spec_hash: string, rows: number[][], timeout_ms?: number}; ${problems.join("; ")}`);
-      }
-      const { feature_spec_hash: featureSpecHash, rows, timeout_ms: timeoutMs } = parsed.data;
-      if (rows.length > maxRows) {
-        throw new SidecarError("too_many_rows", `${rows.length} rows in one request; at most ${maxRows} are accepted (SIDECAR_MAX_ROWS)`);
-      }
+      const binary = isBinaryMediaType(c.req.header("content-type"));
+      const request = binary ? await readBinaryRequest(c) : await readJsonRequest(c, maxRows);
       const lease = store.acquire();
       if (!lease) throw new SidecarError("model_not_loaded", "no ranker model is loaded");
       let queued = false;
       try {
         const { model } = lease;
-        if (featureSpecHash !== model.featureSpecHash) {
+        if (request.featureSpecHash !== model.featureSpecHash) {
           throw new SidecarError(
             "feature_spec_mismatch",
-            `request feature_spec_hash "${featureSpecHash}" differs from "${model.featureSpecHash}" of model ${model.version}`,
+            `request feature_spec_hash "${request.featureSpecHash}" differs from "${model.featureSpecHash}" of model ${model.version}`,
           );
         }
-        const features = packFeatureRows(rows, model.featureCount);
+        let features: Float32Array;
+        if (request.kind === "json") {
+          features = packFeatureRows(request.rows, model.featureCount);
+        } else {
+          const rowCount = binaryRowCount(request.body.byteLength, model.featureCount);
+          if (rowCount > maxRows) throw tooManyRows(rowCount, maxRows);
+          features = readBinaryFeatureRows(request.body, model.featureCount);
+        }
+        const rowCount = features.length / model.featureCount;
         const submittedAt = now();
         let result: RankBatchResult;
-        if (rows.length === 0) {
+        if (rowCount === 0) {
           result = { scores: new Float32Array(0), inferenceMs: 0, startedAt: submittedAt, batchRows: 0, batchRequests: 0 };
         } else {
           queued = true;
-          result = await batcher.submit({ rows: rows.length, group: model, payload: features, timeoutMs, release: lease.release }).catch((error: unknown) => {
+          result = await batcher.submit({ rows: rowCount, group: model, payload: features, timeoutMs: request.timeoutMs, release: lease.release }).catch((error: unknown) => {
             throw batchFailure(error, provider.active);
           });
         }
-        metrics.rows.inc(rows.length);
+        metrics.rows.inc(rowCount);
+        const timings = { queue: roundMs(result.startedAt - submittedAt), inference: roundMs(result.inferenceMs) };
+        if (isBinaryMediaType(c.req.header("accept"))) {
+          return c.body(float32LittleEndianBytes(result.scores), 200, {
+            "content-type": BINARY_CONTENT_TYPE,
+            [RANK_HEADERS.modelVersion]: model.version,
+            [RANK_HEADERS.provider]: provider.active,
+            [RANK_HEADERS.timings]: `queue=${timings.queue}, inference=${timings.inference}`,
+            [RANK_HEADERS.batch]: `rows=${result.batchRows}, requests=${result.batchRequests}`,
+          });
+        }
         const body: RankResponseBody = {
           scores: Array.from(result.scores),
           model_version: model.version,
           provider: provider.active,
-          timings_ms: { queue: roundMs(result.startedAt - submittedAt), inference: roundMs(result.inferenceMs) },
+          timings_ms: timings,
           batch: { rows: result.batchRows, requests: result.batchRequests },
         };
         return c.json(body);
@@ -230,6 +249,32 @@ export function createSidecarApp(deps: SidecarAppDeps): Hono {
   return app;
 }
 
+/**
+ * Refuses a body larger than `maxSize` with 413 `payload_too_large`. A body with a
+ * `content-length` is judged by it and left to the handler to read (so @hono/node-server reads it
+ * straight from the socket: touching `c.req.raw.body`, as hono's `bodyLimit` does, builds a full
+ * fetch `Request` and a web stream per request, a large share of a small request's CPU); a chunked
+ * body goes through hono's `bodyLimit`, which counts the bytes as they arrive.
+ */
+function limitBody(maxSize: number, maxRows: number): MiddlewareHandler {
+  const tooLarge = () => new SidecarError("payload_too_large", `request body is too large for ${maxRows} rows`);
+  const streamed = bodyLimit({
+    maxSize,
+    onError: () => {
+      throw tooLarge();
+    },
+  });
+  return async (c, next) => {
+    const length = c.req.header("content-length");
+    if (length !== undefined && c.req.header("transfer-encoding") === undefined) {
+      if (!/^\d+$/.test(length.trim())) throw new SidecarError("invalid_request", `content-length "${length}" is not a byte count`);
+      if (Number(length) > maxSize) throw tooLarge();
+      return next();
+    }
+    return streamed(c, next);
+  };
+}
+
 /** The error response for a request the batcher refused, timed out or failed to run. */
 function batchFailure(error: unknown, provider: string): SidecarError {
   if (error instanceof BatcherRejection) {
@@ -237,6 +282,43 @@ function batchFailure(error: unknown, provider: string): SidecarError {
     return new SidecarError(rejectionCodes[error.reason], `${error.message} (${setting}); retry later`, { retryAfterSeconds: RETRY_AFTER_SECONDS });
   }
   return new SidecarError("inference_failed", `inference failed on ${provider}: ${errorMessage(error)}`);
+}
+
+/** A rank request read from either encoding, before the model's checks. */
+type ParsedRankRequest =
+  | { kind: "json"; featureSpecHash: string; timeoutMs: number | undefined; rows: unknown[] }
+  | { kind: "binary"; featureSpecHash: string; timeoutMs: number | undefined; body: Uint8Array };
+
+async function readJsonRequest(c: Context, maxRows: number): Promise<ParsedRankRequest> {
+  const parsed = rankRequestSchema.safeParse(await readJson(c));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`);
+    throw new SidecarError("invalid_request", `expected {feature_spec_hash: string, rows: number[][], timeout_ms?: number}; ${problems.join("; ")}`);
+  }
+  const { feature_spec_hash: featureSpecHash, rows, timeout_ms: timeoutMs } = parsed.data;
+  if (rows.length > maxRows) throw tooManyRows(rows.length, maxRows);
+  return { kind: "json", featureSpecHash, timeoutMs, rows };
+}
+
+/** The binary encoding: metadata in headers, the float32 matrix as the body (see `rank-request.ts`). */
+async function readBinaryRequest(c: Context): Promise<ParsedRankRequest> {
+  const featureSpecHash = c.req.header(RANK_HEADERS.featureSpecHash)?.trim() ?? "";
+  if (featureSpecHash === "") {
+    throw new SidecarError("invalid_request", `a ${BINARY_CONTENT_TYPE} rank request needs the ${RANK_HEADERS.featureSpecHash} header`);
+  }
+  const timeoutHeader = c.req.header(RANK_HEADERS.timeoutMs);
+  let timeoutMs: number | undefined;
+  if (timeoutHeader !== undefined) {
+    timeoutMs = timeoutHeader.trim() === "" ? Number.NaN : Number(timeoutHeader);
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+      throw new SidecarError("invalid_request", `${RANK_HEADERS.timeoutMs} must be a positive number of milliseconds, got "${timeoutHeader}"`);
+    }
+  }
+  return { kind: "binary", featureSpecHash, timeoutMs, body: new Uint8Array(await c.req.arrayBuffer()) };
+}
+
+function tooManyRows(rows: number, maxRows: number): SidecarError {
+  return new SidecarError("too_many_rows", `${rows} rows in one request; at most ${maxRows} are accepted (SIDECAR_MAX_ROWS)`);
 }
 
 function roundMs(ms: number): number {

@@ -1,6 +1,10 @@
 /**
  * The sidecar ranker: posts feature rows to the ranking sidecar (`POST {RANKER_URL}/v1/rank`) and
- * reads back one score per row. Timeouts, connection errors and non-200 answers become
+ * reads back one score per row. Both ways use the sidecar's binary encoding (see
+ * `gpu-sidecar/README.md`): the body is the rows as a row-major little-endian float32 matrix (no
+ * JSON.stringify of ~2000 numbers on the edge), the feature-spec hash and deadline go in headers,
+ * and the answer is one little-endian float32 per row (a JSON answer is still read, should a
+ * sidecar send one). Timeouts, connection errors and non-200 answers become
  * {@link RankerError}s so the funnel can fall back (to the light ranker); `services.ts` puts it
  * behind a circuit breaker (`circuit-breaker-ranker.ts`).
  */
@@ -22,6 +26,36 @@ const rankResponseSchema = z.object({
   model_version: z.string().optional(),
 });
 
+const BINARY = "application/octet-stream";
+
+/**
+ * `rows` as one row-major Float32Array (little-endian: every Workers host is). A ragged row cannot
+ * be framed in the binary encoding, so it is refused here, as the sidecar would refuse it.
+ */
+function packRows(rows: number[][]): Float32Array {
+  const width = rows[0]?.length ?? 0;
+  const packed = new Float32Array(rows.length * width);
+  rows.forEach((row, r) => {
+    if (row.length !== width) throw new RankerError("rejected", `feature row ${r} has ${row.length} values, row 0 has ${width}`);
+    packed.set(row, r * width);
+  });
+  return packed;
+}
+
+/** The scores of a 200 answer, binary or JSON, or `undefined` when it is malformed. */
+async function readScores(response: Response): Promise<{ scores: number[]; modelVersion?: string } | undefined> {
+  if ((response.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase() === BINARY) {
+    const bytes = await response.arrayBuffer().catch(() => null);
+    if (bytes === null || bytes.byteLength % 4 !== 0) return undefined;
+    const view = new DataView(bytes);
+    const scores = Array.from({ length: bytes.byteLength / 4 }, (_, i) => view.getFloat32(i * 4, true));
+    if (!scores.every(Number.isFinite)) return undefined;
+    return { scores, modelVersion: response.headers.get("x-model-version") ?? undefined };
+  }
+  const parsed = rankResponseSchema.safeParse(await response.json().catch(() => null));
+  return parsed.success ? { scores: parsed.data.scores, modelVersion: parsed.data.model_version } : undefined;
+}
+
 /**
  * A ranker backed by the gpu-sidecar service.
  *
@@ -35,13 +69,19 @@ export function createSidecarRanker(options: SidecarRankerOptions): Ranker {
   return {
     name: "sidecar",
     async rank({ rows, featureSpecHash }: RankRequest): Promise<RankResult> {
+      const body = packRows(rows);
       let response: Response;
       try {
         response = await fetchImpl(url, {
           method: "POST",
-          headers: { "content-type": "application/json" },
-          // The sidecar gives up at the same deadline, so it never scores a request the Worker abandoned.
-          body: JSON.stringify({ feature_spec_hash: featureSpecHash, rows, timeout_ms: timeoutMs }),
+          headers: {
+            "content-type": BINARY,
+            accept: BINARY,
+            "x-feature-spec-hash": featureSpecHash,
+            // The sidecar gives up at the same deadline, so it never scores a request the Worker abandoned.
+            "x-timeout-ms": String(timeoutMs),
+          },
+          body,
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (error) {
@@ -49,17 +89,17 @@ export function createSidecarRanker(options: SidecarRankerOptions): Ranker {
         throw new RankerError(timedOut ? "timeout" : "unavailable", `sidecar ${timedOut ? "timed out" : "unreachable"}: ${String(error)}`);
       }
       if (!response.ok) {
-        const body = await response.text().catch(() => "");
+        const text = await response.text().catch(() => "");
         throw new RankerError(
           response.status >= 500 ? "unavailable" : "rejected",
-          `sidecar answered ${response.status}: ${body.slice(0, 200)}`,
+          `sidecar answered ${response.status}: ${text.slice(0, 200)}`,
         );
       }
-      const parsed = rankResponseSchema.safeParse(await response.json().catch(() => null));
-      if (!parsed.success || parsed.data.scores.length !== rows.length) {
+      const result = await readScores(response);
+      if (!result || result.scores.length !== rows.length) {
         throw new RankerError("rejected", "sidecar answered with a malformed score list");
       }
-      return { scores: parsed.data.scores, modelVersion: parsed.data.model_version };
+      return result.modelVersion === undefined ? { scores: result.scores } : { scores: result.scores, modelVersion: result.modelVersion };
     },
   };
 }
