@@ -13,26 +13,32 @@
  *
  *   sidecar [--model mlp|logistic] [--hidden 64,64] [--request-rows 300] [--concurrency 32]
  *           [--rounds 3] [--round-requests 4000] [--round-seconds 10] [--max-batch-rows 2048]
- *           [--max-queue-delay-ms 2] [--latency-rows 500] [--latency-requests 400] [--json <file>]
+ *           [--max-queue-delay-ms 2] [--latency-rows 500] [--latency-requests 400]
+ *           [--encoding json|binary|both] [--json <file>]
  *       the ranking sidecar's dynamic batching: rows/s batched vs unbatched vs raw onnxruntime, and
- *       the latency of one request on an idle sidecar; self-contained (starts its own sidecars on
- *       loopback with a model in a temp folder), ~1 minute.
+ *       the latency of one request on an idle sidecar, for JSON and/or binary (float32) request
+ *       bodies (default both; the top-level numbers are the binary ones, the Worker's encoding);
+ *       self-contained (starts its own sidecars on loopback with a model in a temp folder),
+ *       ~2 minutes with both encodings.
  *
  *   als-scaling [--sizes 100000,1000000,10000000] [--factors 32] [--iterations 3] [--json <file>]
  *       implicit ALS training time per iteration on generated data of each size (users grow with
  *       the interactions, 50 each): seconds per iteration, ns per interaction and a linear fit;
  *       self-contained, ~1 minute and ~1.5 GB of memory at 10⁷ interactions.
  *
- *   rerank [--data data/demo] [--seed 42] [--candidates 50] [--factors 32] [--iterations 15] [--json <file>]
- *       offline cost/benefit of re-ranking: ALS top 50 per test user (evaluate split), then no
- *       re-ranking, MMR λ 0.9/0.7/0.5, category cap 3/10 and MMR 0.7 + cap; nDCG@10, P@10,
- *       intra-list diversity, categories per list, coverage, µs per list; self-contained.
+ *   rerank [--data data/demo] [--seeds 3] [--seed 42] [--model served|als] [--evaluation <file>]
+ *          [--candidates 50] [--factors 32] [--iterations 15] [--json <file>]
+ *       offline cost/benefit of re-ranking: the served model's top 50 per test user (evaluate split;
+ *       the serving model of artifacts/<dataset>/evaluation.json, else ALS — the output says which),
+ *       then no re-ranking, MMR λ 0.9/0.7/0.5, category cap 3/10 and MMR 0.7 + cap; nDCG@10, P@10,
+ *       intra-list diversity, categories per list, coverage, µs per list as mean ± std over seeds
+ *       42, 43, …, and the per-seed change vs no re-ranking; self-contained, ~25 s on the demo data.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { runRealtimeBench } from "./realtime-bench";
 import { runRecommendationsBench } from "./recommendations-bench";
-import { runSidecarBench, SIDECAR_BENCH_DEFAULTS } from "./sidecar-bench";
+import { runSidecarBench, SIDECAR_BENCH_DEFAULTS, SIDECAR_BENCH_ENCODINGS, type SidecarBenchEncoding } from "./sidecar-bench";
 import { ALS_SCALING_BENCH_DEFAULTS, runAlsScalingBench } from "./als-scaling";
 import { formatRerankTable, RERANK_BENCH_DEFAULTS, runRerankBench } from "./rerank-bench";
 
@@ -86,6 +92,12 @@ program
     if (opts.json) writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
   });
 
+function sidecarEncodings(value: string): SidecarBenchEncoding[] {
+  if (value === "both") return [...SIDECAR_BENCH_ENCODINGS];
+  if (value === "json" || value === "binary") return [value];
+  throw new InvalidArgumentError("expected json, binary or both");
+}
+
 program
   .command("sidecar")
   .description("ranking sidecar throughput (dynamic batching on/off vs raw onnxruntime) and idle latency (loopback only)")
@@ -100,11 +112,12 @@ program
   .option("--max-queue-delay-ms <n>", "SIDECAR_MAX_QUEUE_DELAY_MS", Number, SIDECAR_BENCH_DEFAULTS.maxQueueDelayMs)
   .option("--latency-rows <n>", "rows of the latency request", positiveInteger, SIDECAR_BENCH_DEFAULTS.latencyRows)
   .option("--latency-requests <n>", "latency requests, one at a time", positiveInteger, SIDECAR_BENCH_DEFAULTS.latencyRequests)
+  .option("--encoding <kind>", "request encoding: json, binary or both", sidecarEncodings, [...SIDECAR_BENCH_DEFAULTS.encodings])
   .option("--json <file>", "write the result as JSON")
-  .action(async (opts: { model: string; json?: string } & Omit<Parameters<typeof runSidecarBench>[0] & object, "model">) => {
+  .action(async (opts: { model: string; json?: string; encoding: SidecarBenchEncoding[] } & Omit<Parameters<typeof runSidecarBench>[0] & object, "model" | "encodings">) => {
     if (opts.model !== "mlp" && opts.model !== "logistic") throw new InvalidArgumentError(`--model must be mlp or logistic, got ${opts.model}`);
-    const { json, ...options } = opts;
-    const result = await runSidecarBench({ ...options, model: opts.model });
+    const { json, encoding, ...options } = opts;
+    const result = await runSidecarBench({ ...options, model: opts.model, encodings: encoding });
     console.log(JSON.stringify(result, null, 2));
     if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
   });
@@ -127,19 +140,25 @@ program
 
 program
   .command("rerank")
-  .description("offline cost/benefit of re-ranking (MMR, category cap) on an ALS top-50: accuracy vs diversity and coverage")
+  .description("offline cost/benefit of re-ranking (MMR, category cap) on the served model's top 50: accuracy vs diversity and coverage, over seeds")
   .option("--data <folder>", "dataset folder (data/demo, ../shared/data/ml-100k, …)", RERANK_BENCH_DEFAULTS.data)
-  .option("--seed <n>", "split and model seed", positiveInteger, RERANK_BENCH_DEFAULTS.seed)
+  .option("--seeds <n>", "number of split and model seeds (first, first + 1, …)", positiveInteger, RERANK_BENCH_DEFAULTS.seeds)
+  .option("--seed <n>", "first split and model seed", positiveInteger, RERANK_BENCH_DEFAULTS.seed)
+  .option("--model <kind>", "served (the evaluation report's serving model; falls back to ALS without a report) or als", RERANK_BENCH_DEFAULTS.model)
+  .option("--evaluation <file>", "evaluation report for --model served (default: artifacts/<dataset>/evaluation.json)")
   .option("--candidates <n>", "candidates per user handed to the re-rankers", positiveInteger, RERANK_BENCH_DEFAULTS.candidates)
-  .option("--factors <n>", "ALS embedding size", positiveInteger, RERANK_BENCH_DEFAULTS.factors)
-  .option("--iterations <n>", "ALS iterations", positiveInteger, RERANK_BENCH_DEFAULTS.iterations)
+  .option("--factors <n>", "ALS embedding size (ALS or the fallback)", positiveInteger, RERANK_BENCH_DEFAULTS.factors)
+  .option("--iterations <n>", "ALS iterations (ALS or the fallback)", positiveInteger, RERANK_BENCH_DEFAULTS.iterations)
   .option("--json <file>", "write the result as JSON")
-  .action(async (opts: { data: string; seed: number; candidates: number; factors: number; iterations: number; json?: string }) => {
-    const { json, ...options } = opts;
-    const result = await runRerankBench(options);
-    for (const line of formatRerankTable(result)) console.log(line);
-    if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
-  });
+  .action(
+    async (opts: { data: string; seeds: number; seed: number; model: string; evaluation?: string; candidates: number; factors: number; iterations: number; json?: string }) => {
+      if (opts.model !== "served" && opts.model !== "als") throw new InvalidArgumentError(`--model must be served or als, got ${opts.model}`);
+      const { json, ...options } = opts;
+      const result = await runRerankBench({ ...options, model: opts.model });
+      for (const line of formatRerankTable(result)) console.log(line);
+      if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+    },
+  );
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
