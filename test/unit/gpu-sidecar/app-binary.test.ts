@@ -4,18 +4,15 @@
  * as the JSON encoding, the same error codes for the same mistakes (never a 500 for client input),
  * and the binary answer with `accept: application/octet-stream`.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createSidecarApp, type RankResponseBody, type SidecarAppDeps } from "../../../gpu-sidecar/app";
+import { describe, expect, it, vi } from "vitest";
+import type { RankResponseBody, SidecarAppDeps } from "../../../gpu-sidecar/app";
 import { createRankBatcher } from "../../../gpu-sidecar/batching/rank-batcher";
-import { ModelStore } from "../../../gpu-sidecar/model-store";
-import type { ProviderStatus } from "../../../gpu-sidecar/open-ranker";
-import { createCpuProvider } from "../../../gpu-sidecar/providers/cpu";
 import { readBinaryFeatureRows } from "../../../gpu-sidecar/rank-request";
 import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
 import { scoreLinear } from "../../../shared/ranking/linear-ranker";
-import { fixtureRanker, fixtureRows, tempFolder, writeModelFolder } from "../../support/ranker-fixture";
+import { fixtureRows } from "../../support/ranker-fixture";
+import { CPU_STATUS, useFixtureSidecarApp } from "../../support/sidecar-app-fixture";
 
-const cpuStatus: ProviderStatus = { requested: "cpu", active: "cpu", description: createCpuProvider().describe() };
 const OCTET = "application/octet-stream";
 
 /** Little-endian float32 bytes of `rows`, written byte by byte (independent of the code under test). */
@@ -32,22 +29,7 @@ function decodeScores(bytes: ArrayBuffer): number[] {
 }
 
 describe("sidecar app, binary encoding", () => {
-  let folder: Awaited<ReturnType<typeof tempFolder>>;
-  let store: ModelStore;
-  const model = fixtureRanker("bin-v1");
-
-  beforeAll(async () => {
-    folder = await tempFolder();
-    await writeModelFolder(folder.path, { model });
-    store = new ModelStore({ modelDir: folder.path, provider: createCpuProvider() });
-    await store.reload();
-  });
-  afterAll(async () => {
-    await store.close();
-    await folder.remove();
-  });
-
-  const appWith = (deps: Partial<SidecarAppDeps> = {}) => createSidecarApp({ store, provider: cpuStatus, ...deps });
+  const { model, appWith } = useFixtureSidecarApp("bin-v1");
   const postBinary = (body: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}, deps: Partial<SidecarAppDeps> = {}) =>
     appWith(deps).request("/v1/rank", {
       method: "POST",

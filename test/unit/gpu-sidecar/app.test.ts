@@ -2,38 +2,19 @@
  * The sidecar HTTP API on the CPU provider: success bodies, every client error code (never a
  * 500 for client input), health, and the admin reload route.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSidecarApp, type RankResponseBody, type SidecarAppDeps } from "../../../gpu-sidecar/app";
+import { describe, expect, it } from "vitest";
+import type { RankResponseBody, SidecarAppDeps } from "../../../gpu-sidecar/app";
 import { ModelStore } from "../../../gpu-sidecar/model-store";
 import type { ProviderStatus } from "../../../gpu-sidecar/open-ranker";
 import { createCpuProvider } from "../../../gpu-sidecar/providers/cpu";
 import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
 import { scoreLinear } from "../../../shared/ranking/linear-ranker";
-import { fixtureRanker, fixtureRows, tempFolder, writeModelFolder } from "../../support/ranker-fixture";
+import { fixtureRows } from "../../support/ranker-fixture";
+import { CPU_STATUS, useFixtureSidecarApp } from "../../support/sidecar-app-fixture";
 
-const cpuStatus: ProviderStatus = {
-  requested: "cpu",
-  active: "cpu",
-  description: createCpuProvider().describe(),
-};
 
 describe("sidecar app", () => {
-  let folder: Awaited<ReturnType<typeof tempFolder>>;
-  let store: ModelStore;
-  const model = fixtureRanker("app-v1");
-
-  beforeAll(async () => {
-    folder = await tempFolder();
-    await writeModelFolder(folder.path, { model });
-    store = new ModelStore({ modelDir: folder.path, provider: createCpuProvider() });
-    await store.reload();
-  });
-  afterAll(async () => {
-    await store.close();
-    await folder.remove();
-  });
-
-  const appWith = (deps: Partial<SidecarAppDeps> = {}) => createSidecarApp({ store, provider: cpuStatus, ...deps });
+  const { model, appWith } = useFixtureSidecarApp("app-v1");
   const post = (body: unknown, deps: Partial<SidecarAppDeps> = {}) =>
     appWith(deps).request("/v1/rank", {
       method: "POST",
@@ -122,7 +103,8 @@ describe("sidecar app", () => {
   });
 
   it("answers 503 model_not_loaded before a model is loaded", async () => {
-    const empty = new ModelStore({ modelDir: folder.path, provider: createCpuProvider() });
+    // Never reloaded, so it holds no model (the folder is not read).
+    const empty = new ModelStore({ modelDir: "/nonexistent-model-dir", provider: createCpuProvider() });
     await expectError(await post({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(1) }, { store: empty }), 503, "model_not_loaded");
     const health = await appWith({ store: empty }).request("/healthz");
     expect(health.status).toBe(503);
@@ -154,7 +136,7 @@ describe("sidecar app", () => {
   });
 
   it("reports a provider fallback in health", async () => {
-    const fellBack: ProviderStatus = { ...cpuStatus, requested: "cuda", fallback: { from: "cuda", reason: "no CUDA here" } };
+    const fellBack: ProviderStatus = { ...CPU_STATUS, requested: "cuda", fallback: { from: "cuda", reason: "no CUDA here" } };
     const body = await (await appWith({ provider: fellBack }).request("/healthz")).json();
     expect(body).toMatchObject({ provider: "cpu", provider_requested: "cuda", provider_fallback: "no CUDA here" });
   });
