@@ -1,20 +1,38 @@
 /**
  * ExperimentStats: live per-arm counters of one experiment shard. The Worker spreads each
  * experiment over `EXPERIMENT_SHARDS` objects by a hash of the user id (no hot object), adds to
- * them after responses and attributed events, and the report sums the shards.
+ * them after responses and attributed events, and the report sums the shards. Per arm it also
+ * keeps a HyperLogLog sketch of the served item ids (catalogue coverage; merged across shards by
+ * the report) and sums for the mean category diversity of the served lists.
  */
 import { DurableObject } from "cloudflare:workers";
+import { HyperLogLog } from "../shared/experiments/hyperloglog";
 import { LATENCY_BUCKET_BOUNDS_MS } from "../shared/experiments/latency-buckets";
 
 /** Counted metrics per arm. */
 export const EXPERIMENT_METRICS = ["requests", "impressions", "empty_responses", "clicks", "conversions"] as const;
 export type ExperimentMetric = (typeof EXPERIMENT_METRICS)[number];
 
-/** One addition to an arm's counters. */
+/**
+ * Summed quantities per arm behind the report's means (not counts of anything a user did):
+ * `diversity_sum` / `diversity_lists` is the mean category diversity over responses with at least
+ * two categorised items, `categories_sum` / `categorised_lists` the mean distinct categories over
+ * responses with at least one (shared/experiments/list-category-diversity.ts).
+ */
+export const EXPERIMENT_SUMS = ["diversity_sum", "diversity_lists", "categories_sum", "categorised_lists"] as const;
+export type ExperimentSum = (typeof EXPERIMENT_SUMS)[number];
+
+/** One addition to an arm's counters or sums. */
 export interface ExperimentIncrement {
   arm: string;
-  metric: ExperimentMetric;
+  metric: ExperimentMetric | ExperimentSum;
   value: number;
+}
+
+/** Item ids served to an arm, for its coverage sketch. */
+export interface ServedItems {
+  arm: string;
+  itemIds: readonly string[];
 }
 
 /** One arm's counters in one shard. */
@@ -22,7 +40,12 @@ export interface ArmCounters {
   counters: Record<ExperimentMetric, number>;
   /** Request counts per latency bucket (LATENCY_BUCKET_BOUNDS_MS). */
   latency: number[];
+  sums: Record<ExperimentSum, number>;
+  /** HyperLogLog registers (shared/experiments/hyperloglog.ts) of the served item ids; null before any. */
+  sketch: Uint8Array | null;
 }
+
+const zeroes = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
 
 /** Counters of one experiment shard. */
 export class ExperimentStats extends DurableObject<Env> {
@@ -32,11 +55,15 @@ export class ExperimentStats extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(`CREATE TABLE IF NOT EXISTS counters (arm TEXT NOT NULL, metric TEXT NOT NULL, value REAL NOT NULL, PRIMARY KEY (arm, metric));
-      CREATE TABLE IF NOT EXISTS latency (arm TEXT NOT NULL, bucket INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (arm, bucket));`);
+      CREATE TABLE IF NOT EXISTS latency (arm TEXT NOT NULL, bucket INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (arm, bucket));
+      CREATE TABLE IF NOT EXISTS sketches (arm TEXT PRIMARY KEY, registers BLOB NOT NULL);`);
   }
 
-  /** Adds counter increments and, optionally, one latency observation per (arm, bucket). */
-  async record(increments: ExperimentIncrement[], latencies: { arm: string; bucket: number }[] = []): Promise<void> {
+  /**
+   * Adds counter increments, optionally one latency observation per (arm, bucket), and optionally
+   * served item ids to each arm's coverage sketch — all in one transaction.
+   */
+  async record(increments: ExperimentIncrement[], latencies: { arm: string; bucket: number }[] = [], served: ServedItems[] = []): Promise<void> {
     this.ctx.storage.transactionSync(() => {
       for (const { arm, metric, value } of increments) {
         this.sql.exec(
@@ -53,19 +80,37 @@ export class ExperimentStats extends DurableObject<Env> {
           bucket,
         );
       }
+      for (const { arm, itemIds } of served) {
+        if (itemIds.length === 0) continue;
+        const row = this.sql.exec<{ registers: ArrayBuffer }>(`SELECT registers FROM sketches WHERE arm = ?`, arm).toArray()[0];
+        const sketch = row ? HyperLogLog.fromBytes(row.registers) : new HyperLogLog();
+        if (!sketch.addAll(itemIds) && row) continue;
+        const bytes = sketch.toBytes();
+        this.sql.exec(
+          `INSERT INTO sketches (arm, registers) VALUES (?, ?) ON CONFLICT (arm) DO UPDATE SET registers = excluded.registers`,
+          arm,
+          bytes.buffer as ArrayBuffer,
+        );
+      }
     });
   }
 
-  /** Every arm's counters in this shard. */
+  /** Every arm's counters, sums and coverage sketch in this shard. */
   async snapshot(): Promise<Record<string, ArmCounters>> {
     const arms: Record<string, ArmCounters> = {};
     const armOf = (arm: string) =>
       (arms[arm] ??= {
-        counters: Object.fromEntries(EXPERIMENT_METRICS.map((metric) => [metric, 0])) as Record<ExperimentMetric, number>,
+        counters: zeroes(EXPERIMENT_METRICS),
         latency: new Array(LATENCY_BUCKET_BOUNDS_MS.length).fill(0),
+        sums: zeroes(EXPERIMENT_SUMS),
+        sketch: null,
       });
     for (const row of this.sql.exec<{ arm: string; metric: string; value: number }>(`SELECT arm, metric, value FROM counters`)) {
       if ((EXPERIMENT_METRICS as readonly string[]).includes(row.metric)) armOf(row.arm).counters[row.metric as ExperimentMetric] = row.value;
+      else if ((EXPERIMENT_SUMS as readonly string[]).includes(row.metric)) armOf(row.arm).sums[row.metric as ExperimentSum] = row.value;
+    }
+    for (const row of this.sql.exec<{ arm: string; registers: ArrayBuffer }>(`SELECT arm, registers FROM sketches`)) {
+      armOf(row.arm).sketch = new Uint8Array(row.registers);
     }
     for (const row of this.sql.exec<{ arm: string; bucket: number; count: number }>(`SELECT arm, bucket, count FROM latency`)) {
       const entry = armOf(row.arm);

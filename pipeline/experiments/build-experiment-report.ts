@@ -10,7 +10,7 @@
  */
 import type { InteractionEvent } from "../../shared/events/interaction-event";
 import type { ProportionEstimate } from "../../shared/experiments/wilson-interval";
-import { intraListDiversity } from "../../shared/metrics/intra-list-diversity";
+import { listCategoryDiversity } from "../../shared/experiments/list-category-diversity";
 import type { ServingConfig } from "../../workers/config/serving-config";
 import { type ArmTally, type ExperimentTally, tallyExperimentArms } from "./tally-experiment-arms";
 import { holmAdjust } from "./holm-adjust";
@@ -190,20 +190,27 @@ function compareWithControl(treatments: RatioEstimate[], control: RatioEstimate,
   }));
 }
 
-/** Category diversity of impressed lists: items without a known category are left out of a list. */
-function categoryDiversity(lists: string[][], categories: ReadonlyMap<string, string>): { diversity: number; perList: number } | null {
-  const codes = new Map<string, number>();
-  const coded = lists
-    .map((items) =>
-      items.flatMap((item) => {
-        const category = categories.get(item);
-        if (category === undefined) return [];
-        if (!codes.has(category)) codes.set(category, codes.size);
-        return [codes.get(category)!];
-      }),
-    )
-    .filter((list) => list.length > 0);
-  if (coded.length === 0) return null;
-  const perList = coded.reduce((sum, list) => sum + new Set(list).size, 0) / coded.length;
-  return { diversity: intraListDiversity(coded, (a, b) => (a === b ? 1 : 0)), perList };
+/**
+ * Category diversity of impressed lists (`listCategoryDiversity`, the live report's definition):
+ * items without a known category are left out of a list; the diversity is the mean over lists
+ * with at least two categorised items (null when none has), categories per list the mean over
+ * lists with at least one; null when no list has a categorised item.
+ */
+function categoryDiversity(lists: string[][], categories: ReadonlyMap<string, string>): { diversity: number | null; perList: number } | null {
+  let diversitySum = 0;
+  let diversityLists = 0;
+  let distinctSum = 0;
+  let categorisedLists = 0;
+  for (const items of lists) {
+    const { diversity, distinct } = listCategoryDiversity(items.map((item) => categories.get(item)));
+    if (distinct === 0) continue;
+    distinctSum += distinct;
+    categorisedLists++;
+    if (diversity !== null) {
+      diversitySum += diversity;
+      diversityLists++;
+    }
+  }
+  if (categorisedLists === 0) return null;
+  return { diversity: diversityLists > 0 ? diversitySum / diversityLists : null, perList: distinctSum / categorisedLists };
 }

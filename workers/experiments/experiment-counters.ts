@@ -1,6 +1,7 @@
 /**
  * Live A/B counters: what the Worker adds to the ExperimentStats shards after a response (one
- * request, its impressions, an empty list, its latency) and after accepted events that echo a
+ * request, its impressions, an empty list, its latency, its item ids for the coverage sketch and
+ * its category diversity) and after accepted events that echo a
  * `request_id` (clicks, conversions). An event is attributed to the arms its user is in — the
  * assignment is deterministic, so it is recomputed from the user id rather than stored.
  */
@@ -8,6 +9,7 @@ import { positiveIntegerVar } from "../config/env-vars";
 import type { ServingConfig } from "../config/serving-config";
 import { latencyBucket } from "../../shared/experiments/latency-buckets";
 import { EXPERIMENT_EVENT_METRIC } from "../../shared/experiments/experiment-event-metric";
+import { listCategoryDiversity } from "../../shared/experiments/list-category-diversity";
 import { hash32 } from "../../shared/math/hash-to-unit";
 import type { ExperimentIncrement } from "../../durable-objects/experiment-stats";
 import type { SessionEvent } from "../../durable-objects/user-session";
@@ -23,24 +25,44 @@ export function experimentShardName(experimentId: string, userId: string, shards
   return `${experimentId}#${hash32(userId) % shards}`;
 }
 
+/** One served response as the counters see it. */
+export interface ServedResponse {
+  /** The served item ids in list order (their count is the response's impressions). */
+  itemIds: readonly string[];
+  /** Each served item's category, parallel to `itemIds` (undefined = unknown). */
+  categories: readonly (string | undefined)[];
+  latencyMs: number;
+}
+
 /** Adds one served response to the arms of its user. */
-export async function recordServedResponse(
-  env: Env,
-  userId: string,
-  arms: Record<string, string>,
-  served: { items: number; latencyMs: number },
-): Promise<void> {
+export async function recordServedResponse(env: Env, userId: string, arms: Record<string, string>, served: ServedResponse): Promise<void> {
   const shards = experimentShards(env);
+  const items = served.itemIds.length;
+  const { diversity, distinct } = listCategoryDiversity(served.categories);
   await Promise.all(
     Object.entries(arms).map(([experimentId, arm]) => {
       const increments: ExperimentIncrement[] = [
         { arm, metric: "requests", value: 1 },
-        { arm, metric: "impressions", value: served.items },
-        ...(served.items === 0 ? [{ arm, metric: "empty_responses" as const, value: 1 }] : []),
+        { arm, metric: "impressions", value: items },
+        ...(items === 0 ? [{ arm, metric: "empty_responses" as const, value: 1 }] : []),
+        ...(distinct > 0
+          ? [
+              { arm, metric: "categories_sum" as const, value: distinct },
+              { arm, metric: "categorised_lists" as const, value: 1 },
+            ]
+          : []),
+        ...(diversity !== null
+          ? [
+              { arm, metric: "diversity_sum" as const, value: diversity },
+              { arm, metric: "diversity_lists" as const, value: 1 },
+            ]
+          : []),
       ];
-      return env.EXPERIMENT_STATS.getByName(experimentShardName(experimentId, userId, shards)).record(increments, [
-        { arm, bucket: latencyBucket(served.latencyMs) },
-      ]);
+      return env.EXPERIMENT_STATS.getByName(experimentShardName(experimentId, userId, shards)).record(
+        increments,
+        [{ arm, bucket: latencyBucket(served.latencyMs) }],
+        [{ arm, itemIds: served.itemIds }],
+      );
     }),
   );
 }

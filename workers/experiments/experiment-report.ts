@@ -1,12 +1,16 @@
 /**
  * The live report of one experiment: sums every shard's counters per arm and derives CTR and
  * conversion rate (per impression, with 95 % Wilson intervals), the empty-list rate and latency
- * p99, and checks guardrails against the first arm (the control).
+ * p99, catalogue coverage (the shards' HyperLogLog sketches of served item ids, merged, against
+ * the vector index's size) and mean category diversity per response, and checks guardrails
+ * against the first arm (the control).
  */
+import { HyperLogLog } from "../../shared/experiments/hyperloglog";
 import { latencyQuantile } from "../../shared/experiments/latency-buckets";
 import { type ProportionEstimate, wilsonInterval } from "../../shared/experiments/wilson-interval";
-import { type ArmCounters, EXPERIMENT_METRICS } from "../../durable-objects/experiment-stats";
+import { type ArmCounters, EXPERIMENT_METRICS, EXPERIMENT_SUMS } from "../../durable-objects/experiment-stats";
 import type { ExperimentConfig } from "../config/serving-config";
+import { vectorIndexFor } from "../services";
 import { experimentShards } from "./experiment-counters";
 
 /** Guardrail thresholds relative to the control arm. */
@@ -25,6 +29,16 @@ export interface ArmReport {
   conversion_rate: ProportionEstimate;
   empty_rate: number;
   latency_p99_ms: number | null;
+  coverage: {
+    /** Distinct served item ids (HyperLogLog estimate, ≈1.6 % relative error; near-exact when small). */
+    distinct_items: number;
+    /** distinct_items over the vector index's item count (capped at 1); null when the index cannot say. */
+    share_of_catalogue: number | null;
+  };
+  /** Mean over responses with ≥ 2 categorised items of the share of their pairs in different categories; null when none. */
+  category_diversity: number | null;
+  /** Mean distinct categories over responses with ≥ 1 categorised item; null when none. */
+  categories_per_list: number | null;
   /** Guardrail results against the control (absent on the control itself). */
   guardrails?: { latency_p99: "pass" | "fail" | "no_data"; empty_rate: "pass" | "fail" };
 }
@@ -37,15 +51,31 @@ export interface ExperimentReport {
   arms: ArmReport[];
 }
 
+/** The catalogue size from the vector index, or null when it cannot be read (never fails the report). */
+async function catalogueSize(env: Env): Promise<number | null> {
+  try {
+    const { vectorCount } = await vectorIndexFor(env).describe();
+    return Number.isFinite(vectorCount) && vectorCount > 0 ? vectorCount : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Sums the shards of `experiment` and builds its report. */
 export async function experimentReport(env: Env, experiment: ExperimentConfig): Promise<ExperimentReport> {
   const shards = experimentShards(env);
-  const snapshots = await Promise.all(
-    Array.from({ length: shards }, (_, shard) => env.EXPERIMENT_STATS.getByName(`${experiment.id}#${shard}`).snapshot()),
-  );
-  const totals = new Map<string, ArmCounters>();
+  const [catalogueItems, snapshots] = await Promise.all([
+    catalogueSize(env),
+    Promise.all(Array.from({ length: shards }, (_, shard) => env.EXPERIMENT_STATS.getByName(`${experiment.id}#${shard}`).snapshot())),
+  ]);
+  const totals = new Map<string, Omit<ArmCounters, "sketch"> & { sketch: HyperLogLog }>();
   for (const arm of experiment.arms) {
-    totals.set(arm.name, { counters: Object.fromEntries(EXPERIMENT_METRICS.map((m) => [m, 0])) as ArmCounters["counters"], latency: [] });
+    totals.set(arm.name, {
+      counters: Object.fromEntries(EXPERIMENT_METRICS.map((m) => [m, 0])) as ArmCounters["counters"],
+      latency: [],
+      sums: Object.fromEntries(EXPERIMENT_SUMS.map((m) => [m, 0])) as ArmCounters["sums"],
+      sketch: new HyperLogLog(),
+    });
   }
   for (const snapshot of snapshots) {
     for (const [arm, counters] of Object.entries(snapshot)) {
@@ -53,16 +83,28 @@ export async function experimentReport(env: Env, experiment: ExperimentConfig): 
       if (!total) continue;
       for (const metric of EXPERIMENT_METRICS) total.counters[metric] += counters.counters[metric];
       counters.latency.forEach((count, bucket) => (total.latency[bucket] = (total.latency[bucket] ?? 0) + count));
+      // Shards written before sums and sketches existed have neither.
+      for (const sum of EXPERIMENT_SUMS) total.sums[sum] += counters.sums?.[sum] ?? 0;
+      if (counters.sketch) total.sketch.merge(HyperLogLog.fromBytes(counters.sketch));
     }
   }
-  const arms: ArmReport[] = [...totals].map(([arm, { counters, latency }]) => ({
-    arm,
-    counters,
-    ctr: wilsonInterval(counters.clicks, counters.impressions),
-    conversion_rate: wilsonInterval(counters.conversions, counters.impressions),
-    empty_rate: counters.requests > 0 ? counters.empty_responses / counters.requests : 0,
-    latency_p99_ms: latencyQuantile(latency, 0.99),
-  }));
+  const arms: ArmReport[] = [...totals].map(([arm, { counters, latency, sums, sketch }]) => {
+    const distinctItems = Math.round(sketch.estimate());
+    return {
+      arm,
+      counters,
+      ctr: wilsonInterval(counters.clicks, counters.impressions),
+      conversion_rate: wilsonInterval(counters.conversions, counters.impressions),
+      empty_rate: counters.requests > 0 ? counters.empty_responses / counters.requests : 0,
+      latency_p99_ms: latencyQuantile(latency, 0.99),
+      coverage: {
+        distinct_items: distinctItems,
+        share_of_catalogue: catalogueItems === null ? null : Math.min(1, distinctItems / catalogueItems),
+      },
+      category_diversity: sums.diversity_lists > 0 ? sums.diversity_sum / sums.diversity_lists : null,
+      categories_per_list: sums.categorised_lists > 0 ? sums.categories_sum / sums.categorised_lists : null,
+    };
+  });
   const control = arms[0]!;
   for (const arm of arms.slice(1)) {
     arm.guardrails = {

@@ -63,7 +63,11 @@ export async function serveRecommendation(
     },
   );
   if (Object.keys(plan.arms).length > 0) {
-    const served = { items: response.items.length, latencyMs: response.timings_ms.total ?? 0 };
+    const served = {
+      itemIds: response.items.map((item) => item.item_id),
+      categories: response.items.map((item) => item.category),
+      latencyMs: response.timings_ms.total ?? 0,
+    };
     waitUntil(
       recordServedResponse(env, request.userId, plan.arms, served).catch((error: unknown) =>
         console.warn(JSON.stringify({ level: "warn", request_id: request.requestId, stage: "experiment_counters", error: String(error) })),
