@@ -21,7 +21,11 @@ import { ageDecades, deviceClass, genderClass } from "./user-context-features";
 
 /** Everything the spec needs to know about one candidate for one user. */
 export interface CandidateFeatureInput {
-  /** User–item similarity from retrieval (the ANN dot product); 0 for sources without one. */
+  /**
+   * User–item similarity: the ANN dot product for vector-search candidates; for list candidates
+   * (trending, popular, fresh) the same dot product from the item's vector when the user has a
+   * vector (offline every candidate has the model's score); 0 when unknown.
+   */
   retrievalScore: number;
   /** 0-based rank within the merged candidate list, in retrieval order. */
   retrievalRank: number;

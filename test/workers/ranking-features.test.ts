@@ -10,7 +10,7 @@ import { FEATURE_NAMES } from "../../shared/features/feature-spec";
 import type { Ranker, RankRequest } from "../../workers/ranking/ranker";
 import { recommend } from "../../workers/recommend/recommend";
 import { recommendDepsFor } from "../../workers/services";
-import { fanOf, seedFixture } from "./fixture";
+import { fanOf, itemVector, seedFixture } from "./fixture";
 import { call } from "./helpers";
 
 const PROFILED = "profiled-user";
@@ -84,6 +84,22 @@ describe("user and device features at the edge", () => {
     });
     expect(response.status).toBe(200);
     await vi.waitFor(async () => expect(await userColumns(PROFILED)).toMatchObject({ user_gender_female: 1, user_gender_male: 0, user_age_decades: 2.15, device_tv: 1 }));
+  });
+
+  it("gives list candidates the user–item similarity the ranker was trained on", async () => {
+    const ranker = capturingRanker();
+    const body = await recommend(
+      { requestId: "req-features-list-similarity", userId: fanOf(3), n: 6, surface: "home", now: new Date() },
+      { ...recommendDepsFor(env), rankers: [ranker], exploration: { share: 0 }, sources: [{ source: "trending", top_k: 6 }] },
+    );
+    // The trending list (the fixture's popular list) is Horror 0–2, Drama 0–2, Comedy 0–2, Action 0–2;
+    // the Horror fan (vector axis 3) has seen Horror 0. Similarity = user · item vector (float32).
+    const expected = [[3, 1], [3, 2], [2, 0], [2, 1], [2, 2], [1, 0]].map(([c, i]) => itemVector(c!, i!)[3]!);
+    const scores = ranker.rows.map((row) => row[FEATURE_NAMES.indexOf("retrieval_score")]!);
+    expect(scores).toHaveLength(expected.length);
+    scores.forEach((score, k) => expect(score).toBeCloseTo(expected[k]!, 6));
+    expect(body.items.map((item) => item.source)).toEqual(["popular", "popular", "popular", "popular", "popular", "popular"]);
+    expect(body.fallbacks).toEqual([]);
   });
 
   it("accepts device on the route and rejects an oversized one", async () => {

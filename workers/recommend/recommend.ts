@@ -16,6 +16,7 @@ import { categoryAffinityShare } from "../../shared/features/category-affinity-s
 import { buildFeatureRow, FEATURE_SPEC } from "../../shared/features/feature-spec";
 import { fnv1a } from "../../shared/math/fnv1a";
 import { createRng, type Rng } from "../../shared/math/random";
+import { dot } from "../../shared/math/vector";
 import { type BlendUserVectorOptions, blendUserVector } from "../../shared/realtime/blend-user-vector";
 import type { SessionVectorMethod } from "../../shared/realtime/session-vector";
 import type { VectorIndex, VectorRecord } from "../../shared/vector-index/vector-index";
@@ -39,6 +40,7 @@ import { readUserRecord } from "../store/kv-store";
 import { EXPLORATION_DEFAULTS, type ExplorationConfig } from "./exploration-config";
 import { rerankAndExplain } from "./rerank-and-explain";
 import { StageTimer } from "./stage-timer";
+import { lookupVectors } from "./lookup-vectors";
 import { TimeoutError, withTimeout } from "./with-timeout";
 
 /** What a client asked for. */
@@ -164,6 +166,25 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
   const picked = new Set(picks.map((pick) => pick.itemId));
   const candidates = [...retrieved.filter((candidate) => !picked.has(candidate.itemId)), ...picks];
 
+  // List candidates (trending, popular, fresh) come without a user–item similarity; the ranker was
+  // trained on one for every candidate, so look the first ones' vectors up and compute it.
+  // Exploration picks take their slots whatever their score.
+  const userVectorValues = userVector.vector;
+  const fromLists = userVectorValues
+    ? candidates.filter((candidate) => !VECTOR_SOURCES.has(candidate.source) && candidate.source !== "exploration").slice(0, MAX_LIST_SIMILARITIES)
+    : [];
+  const knownVectors =
+    fromLists.length > 0
+      ? await timer.time("item_vectors", () =>
+          lookupVectors(deps.index, fromLists.map((candidate) => candidate.itemId), fallbacks, { stage: "ranker", used: "list_similarity_0" }),
+        )
+      : new Map<string, VectorRecord>();
+  const similarity = (candidate: Candidate): number => {
+    if (VECTOR_SOURCES.has(candidate.source)) return candidate.retrievalScore;
+    const item = knownVectors.get(candidate.itemId)?.values;
+    return userVectorValues && item && item.length === userVectorValues.length ? dot(userVectorValues, item) : 0;
+  };
+
   const nowSeconds = Math.floor(request.now.getTime() / 1000);
   const userActivity = (userRecord?.activity ?? 0) + session.interactionCount;
   // Onboarding answers (session) are the user's own word; the trained profile fills in.
@@ -171,7 +192,7 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
   const device = request.device ?? demographics.device;
   const rows = candidates.map((candidate, rank) =>
     buildFeatureRow({
-      retrievalScore: personalScore(candidate),
+      retrievalScore: similarity(candidate),
       retrievalRank: rank,
       itemPopularity: candidate.popularity ?? 0,
       itemReleasedAt: candidate.releasedAt ?? nowSeconds,
@@ -203,6 +224,7 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
       nowSeconds,
       index: deps.index,
       fallbacks,
+      knownVectors,
       ...(seed ? { seed: { itemId: seed.id, ...(typeof seed.metadata?.title === "string" ? { title: seed.metadata.title } : {}) } } : {}),
     }),
   );
@@ -492,23 +514,11 @@ async function rankWithFallback(
   return { scores: result.scores, ranker: retrievalOrderRanker.name };
 }
 
-/**
- * The user–item similarity the ranker was trained on: the ANN score for ANN candidates, 0 for
- * sources with no user-specific score (a popular or trending list's score is a count, not a
- * similarity; fresh and exploration picks are scored on their item features alone).
- */
-function personalScore(candidate: Candidate): number {
-  switch (candidate.source) {
-    case "ann":
-    case "similar":
-      return candidate.retrievalScore;
-    case "popular":
-    case "trending":
-    case "fresh":
-    case "exploration":
-      return 0;
-  }
-}
+/** Sources whose retrieval score is already the user–item (or seed–item) similarity of a vector search. */
+const VECTOR_SOURCES: ReadonlySet<Candidate["source"]> = new Set(["ann", "similar"]);
+
+/** List candidates whose similarity is looked up (3 `getByIds` calls); later ones rank with 0. */
+const MAX_LIST_SIMILARITIES = 60;
 
 function round(x: number): number {
   return Math.round(x * 1e6) / 1e6;

@@ -2,8 +2,8 @@
  * The re-rank stage of the funnel: the ranked exploit list goes through the surface's configured
  * rules (MMR, caps, fresh boost — workers/rerank/), exploration picks take their slots, and every
  * item gets a truthful reason (shared/explain/reason.ts). Item embeddings for MMR and for
- * "because you watched X" come from one batch of `getByIds` calls (≤ 20 ids each, as Vectorize
- * returns values for at most 20); without them the rules still run and ANN items are explained
+ * "because you watched X" come from one batch of `getByIds` calls (lookup-vectors.ts; those the
+ * funnel already fetched for ranking features are reused); without them the rules still run and ANN items are explained
  * as "picked for you".
  */
 import type { UserRecord } from "../../shared/artifacts/kv-keys";
@@ -13,13 +13,12 @@ import type { RankedItem } from "../../shared/rerank/ranked-item";
 import type { VectorIndex, VectorRecord } from "../../shared/vector-index/vector-index";
 import type { SessionSnapshot } from "../../durable-objects/user-session";
 import type { Candidate } from "../candidates/candidate";
-import { describeError, type FallbackLog } from "../fallbacks/fallback";
+import type { FallbackLog } from "../fallbacks/fallback";
 import { placeExplorationSlots } from "../rerank/exploration-slots";
 import { applyRerankRules } from "../rerank/rerank-pipeline";
 import type { RerankRule } from "../rerank/rerank-rule";
+import { lookupVectors } from "./lookup-vectors";
 
-/** Most ids per `getByIds` call (Vectorize returns values for ≤ 20 vectors per call). */
-const IDS_PER_LOOKUP = 20;
 /** Rules that enforce business caps; they also bind the exploration picks. */
 const CAP_RULES: ReadonlySet<string> = new Set(["category_cap", "sponsored_cap"]);
 
@@ -43,6 +42,8 @@ export interface RerankInput {
   fallbacks: FallbackLog;
   /** For `more_like_this`: the seed item, which explains `similar` candidates. */
   seed?: { itemId: string; title?: string };
+  /** Item records the funnel already looked up (not fetched again). */
+  knownVectors?: ReadonlyMap<string, VectorRecord>;
 }
 
 /** The final list (candidate indices, at most n) and each item's reason. */
@@ -58,7 +59,13 @@ export async function rerankAndExplain(input: RerankInput): Promise<RerankOutput
   // Every pool item needs its embedding: MMR would otherwise treat one without it as maximally novel.
   const lookupIds = pool.map((i) => candidates[i]!.itemId);
   const anchorWeights = anchorCandidates(input.session, input.userRecord);
-  const records = await lookupVectors(input.index, [...lookupIds, ...anchorWeights.keys()], input.fallbacks);
+  const records = await lookupVectors(
+    input.index,
+    [...lookupIds, ...anchorWeights.keys()],
+    input.fallbacks,
+    { stage: "rerank", used: "rules_without_embeddings" },
+    input.knownVectors,
+  );
 
   const rankedItem = (i: number): RankedItem & { index: number } => {
     const candidate = candidates[i]!;
@@ -128,17 +135,4 @@ function anchorCandidates(session: SessionSnapshot, userRecord: UserRecord | nul
     if (!weights.has(history[k]!)) weights.set(history[k]!, 1);
   }
   return weights;
-}
-
-async function lookupVectors(index: VectorIndex, ids: string[], fallbacks: FallbackLog): Promise<Map<string, VectorRecord>> {
-  const unique = [...new Set(ids)];
-  const chunks: string[][] = [];
-  for (let k = 0; k < unique.length; k += IDS_PER_LOOKUP) chunks.push(unique.slice(k, k + IDS_PER_LOOKUP));
-  try {
-    const results = await Promise.all(chunks.map((chunk) => index.getByIds(chunk)));
-    return new Map(results.flat().map((record) => [record.id, record]));
-  } catch (error) {
-    fallbacks.add({ stage: "rerank", reason: "unavailable", used: "rules_without_embeddings", detail: describeError(error) });
-    return new Map();
-  }
 }
