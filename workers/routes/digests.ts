@@ -14,10 +14,9 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { idSchema } from "../../shared/events/interaction-event";
 import type { AppEnv } from "../app-env";
-import { ApiError } from "../errors/api-error";
 import { describeError } from "../fallbacks/fallback";
 import { serveRecommendation } from "../recommend/serve-recommendation";
-import { readJsonBody } from "./read-json-body";
+import { readValidatedJson } from "./read-json-body";
 
 /** Most users per call. */
 export const MAX_DIGEST_USERS = 100;
@@ -35,13 +34,9 @@ const bodySchema = z
 
 /** The digests route (mounted under the admin routes, behind the admin token). */
 export const digestsRoute = new Hono<AppEnv>().post("/", async (c) => {
-  const parsed = bodySchema.safeParse(await readJsonBody(c.req.raw, 64 * 1024));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ApiError(400, "invalid_request", issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "invalid body");
-  }
+  const body = await readValidatedJson(c.req.raw, 64 * 1024, bodySchema);
   const started = Date.now();
-  const users = [...new Set(parsed.data.user_ids)];
+  const users = [...new Set(body.user_ids)];
   const digests: ({ user_id: string } & Record<string, unknown>)[] = [];
   const failed: { user_id: string; error: string }[] = [];
   let next = 0;
@@ -52,7 +47,7 @@ export const digestsRoute = new Hono<AppEnv>().post("/", async (c) => {
       try {
         const response = await serveRecommendation(
           c.env,
-          { requestId, userId, surface: "email", ...(parsed.data.n ? { n: parsed.data.n } : {}) },
+          { requestId, userId, surface: "email", ...(body.n ? { n: body.n } : {}) },
           (promise) => c.executionCtx.waitUntil(promise),
         );
         digests.push({ user_id: userId, request_id: response.request_id, arms: response.arms, items: response.items, fallbacks: response.fallbacks });

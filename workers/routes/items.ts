@@ -32,7 +32,7 @@ import { addItem } from "../catalog/add-item";
 import { readItemStatus, readUnservableItems, setItemFlags } from "../catalog/item-status";
 import { removeItem } from "../catalog/remove-item";
 import { adminAuth } from "../middleware/admin-auth";
-import { readJsonBody } from "./read-json-body";
+import { readValidatedJson } from "./read-json-body";
 import { annCandidates } from "../candidates/ann";
 import { candidatesFromPopularList, loadPopularList } from "../candidates/popular";
 import { type Candidate, mergeCandidates } from "../candidates/candidate";
@@ -63,21 +63,11 @@ const itemFlagsSchema = z
   .strict()
   .refine((flags) => flags.unsafe !== undefined || flags.available !== undefined, { message: "unsafe or available is required" });
 
-/** The JSON body of `request` as `schema` parses it; 400 `invalid_request` naming the first issue. */
-async function parsedBody<T>(request: Request, maxBytes: number, schema: z.ZodType<T>): Promise<T> {
-  const parsed = schema.safeParse(await readJsonBody(request, maxBytes));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ApiError(400, "invalid_request", issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "invalid body");
-  }
-  return parsed.data;
-}
-
 /** The items routes. */
 export const itemsRoute = new Hono<AppEnv>()
   .put("/:item_id", adminAuth, validate("param", paramSchema), async (c) => {
     const { item_id: itemId } = c.req.valid("param");
-    const item = await parsedBody(c.req.raw, 64 * 1024, newItemSchema);
+    const item = await readValidatedJson(c.req.raw, 64 * 1024, newItemSchema);
     return c.json(await addItem(c.env, { itemId, ...item }));
   })
   .delete("/:item_id", adminAuth, validate("param", paramSchema), async (c) => {
@@ -86,7 +76,7 @@ export const itemsRoute = new Hono<AppEnv>()
   })
   .put("/:item_id/status", adminAuth, validate("param", paramSchema), async (c) => {
     const { item_id: itemId } = c.req.valid("param");
-    const flags = await parsedBody(c.req.raw, 4096, itemFlagsSchema);
+    const flags = await readValidatedJson(c.req.raw, 4096, itemFlagsSchema);
     return c.json(await setItemFlags(c.env.KV, itemId, flags));
   })
   .get("/:item_id/status", adminAuth, validate("param", paramSchema), async (c) => {

@@ -18,11 +18,10 @@ import { z } from "zod";
 import { armPosterior, parseArmName } from "../../shared/bandits/beta-arm";
 import { idSchema } from "../../shared/events/interaction-event";
 import type { AppEnv } from "../app-env";
-import { ApiError } from "../errors/api-error";
 import { adminAuth } from "../middleware/admin-auth";
 import { validate } from "../middleware/validate";
 import { explorationConfigFor } from "../recommend/exploration-config";
-import { readJsonBody } from "./read-json-body";
+import { readValidatedJson } from "./read-json-body";
 
 /** Most preferred categories per user. */
 export const MAX_PREFERRED_CATEGORIES = 20;
@@ -44,12 +43,8 @@ const preferencesSchema = z
 export const usersRoute = new Hono<AppEnv>()
   .put("/:user_id/preferences", validate("param", paramSchema), async (c) => {
     const { user_id: userId } = c.req.valid("param");
-    const parsed = preferencesSchema.safeParse(await readJsonBody(c.req.raw, 16 * 1024));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ApiError(400, "invalid_request", issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "invalid preferences");
-    }
-    const profile = await c.env.USER_SESSION.getByName(userId).setPreferences(parsed.data);
+    const preferences = await readValidatedJson(c.req.raw, 16 * 1024, preferencesSchema);
+    const profile = await c.env.USER_SESSION.getByName(userId).setPreferences(preferences);
     return c.json({ user_id: userId, preferences: profile });
   })
   .get("/:user_id/state", adminAuth, validate("param", paramSchema), async (c) => {
