@@ -6,16 +6,15 @@
  *
  * p = 12 → m = 4096 one-byte registers. Each id is hashed to 32 bits with `hash32` (FNV-1a +
  * MurmurHash3 fmix32); the top 12 bits pick a register, which keeps the maximum "rank" (position
- * of the first 1 bit, 1…21) seen in the remaining 20 bits. The estimate is the standard
- * α_m·m²/Σ2^−M[j], with linear counting m·ln(m/V) below 2.5·m while registers are still empty
- * (V of them), and the 32-bit large-range correction above 2^32/30.
+ * of the first 1 bit, 1…21) seen in the remaining 20 bits. The estimate is Ertl's improved
+ * estimator ("New cardinality estimation algorithms for HyperLogLog sketches", 2017): it reads the
+ * histogram of register values, so it needs neither the linear-counting switch-over of the
+ * original (biased by ≈ +2.7 % near 2.5·m ≈ 10k, where the original erred +1.5 ± 2.6 %) nor
+ * empirical bias tables, and it accounts for saturated registers of the 32-bit hash.
  *
- * Expected relative error (standard error) ≈ 1.04/√m = 1.04/64 ≈ 1.6 %; small counts are
- * near-exact under linear counting. Measured over 30–60 seeded id sets per size (mean ± sd):
- * 0.0 ± 1.8 % at 8k, +0.3 ± 1.2 % at 15k, −0.4 ± 1.7 % at 100k; the known weak spot of
- * the standard estimator is the switch-over near 2.5·m ≈ 10k, where the raw estimate is still
- * biased by ≈ +2.7 % and the error there was +1.5 ± 2.6 % (worst seed ≈ 5 %). Adding an id twice never changes the sketch, and the sketch of
- * a union is the register-wise maximum of the sketches (`merge`), so shards merge without loss.
+ * Expected relative error (standard error) ≈ 1.04/√m = 1.04/64 ≈ 1.6 %. Measured over 40 seeded
+ * id sets per size (mean ± sd): −0.4 ± 0.9 % at 1k, −0.3 ± 1.5 % at 10k, −0.3 ± 1.3 % at 100k. Adding an id twice never changes the sketch, and the sketch of a union is the
+ * register-wise maximum of the sketches (`merge`), so shards merge without loss.
  */
 import { hash32 } from "../math/hash-to-unit";
 
@@ -27,8 +26,8 @@ export const HLL_REGISTERS = 1 << HLL_PRECISION;
 export const HLL_RELATIVE_ERROR = 1.04 / Math.sqrt(HLL_REGISTERS);
 
 const RANK_BITS = 32 - HLL_PRECISION;
-const ALPHA = 0.7213 / (1 + 1.079 / HLL_REGISTERS);
-const TWO_POW_32 = 4294967296;
+/** α∞ = 1 / (2 ln 2), the estimator's constant for large m. */
+const ALPHA_INFINITY = 1 / (2 * Math.LN2);
 
 /** A HyperLogLog sketch of distinct strings. */
 export class HyperLogLog {
@@ -78,22 +77,15 @@ export class HyperLogLog {
     return this;
   }
 
-  /** The estimated number of distinct ids added (not rounded). */
+  /** The estimated number of distinct ids added (not rounded); Ertl 2017, algorithm 6. */
   estimate(): number {
-    let sum = 0;
-    let zeros = 0;
-    for (let j = 0; j < HLL_REGISTERS; j++) {
-      const register = this.registers[j]!;
-      sum += 2 ** -register;
-      if (register === 0) zeros++;
-    }
-    const raw = (ALPHA * HLL_REGISTERS * HLL_REGISTERS) / sum;
-    if (raw <= 2.5 * HLL_REGISTERS) {
-      return zeros > 0 ? HLL_REGISTERS * Math.log(HLL_REGISTERS / zeros) : raw;
-    }
-    // Past 2^32/30 hash collisions matter; a saturated sketch (raw ≥ 2^32) stays at the raw value.
-    if (raw > TWO_POW_32 / 30 && raw < TWO_POW_32) return -TWO_POW_32 * Math.log(1 - raw / TWO_POW_32);
-    return raw;
+    const m = HLL_REGISTERS;
+    const histogram = new Array<number>(RANK_BITS + 2).fill(0);
+    for (const register of this.registers) histogram[register]!++;
+    let z = m * tau(1 - histogram[RANK_BITS + 1]! / m);
+    for (let k = RANK_BITS; k >= 1; k--) z = 0.5 * (z + histogram[k]!);
+    z += m * sigma(histogram[0]! / m);
+    return (ALPHA_INFINITY * m * m) / z;
   }
 
   /** Whether nothing has been added. */
@@ -105,4 +97,36 @@ export class HyperLogLog {
   toBytes(): Uint8Array {
     return this.registers.slice();
   }
+}
+
+/** σ(x) = x + Σ_{k≥1} x^(2^k)·2^(k−1); infinite at x = 1 (an empty sketch estimates 0). */
+function sigma(x: number): number {
+  if (x === 1) return Number.POSITIVE_INFINITY;
+  let power = x;
+  let weight = 1;
+  let sum = x;
+  let previous: number;
+  do {
+    power *= power;
+    previous = sum;
+    sum += power * weight;
+    weight += weight;
+  } while (sum !== previous);
+  return sum;
+}
+
+/** τ(x) = (1 − x − Σ_{k≥1} (1 − x^(2^−k))²·2^−k) / 3; 0 at x = 0 and x = 1. */
+function tau(x: number): number {
+  if (x === 0 || x === 1) return 0;
+  let root = x;
+  let weight = 1;
+  let sum = 1 - x;
+  let previous: number;
+  do {
+    root = Math.sqrt(root);
+    previous = sum;
+    weight *= 0.5;
+    sum -= (1 - root) ** 2 * weight;
+  } while (sum !== previous);
+  return sum / 3;
 }
