@@ -14,7 +14,7 @@ import { listCategoryDiversity } from "../../shared/experiments/list-category-di
 import type { ServingConfig } from "../../workers/config/serving-config";
 import { type ArmTally, type ExperimentTally, tallyExperimentArms } from "./tally-experiment-arms";
 import { holmAdjust } from "./holm-adjust";
-import { type RatioEstimate, ratioDeltaEstimate, ratioDeltaInterval, ratioDeltaTest } from "./ratio-delta-test";
+import { type RatioEstimate, ratioDeltaEstimate, ratioDeltaInterval, ratioDeltaTest } from "../../shared/experiments/ratio-delta-test";
 
 /** Options of {@link buildExperimentReport}. */
 export interface ExperimentReportOptions {

@@ -1,13 +1,16 @@
 /**
  * The live report of one experiment: sums every shard's counters per arm and derives CTR and
- * conversion rate (per impression, with 95 % Wilson intervals), the empty-list rate and latency
+ * conversion rate per impression, with 95 % intervals that treat the shards as random groups of
+ * users (shared/experiments/ratio-delta-test.ts `groupedRatioInterval`: clicks cluster by user, so
+ * an interval over independent impressions would be too narrow; never narrower than Wilson's), the empty-list rate and latency
  * p99, catalogue coverage (the shards' HyperLogLog sketches of served item ids, merged, against
  * the vector index's size) and mean category diversity per response, and checks guardrails
  * against the first arm (the control).
  */
 import { HyperLogLog } from "../../shared/experiments/hyperloglog";
 import { latencyQuantile } from "../../shared/experiments/latency-buckets";
-import { type ProportionEstimate, wilsonInterval } from "../../shared/experiments/wilson-interval";
+import { groupedRatioInterval, type UserRatioCounts } from "../../shared/experiments/ratio-delta-test";
+import type { ProportionEstimate } from "../../shared/experiments/wilson-interval";
 import { type ArmCounters, EXPERIMENT_METRICS, EXPERIMENT_SUMS } from "../../durable-objects/experiment-stats";
 import type { ExperimentConfig } from "../config/serving-config";
 import { vectorIndexFor } from "../services";
@@ -68,9 +71,10 @@ export async function experimentReport(env: Env, experiment: ExperimentConfig): 
     catalogueSize(env),
     Promise.all(Array.from({ length: shards }, (_, shard) => env.EXPERIMENT_STATS.getByName(`${experiment.id}#${shard}`).snapshot())),
   ]);
-  const totals = new Map<string, Omit<ArmCounters, "sketch"> & { sketch: HyperLogLog }>();
+  const totals = new Map<string, Omit<ArmCounters, "sketch"> & { sketch: HyperLogLog; shards: ArmCounters["counters"][] }>();
   for (const arm of experiment.arms) {
     totals.set(arm.name, {
+      shards: [],
       counters: Object.fromEntries(EXPERIMENT_METRICS.map((m) => [m, 0])) as ArmCounters["counters"],
       latency: [],
       sums: Object.fromEntries(EXPERIMENT_SUMS.map((m) => [m, 0])) as ArmCounters["sums"],
@@ -82,19 +86,22 @@ export async function experimentReport(env: Env, experiment: ExperimentConfig): 
       const total = totals.get(arm);
       if (!total) continue;
       for (const metric of EXPERIMENT_METRICS) total.counters[metric] += counters.counters[metric];
+      total.shards.push(counters.counters);
       counters.latency.forEach((count, bucket) => (total.latency[bucket] = (total.latency[bucket] ?? 0) + count));
       // Shards written before sums and sketches existed have neither.
       for (const sum of EXPERIMENT_SUMS) total.sums[sum] += counters.sums?.[sum] ?? 0;
       if (counters.sketch) total.sketch.merge(HyperLogLog.fromBytes(counters.sketch));
     }
   }
-  const arms: ArmReport[] = [...totals].map(([arm, { counters, latency, sums, sketch }]) => {
+  const arms: ArmReport[] = [...totals].map(([arm, { counters, latency, sums, sketch, shards: perShard }]) => {
     const distinctItems = Math.round(sketch.estimate());
+    const byShard = (metric: "clicks" | "conversions"): UserRatioCounts[] =>
+      perShard.map((shard) => ({ numerator: shard[metric], denominator: shard.impressions }));
     return {
       arm,
       counters,
-      ctr: wilsonInterval(counters.clicks, counters.impressions),
-      conversion_rate: wilsonInterval(counters.conversions, counters.impressions),
+      ctr: groupedRatioInterval(byShard("clicks")),
+      conversion_rate: groupedRatioInterval(byShard("conversions")),
       empty_rate: counters.requests > 0 ? counters.empty_responses / counters.requests : 0,
       latency_p99_ms: latencyQuantile(latency, 0.99),
       coverage: {

@@ -24,7 +24,7 @@ import {
   ratioDeltaInterval,
   ratioDeltaTest,
   type UserRatioCounts,
-} from "../../../pipeline/experiments/ratio-delta-test";
+} from "../../../shared/experiments/ratio-delta-test";
 import { tallyExperimentArms } from "../../../pipeline/experiments/tally-experiment-arms";
 
 const config = parseServingConfig({

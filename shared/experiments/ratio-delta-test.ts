@@ -12,7 +12,7 @@
  * pass, never negative. When every user has exactly one impression this is p(1 − p)/(N − 1), the
  * binomial variance with N − 1 for N.
  */
-import type { ProportionEstimate } from "../../shared/experiments/wilson-interval";
+import { type ProportionEstimate, wilsonInterval } from "./wilson-interval";
 
 /** One user's numerator (e.g. clicks) and denominator (e.g. impressions). */
 export interface UserRatioCounts {
@@ -83,6 +83,39 @@ export function ratioDeltaInterval(estimate: RatioEstimate, z = 1.96): Proportio
   if (estimate.variance === null) return { value, low: 0, high: 1 };
   const margin = z * Math.sqrt(estimate.variance);
   return { value, low: clipToUnit(estimate.ratio - margin), high: clipToUnit(estimate.ratio + margin) };
+}
+
+/**
+ * The interval of a ratio counted in random groups of users — the live A/B counters' shards, to
+ * which users are assigned by a hash — when per-user counts are not kept: the delta method over
+ * the groups' totals (each group a unit) with Student's t for the few units, widened to at least
+ * the Wilson interval of the pooled counts (which would be right if impressions were independent,
+ * and is what remains when the groups happen to agree).
+ * @example
+ * groupedRatioInterval([{ numerator: 5, denominator: 100 }, { numerator: 25, denominator: 100 }, { numerator: 3, denominator: 90 }]);
+ */
+export function groupedRatioInterval(groups: readonly UserRatioCounts[]): ProportionEstimate {
+  const counted = groups.filter((group) => group.denominator > 0);
+  const estimate = ratioDeltaEstimate(counted);
+  const pooled = wilsonInterval(
+    counted.reduce((sum, group) => sum + group.numerator, 0),
+    estimate.denominator,
+  );
+  if (estimate.variance === null) return pooled;
+  const grouped = ratioDeltaInterval(estimate, studentT975(counted.length - 1));
+  return { value: pooled.value, low: Math.min(pooled.low, grouped.low), high: Math.max(pooled.high, grouped.high) };
+}
+
+/** Two-sided 95 % quantiles of Student's t for 1–30 degrees of freedom. */
+const STUDENT_T_975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093,
+  2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+/** t₀.₉₇₅ with `dof` degrees of freedom (table to 30, then 1.96 + 2.5/dof, within 0.002 of exact). */
+export function studentT975(dof: number): number {
+  if (!(dof >= 1)) return Number.POSITIVE_INFINITY;
+  return dof <= STUDENT_T_975.length ? STUDENT_T_975[Math.floor(dof) - 1]! : 1.96 + 2.5 / dof;
 }
 
 /** P(|Z| ≥ |z|) for a standard normal Z. */
