@@ -16,12 +16,13 @@
  *   sidecar [--model mlp|logistic] [--hidden 64,64] [--request-rows 300] [--concurrency 32]
  *           [--rounds 3] [--round-requests 4000] [--round-seconds 10] [--max-batch-rows 2048]
  *           [--max-queue-delay-ms 2] [--latency-rows 500] [--latency-requests 400]
- *           [--encoding json|binary|both] [--json <file>]
+ *           [--encoding json|binary|both] [--inference-threads 0] [--json <file>]
  *       the ranking sidecar's dynamic batching: rows/s batched vs unbatched vs raw onnxruntime, and
  *       the latency of one request on an idle sidecar, for JSON and/or binary (float32) request
  *       bodies (default both; the top-level numbers are the binary ones, the Worker's encoding);
  *       self-contained (starts its own sidecars on loopback with a model in a temp folder),
- *       ~2 minutes with both encodings.
+ *       ~2 minutes with both encodings; `--inference-threads n` runs the sidecars' inference in n
+ *       worker threads (SIDECAR_INFERENCE_THREADS; 0 = inline, the default).
  *
  *   als-scaling [--sizes 100000,1000000,10000000] [--factors 32] [--iterations 3] [--json <file>]
  *       implicit ALS training time per iteration on generated data of each size (users grow with
@@ -118,6 +119,12 @@ program
   .option("--latency-rows <n>", "rows of the latency request", positiveInteger, SIDECAR_BENCH_DEFAULTS.latencyRows)
   .option("--latency-requests <n>", "latency requests, one at a time", positiveInteger, SIDECAR_BENCH_DEFAULTS.latencyRequests)
   .option("--encoding <kind>", "request encoding: json, binary or both", sidecarEncodings, [...SIDECAR_BENCH_DEFAULTS.encodings])
+  .option(
+    "--inference-threads <n>",
+    "SIDECAR_INFERENCE_THREADS of the sidecars (0 = inference inline on the event loop)",
+    (value: string) => (value.trim() === "0" ? 0 : positiveInteger(value)),
+    SIDECAR_BENCH_DEFAULTS.inferenceThreads,
+  )
   .option("--json <file>", "write the result as JSON")
   .action(async (opts: { model: string; json?: string; encoding: SidecarBenchEncoding[] } & Omit<Parameters<typeof runSidecarBench>[0] & object, "model" | "encodings">) => {
     if (opts.model !== "mlp" && opts.model !== "logistic") throw new InvalidArgumentError(`--model must be mlp or logistic, got ${opts.model}`);

@@ -56,6 +56,8 @@ export interface SidecarBenchOptions {
   latencyRequests: number;
   /** Request encodings measured, each under the same load (default both). */
   encodings: SidecarBenchEncoding[];
+  /** `SIDECAR_INFERENCE_THREADS` of both sidecars (0 = inference inline on the event loop). */
+  inferenceThreads: number;
   /** Progress lines go here (stderr by default). */
   log?: (line: string) => void;
 }
@@ -74,6 +76,7 @@ export const SIDECAR_BENCH_DEFAULTS: Readonly<Omit<Required<SidecarBenchOptions>
   latencyRows: 500,
   latencyRequests: 400,
   encodings: [...SIDECAR_BENCH_ENCODINGS],
+  inferenceThreads: 0,
 };
 
 /** What one encoding measured. */
@@ -118,6 +121,8 @@ export interface SidecarBenchResult {
     max_batch_rows: number;
     max_queue_delay_ms: number;
     latency_rows: number;
+    /** `SIDECAR_INFERENCE_THREADS` of the sidecars (0 = inline). */
+    inference_threads: number;
     provider: "cpu";
     cpus: number;
     /** 1-minute load average before and after the run: other work on the machine skews every number. */
@@ -166,6 +171,7 @@ export async function runSidecarBench(options: Partial<SidecarBenchOptions> = {}
     SIDECAR_MAX_BATCH_ROWS: String(o.maxBatchRows),
     SIDECAR_MAX_QUEUE_DELAY_MS: String(o.maxQueueDelayMs),
     SIDECAR_MAX_QUEUE_ROWS: String(Math.max(16_384, 2 * o.concurrency * o.requestRows)),
+    SIDECAR_INFERENCE_THREADS: String(o.inferenceThreads),
   });
   const children: SidecarChild[] = [];
   const session = await createCpuProvider().createSession(folder.onnx);
@@ -261,6 +267,7 @@ export async function runSidecarBench(options: Partial<SidecarBenchOptions> = {}
         max_batch_rows: o.maxBatchRows,
         max_queue_delay_ms: o.maxQueueDelayMs,
         latency_rows: o.latencyRows,
+        inference_threads: o.inferenceThreads,
         provider: "cpu",
         cpus: availableParallelism(),
         load_average: { start: round(loadAtStart, 2), end: round(loadavg()[0]!, 2) },

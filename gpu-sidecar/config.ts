@@ -26,6 +26,11 @@ export interface SidecarConfig {
   maxRows: number;
   /** Bearer token `POST /admin/reload` requires (`SIDECAR_ADMIN_TOKEN`); unset leaves the route open to loopback callers only. */
   adminToken: string | undefined;
+  /**
+   * Worker threads that run inference off the event loop (`SIDECAR_INFERENCE_THREADS`, default 0 =
+   * inline on the sidecar thread). Each thread loads its own session of the model on the provider.
+   */
+  inferenceThreads: number;
   /** Dynamic batching (`SIDECAR_BATCHING`, `SIDECAR_MAX_BATCH_ROWS`, `SIDECAR_MAX_QUEUE_DELAY_MS`, `SIDECAR_MAX_QUEUE_ROWS`, `SIDECAR_REQUEST_TIMEOUT_MS`). */
   batching: BatchingConfig;
 }
@@ -37,6 +42,7 @@ export const SIDECAR_CONFIG_DEFAULTS = {
   provider: "cpu",
   providerFallback: "none",
   maxRows: 2000,
+  inferenceThreads: 0,
   batching: BATCHING_DEFAULTS,
 } as const satisfies Partial<SidecarConfig>;
 
@@ -82,6 +88,7 @@ const envSchema = z.object({
       .default(SIDECAR_CONFIG_DEFAULTS.maxRows),
   ),
   SIDECAR_ADMIN_TOKEN: optional(z.string().optional()),
+  SIDECAR_INFERENCE_THREADS: integer(0, 64, SIDECAR_CONFIG_DEFAULTS.inferenceThreads),
   SIDECAR_BATCHING: optional(z.enum(["on", "off"], { error: "must be one of on, off" }).default(BATCHING_DEFAULTS.enabled ? "on" : "off")),
   SIDECAR_MAX_BATCH_ROWS: integer(1, 1_000_000, BATCHING_DEFAULTS.maxBatchRows),
   SIDECAR_MAX_QUEUE_DELAY_MS: optional(
@@ -117,7 +124,7 @@ export class SidecarConfigError extends Error {
  * @example
  * loadSidecarConfig({ SIDECAR_MODEL_DIR: "artifacts/latest", SIDECAR_PROVIDER: "wasm" });
  * // → { host: "127.0.0.1", port: 8788, modelDir: "artifacts/latest", provider: "wasm", providerFallback: "none", maxRows: 2000,
- * //     adminToken: undefined, batching: { enabled: true, maxBatchRows: 2048, maxQueueDelayMs: 2, maxQueueRows: 16384, requestTimeoutMs: 1000 } }
+ * //     adminToken: undefined, inferenceThreads: 0, batching: { enabled: true, maxBatchRows: 2048, maxQueueDelayMs: 2, maxQueueRows: 16384, requestTimeoutMs: 1000 } }
  */
 export function loadSidecarConfig(env: Record<string, string | undefined> = process.env): SidecarConfig {
   const parsed = envSchema.safeParse(env);
@@ -139,6 +146,7 @@ export function loadSidecarConfig(env: Record<string, string | undefined> = proc
     providerFallback: vars.SIDECAR_PROVIDER_FALLBACK,
     maxRows: vars.SIDECAR_MAX_ROWS,
     adminToken: vars.SIDECAR_ADMIN_TOKEN,
+    inferenceThreads: vars.SIDECAR_INFERENCE_THREADS,
     batching: {
       enabled: vars.SIDECAR_BATCHING === "on",
       maxBatchRows: vars.SIDECAR_MAX_BATCH_ROWS,

@@ -8,6 +8,7 @@
 import type { ProviderFallback } from "./config";
 import { ModelStore, type ModelStoreOptions } from "./model-store";
 import { createExecutionProvider } from "./providers/create-execution-provider";
+import { createThreadedProvider, type InferenceThreadEvent } from "./threads/threaded-provider";
 import {
   ProviderUnavailableError,
   type ExecutionProvider,
@@ -29,8 +30,15 @@ export interface OpenRankerOptions {
   modelDir: string;
   provider: ExecutionProviderName;
   providerFallback: ProviderFallback;
-  /** Provider factory; defaults to {@link createExecutionProvider} (tests inject fakes). */
+  /**
+   * Provider factory; defaults to {@link createExecutionProvider}, or to {@link createThreadedProvider}
+   * when `inferenceThreads` > 0 (tests inject fakes; an injected factory is used as is).
+   */
   createProvider?: (name: ExecutionProviderName) => ExecutionProvider;
+  /** Run inference in this many worker threads (0 or unset: inline on the calling thread). */
+  inferenceThreads?: number;
+  /** Told when an inference thread dies or is replaced (for logging). */
+  onThreadEvent?: (event: InferenceThreadEvent) => void;
   /** Told about a fallback before the CPU model loads (for logging). */
   onFallback?: (error: ProviderUnavailableError) => void;
   /** Passed to the {@link ModelStore}. */
@@ -52,7 +60,12 @@ export interface OpenRanker {
  * provider.fallback; // { from: "cuda", reason: "the CUDA execution provider binaries are not installed (...)" }
  */
 export async function openRanker(options: OpenRankerOptions): Promise<OpenRanker> {
-  const { createProvider, modelDir, onReleaseError } = { createProvider: createExecutionProvider, ...options };
+  const { modelDir, onReleaseError, inferenceThreads = 0, onThreadEvent } = options;
+  const createProvider =
+    options.createProvider ??
+    (inferenceThreads > 0
+      ? (name: ExecutionProviderName) => createThreadedProvider(name, { threads: inferenceThreads, ...(onThreadEvent ? { onThreadEvent } : {}) })
+      : createExecutionProvider);
   const load = async (provider: ExecutionProvider) => {
     const store = new ModelStore({ modelDir, provider, onReleaseError });
     await store.reload();

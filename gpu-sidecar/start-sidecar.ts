@@ -62,12 +62,16 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
     provider: config.provider,
     providerFallback: config.providerFallback,
     ...(createProvider ? { createProvider } : {}),
+    inferenceThreads: config.inferenceThreads,
+    onThreadEvent: ({ event, ...fields }) =>
+      event === "thread_replaced" ? logger.info(`inference_${event}`, fields) : logger.error(`inference_${event}`, fields),
     onFallback: (error) =>
       logger.warn("provider_fallback", { requested: error.provider, active: "cpu", reason: error.reason, remedy: error.remedy }),
     onReleaseError: (error, version) => logger.error("model_release_failed", { model_version: version, message: errorMessage(error) }),
   });
   const metrics = createSidecarMetrics({ processMetrics });
-  const batcher = createRankBatcher({ config: config.batching, metrics });
+  // One batch per inference thread may run at once (inline: one at a time, as before).
+  const batcher = createRankBatcher({ config: config.batching, metrics, concurrency: Math.max(1, config.inferenceThreads) });
   const app = createSidecarApp({ store, provider, maxRows: config.maxRows, adminToken: config.adminToken, logger, metrics, batcher });
 
   let server: Server;
@@ -90,6 +94,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
     feature_spec_hash: store.current?.featureSpecHash ?? null,
     model_path: store.current?.modelPath ?? null,
     max_rows: config.maxRows,
+    inference_threads: config.inferenceThreads,
     batching: config.batching,
   });
 

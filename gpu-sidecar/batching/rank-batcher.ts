@@ -31,6 +31,8 @@ export interface RankBatcherOptions {
   /** Receives batch, queue and inference metrics. */
   metrics?: Pick<SidecarMetrics, "batcherObserver" | "inference">;
   clock?: BatcherClock;
+  /** Batches running at once (default 1); the sidecar sets it to its inference thread count. */
+  concurrency?: number;
 }
 
 /**
@@ -42,20 +44,22 @@ export interface RankBatcherOptions {
  * const { scores } = await batcher.submit({ rows: 300, group: lease.model, payload: features, release: lease.release });
  */
 export function createRankBatcher(options: RankBatcherOptions = {}): RankBatcher {
-  const { config, metrics, clock } = options;
+  const { config, metrics, clock, concurrency } = options;
   const batcher: RankBatcher = new DynamicBatcher<Float32Array, RankBatchResult>({
     ...config,
+    ...(concurrency ? { concurrency } : {}),
     ...(clock ? { clock } : {}),
     ...(metrics ? { observer: metrics.batcherObserver } : {}),
     run: async (batch: Batch<Float32Array>) => {
       const model = batch.group as LoadedModel;
+      // Counted before the run: a session may take the matrix (an inference thread detaches its buffer).
+      const rowsPerRequest = batch.payloads.map((features) => features.length / model.featureCount);
       const startedAt = clock?.now() ?? performance.now();
       const scores = await model.session.run(concatenate(batch.payloads, batch.rows * model.featureCount), batch.rows);
       const inferenceMs = (clock?.now() ?? performance.now()) - startedAt;
       metrics?.inference.observe(inferenceMs / 1000);
       let offset = 0;
-      return batch.payloads.map((features) => {
-        const rows = features.length / model.featureCount;
+      return rowsPerRequest.map((rows) => {
         const slice = scores.subarray(offset, offset + rows);
         offset += rows;
         return { scores: slice, inferenceMs, startedAt, batchRows: batch.rows, batchRequests: batch.payloads.length };

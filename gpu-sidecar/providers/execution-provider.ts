@@ -37,7 +37,8 @@ export interface RankerSession {
   readonly shape: RankerSessionShape;
   /**
    * Scores `rowCount` rows stored row-major in `features` (length `rowCount × width`) and returns
-   * one score per row.
+   * one score per row. The session may take ownership of `features` (an inference thread moves
+   * its buffer to the thread, detaching it): callers must not read it after the call.
    */
   run(features: Float32Array, rowCount: number): Promise<Float32Array>;
   /** Frees the session's native or wasm memory; the session is unusable afterwards. */

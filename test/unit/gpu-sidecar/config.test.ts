@@ -12,6 +12,7 @@ describe("loadSidecarConfig", () => {
       providerFallback: "none",
       maxRows: 2000,
       adminToken: undefined,
+      inferenceThreads: 0,
       batching: { enabled: true, maxBatchRows: 2048, maxQueueDelayMs: 2, maxQueueRows: 16384, requestTimeoutMs: 1000 },
     });
   });
@@ -25,6 +26,7 @@ describe("loadSidecarConfig", () => {
       SIDECAR_PROVIDER_FALLBACK: "cpu",
       SIDECAR_MAX_ROWS: "500",
       SIDECAR_ADMIN_TOKEN: "",
+      SIDECAR_INFERENCE_THREADS: "3",
       SIDECAR_BATCHING: "off",
       SIDECAR_MAX_BATCH_ROWS: "4096",
       SIDECAR_MAX_QUEUE_DELAY_MS: "0.5",
@@ -39,6 +41,7 @@ describe("loadSidecarConfig", () => {
       providerFallback: "cpu",
       maxRows: 500,
       adminToken: undefined,
+      inferenceThreads: 3,
       batching: { enabled: false, maxBatchRows: 4096, maxQueueDelayMs: 0.5, maxQueueRows: 500, requestTimeoutMs: 250 },
     });
   });
@@ -92,6 +95,15 @@ describe("loadSidecarConfig", () => {
       'SIDECAR_MAX_QUEUE_DELAY_MS must be at least 0 (got "-1")',
       'SIDECAR_REQUEST_TIMEOUT_MS must be a number (got "soon")',
     ]);
+  });
+
+  it("rejects an invalid inference thread count", () => {
+    expect(() => loadSidecarConfig({ SIDECAR_MODEL_DIR: "m", SIDECAR_INFERENCE_THREADS: "-1" })).toThrow(
+      'SIDECAR_INFERENCE_THREADS must be at least 0 (got "-1")',
+    );
+    expect(() => loadSidecarConfig({ SIDECAR_MODEL_DIR: "m", SIDECAR_INFERENCE_THREADS: "two" })).toThrow(
+      'SIDECAR_INFERENCE_THREADS must be a number (got "two")',
+    );
   });
 
   it("requires the queue to hold at least one largest request", () => {

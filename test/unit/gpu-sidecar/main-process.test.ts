@@ -5,7 +5,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { probeProvider, type ProviderAvailability } from "./provider-availability";
-import { fixtureRanker, tempFolder, writeModelFolder } from "../../support/ranker-fixture";
+import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
+import { scoreLinear } from "../../../shared/ranking/linear-ranker";
+import { fixtureRanker, fixtureRows, tempFolder, writeModelFolder } from "../../support/ranker-fixture";
 import { jsonLines, startSidecarProcess, type SidecarProcess } from "./sidecar-process";
 
 describe("sidecar process (main.ts)", () => {
@@ -42,6 +44,32 @@ describe("sidecar process (main.ts)", () => {
     const exit = await sidecar.exited();
     expect(exit.code).toBe(0);
     expect(jsonLines(exit.stdout).map((line) => line.event)).toEqual(["sidecar_started", "sidecar_stopping", "sidecar_stopped"]);
+  });
+
+  it("runs inference in worker threads under tsx with SIDECAR_INFERENCE_THREADS, and exits 0 on SIGTERM", async () => {
+    const sidecar = start({ SIDECAR_MODEL_DIR: folder.path, SIDECAR_INFERENCE_THREADS: "2" });
+    const [, url] = await sidecar.waitForStdout(/sidecar listening on (http:\/\/127\.0\.0\.1:\d+) \(provider=cpu, model=proc-v1\)\n/);
+    const rows = fixtureRows(25);
+    const response = await fetch(`${url}/v1/rank`, {
+      method: "POST",
+      body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(response.status).toBe(200);
+    const { scores } = (await response.json()) as { scores: number[] };
+    scores.forEach((score, i) => expect(score).toBeCloseTo(scoreLinear(fixtureRanker("proc-v1"), rows[i]!), 5));
+
+    sidecar.child.kill("SIGTERM");
+    const exit = await sidecar.exited();
+    expect(exit.code).toBe(0);
+    expect(jsonLines(exit.stdout)[0]).toMatchObject({ event: "sidecar_started", inference_threads: 2 });
+  });
+
+  it("exits 1 with a clear message when SIDECAR_PROVIDER=cuda is unavailable in the inference threads too", async (ctx) => {
+    if (cuda.available) return ctx.skip("CUDA is available on this machine, so the sidecar starts on it");
+    const exit = await start({ SIDECAR_MODEL_DIR: folder.path, SIDECAR_PROVIDER: "cuda", SIDECAR_INFERENCE_THREADS: "1" }).exited();
+    expect(exit.code).toBe(1);
+    expect(exit.stderr.trim().split("\n").at(-1)).toBe(`sidecar: cannot start: ${cuda.error.message}`);
   });
 
   it("exits 1 with a clear message when SIDECAR_PROVIDER=cuda is unavailable and there is no fallback", async (ctx) => {

@@ -8,7 +8,9 @@ import type { SidecarConfig } from "../../../gpu-sidecar/config";
 import { createCpuProvider } from "../../../gpu-sidecar/providers/cpu";
 import type { ExecutionProvider } from "../../../gpu-sidecar/providers/execution-provider";
 import { startSidecar } from "../../../gpu-sidecar/start-sidecar";
+import { InferencePool } from "../../../gpu-sidecar/threads/threaded-provider";
 import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
+import { scoreLinear } from "../../../shared/ranking/linear-ranker";
 import { fixtureRanker, fixtureRows, tempFolder, writeModelFolder } from "../../support/ranker-fixture";
 
 /** A promise plus the function that settles it. */
@@ -48,7 +50,7 @@ describe("startSidecar", () => {
   beforeAll(async () => {
     folder = await tempFolder();
     await writeModelFolder(folder.path, { model: fixtureRanker("served-v1") });
-    config = { host: "127.0.0.1", port: 0, modelDir: folder.path, provider: "cpu", providerFallback: "none", maxRows: 100, adminToken: undefined, batching: { ...BATCHING_DEFAULTS } };
+    config = { host: "127.0.0.1", port: 0, modelDir: folder.path, provider: "cpu", providerFallback: "none", maxRows: 100, adminToken: undefined, inferenceThreads: 0, batching: { ...BATCHING_DEFAULTS } };
   });
   afterAll(() => folder.remove());
 
@@ -99,5 +101,36 @@ describe("startSidecar", () => {
     expect(response.status).toBe(200);
     expect(((await response.json()) as { scores: number[] }).scores).toHaveLength(3);
     expect(await closing).toEqual({ drained: true });
+  });
+
+  it("with inference threads, scores concurrent requests in the threads and stops them on close", async () => {
+    const sidecar = await startSidecar({ config: { ...config, inferenceThreads: 2 } });
+    const pool = sidecar.store.current?.session;
+    expect(pool).toBeInstanceOf(InferencePool);
+    const threads = (pool as InferencePool).workers.map(({ worker }) => worker);
+    expect(threads).toHaveLength(2);
+    const exits = threads.map((worker) => new Promise((resolve) => worker.once("exit", resolve)));
+    try {
+      const model = fixtureRanker("served-v1");
+      const batches = Array.from({ length: 8 }, (_, i) => fixtureRows(20 + i * 10, 50 + i));
+      const responses = await Promise.all(
+        batches.map((rows) =>
+          fetch(`${sidecar.url}/v1/rank`, {
+            method: "POST",
+            body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows }),
+            signal: AbortSignal.timeout(20_000),
+          }).then(async (response) => ({ status: response.status, body: (await response.json()) as { scores: number[] } })),
+        ),
+      );
+      responses.forEach(({ status, body }, i) => {
+        expect(status).toBe(200);
+        expect(body.scores).toHaveLength(batches[i]!.length);
+        body.scores.forEach((score, j) => expect(score).toBeCloseTo(scoreLinear(model, batches[i]![j]!), 5));
+      });
+    } finally {
+      expect(await sidecar.close()).toEqual({ drained: true });
+    }
+    await Promise.all(exits);
+    expect((pool as InferencePool).threadCount).toBe(0);
   });
 });
