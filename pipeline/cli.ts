@@ -19,7 +19,7 @@ import { runGenerate } from "./commands/run-generate";
 import { runTrain } from "./commands/run-train";
 import { runDefaultList } from "./commands/run-default-list";
 import { runExperimentReport } from "./commands/run-experiment-report";
-import { EVALUATE_COMMAND_DEFAULTS, runEvaluate } from "./commands/run-evaluate";
+import { EVALUATE_COMMAND_DEFAULTS, type EvaluateCommandOptions, runEvaluate } from "./commands/run-evaluate";
 import { isProtocolName, PROTOCOL_NAMES, type ProtocolName } from "./evaluate/evaluation-protocol";
 
 const program = new Command()
@@ -90,18 +90,7 @@ program
   .option("--params <file>", "reuse the models and hyperparameters of an earlier evaluation JSON")
   .option("--workers <n>", "worker threads for seeds and tuning (default: one per core; 1 = in-process)", positiveInteger)
   .action(
-    async (opts: {
-      data: string;
-      seeds: number;
-      firstSeed: number;
-      out?: string;
-      protocol: ProtocolName;
-      k: number;
-      dimensions: number;
-      tune: boolean;
-      params?: string;
-      workers?: number;
-    }) => {
+    async (opts: Pick<EvaluateCommandOptions, "data" | "seeds" | "firstSeed" | "out" | "protocol" | "k" | "dimensions" | "tune" | "params" | "workers">) => {
       await runEvaluate(opts);
     },
   );
