@@ -4,6 +4,7 @@
  */
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { TEST_ES256_PUBLIC_JWK, TEST_RANKER_TOKEN, TEST_USER_TOKEN_SECRET } from "./test/support/user-token-keys";
 
 process.env.WRANGLER_SEND_METRICS = "false";
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
@@ -26,6 +27,9 @@ export default defineConfig({
             miniflare: {
               bindings: {
                 ADMIN_TOKEN: "test-admin-token",
+                RANKER_TOKEN: TEST_RANKER_TOKEN,
+                USER_TOKEN_SECRET: TEST_USER_TOKEN_SECRET,
+                USER_TOKEN_JWKS: JSON.stringify({ keys: [TEST_ES256_PUBLIC_JWK] }),
                 VECTOR_INDEX_BACKEND: "embedded",
                 // Nothing listens here: the sidecar-down fallback is exercised by default.
                 RANKER_URL: "http://127.0.0.1:9",

@@ -6,6 +6,7 @@
 import { createApp } from "./app";
 
 export { UserSession } from "../durable-objects/user-session";
+export { CatalogState } from "../durable-objects/catalog-state";
 export { EmbeddedVectorIndex } from "../durable-objects/embedded-vector-index";
 export { ExperimentStats } from "../durable-objects/experiment-stats";
 export { TrendingShard } from "../durable-objects/trending-shard";

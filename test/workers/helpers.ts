@@ -4,8 +4,19 @@ import { exports } from "cloudflare:workers";
 /** The admin token the test configuration binds (vitest.config.ts). */
 export const ADMIN_TOKEN = "test-admin-token";
 
-/** Sends a request to the Worker under test. */
+/**
+ * Sends a request to the Worker under test, as the admin key unless `init` sets its own
+ * `authorization` header (most tests exercise the funnel, not the credentials; test/workers/auth*.test.ts
+ * call {@link callAnonymous} and send the other kinds of credential).
+ */
 export function call(path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (!headers.has("authorization")) headers.set("authorization", `Bearer ${ADMIN_TOKEN}`);
+  return exports.default.fetch(new Request(`http://edge.test${path}`, { ...init, headers }));
+}
+
+/** Sends a request with exactly the headers given (no credential unless they carry one). */
+export function callAnonymous(path: string, init: RequestInit = {}): Promise<Response> {
   return exports.default.fetch(new Request(`http://edge.test${path}`, init));
 }
 
