@@ -2,16 +2,26 @@
  * Benchmarks (`npm run bench -- <name>`). Each prints its numbers and, with `--json <file>`,
  * writes them as JSON. Timing goals live here, never in unit tests.
  *
- *   recommendations [--url http://127.0.0.1:8787] [--users u00001,u00002] [--distinct-users 50]
+ * Benches that call the Worker send `Authorization: Bearer <key>`: `--key`, else EDGE_RECS_KEY, else
+ * the ADMIN_TOKEN npm start wrote to .dev.vars (`worker-credential.ts`).
+ *
+ *   recommendations [--url http://127.0.0.1:8787] [--key <key>] [--users u00001,u00002] [--distinct-users 50]
  *                   [--requests 500] [--concurrency 4] [--max-seconds 60] [--n 10] [--json <file>]
  *       needs a running system (`npm start`); demo users are read from artifacts/demo by default.
  *       Latency overall, for each user's first request (session object created or woken) and
  *       for returning users.
  *
- *   realtime [--url http://127.0.0.1:8787] [--trials 50] [--n 10] [--batch-size 100]
+ *   realtime [--url http://127.0.0.1:8787] [--key <key>] [--trials 50] [--n 10] [--batch-size 100]
  *            [--concurrency 8] [--ingest-seconds 10] [--ingest-users 200] [--json <file>]
  *       time from an accepted event to a changed response, and events ingested per second;
  *       needs `npm start`; writes bench-* events into the local system.
+ *
+ *   sidecar-outage [--url http://127.0.0.1:8787] [--sidecar-url http://127.0.0.1:8788] [--key <key>]
+ *                  [--users u00001,…] [--distinct-users 50] [--concurrency 4] [--seconds 40]
+ *                  [--kill-after-seconds 5] [--n 10] [--pid-file .wrangler/state/sidecar.pid] [--json <file>]
+ *       needs `npm start`: load on GET /v1/recommendations while the sidecar is killed (SIGKILL);
+ *       failed requests, responses per ranker, seconds until the sidecar is healthy again and
+ *       until the Worker ranks with it again. Stops by itself after --seconds.
  *
  *   sidecar [--model mlp|logistic] [--hidden 64,64] [--request-rows 300] [--concurrency 32]
  *           [--rounds 3] [--round-requests 4000] [--round-seconds 10] [--max-batch-rows 2048]
@@ -41,6 +51,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { runRealtimeBench } from "./realtime-bench";
 import { runRecommendationsBench } from "./recommendations-bench";
+import { runSidecarOutageBench, SIDECAR_OUTAGE_BENCH_DEFAULTS } from "./sidecar-outage-bench";
+import { workerCredential } from "./worker-credential";
 import { runSidecarBench, SIDECAR_BENCH_DEFAULTS, SIDECAR_BENCH_ENCODINGS, type SidecarBenchEncoding } from "./sidecar-bench";
 import { ALS_SCALING_BENCH_DEFAULTS, runAlsScalingBench } from "./als-scaling";
 import { formatRerankTable, RERANK_BENCH_DEFAULTS, runRerankBench } from "./rerank-bench";
@@ -56,12 +68,15 @@ function demoUsers(): string[] {
   return bulk.filter((entry) => entry.key.startsWith("user:")).map((entry) => entry.key.slice(5)).slice(0, 500);
 }
 
+const KEY_HELP = "credential for the Worker (default: $EDGE_RECS_KEY, else ADMIN_TOKEN from .dev.vars)";
+
 const program = new Command().name("bench").description("Benchmarks of the edge recommendation engine.");
 
 program
   .command("recommendations")
   .description("latency of GET /v1/recommendations against a running `npm start` (loopback only)")
   .option("--url <url>", "Worker base URL", "http://127.0.0.1:8787")
+  .option("--key <key>", KEY_HELP)
   .option("--users <ids>", "comma-separated user ids (default: demo users from artifacts/demo)")
   .option("--distinct-users <n>", "cycle through the first n of those users (first requests create session objects; later ones find them warm)", positiveInteger, 50)
   .option("--requests <n>", "requests to send", positiveInteger, 500)
@@ -69,13 +84,14 @@ program
   .option("--max-seconds <n>", "stop after this many seconds", positiveInteger, 60)
   .option("--n <n>", "items per response", positiveInteger, 10)
   .option("--json <file>", "write the result as JSON")
-  .action(async (opts: { url: string; users?: string; distinctUsers: number; requests: number; concurrency: number; maxSeconds: number; n: number; json?: string }) => {
+  .action(async (opts: { url: string; key?: string; users?: string; distinctUsers: number; requests: number; concurrency: number; maxSeconds: number; n: number; json?: string }) => {
+    const { key } = workerCredential({ key: opts.key });
     const known = opts.users ? opts.users.split(",") : demoUsers();
     const users = known.slice(0, opts.distinctUsers);
     // Warm-up on other users (when there are any): loads the vector index and compiles code paths, and leaves the measured users' objects cold.
     const warmup = known.length > users.length ? known.slice(-2) : users;
-    await runRecommendationsBench({ ...opts, users: warmup, requests: 20, concurrency: 1 });
-    const result = await runRecommendationsBench({ ...opts, users });
+    await runRecommendationsBench({ ...opts, key, users: warmup, requests: 20, concurrency: 1 });
+    const result = await runRecommendationsBench({ ...opts, key, users });
     console.log(JSON.stringify(result, null, 2));
     if (opts.json) writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
   });
@@ -84,6 +100,7 @@ program
   .command("realtime")
   .description("event → changed response latency and event ingestion rate against a running `npm start` (loopback only)")
   .option("--url <url>", "Worker base URL", "http://127.0.0.1:8787")
+  .option("--key <key>", `${KEY_HELP}; must act for any user (admin key or server key)`)
   .option("--trials <n>", "freshness trials per event kind", positiveInteger, 50)
   .option("--n <n>", "items per response", positiveInteger, 10)
   .option("--batch-size <n>", "events per ingestion batch", positiveInteger, 100)
@@ -91,12 +108,49 @@ program
   .option("--ingest-seconds <n>", "length of the ingestion phase", positiveInteger, 10)
   .option("--ingest-users <n>", "distinct users the ingestion events are spread over", positiveInteger, 200)
   .option("--json <file>", "write the result as JSON")
-  .action(async (opts: { url: string; trials: number; n: number; batchSize: number; concurrency: number; ingestSeconds: number; ingestUsers: number; json?: string }) => {
+  .action(async (opts: { url: string; key?: string; trials: number; n: number; batchSize: number; concurrency: number; ingestSeconds: number; ingestUsers: number; json?: string }) => {
+    const { key } = workerCredential({ key: opts.key });
     const items = (JSON.parse(readFileSync("artifacts/demo/items.json", "utf8")) as { id: string }[]).map((item) => item.id);
-    const result = await runRealtimeBench({ ...opts, users: demoUsers(), items });
+    const result = await runRealtimeBench({ ...opts, key, users: demoUsers(), items });
     console.log(JSON.stringify(result, null, 2));
     if (opts.json) writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
   });
+
+program
+  .command("sidecar-outage")
+  .description("kill the ranking sidecar under load on a running `npm start` and measure failures, rankers and recovery (loopback only)")
+  .option("--url <url>", "Worker base URL", SIDECAR_OUTAGE_BENCH_DEFAULTS.url)
+  .option("--sidecar-url <url>", "sidecar base URL (its /healthz)", SIDECAR_OUTAGE_BENCH_DEFAULTS.sidecarUrl)
+  .option("--key <key>", `${KEY_HELP}; must act for every user of the run (admin key or server key)`)
+  .option("--users <ids>", "comma-separated user ids (default: demo users from artifacts/demo)")
+  .option("--distinct-users <n>", "cycle through the first n of those users", positiveInteger, 50)
+  .option("--concurrency <n>", "requests in flight", positiveInteger, SIDECAR_OUTAGE_BENCH_DEFAULTS.concurrency)
+  .option("--seconds <n>", "length of the run", positiveInteger, SIDECAR_OUTAGE_BENCH_DEFAULTS.seconds)
+  .option("--kill-after-seconds <n>", "when to SIGKILL the sidecar", positiveInteger, SIDECAR_OUTAGE_BENCH_DEFAULTS.killAfterSeconds)
+  .option("--n <n>", "items per response", positiveInteger, SIDECAR_OUTAGE_BENCH_DEFAULTS.n)
+  .option("--pid-file <file>", "where npm start keeps the sidecar's pid", SIDECAR_OUTAGE_BENCH_DEFAULTS.pidFile)
+  .option("--json <file>", "write the result as JSON")
+  .action(
+    async (opts: {
+      url: string;
+      sidecarUrl: string;
+      key?: string;
+      users?: string;
+      distinctUsers: number;
+      concurrency: number;
+      seconds: number;
+      killAfterSeconds: number;
+      n: number;
+      pidFile: string;
+      json?: string;
+    }) => {
+      const { json, users, distinctUsers, ...options } = opts;
+      const { key } = workerCredential({ key: opts.key });
+      const result = await runSidecarOutageBench({ ...options, key, users: (users ? users.split(",") : demoUsers()).slice(0, distinctUsers) });
+      console.log(JSON.stringify(result, null, 2));
+      if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+    },
+  );
 
 function sidecarEncodings(value: string): SidecarBenchEncoding[] {
   if (value === "both") return [...SIDECAR_BENCH_ENCODINGS];

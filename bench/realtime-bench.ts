@@ -11,6 +11,8 @@
  *   Objects and trending shards included). The users' objects are created first, in a separate
  *   untimed warm-up whose rate is reported on its own: locally each new Durable Object is a new
  *   SQLite file on disk, which dominates a cold run and says nothing about the steady state.
+ *
+ * Every request carries `Authorization: Bearer <key>` (see `worker-credential.ts`).
  */
 import { summarizeLatencies, type LatencySummary } from "./latency-summary";
 
@@ -18,6 +20,8 @@ import { summarizeLatencies, type LatencySummary } from "./latency-summary";
 export interface RealtimeBenchOptions {
   /** Base URL of the Worker; must be a loopback address. */
   url: string;
+  /** The credential sent as `Authorization: Bearer <key>`; it must act for any user (the admin key or a server key), as the bench uses many. */
+  key: string;
   /** Trained users to take freshness trials with (each trial uses one, once). */
   users: string[];
   /** Catalogue items events may refer to. */
@@ -78,13 +82,18 @@ export async function runRealtimeBench(options: RealtimeBenchOptions): Promise<R
   const base = new URL(options.url);
   if (!LOOPBACK.has(base.hostname)) throw new Error(`refusing to load ${base.hostname}: benchmarks target loopback only`);
   const run = Date.now().toString(36);
+  const authorization = { authorization: `Bearer ${options.key}` };
   const recommend = async (userId: string): Promise<RecommendationsBody> => {
-    const response = await fetch(new URL(`/v1/recommendations?user_id=${encodeURIComponent(userId)}&n=${options.n}`, base));
+    const response = await fetch(new URL(`/v1/recommendations?user_id=${encodeURIComponent(userId)}&n=${options.n}`, base), { headers: authorization });
     if (!response.ok) throw new Error(`GET /v1/recommendations → ${response.status}`);
     return (await response.json()) as RecommendationsBody;
   };
   const post = async (body: unknown): Promise<{ accepted: number }> => {
-    const response = await fetch(new URL("/v1/events", base), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const response = await fetch(new URL("/v1/events", base), {
+      method: "POST",
+      headers: { ...authorization, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     if (!response.ok) {
       const body = (await response.json().catch(() => null)) as { error?: { code?: string } } | null;
       throw new Error(body?.error?.code ?? `http_${response.status}`);

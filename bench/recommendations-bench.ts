@@ -4,7 +4,8 @@
  * percentiles, the Worker's own per-stage timings (medians) and which ranker served — overall and
  * split by whether the request was the user's first of the run: a first request creates or wakes
  * the user's session object (locally a SQLite file of its own; on Cloudflare a cold Durable
- * Object), which dominates its session read, while returning users hit a warm object.
+ * Object), which dominates its session read, while returning users hit a warm object. Every
+ * request carries `Authorization: Bearer <key>` (see `worker-credential.ts`).
  */
 import { summarizeLatencies, type LatencySummary } from "./latency-summary";
 
@@ -12,6 +13,8 @@ import { summarizeLatencies, type LatencySummary } from "./latency-summary";
 export interface RecommendationsBenchOptions {
   /** Base URL of the Worker; must be a loopback address. */
   url: string;
+  /** The credential sent as `Authorization: Bearer <key>` (admin key, server key or user token). */
+  key: string;
   /** Demo users to cycle through. */
   users: string[];
   requests: number;
@@ -83,7 +86,9 @@ export async function runRecommendationsBench(options: RecommendationsBenchOptio
       served.add(user);
       const started = performance.now();
       try {
-        const response = await fetch(new URL(`/v1/recommendations?user_id=${encodeURIComponent(user)}&n=${options.n}`, base));
+        const response = await fetch(new URL(`/v1/recommendations?user_id=${encodeURIComponent(user)}&n=${options.n}`, base), {
+          headers: { authorization: `Bearer ${options.key}` },
+        });
         const body = (await response.json()) as { ranker?: string; fallbacks?: unknown[]; timings_ms?: Record<string, number> };
         const latency = performance.now() - started;
         if (!response.ok) {

@@ -27,7 +27,7 @@ import { createRng } from "../shared/math/random";
 import { summarizeLatencies } from "./latency-summary";
 import { runLoad, type LoadResult } from "./sidecar-load";
 import { writeBenchModelFolder, type BenchModelKind } from "./sidecar-model-folder";
-import { startSidecarChild, type SidecarChild } from "./sidecar-process";
+import { randomSidecarToken, startSidecarChild, type SidecarChild } from "./sidecar-process";
 
 /** Encodings of `POST /v1/rank` the benchmark can send. */
 export const SIDECAR_BENCH_ENCODINGS = ["json", "binary"] as const;
@@ -155,11 +155,13 @@ export async function runSidecarBench(options: Partial<SidecarBenchOptions> = {}
   o.log(`model: ${folder.description}`);
   const rows = seededRows(Math.max(o.maxBatchRows, o.requestRows, o.latencyRows), 42);
   const loadRows = Array.from({ length: 16 }, (_, i) => seededRows(o.requestRows, 1000 + i));
+  // Both sidecars require the same random token; every request sends it, as the Worker does.
+  const authToken = randomSidecarToken();
   const wire = Object.fromEntries(
     encodings.map((encoding) => [
       encoding,
       {
-        headers: requestHeaders(encoding),
+        headers: requestHeaders(encoding, authToken),
         bodies: loadRows.map((r) => rankBody(encoding, r)),
         latencyBody: rankBody(encoding, rows.slice(0, o.latencyRows)),
       },
@@ -167,6 +169,7 @@ export async function runSidecarBench(options: Partial<SidecarBenchOptions> = {}
   ) as Record<SidecarBenchEncoding, { headers: Record<string, string>; bodies: (string | Uint8Array)[]; latencyBody: string | Uint8Array }>;
   const sidecarEnv = (batching: "on" | "off") => ({
     SIDECAR_MODEL_DIR: folder.dir,
+    SIDECAR_AUTH_TOKEN: authToken,
     SIDECAR_BATCHING: batching,
     SIDECAR_MAX_BATCH_ROWS: String(o.maxBatchRows),
     SIDECAR_MAX_QUEUE_DELAY_MS: String(o.maxQueueDelayMs),
@@ -204,9 +207,9 @@ export async function runSidecarBench(options: Partial<SidecarBenchOptions> = {}
       const parts = [`round ${i}/${o.rounds}: raw onnxruntime ${fmt(raw.at(-1)!)} rows/s (${o.maxBatchRows}-row batches)`];
       for (const encoding of encodings) {
         const m = perEncoding[encoding];
-        const before = await batchRowMetrics(batchedSidecar.url);
+        const before = await batchRowMetrics(batchedSidecar);
         const on = await load(batchedSidecar.url, encoding, o.roundRequests, o.roundSeconds);
-        const after = await batchRowMetrics(batchedSidecar.url);
+        const after = await batchRowMetrics(batchedSidecar);
         m.batchRows.sum += after.sum - before.sum;
         m.batchRows.count += after.count - before.count;
         const off = await load(unbatchedSidecar.url, encoding, o.roundRequests, o.roundSeconds);
@@ -347,15 +350,18 @@ function rankBody(encoding: SidecarBenchEncoding, rows: number[][]): string | Ui
   return new Uint8Array(matrix.buffer);
 }
 
-/** The headers of `encoding`: binary sends the hash in a header and asks for float32 scores back, as the Worker does. */
-function requestHeaders(encoding: SidecarBenchEncoding): Record<string, string> {
-  if (encoding === "json") return { "content-type": "application/json" };
-  return { "content-type": "application/octet-stream", accept: "application/octet-stream", "x-feature-spec-hash": FEATURE_SPEC.hash };
+/** The headers of `encoding` (plus the sidecar's token): binary sends the hash in a header and asks for float32 scores back, as the Worker does. */
+function requestHeaders(encoding: SidecarBenchEncoding, token: string): Record<string, string> {
+  const authorization = `Bearer ${token}`;
+  if (encoding === "json") return { authorization, "content-type": "application/json" };
+  return { authorization, "content-type": "application/octet-stream", accept: "application/octet-stream", "x-feature-spec-hash": FEATURE_SPEC.hash };
 }
 
 /** The batching sidecar's batch-size histogram sum and count, from its /metrics. */
-async function batchRowMetrics(url: string): Promise<{ sum: number; count: number }> {
-  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+async function batchRowMetrics(sidecar: SidecarChild): Promise<{ sum: number; count: number }> {
+  const response = await fetch(`${sidecar.url}/metrics`, { headers: { authorization: `Bearer ${sidecar.token}` }, signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
+  const text = await response.text();
   return { sum: metricValue(text, "sidecar_batch_rows_sum"), count: metricValue(text, "sidecar_batch_rows_count") };
 }
 

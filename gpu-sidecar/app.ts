@@ -12,14 +12,18 @@
  * - `GET /metrics` → Prometheus text format (`sidecar-metrics.ts`)
  * - `POST /admin/reload` → reloads the model folder, swapping versions without dropping requests
  *
+ * Every route except `GET /healthz` (liveness, for supervisors and load balancers) requires
+ * `Authorization: Bearer <SIDECAR_AUTH_TOKEN>` and answers 401 `unauthorized` without it
+ * (`bearer-auth.ts`), so a route added later is private unless it is listed as open.
+ *
  * Every error is JSON `{error: {code, message}}` with the status of its code (see `sidecar-error.ts`);
  * client mistakes are 4xx, never 500; an overloaded sidecar answers 503 with `Retry-After`.
  */
-import { timingSafeEqual } from "node:crypto";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { FEATURE_SPEC } from "../shared/features/feature-spec";
 import { systemClock } from "./batching/batcher-clock";
+import { requireBearer } from "./bearer-auth";
 import { BatcherRejection, type BatcherRejectionReason } from "./batching/dynamic-batcher";
 import { createRankBatcher, type RankBatcher, type RankBatchResult } from "./batching/rank-batcher";
 import { SIDECAR_CONFIG_DEFAULTS } from "./config";
@@ -48,8 +52,8 @@ export interface SidecarAppDeps {
   provider: ProviderStatus;
   /** Most rows per `/v1/rank` request (default 2000). */
   maxRows?: number;
-  /** When set, `POST /admin/reload` requires `Authorization: Bearer <adminToken>`. */
-  adminToken?: string;
+  /** The shared secret every route but `GET /healthz` requires as `Authorization: Bearer <authToken>` (`SIDECAR_AUTH_TOKEN`). */
+  authToken: string;
   logger?: JsonLogger;
   /** Millisecond clock for timings and uptime (default `performance.now`). */
   now?: () => number;
@@ -103,15 +107,16 @@ const rejectionCodes = {
  * Creates the sidecar's Hono app.
  *
  * @example
- * const app = createSidecarApp({ store, provider });
+ * const app = createSidecarApp({ store, provider, authToken: process.env.SIDECAR_AUTH_TOKEN! });
  * const res = await app.request("/v1/rank", {
  *   method: "POST",
+ *   headers: { authorization: `Bearer ${process.env.SIDECAR_AUTH_TOKEN}` },
  *   body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows: [[0.8, 1, 3.2, 4, 0, 2.3]] }),
  * });
  * await res.json(); // { scores: [0.71], model_version: "...", provider: "cpu", timings_ms: { queue: 2.01, inference: 0.08 }, batch: { rows: 1, requests: 1 } }
  */
 export function createSidecarApp(deps: SidecarAppDeps): Hono {
-  const { store, provider, maxRows, adminToken, logger, now } = {
+  const { store, provider, maxRows, authToken, logger, now } = {
     maxRows: SIDECAR_CONFIG_DEFAULTS.maxRows,
     logger: silentLogger,
     now: () => performance.now(),
@@ -138,6 +143,8 @@ export function createSidecarApp(deps: SidecarAppDeps): Hono {
   app.notFound((c) => {
     throw new SidecarError("not_found", `no route for ${c.req.method} ${c.req.path}`);
   });
+
+  app.use("*", requireBearer({ token: authToken, open: [{ method: "GET", path: "/healthz" }] }));
 
   app.get("/healthz", (c) => {
     const model = store.current;
@@ -234,9 +241,6 @@ export function createSidecarApp(deps: SidecarAppDeps): Hono {
   );
 
   app.post("/admin/reload", async (c) => {
-    if (adminToken !== undefined && !bearerMatches(c.req.header("authorization"), adminToken)) {
-      throw new SidecarError("unauthorized", "POST /admin/reload needs Authorization: Bearer <SIDECAR_ADMIN_TOKEN>");
-    }
     try {
       const { model, previousVersion } = await store.reload();
       logger.info("model_reloaded", { model_version: model.version, previous_version: previousVersion ?? null });
@@ -332,10 +336,4 @@ async function readJson(c: Context): Promise<unknown> {
   } catch (error) {
     throw new SidecarError("invalid_json", `request body is not valid JSON: ${errorMessage(error)}`);
   }
-}
-
-function bearerMatches(header: string | undefined, token: string): boolean {
-  const expected = Buffer.from(`Bearer ${token}`);
-  const given = Buffer.from(header ?? "");
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }

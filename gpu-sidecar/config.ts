@@ -1,7 +1,9 @@
 /**
  * The sidecar's configuration, read from environment variables, validated with zod and turned into
  * one typed object. Unset or empty variables take their defaults; an invalid value fails start-up
- * with a {@link SidecarConfigError} that names every offending variable.
+ * with a {@link SidecarConfigError} that names every offending variable (never echoing a secret's
+ * value). `SIDECAR_AUTH_TOKEN`, the shared secret every caller but `/healthz` must present, is
+ * required.
  */
 import { z } from "zod";
 import { BATCHING_DEFAULTS, type BatchingConfig } from "./batching/dynamic-batcher";
@@ -24,8 +26,12 @@ export interface SidecarConfig {
   providerFallback: ProviderFallback;
   /** Most rows one `/v1/rank` request may carry (`SIDECAR_MAX_ROWS`, default 2000). */
   maxRows: number;
-  /** Bearer token `POST /admin/reload` requires (`SIDECAR_ADMIN_TOKEN`); unset leaves the route open to loopback callers only. */
-  adminToken: string | undefined;
+  /**
+   * Shared secret (`SIDECAR_AUTH_TOKEN`, required, at least 16 printable characters): every route
+   * except `GET /healthz` requires `Authorization: Bearer <authToken>`. The Worker sends its
+   * `RANKER_TOKEN`.
+   */
+  authToken: string;
   /**
    * Worker threads that run inference off the event loop (`SIDECAR_INFERENCE_THREADS`, default 0 =
    * inline on the sidecar thread). Each thread loads its own session of the model on the provider.
@@ -58,6 +64,12 @@ const integer = (min: number, max: number, fallback: number) =>
       .default(fallback),
   );
 
+/** Shortest `SIDECAR_AUTH_TOKEN` accepted. */
+export const MIN_AUTH_TOKEN_LENGTH = 16;
+
+/** Variables whose values are secret: an error names them but never shows what they hold. */
+const SECRET_VARIABLES = new Set(["SIDECAR_AUTH_TOKEN", "SIDECAR_ADMIN_TOKEN"]);
+
 const envSchema = z.object({
   SIDECAR_HOST: optional(z.string().default(SIDECAR_CONFIG_DEFAULTS.host)),
   SIDECAR_PORT: optional(
@@ -87,7 +99,15 @@ const envSchema = z.object({
       .max(100_000, "must be at most 100000")
       .default(SIDECAR_CONFIG_DEFAULTS.maxRows),
   ),
-  SIDECAR_ADMIN_TOKEN: optional(z.string().optional()),
+  SIDECAR_AUTH_TOKEN: optional(
+    z
+      .string({ error: "is required: the shared secret callers present as Authorization: Bearer <token> (the Worker's RANKER_TOKEN)" })
+      .min(MIN_AUTH_TOKEN_LENGTH, `must be at least ${MIN_AUTH_TOKEN_LENGTH} characters`)
+      .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces"),
+  ),
+  SIDECAR_ADMIN_TOKEN: optional(
+    z.undefined({ error: "is no longer read: SIDECAR_AUTH_TOKEN now guards every route but /healthz, /admin/* included; unset it" }).optional(),
+  ),
   SIDECAR_INFERENCE_THREADS: integer(0, 64, SIDECAR_CONFIG_DEFAULTS.inferenceThreads),
   SIDECAR_BATCHING: optional(z.enum(["on", "off"], { error: "must be one of on, off" }).default(BATCHING_DEFAULTS.enabled ? "on" : "off")),
   SIDECAR_MAX_BATCH_ROWS: integer(1, 1_000_000, BATCHING_DEFAULTS.maxBatchRows),
@@ -122,9 +142,9 @@ export class SidecarConfigError extends Error {
  * Reads the configuration from `env` (default `process.env`).
  *
  * @example
- * loadSidecarConfig({ SIDECAR_MODEL_DIR: "artifacts/latest", SIDECAR_PROVIDER: "wasm" });
+ * loadSidecarConfig({ SIDECAR_MODEL_DIR: "artifacts/latest", SIDECAR_AUTH_TOKEN: "3f9c…(≥ 16 chars)", SIDECAR_PROVIDER: "wasm" });
  * // → { host: "127.0.0.1", port: 8788, modelDir: "artifacts/latest", provider: "wasm", providerFallback: "none", maxRows: 2000,
- * //     adminToken: undefined, inferenceThreads: 0, batching: { enabled: true, maxBatchRows: 2048, maxQueueDelayMs: 2, maxQueueRows: 16384, requestTimeoutMs: 1000 } }
+ * //     authToken: "3f9c…", inferenceThreads: 0, batching: { enabled: true, maxBatchRows: 2048, maxQueueDelayMs: 2, maxQueueRows: 16384, requestTimeoutMs: 1000 } }
  */
 export function loadSidecarConfig(env: Record<string, string | undefined> = process.env): SidecarConfig {
   const parsed = envSchema.safeParse(env);
@@ -133,7 +153,9 @@ export function loadSidecarConfig(env: Record<string, string | undefined> = proc
       parsed.error.issues.map((issue) => {
         const name = issue.path.join(".");
         const value = env[name];
-        return value === undefined || value.trim() === "" ? `${name} ${issue.message}` : `${name} ${issue.message} (got "${value}")`;
+        return value === undefined || value.trim() === "" || SECRET_VARIABLES.has(name)
+          ? `${name} ${issue.message}`
+          : `${name} ${issue.message} (got "${value}")`;
       }),
     );
   }
@@ -145,7 +167,7 @@ export function loadSidecarConfig(env: Record<string, string | undefined> = proc
     provider: vars.SIDECAR_PROVIDER,
     providerFallback: vars.SIDECAR_PROVIDER_FALLBACK,
     maxRows: vars.SIDECAR_MAX_ROWS,
-    adminToken: vars.SIDECAR_ADMIN_TOKEN,
+    authToken: vars.SIDECAR_AUTH_TOKEN,
     inferenceThreads: vars.SIDECAR_INFERENCE_THREADS,
     batching: {
       enabled: vars.SIDECAR_BATCHING === "on",

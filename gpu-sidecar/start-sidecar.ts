@@ -72,7 +72,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
   const metrics = createSidecarMetrics({ processMetrics });
   // One batch per inference thread may run at once (inline: one at a time, as before).
   const batcher = createRankBatcher({ config: config.batching, metrics, concurrency: Math.max(1, config.inferenceThreads) });
-  const app = createSidecarApp({ store, provider, maxRows: config.maxRows, adminToken: config.adminToken, logger, metrics, batcher });
+  const app = createSidecarApp({ store, provider, maxRows: config.maxRows, authToken: config.authToken, logger, metrics, batcher });
 
   let server: Server;
   let address: AddressInfo;

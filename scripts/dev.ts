@@ -3,35 +3,46 @@
  *
  * 1. generates the demo data set (deterministic) unless `data/demo` exists;
  * 2. trains and exports artifacts unless `artifacts/demo` holds them;
- * 3. writes `.dev.vars` (admin token, embedded vector index, sidecar URL) unless it exists;
+ * 3. writes `.dev.vars` with fresh random ADMIN_TOKEN, RANKER_TOKEN and USER_TOKEN_SECRET, or
+ *    appends whichever of them an older file lacks (existing values are never rewritten);
  * 4. publishes the KV bulk file into wrangler's local KV when the model version changed;
- * 5. starts the ranking sidecar and `wrangler dev` on 127.0.0.1;
+ * 5. starts the ranking sidecar (SIDECAR_AUTH_TOKEN = RANKER_TOKEN) and `wrangler dev`, both on
+ *    127.0.0.1. The sidecar is supervised: if it crashes or is killed it is restarted with
+ *    exponential backoff (0.5 s doubling to 10 s, reset after 60 s up; `process-supervisor.ts`),
+ *    each exit and restart logged, its pid kept in `.wrangler/state/sidecar.pid`; meanwhile the
+ *    Worker serves with its light ranker (circuit breaker) and returns to the sidecar after the
+ *    breaker's probe. `wrangler dev` exiting stops everything (it reloads code by itself; an exit
+ *    means something a restart would not fix);
  * 6. loads the item vectors into the embedded vector index when its version differs;
- * 7. prints example requests with a real demo user, and stops both services on Ctrl-C.
+ * 7. prints example requests with a real demo user (credentials read from .dev.vars by the shell,
+ *    never printed), and stops everything on Ctrl-C, a sidecar waiting to restart included.
  *
  * A second run reuses every step's output. Ports: PORT (8787), SIDECAR_PORT (8788).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync, readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { ModelManifest } from "../shared/artifacts/model-manifest";
 import { FEATURE_SPEC } from "../shared/features/feature-spec";
 import { ITEM_METADATA_INDEXES } from "../shared/artifacts/item-metadata";
+import { completeDevVars } from "./dev-vars";
+import { describeSupervisorEvent, superviseProcess, type ChildExit, type SupervisedChild, type Supervisor } from "./process-supervisor";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dataDir = join(root, "data", "demo");
 const artifactsDir = join(root, "artifacts", "demo");
 const devVarsPath = join(root, ".dev.vars");
 const publishedMarker = join(root, ".wrangler", "state", "edge-recs-kv-published.json");
+/** Where the running sidecar's pid is kept (absent while it is down), for tools such as `npm run bench -- sidecar-outage`. */
+const sidecarPidFile = join(root, ".wrangler", "state", "sidecar.pid");
 const port = Number(process.env.PORT ?? 8787);
 const sidecarPort = Number(process.env.SIDECAR_PORT ?? 8788);
 const host = "127.0.0.1";
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
 const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-const children: ChildProcess[] = [];
 const started = performance.now();
 
 function log(message: string): void {
@@ -46,35 +57,89 @@ function run(command: string, args: string[], what: string): Promise<void> {
   });
 }
 
-function startService(command: string, args: string[], env: NodeJS.ProcessEnv, name: string): ChildProcess {
+/**
+ * Spawns a service in its own process group (so Ctrl-C in the terminal reaches only this script,
+ * which then stops each group in order) and adapts it for the supervisor.
+ */
+function spawnService(command: string, args: string[], env: NodeJS.ProcessEnv): SupervisedChild & { child: ChildProcess } {
   const child = spawn(command, args, { cwd: root, stdio: "inherit", env, detached: true });
-  children.push(child);
-  child.on("exit", (code, signal) => {
-    if (!stopping) {
-      console.error(`[start] ${name} exited (${signal ?? `code ${code}`}); stopping everything`);
-      stop(1);
-    }
+  const exited = new Promise<ChildExit>((resolve) => {
+    child.once("exit", (code, signal) => resolve({ code, signal }));
+    child.once("error", (error) => {
+      if (child.pid === undefined) resolve({ code: null, signal: null, error: error.message });
+    });
   });
-  return child;
+  const kill = (signal: NodeJS.Signals) => {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      child.kill(signal);
+    }
+  };
+  return { child, pid: child.pid, kill, exited };
 }
 
+let sidecar: Supervisor | undefined;
+let wrangler: (SupervisedChild & { child: ChildProcess }) | undefined;
 let stopping = false;
+
+/** Stops the sidecar (cancelling a pending restart) and wrangler dev, then exits with `code`. */
 function stop(code: number): void {
   if (stopping) return;
   stopping = true;
-  for (const child of children) {
-    if (child.pid && child.exitCode === null) {
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        child.kill("SIGTERM");
-      }
-    }
-  }
-  setTimeout(() => process.exit(code), 1500).unref();
+  setTimeout(() => process.exit(code), 8000).unref();
+  const stopWrangler = async () => {
+    if (!wrangler) return;
+    const { exited } = wrangler;
+    wrangler.kill("SIGTERM");
+    const timer = setTimeout(() => wrangler?.kill("SIGKILL"), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  void Promise.allSettled([sidecar?.stop(), stopWrangler()]).then(() => {
+    rmSync(sidecarPidFile, { force: true });
+    process.exit(code);
+  });
 }
 process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
+
+function startSidecar(ranker: string): Supervisor {
+  const env = {
+    ...quietEnv,
+    SIDECAR_HOST: host,
+    SIDECAR_PORT: String(sidecarPort),
+    SIDECAR_MODEL_DIR: artifactsDir,
+    SIDECAR_AUTH_TOKEN: ranker,
+  };
+  // `node --import tsx` rather than the tsx CLI: the pid is then the sidecar itself, not a wrapper
+  // whose death would leave an orphan holding the port.
+  return superviseProcess({
+    start: () => spawnService(process.execPath, ["--import", "tsx", "gpu-sidecar/main.ts"], env),
+    onEvent: (event) => {
+      if (event.type === "stopped") return;
+      log(describeSupervisorEvent("sidecar", event));
+      if (event.type === "started" && event.pid !== undefined) {
+        mkdirSync(dirname(sidecarPidFile), { recursive: true });
+        writeFileSync(sidecarPidFile, `${event.pid}\n`);
+      }
+      if (event.type === "exited") rmSync(sidecarPidFile, { force: true });
+    },
+  });
+}
+
+function startWrangler(): void {
+  // Local overrides of wrangler.toml [vars]: the embedded index (Vectorize cannot run locally) and this sidecar.
+  // Secrets (ADMIN_TOKEN, RANKER_TOKEN, USER_TOKEN_SECRET) come from .dev.vars.
+  const devVars = [`VECTOR_INDEX_BACKEND:embedded`, `RANKER_URL:http://${host}:${sidecarPort}`].flatMap((v) => ["--var", v]);
+  wrangler = spawnService(bin("wrangler"), ["dev", "--ip", host, "--port", String(port), "--show-interactive-dev-session=false", ...devVars], quietEnv);
+  void wrangler.exited.then(({ code, signal, error }) => {
+    if (stopping) return;
+    console.error(`[start] wrangler dev exited (${error ?? signal ?? `code ${code}`}); stopping everything`);
+    stop(1);
+  });
+}
 
 async function waitFor(url: string, what: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -91,23 +156,13 @@ async function waitFor(url: string, what: string, timeoutMs: number): Promise<vo
   throw new Error(`${what} did not become healthy at ${url} within ${timeoutMs / 1000}s`);
 }
 
+/** `.dev.vars` with every secret npm start needs (written or completed; values are never logged). */
 function readDevVars(): Record<string, string> {
-  if (!existsSync(devVarsPath)) {
-    const token = randomBytes(24).toString("hex");
-    writeFileSync(
-      devVarsPath,
-      [
-        "# Local secrets for wrangler dev (written by npm start; not committed).",
-        `ADMIN_TOKEN=${token}`,
-        "",
-      ].join("\n"),
-    );
-    log("wrote .dev.vars (a fresh local ADMIN_TOKEN)");
-  }
-  const vars: Record<string, string> = {};
-  for (const line of readFileSync(devVarsPath, "utf8").split("\n")) {
-    const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*)\s*$/.exec(line);
-    if (match) vars[match[1]!] = match[2]!.replace(/^"(.*)"$/, "$1");
+  const existing = existsSync(devVarsPath) ? readFileSync(devVarsPath, "utf8") : undefined;
+  const { text, vars, added } = completeDevVars(existing);
+  if (added.length > 0) {
+    writeFileSync(devVarsPath, text, { mode: 0o600 });
+    log(`${existing === undefined ? "wrote" : "added to"} .dev.vars: fresh local ${added.join(", ")}`);
   }
   return vars;
 }
@@ -203,25 +258,14 @@ async function main(): Promise<void> {
 
   const vars = readDevVars();
   const token = vars.ADMIN_TOKEN;
-  if (!token) throw new Error(".dev.vars has no ADMIN_TOKEN; delete the file to have it written again");
+  const rankerToken = vars.RANKER_TOKEN;
+  if (!token || !rankerToken) throw new Error(".dev.vars has no ADMIN_TOKEN or RANKER_TOKEN; delete the file to have it written again");
   await publishKv(manifest);
 
-  log(`starting the ranking sidecar on ${host}:${sidecarPort}`);
-  startService(bin("tsx"), ["gpu-sidecar/main.ts"], {
-    ...quietEnv,
-    SIDECAR_HOST: host,
-    SIDECAR_PORT: String(sidecarPort),
-    SIDECAR_MODEL_DIR: artifactsDir,
-  }, "sidecar");
+  log(`starting the ranking sidecar on ${host}:${sidecarPort} (supervised; pid in ${sidecarPidFile.slice(root.length + 1)})`);
+  sidecar = startSidecar(rankerToken);
   log(`starting wrangler dev on ${host}:${port}`);
-  // Local overrides of wrangler.toml [vars]: the embedded index (Vectorize cannot run locally) and this sidecar.
-  const devVars = [`VECTOR_INDEX_BACKEND:embedded`, `RANKER_URL:http://${host}:${sidecarPort}`].flatMap((v) => ["--var", v]);
-  startService(
-    bin("wrangler"),
-    ["dev", "--ip", host, "--port", String(port), "--show-interactive-dev-session=false", ...devVars],
-    quietEnv,
-    "wrangler dev",
-  );
+  startWrangler();
 
   await Promise.all([
     waitFor(`http://${host}:${sidecarPort}/healthz`, "sidecar", 60_000),
@@ -233,19 +277,30 @@ async function main(): Promise<void> {
   const base = `http://${host}:${port}`;
   log(`ready: model ${manifest.modelVersion}, ${manifest.counts.items} items, ${manifest.counts.users} users`);
   console.log(`
-  Try it (Ctrl-C stops everything):
+  Try it (Ctrl-C stops everything). Every route but /healthz needs a credential; these read
+  them from .dev.vars (run from ${root}):
 
-    curl '${base}/v1/recommendations?user_id=${user}&n=10'
-    curl '${base}/v1/recommendations?user_id=new-visitor-1&n=10'
-    curl '${base}/v1/trending?n=5'
-    curl -X POST ${base}/v1/events -H 'content-type: application/json' \\
+    # the admin key: every scope, acts for any user
+    export ADMIN_KEY=$(grep ^ADMIN_TOKEN= .dev.vars | cut -d= -f2)
+    curl -H "authorization: Bearer $ADMIN_KEY" '${base}/v1/recommendations?user_id=${user}&n=10'
+    curl -H "authorization: Bearer $ADMIN_KEY" '${base}/v1/recommendations?user_id=new-visitor-1&n=10'
+    curl -H "authorization: Bearer $ADMIN_KEY" '${base}/v1/trending?n=5'
+
+    # a user token (HS256 JWT, 1 hour) acts for its user only
+    export USER_TOKEN=$(npm run -s token -- --user ${user})
+    curl -H "authorization: Bearer $USER_TOKEN" '${base}/v1/recommendations?user_id=${user}&n=10'
+    curl -X POST ${base}/v1/events -H "authorization: Bearer $USER_TOKEN" -H 'content-type: application/json' \\
       -d '{"event_id":"demo-${Date.now()}","user_id":"${user}","item_id":"i00001","type":"click"}'
-    curl -H "authorization: Bearer $(grep ADMIN_TOKEN .dev.vars | cut -d= -f2)" ${base}/v1/admin/users/${user}/session
+
+    # a server key for your backend (the answer holds the key, shown once)
+    curl -X POST ${base}/v1/admin/keys -H "authorization: Bearer $ADMIN_KEY" -H 'content-type: application/json' \\
+      -d '{"name":"my-backend","scopes":["recommendations:read","events:write"]}'
+
+    curl -H "authorization: Bearer $ADMIN_KEY" ${base}/v1/admin/users/${user}/session
 `);
 }
 
 main().catch((error: unknown) => {
   console.error(`[start] ${error instanceof Error ? error.message : String(error)}`);
   stop(1);
-  setTimeout(() => process.exit(1), 2000).unref();
 });

@@ -36,13 +36,14 @@ function millis(value: string | undefined, fallback: number): number {
 }
 
 /**
- * The rankers in fallback order: the sidecar (when RANKER_URL is set) behind this isolate's
+ * The rankers in fallback order: the sidecar (when RANKER_URL is set; authenticated with the
+ * RANKER_TOKEN secret) behind this isolate's
  * circuit breaker, then the light ranker from KV; the funnel appends retrieval order.
  */
 export function rankersFor(env: Env): Ranker[] {
   const light = createLightRanker({ kv: env.KV });
   if (!env.RANKER_URL) return [light];
-  const sidecar = createSidecarRanker({ baseUrl: env.RANKER_URL, timeoutMs: millis(env.RANKER_TIMEOUT_MS, 250) });
+  const sidecar = createSidecarRanker({ baseUrl: env.RANKER_URL, token: env.RANKER_TOKEN, timeoutMs: millis(env.RANKER_TIMEOUT_MS, 250) });
   const breaker = sharedCircuitBreaker(`sidecar ${env.RANKER_URL}`, {
     failureThreshold: positiveIntegerVar(env.RANKER_BREAKER_FAILURES, 5),
     cooldownMs: millis(env.RANKER_BREAKER_COOLDOWN_MS, 10_000),

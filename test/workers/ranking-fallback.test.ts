@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 
 const request = (userId: string, requestId = "req-ranking-ladder") => ({ requestId, userId, n: 5, surface: "home" as const, now: new Date("2026-01-01T00:00:00Z") });
-const downSidecar = () => createSidecarRanker({ baseUrl: env.RANKER_URL, timeoutMs: 5000 });
+const downSidecar = () => createSidecarRanker({ baseUrl: env.RANKER_URL, token: env.RANKER_TOKEN, timeoutMs: 5000 });
 const deps = (rankers: RecommendDeps["rankers"]): RecommendDeps => ({ ...recommendDepsFor(env), rankers });
 const rankerFallbacks = (body: RecommendResponse) => body.fallbacks.filter((fallback) => fallback.stage === "ranker");
 /** Scores of the items the ranker placed (exploration picks keep their own slots). */
@@ -85,7 +85,7 @@ describe("ranking fallback ladder", () => {
     /** The sidecar ranker behind the shared breaker; a short timeout while it hangs, a generous one for the probe. */
     const ladder = (timeoutMs: number) =>
       deps([
-        withCircuitBreaker(createSidecarRanker({ baseUrl: inject("rankerUrl"), timeoutMs, fetch: switchableFetch }), breaker),
+        withCircuitBreaker(createSidecarRanker({ baseUrl: inject("rankerUrl"), token: env.RANKER_TOKEN, timeoutMs, fetch: switchableFetch }), breaker),
         createLightRanker({ kv: env.KV, cacheTtlMs: 0 }),
       ]);
     const serve = (i: number, timeoutMs = 20) => recommend(request(fanOf(0), `req-breaker-${i}`), ladder(timeoutMs));

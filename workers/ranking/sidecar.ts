@@ -4,9 +4,12 @@
  * `gpu-sidecar/README.md`): the body is the rows as a row-major little-endian float32 matrix (no
  * JSON.stringify of ~2000 numbers on the edge), the feature-spec hash and deadline go in headers,
  * and the answer is one little-endian float32 per row (a JSON answer is still read, should a
- * sidecar send one). Timeouts, connection errors and non-200 answers become
- * {@link RankerError}s so the funnel can fall back (to the light ranker); `services.ts` puts it
- * behind a circuit breaker (`circuit-breaker-ranker.ts`).
+ * sidecar send one). Every request carries `Authorization: Bearer <token>` (the Worker's
+ * `RANKER_TOKEN`, the sidecar's `SIDECAR_AUTH_TOKEN`). Timeouts, connection errors and non-200 answers become
+ * {@link RankerError}s so the funnel can fall back (to the light ranker); a 401/403 (the token is
+ * wrong or missing) counts as `unavailable`, like a 5xx, so a misconfigured token opens the circuit
+ * instead of costing every request a round trip. `services.ts` puts it behind a circuit breaker
+ * (`circuit-breaker-ranker.ts`).
  */
 import { z } from "zod";
 import { RankerError, type Ranker, type RankRequest, type RankResult } from "./ranker";
@@ -15,6 +18,8 @@ import { RankerError, type Ranker, type RankRequest, type RankResult } from "./r
 export interface SidecarRankerOptions {
   /** Base URL of the sidecar, e.g. `http://127.0.0.1:8788`. */
   baseUrl: string;
+  /** The sidecar's shared secret (`RANKER_TOKEN`), sent as `Authorization: Bearer <token>`. */
+  token: string;
   /** Give up after this many milliseconds. */
   timeoutMs?: number;
   /** The fetch to use (a service binding's fetch in some deployments). */
@@ -60,12 +65,13 @@ async function readScores(response: Response): Promise<{ scores: number[]; model
  * A ranker backed by the gpu-sidecar service.
  *
  * @example
- * const sidecar = createSidecarRanker({ baseUrl: env.RANKER_URL, timeoutMs: 250 });
+ * const sidecar = createSidecarRanker({ baseUrl: env.RANKER_URL, token: env.RANKER_TOKEN, timeoutMs: 250 });
  * await sidecar.rank({ rows, featureSpecHash: FEATURE_SPEC.hash }); // { scores: [...], modelVersion: "..." }
  */
 export function createSidecarRanker(options: SidecarRankerOptions): Ranker {
-  const { baseUrl, timeoutMs, fetch: fetchImpl } = { timeoutMs: 250, fetch: globalThis.fetch, ...options };
+  const { baseUrl, token, timeoutMs, fetch: fetchImpl } = { timeoutMs: 250, fetch: globalThis.fetch, ...options };
   const url = new URL("/v1/rank", baseUrl).toString();
+  const authorization = `Bearer ${token}`;
   return {
     name: "sidecar",
     async rank({ rows, featureSpecHash }: RankRequest): Promise<RankResult> {
@@ -75,6 +81,7 @@ export function createSidecarRanker(options: SidecarRankerOptions): Ranker {
         response = await fetchImpl(url, {
           method: "POST",
           headers: {
+            authorization,
             "content-type": BINARY,
             accept: BINARY,
             "x-feature-spec-hash": featureSpecHash,
@@ -87,6 +94,10 @@ export function createSidecarRanker(options: SidecarRankerOptions): Ranker {
       } catch (error) {
         const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
         throw new RankerError(timedOut ? "timeout" : "unavailable", `sidecar ${timedOut ? "timed out" : "unreachable"}: ${String(error)}`);
+      }
+      if (response.status === 401 || response.status === 403) {
+        await response.body?.cancel();
+        throw new RankerError("unavailable", `sidecar refused the Worker's credential (${response.status}): RANKER_TOKEN must equal the sidecar's SIDECAR_AUTH_TOKEN`);
       }
       if (!response.ok) {
         const text = await response.text().catch(() => "");

@@ -15,6 +15,7 @@ import { createSidecarMetrics, type SidecarMetrics } from "../../../gpu-sidecar/
 import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
 import { scoreLinear, type LinearRankerModel } from "../../../shared/ranking/linear-ranker";
 import { fixtureRanker, fixtureRows, tempFolder, writeModelFolder } from "../../support/ranker-fixture";
+import { SIDECAR_TEST_TOKEN, withToken } from "../../support/sidecar-app-fixture";
 import { manualClock, settle, type ManualClock } from "./manual-clock";
 
 const cpuStatus: ProviderStatus = { requested: "cpu", active: "cpu", description: createCpuProvider().describe() };
@@ -44,10 +45,10 @@ describe("sidecar app with dynamic batching", () => {
 
   const appWith = (config: Partial<BatchingConfig> = {}) => {
     batcher = createRankBatcher({ config: { ...batchingConfig, ...config }, clock, metrics });
-    return createSidecarApp({ store, provider: cpuStatus, batcher, metrics, maxRows: 50, now: clock.now });
+    return createSidecarApp({ store, provider: cpuStatus, batcher, metrics, maxRows: 50, now: clock.now, authToken: SIDECAR_TEST_TOKEN });
   };
   const rank = (app: ReturnType<typeof appWith>, rows: unknown[], extra: Record<string, unknown> = {}) =>
-    app.request("/v1/rank", { method: "POST", body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows, ...extra }) });
+    app.request("/v1/rank", withToken({ method: "POST", body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows, ...extra }) }));
   /** Lets requests in flight reach the batcher until `stats` match (bounded: gives up after 200 event-loop turns). */
   const untilStats = async (expected: Partial<RankBatcher["stats"]>) => {
     const matches = () => Object.entries(expected).every(([key, value]) => batcher.stats[key as keyof RankBatcher["stats"]] === value);
@@ -146,7 +147,7 @@ describe("sidecar app with dynamic batching", () => {
     await clock.advance(10);
     await Promise.all(accepted);
 
-    const response = await app.request("/metrics");
+    const response = await app.request("/metrics", withToken());
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
     const text = await response.text();

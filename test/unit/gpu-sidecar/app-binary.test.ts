@@ -11,7 +11,7 @@ import { readBinaryFeatureRows } from "../../../gpu-sidecar/rank-request";
 import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
 import { scoreLinear } from "../../../shared/ranking/linear-ranker";
 import { fixtureRows } from "../../support/ranker-fixture";
-import { CPU_STATUS, useFixtureSidecarApp } from "../../support/sidecar-app-fixture";
+import { CPU_STATUS, useFixtureSidecarApp, withToken } from "../../support/sidecar-app-fixture";
 
 const OCTET = "application/octet-stream";
 
@@ -31,13 +31,16 @@ function decodeScores(bytes: ArrayBuffer): number[] {
 describe("sidecar app, binary encoding", () => {
   const { model, appWith } = useFixtureSidecarApp("bin-v1");
   const postBinary = (body: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}, deps: Partial<SidecarAppDeps> = {}) =>
-    appWith(deps).request("/v1/rank", {
-      method: "POST",
-      headers: { "content-type": OCTET, "x-feature-spec-hash": FEATURE_SPEC.hash, ...headers },
-      body,
-    });
+    appWith(deps).request(
+      "/v1/rank",
+      withToken({
+        method: "POST",
+        headers: { "content-type": OCTET, "x-feature-spec-hash": FEATURE_SPEC.hash, ...headers },
+        body,
+      }),
+    );
   const postJson = (body: unknown) =>
-    appWith().request("/v1/rank", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    appWith().request("/v1/rank", withToken({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }));
   const expectError = async (response: Response, status: number, code: string) => {
     expect(response.status).toBe(status);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
@@ -77,11 +80,14 @@ describe("sidecar app, binary encoding", () => {
 
   it("answers binary scores to a JSON request that accepts them", async () => {
     const rows = fixtureRows(3);
-    const response = await appWith().request("/v1/rank", {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: `${OCTET}, application/json;q=0.5` },
-      body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows }),
-    });
+    const response = await appWith().request(
+      "/v1/rank",
+      withToken({
+        method: "POST",
+        headers: { "content-type": "application/json", accept: `${OCTET}, application/json;q=0.5` },
+        body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows }),
+      }),
+    );
     expect(response.headers.get("content-type")).toBe(OCTET);
     decodeScores(await response.arrayBuffer()).forEach((score, i) => expect(score).toBeCloseTo(scoreLinear(model, rows[i]!), 5));
   });
@@ -123,7 +129,7 @@ describe("sidecar app, binary encoding", () => {
 
   it("answers 400 invalid_request without the x-feature-spec-hash header, or with an empty one", async () => {
     const body = encodeRows(fixtureRows(2));
-    const missing = await appWith().request("/v1/rank", { method: "POST", headers: { "content-type": OCTET }, body });
+    const missing = await appWith().request("/v1/rank", withToken({ method: "POST", headers: { "content-type": OCTET }, body }));
     expect(await expectError(missing, 400, "invalid_request")).toContain("x-feature-spec-hash");
     await expectError(await postBinary(body, { "x-feature-spec-hash": " " }), 400, "invalid_request");
   });

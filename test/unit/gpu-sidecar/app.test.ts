@@ -1,6 +1,7 @@
 /**
  * The sidecar HTTP API on the CPU provider: success bodies, every client error code (never a
- * 500 for client input), health, and the admin reload route.
+ * 500 for client input), health, the admin reload route, and the shared-secret check that keeps
+ * every route but `/healthz` private.
  */
 import { describe, expect, it } from "vitest";
 import type { RankResponseBody, SidecarAppDeps } from "../../../gpu-sidecar/app";
@@ -10,17 +11,19 @@ import { createCpuProvider } from "../../../gpu-sidecar/providers/cpu";
 import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
 import { scoreLinear } from "../../../shared/ranking/linear-ranker";
 import { fixtureRows } from "../../support/ranker-fixture";
-import { CPU_STATUS, useFixtureSidecarApp } from "../../support/sidecar-app-fixture";
-
+import { CPU_STATUS, SIDECAR_TEST_TOKEN, useFixtureSidecarApp, withToken } from "../../support/sidecar-app-fixture";
 
 describe("sidecar app", () => {
   const { model, appWith } = useFixtureSidecarApp("app-v1");
   const post = (body: unknown, deps: Partial<SidecarAppDeps> = {}) =>
-    appWith(deps).request("/v1/rank", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: typeof body === "string" ? body : JSON.stringify(body),
-    });
+    appWith(deps).request(
+      "/v1/rank",
+      withToken({
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      }),
+    );
   const expectError = async (response: Response, status: number, code: string) => {
     expect(response.status).toBe(status);
     const body = (await response.json()) as { error: { code: string; message: string } };
@@ -112,7 +115,7 @@ describe("sidecar app", () => {
   });
 
   it("answers 404 not_found as JSON for unknown routes", async () => {
-    await expectError(await appWith().request("/v1/unknown"), 404, "not_found");
+    await expectError(await appWith().request("/v1/unknown", withToken()), 404, "not_found");
   });
 
   it("reports health: model version, provider, feature-spec hash, uptime", async () => {
@@ -141,12 +144,65 @@ describe("sidecar app", () => {
     expect(body).toMatchObject({ provider: "cpu", provider_requested: "cuda", provider_fallback: "no CUDA here" });
   });
 
-  it("reloads through POST /admin/reload, guarded by the admin token when one is set", async () => {
-    const app = appWith({ adminToken: "s3cret" });
-    await expectError(await app.request("/admin/reload", { method: "POST" }), 401, "unauthorized");
-    await expectError(await app.request("/admin/reload", { method: "POST", headers: { authorization: "Bearer wrong!" } }), 401, "unauthorized");
-    const response = await app.request("/admin/reload", { method: "POST", headers: { authorization: "Bearer s3cret" } });
+  it("reloads through POST /admin/reload", async () => {
+    const response = await appWith().request("/admin/reload", withToken({ method: "POST" }));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ model_version: "app-v1", previous_version: "app-v1", changed: false });
+  });
+});
+
+describe("sidecar app authentication (SIDECAR_AUTH_TOKEN)", () => {
+  const { appWith } = useFixtureSidecarApp("auth-v1");
+  const rankBody = () => JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(2) });
+  const protectedRoutes = [
+    { name: "POST /v1/rank", path: "/v1/rank", init: () => ({ method: "POST", headers: { "content-type": "application/json" }, body: rankBody() }) },
+    { name: "POST /admin/reload", path: "/admin/reload", init: () => ({ method: "POST", headers: {} }) },
+    { name: "GET /metrics", path: "/metrics", init: () => ({ method: "GET", headers: {} }) },
+  ];
+  const wrongCredentials: [string, Record<string, string>][] = [
+    ["no Authorization header", {}],
+    ["a wrong token", { authorization: "Bearer not-the-sidecar-token-at-all" }],
+    ["the right token with one character changed", { authorization: `Bearer ${SIDECAR_TEST_TOKEN.slice(0, -1)}X` }],
+    ["a prefix of the right token", { authorization: `Bearer ${SIDECAR_TEST_TOKEN.slice(0, 16)}` }],
+    ["the right token under another scheme", { authorization: `Basic ${SIDECAR_TEST_TOKEN}` }],
+    ["the right token without a scheme", { authorization: SIDECAR_TEST_TOKEN }],
+    ["an empty bearer", { authorization: "Bearer " }],
+  ];
+
+  describe.each(protectedRoutes)("$name", ({ path, init }) => {
+    it.each(wrongCredentials)("answers 401 unauthorized to %s, without echoing any token", async (_, headers) => {
+      const base = init();
+      const response = await appWith().request(path, { ...base, headers: { ...base.headers, ...headers } });
+      expect(response.status).toBe(401);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe("unauthorized");
+      expect(body.error.message).toContain("SIDECAR_AUTH_TOKEN");
+      expect(body.error.message).not.toContain(SIDECAR_TEST_TOKEN.slice(0, 16));
+      expect(body.error.message).not.toContain("not-the-sidecar-token");
+    });
+
+    it("accepts the right token (any case of the Bearer scheme)", async () => {
+      for (const scheme of ["Bearer", "bearer"]) {
+        const base = init();
+        const response = await appWith().request(path, { ...base, headers: { ...base.headers, authorization: `${scheme} ${SIDECAR_TEST_TOKEN}` } });
+        expect(response.status).toBe(200);
+      }
+    });
+  });
+
+  it("refuses an unknown route without the token with 401, not 404 (routes are private by default)", async () => {
+    const response = await appWith().request("/v1/unknown");
+    expect(response.status).toBe(401);
+  });
+
+  it("keeps GET /healthz open for supervisors and load balancers", async () => {
+    const response = await appWith().request("/healthz");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "ok", model_version: "auth-v1" });
+    expect((await appWith().request("/healthz", { method: "HEAD" })).status).toBe(200);
+  });
+
+  it("does not open other methods on /healthz", async () => {
+    expect((await appWith().request("/healthz", { method: "POST" })).status).toBe(401);
   });
 });

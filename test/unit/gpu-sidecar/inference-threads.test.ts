@@ -21,7 +21,7 @@ import { linearRankerToOnnx } from "../../../pipeline/export/onnx-linear-ranker"
 import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
 import { scoreLinear } from "../../../shared/ranking/linear-ranker";
 import { fixtureRanker, fixtureRows, tempFolder, writeModelFolder } from "../../support/ranker-fixture";
-import { useFixtureSidecarApp } from "../../support/sidecar-app-fixture";
+import { useFixtureSidecarApp, withToken } from "../../support/sidecar-app-fixture";
 import { probeProvider } from "./provider-availability";
 
 const OCTET = "application/octet-stream";
@@ -208,7 +208,8 @@ describe("threaded model reload", () => {
     const v1 = fixtureRanker("reload-v1");
     const v2 = { ...fixtureRanker("reload-v2"), bias: 0.7 };
     const oldPool = asPool(store.current?.session);
-    const batcher = createRankBatcher({ config: { maxQueueDelayMs: 60_000 }, concurrency: 2 });
+    // No deadline: the reload below starts two threads, which can take over a second on a busy machine.
+    const batcher = createRankBatcher({ config: { maxQueueDelayMs: 60_000, requestTimeoutMs: 600_000 }, concurrency: 2 });
     const submit = (rows: number[][]) => {
       const lease = store.acquire()!;
       return batcher.submit({ rows: rows.length, group: lease.model, payload: pack(rows), release: lease.release }).then((result) => ({
@@ -258,13 +259,16 @@ describe("sidecar app with inference threads", () => {
   const inlineApp = useFixtureSidecarApp("threads-v1");
   const threaded = useFixtureSidecarApp("threads-v1", { inferenceThreads: 2 });
   const rankJson = (app: ReturnType<typeof threaded.appWith>, rows: number[][]) =>
-    app.request("/v1/rank", { method: "POST", body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows }) });
+    app.request("/v1/rank", withToken({ method: "POST", body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows }) }));
   const rankBinary = (app: ReturnType<typeof threaded.appWith>, rows: number[][]) =>
-    app.request("/v1/rank", {
-      method: "POST",
-      headers: { "content-type": OCTET, "x-feature-spec-hash": FEATURE_SPEC.hash },
-      body: new Uint8Array(pack(rows).buffer),
-    });
+    app.request(
+      "/v1/rank",
+      withToken({
+        method: "POST",
+        headers: { "content-type": OCTET, "x-feature-spec-hash": FEATURE_SPEC.hash },
+        body: new Uint8Array(pack(rows).buffer),
+      }),
+    );
 
   it("answers the same scores as the inline app, in both encodings", async () => {
     const rows = fixtureRows(300, 31);

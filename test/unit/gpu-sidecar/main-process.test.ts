@@ -1,13 +1,15 @@
 /**
  * `gpu-sidecar/main.ts` as a real process on an ephemeral loopback port: it prints where it
- * listens, answers /healthz, stops cleanly on SIGTERM, and refuses to start (exit 1, one clear
- * line) when the provider or the model is missing.
+ * listens, answers /healthz to anyone and /v1/rank only with its token, stops cleanly on SIGTERM,
+ * and refuses to start (exit 1, one clear line) when the token, the provider or the model is
+ * missing.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { probeProvider, type ProviderAvailability } from "./provider-availability";
 import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
 import { scoreLinear } from "../../../shared/ranking/linear-ranker";
 import { fixtureRanker, fixtureRows, tempFolder, writeModelFolder } from "../../support/ranker-fixture";
+import { SIDECAR_TEST_TOKEN, withToken } from "../../support/sidecar-app-fixture";
 import { jsonLines, startSidecarProcess, type SidecarProcess } from "./sidecar-process";
 
 describe("sidecar process (main.ts)", () => {
@@ -50,11 +52,10 @@ describe("sidecar process (main.ts)", () => {
     const sidecar = start({ SIDECAR_MODEL_DIR: folder.path, SIDECAR_INFERENCE_THREADS: "2" });
     const [, url] = await sidecar.waitForStdout(/sidecar listening on (http:\/\/127\.0\.0\.1:\d+) \(provider=cpu, model=proc-v1\)\n/);
     const rows = fixtureRows(25);
-    const response = await fetch(`${url}/v1/rank`, {
-      method: "POST",
-      body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows }),
-      signal: AbortSignal.timeout(10_000),
-    });
+    const response = await fetch(
+      `${url}/v1/rank`,
+      withToken({ method: "POST", body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows }), signal: AbortSignal.timeout(10_000) }),
+    );
     expect(response.status).toBe(200);
     const { scores } = (await response.json()) as { scores: number[] };
     scores.forEach((score, i) => expect(score).toBeCloseTo(scoreLinear(fixtureRanker("proc-v1"), rows[i]!), 5));
@@ -107,5 +108,33 @@ describe("sidecar process (main.ts)", () => {
     const exit = await start({}).exited();
     expect(exit.code).toBe(1);
     expect(exit.stderr).toContain("sidecar: cannot start: invalid sidecar configuration: SIDECAR_MODEL_DIR is required");
+  });
+
+  it("exits 1 naming SIDECAR_AUTH_TOKEN when it is unset, and when it is too short (without printing it)", async () => {
+    const unset = await start({ SIDECAR_MODEL_DIR: folder.path, SIDECAR_AUTH_TOKEN: "" }).exited();
+    expect(unset.code).toBe(1);
+    expect(unset.stderr.trim().split("\n").at(-1)).toBe(
+      "sidecar: cannot start: invalid sidecar configuration: SIDECAR_AUTH_TOKEN is required: the shared secret callers present as Authorization: Bearer <token> (the Worker's RANKER_TOKEN)",
+    );
+    const short = await start({ SIDECAR_MODEL_DIR: folder.path, SIDECAR_AUTH_TOKEN: "tiny-secret-42" }).exited();
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain("sidecar: cannot start: invalid sidecar configuration: SIDECAR_AUTH_TOKEN must be at least 16 characters");
+    expect(short.stderr + short.stdout).not.toContain("tiny-secret-42");
+  });
+
+  it("answers /v1/rank only with its token while /healthz stays open, and never prints the token", async () => {
+    const sidecar = start({ SIDECAR_MODEL_DIR: folder.path });
+    const [, url] = await sidecar.waitForStdout(/sidecar listening on (http:\/\/127\.0\.0\.1:\d+) /);
+    const body = JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(2) });
+    const refused = await fetch(`${url}/v1/rank`, { method: "POST", body, signal: AbortSignal.timeout(10_000) });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ error: { code: "unauthorized" } });
+    expect((await fetch(`${url}/v1/rank`, withToken({ method: "POST", body, signal: AbortSignal.timeout(10_000) }))).status).toBe(200);
+    expect((await healthz(url!)).status).toBe(200);
+
+    sidecar.child.kill("SIGTERM");
+    const exit = await sidecar.exited();
+    expect(exit.code).toBe(0);
+    expect(exit.stdout + exit.stderr).not.toContain(SIDECAR_TEST_TOKEN);
   });
 });

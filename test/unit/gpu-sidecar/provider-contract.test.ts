@@ -17,6 +17,7 @@ import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
 import { scoreLinear } from "../../../shared/ranking/linear-ranker";
 import { probeProvider, type ProviderAvailability } from "./provider-availability";
 import { fixtureRanker, fixtureRows, tempFolder, writeModelFolder } from "../../support/ranker-fixture";
+import { SIDECAR_TEST_TOKEN, withToken } from "../../support/sidecar-app-fixture";
 
 /** Providers every machine must run; the others need a GPU. */
 const REQUIRED_PROVIDERS = new Set<ExecutionProviderName>(["cpu", "wasm"]);
@@ -59,12 +60,16 @@ describe.each(EXECUTION_PROVIDER_NAMES)("execution provider %s", (name) => {
     const app = createSidecarApp({
       store: store!,
       provider: { requested: name, active: name, description: createExecutionProvider(name).describe() },
+      authToken: SIDECAR_TEST_TOKEN,
     });
-    const response = await app.request("/v1/rank", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows }),
-    });
+    const response = await app.request(
+      "/v1/rank",
+      withToken({
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows }),
+      }),
+    );
     return { status: response.status, body: (await response.json()) as { scores: number[]; provider: string; model_version: string } };
   };
 

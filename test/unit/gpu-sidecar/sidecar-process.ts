@@ -1,9 +1,11 @@
 /**
  * Runs `gpu-sidecar/main.ts` as a real child process (`node --import tsx`) for end-to-end tests,
- * with bounded waits and cleanup by the child's own pid.
+ * with bounded waits and cleanup by the child's own pid. The child gets `SIDECAR_AUTH_TOKEN =
+ * SIDECAR_TEST_TOKEN` unless the test sets it (an empty value leaves it unset).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { SIDECAR_TEST_TOKEN } from "../../support/sidecar-app-fixture";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -26,12 +28,12 @@ export interface SidecarProcess {
   kill(): void;
 }
 
-/** Starts the sidecar with `env` layered over the current environment minus any `SIDECAR_*` variables. */
+/** Starts the sidecar with `env` layered over the current environment minus any `SIDECAR_*` variables (and the test token). */
 export function startSidecarProcess(env: Record<string, string>): SidecarProcess {
   const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("SIDECAR_")));
   const child = spawn(process.execPath, ["--import", "tsx", "gpu-sidecar/main.ts"], {
     cwd: REPO_ROOT,
-    env: { ...baseEnv, ...env },
+    env: { ...baseEnv, SIDECAR_AUTH_TOKEN: SIDECAR_TEST_TOKEN, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BATCHING_DEFAULTS } from "../../../gpu-sidecar/batching/dynamic-batcher";
 import type { SidecarConfig } from "../../../gpu-sidecar/config";
+import { createJsonLogger } from "../../../gpu-sidecar/json-logger";
 import { createCpuProvider } from "../../../gpu-sidecar/providers/cpu";
 import type { ExecutionProvider } from "../../../gpu-sidecar/providers/execution-provider";
 import { startSidecar } from "../../../gpu-sidecar/start-sidecar";
@@ -12,6 +13,7 @@ import { InferencePool } from "../../../gpu-sidecar/threads/threaded-provider";
 import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
 import { scoreLinear } from "../../../shared/ranking/linear-ranker";
 import { fixtureRanker, fixtureRows, tempFolder, writeModelFolder } from "../../support/ranker-fixture";
+import { SIDECAR_TEST_TOKEN, withToken } from "../../support/sidecar-app-fixture";
 
 /** A promise plus the function that settles it. */
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -50,7 +52,7 @@ describe("startSidecar", () => {
   beforeAll(async () => {
     folder = await tempFolder();
     await writeModelFolder(folder.path, { model: fixtureRanker("served-v1") });
-    config = { host: "127.0.0.1", port: 0, modelDir: folder.path, provider: "cpu", providerFallback: "none", maxRows: 100, adminToken: undefined, inferenceThreads: 0, batching: { ...BATCHING_DEFAULTS } };
+    config = { host: "127.0.0.1", port: 0, modelDir: folder.path, provider: "cpu", providerFallback: "none", maxRows: 100, authToken: SIDECAR_TEST_TOKEN, inferenceThreads: 0, batching: { ...BATCHING_DEFAULTS } };
   });
   afterAll(() => folder.remove());
 
@@ -65,15 +67,35 @@ describe("startSidecar", () => {
     }
   });
 
+  it("over HTTP, refuses /v1/rank and /metrics without the token, serves them with it, and never logs the token", async () => {
+    const lines: string[] = [];
+    const logger = createJsonLogger({ write: (line) => lines.push(line) });
+    const sidecar = await startSidecar({ config, logger });
+    try {
+      const rank = (init: RequestInit) =>
+        fetch(`${sidecar.url}/v1/rank`, { method: "POST", body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(2) }), signal: AbortSignal.timeout(10_000), ...init });
+      const refused = await rank({ headers: { authorization: "Bearer wrong-token-wrong-token" } });
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toMatchObject({ error: { code: "unauthorized" } });
+      expect((await fetch(`${sidecar.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).status).toBe(401);
+      expect((await rank(withToken())).status).toBe(200);
+      expect((await fetch(`${sidecar.url}/metrics`, withToken({ signal: AbortSignal.timeout(10_000) }))).status).toBe(200);
+    } finally {
+      await sidecar.close();
+    }
+    expect(lines.map((line) => JSON.parse(line).event)).toEqual(expect.arrayContaining(["sidecar_started", "request_failed"]));
+    expect(lines.join("\n")).not.toContain(SIDECAR_TEST_TOKEN);
+    expect(lines.join("\n")).not.toContain("wrong-token-wrong-token");
+  });
+
   it("finishes an in-flight request on close while refusing new connections", async () => {
     const runStarted = deferred();
     const gate = deferred();
     const sidecar = await startSidecar({ config, createProvider: () => gatedCpuProvider(runStarted.resolve, gate.promise) });
-    const inFlight = fetch(`${sidecar.url}/v1/rank`, {
-      method: "POST",
-      body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(2) }),
-      signal: AbortSignal.timeout(20_000),
-    });
+    const inFlight = fetch(
+      `${sidecar.url}/v1/rank`,
+      withToken({ method: "POST", body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(2) }), signal: AbortSignal.timeout(20_000) }),
+    );
     await runStarted.promise;
 
     const closing = sidecar.close();
@@ -88,11 +110,10 @@ describe("startSidecar", () => {
 
   it("on close runs queued requests at once instead of waiting for their batch to fill", async () => {
     const sidecar = await startSidecar({ config: { ...config, batching: { ...config.batching, maxQueueDelayMs: 10_000, requestTimeoutMs: 60_000 } } });
-    const queued = fetch(`${sidecar.url}/v1/rank`, {
-      method: "POST",
-      body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(3) }),
-      signal: AbortSignal.timeout(20_000),
-    });
+    const queued = fetch(
+      `${sidecar.url}/v1/rank`,
+      withToken({ method: "POST", body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(3) }), signal: AbortSignal.timeout(20_000) }),
+    );
     for (let poll = 0; poll < 400 && sidecar.batcher.stats.queuedRequests === 0; poll++) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(sidecar.batcher.stats.queuedRequests).toBe(1);
 
@@ -115,11 +136,10 @@ describe("startSidecar", () => {
       const batches = Array.from({ length: 8 }, (_, i) => fixtureRows(20 + i * 10, 50 + i));
       const responses = await Promise.all(
         batches.map((rows) =>
-          fetch(`${sidecar.url}/v1/rank`, {
-            method: "POST",
-            body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows }),
-            signal: AbortSignal.timeout(20_000),
-          }).then(async (response) => ({ status: response.status, body: (await response.json()) as { scores: number[] } })),
+          fetch(
+            `${sidecar.url}/v1/rank`,
+            withToken({ method: "POST", body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows }), signal: AbortSignal.timeout(20_000) }),
+          ).then(async (response) => ({ status: response.status, body: (await response.json()) as { scores: number[] } })),
         ),
       );
       responses.forEach(({ status, body }, i) => {
