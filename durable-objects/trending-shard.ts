@@ -6,6 +6,11 @@
  * flushes the shard's top items — overall and per category, with the item metadata the edge
  * needs, looked up in the vector index — to the TrendingAggregator, which merges all shards
  * into the KV lists the edge reads.
+ *
+ * The shard counts what it is given: the events route hands it only each user's credited weight
+ * (one count per user × item per TRENDING_USER_WINDOW_HOURS, shared/events/trending-credit.ts) for
+ * events inside the accepted time window. As a last guard an entry's time is never taken as later
+ * than the shard's clock, so no future-stamped entry can outweigh an entry of now.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { PopularItem } from "../shared/artifacts/kv-keys";
@@ -16,9 +21,9 @@ import { categoryOf, itemIndexFor, lookUpItems } from "./item-lookup";
 /** One positive engagement to count. */
 export interface TrendingEntry {
   itemId: string;
-  /** Event weight (> 0). */
+  /** Weight to add (> 0): the user's credited weight for the item, not a raw event count. */
   weight: number;
-  /** Event time, ms. */
+  /** Event time, ms (taken as the shard's clock when later). */
   ts: number;
 }
 
@@ -85,16 +90,18 @@ export class TrendingShard extends DurableObject<Env> {
   async record(entries: TrendingEntry[]): Promise<{ recorded: number }> {
     const { halfLifeMs, flushMs } = trendingConfigFor(this.env);
     let recorded = 0;
+    const now = Date.now();
     this.ctx.storage.transactionSync(() => {
       const epoch = this.epoch();
       for (const entry of entries) {
         if (!(entry.weight > 0) || this.isBlocked(entry.itemId)) continue;
+        const ts = Math.min(entry.ts, now);
         this.sql.exec(
           `INSERT INTO counts (item_id, score, events, last_ts) VALUES (?1, ?2, 1, ?3)
            ON CONFLICT (item_id) DO UPDATE SET score = score + ?2, events = events + 1, last_ts = max(last_ts, ?3)`,
           entry.itemId,
-          entry.weight * decayFactor(epoch - entry.ts, halfLifeMs),
-          entry.ts,
+          entry.weight * decayFactor(epoch - ts, halfLifeMs),
+          ts,
         );
         recorded++;
       }

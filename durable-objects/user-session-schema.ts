@@ -16,6 +16,16 @@
  * - `exposures`: what the edge served (item, position, source, category), bounded: it lets an
  *   impression or click be credited to the category and exploration source it was served under.
  * - `item_vectors`: trained vectors of the items in the fold-in window (empty = not in the index).
+ * Added in version 3 (event integrity):
+ * - `event_ids`: every stored event id with its `ts`, kept for the retention window (pruned by age,
+ *   capped per user) so idempotency outlives the trimmed `events` table; backfilled from `events`.
+ * - `trending_credits`: per item, the trending window this user opened (server clock) and the
+ *   weight already counted in it (shared/events/trending-credit.ts); pruned once the window ends.
+ * - `exposures.clicked`, `.converted`: whether this served item already credited a click or a
+ *   conversion to the user's A/B arms (one each per exposure).
+ *
+ * The schema is created on the first write, never on a read: an object that is only read (a
+ * request for a user id with no state) stores nothing.
  */
 
 /** Migrations in order; never edit a released one, append a new one. */
@@ -78,4 +88,18 @@ export const USER_SESSION_MIGRATIONS: readonly string[] = [
      model_version TEXT NOT NULL,
      vector BLOB NOT NULL
    );`,
+  `CREATE TABLE event_ids (
+     event_id TEXT PRIMARY KEY,
+     ts INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX event_ids_ts ON event_ids (ts);
+   INSERT OR IGNORE INTO event_ids (event_id, ts) SELECT event_id, ts FROM events;
+   CREATE TABLE trending_credits (
+     item_id TEXT PRIMARY KEY,
+     window_start INTEGER NOT NULL,
+     weight REAL NOT NULL
+   );
+   CREATE INDEX trending_credits_window ON trending_credits (window_start);
+   ALTER TABLE exposures ADD COLUMN clicked INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE exposures ADD COLUMN converted INTEGER NOT NULL DEFAULT 0;`,
 ];

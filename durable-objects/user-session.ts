@@ -7,19 +7,28 @@
  * compacted into per-item aggregates), seen and hidden items, time-decayed category affinity,
  * Beta bandit arms per category and exploration source, what was served (exposures), onboarding
  * preferences and demographics, and a fresh user vector folded in from the session against the
- * trained item factors. An alarm deletes the user's state after a period of inactivity.
+ * trained item factors, plus the event ids seen within the retention window (idempotency) and what
+ * the user already added to live trending (one count per item per window).
+ *
+ * Storage is bounded (see {@link USER_SESSION_LIMITS}) and never outlives its use: reading an object
+ * that was never written creates nothing; an object holding only what was served (a made-up or
+ * anonymous user id: no events, no preferences) is deleted STRANGER_RETENTION_HOURS after the last
+ * exposure; any other is deleted after USER_RETENTION_DAYS without activity.
  */
 import { DurableObject } from "cloudflare:workers";
 import { kvKeys } from "../shared/artifacts/kv-keys";
 import { armName, type BetaArm, decayArm } from "../shared/bandits/beta-arm";
 import { eventWeight } from "../shared/events/event-weight";
 import type { EventType, InteractionEvent } from "../shared/events/interaction-event";
+import { trendingCredit } from "../shared/events/trending-credit";
+import { EXPERIMENT_EVENT_METRIC } from "../shared/experiments/experiment-event-metric";
 import { DAY_MS, decayFactor } from "../shared/realtime/decay-factor";
 import { type Demographics, demographicSegments } from "../shared/realtime/demographic-segments";
 import type { FoldInModel } from "../shared/realtime/fold-in-model";
 import type { FoldInInteraction } from "../shared/realtime/fold-in-user-vector";
 import { type SessionVector, sessionVector } from "../shared/realtime/session-vector";
 import { positiveNumberVar } from "../workers/config/env-vars";
+import { trendingConfigFor } from "../workers/config/trending-config";
 import { readFoldInModel } from "../workers/store/kv-store";
 import { itemIndexFor, lookUpItems } from "./item-lookup";
 import { USER_SESSION_MIGRATIONS } from "./user-session-schema";
@@ -33,8 +42,15 @@ export const USER_SESSION_LIMITS = {
   maxItemStates: 5000,
   /** Hidden items kept (never shown again); the oldest fall off past this. */
   maxHiddenItems: 10_000,
-  /** Served items remembered for crediting impressions and clicks to their source. */
+  /** Served items remembered for crediting impressions and clicks to their source (and A/B arm). */
   maxExposures: 1000,
+  /**
+   * Event ids remembered for idempotency (pruned by age at USER_RETENTION_DAYS; past this cap the
+   * oldest fall off first, so only a replay of an event older than the newest 50,000 could count twice).
+   */
+  maxEventIds: 50_000,
+  /** Items with an open trending window (pruned when the window ends; past this the oldest fall off). */
+  maxTrendingCredits: 10_000,
   /** Most recent items with a signal that the fold-in uses. */
   foldInItems: 50,
   /** Items whose category is looked up per refresh. */
@@ -56,6 +72,11 @@ export const USER_SESSION_LIMITS = {
   modelTtlMs: 60_000,
   /** Default inactivity after which the user's state is deleted (USER_RETENTION_DAYS). */
   retentionDays: 180,
+  /**
+   * Default lifetime of an object holding only exposures — no events, no preferences — after its
+   * last exposure (STRANGER_RETENTION_HOURS).
+   */
+  strangerRetentionHours: 24,
 } as const;
 
 /** An event as accepted by the edge: `ts` is always set. */
@@ -65,8 +86,26 @@ export type SessionEvent = InteractionEvent & { ts: number };
 export interface AppendResult {
   /** event_ids stored now. */
   accepted: string[];
-  /** event_ids already stored before (replays); they change nothing. */
+  /** event_ids already stored before (replays, within the retention window); they change nothing. */
   duplicates: string[];
+  /**
+   * Accepted events that may add to live trending, with the weight to add: this user's strongest
+   * positive event per item per TRENDING_USER_WINDOW_HOURS (shared/events/trending-credit.ts).
+   */
+  trending: TrendingCredit[];
+  /**
+   * Accepted clicks and conversions that echo a `request_id` which served that item to this user
+   * (an `exposures` row), at most one click and one conversion per served item: the only events
+   * the live A/B counters may credit.
+   */
+  attributed: string[];
+}
+
+/** One accepted event's contribution to live trending. */
+export interface TrendingCredit {
+  eventId: string;
+  /** Weight to add (> 0; the difference to what this user already counted for the item in the window). */
+  weight: number;
 }
 
 /** One recent interaction. */
@@ -145,7 +184,7 @@ export interface UserProfile extends UserPreferences {
 /** Everything the object holds, for `GET /v1/users/:id/state` (admin). */
 export interface SessionState {
   profile: UserProfile | null;
-  counts: { events: number; pendingEvents: number; items: number; hidden: number; exposures: number; cachedVectors: number };
+  counts: { events: number; pendingEvents: number; items: number; hidden: number; exposures: number; cachedVectors: number; eventIds: number };
   affinity: Record<string, number>;
   arms: (BetaArm & { updatedAt: number })[];
   sessionVector: CachedSessionVector | null;
@@ -170,6 +209,8 @@ type ExposureRow = {
   exploration_source: string | null;
 };
 
+const HOUR_MS = 3_600_000;
+
 /** Per-user session state with typed RPC methods. */
 export class UserSession extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -179,25 +220,37 @@ export class UserSession extends DurableObject<Env> {
   private lookupFailedAt = 0;
   private model: { value: FoldInModel | null; fetchedAt: number } | null = null;
   private alarmAt: number | null | undefined;
+  /** False until the first write creates the tables (a read never does). */
+  private hasSchema = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    ctx.blockConcurrencyWhile(async () => this.migrate());
+    ctx.blockConcurrencyWhile(async () => {
+      this.hasSchema = this.sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).toArray().length > 0;
+      if (this.hasSchema) this.migrate();
+    });
   }
 
   /**
    * Stores events (all for this user), idempotently by `event_id`, and updates per-item state,
    * category affinity and bandit arms (at once when the item's category is known, else after it
-   * is looked up). A replayed event changes nothing.
+   * is looked up). A replayed event — an `event_id` this user stored within the retention window —
+   * changes nothing. Reports which accepted events may count for trending and for A/B arms.
    * @example await env.USER_SESSION.getByName(userId).appendEvents(events)
    */
   async appendEvents(events: SessionEvent[]): Promise<AppendResult> {
-    const result: AppendResult = { accepted: [], duplicates: [] };
+    const result: AppendResult = { accepted: [], duplicates: [], trending: [], attributed: [] };
     const now = Date.now();
+    const { userWindowMs } = trendingConfigFor(this.env);
     let needsRefresh = false;
+    this.ensureSchema();
     this.ctx.storage.transactionSync(() => {
       for (const event of events) {
+        if (!this.claimEventId(event)) {
+          result.duplicates.push(event.event_id);
+          continue;
+        }
         const before = this.itemState(event.item_id);
         const exposure = this.exposureOf(event.item_id, event.request_id);
         const category = before?.category || exposure?.category || (before?.category === "" ? "" : null);
@@ -222,6 +275,9 @@ export class UserSession extends DurableObject<Env> {
           continue;
         }
         result.accepted.push(event.event_id);
+        const credit = this.creditTrending(event, now, userWindowMs);
+        if (credit > 0) result.trending.push({ eventId: event.event_id, weight: credit });
+        if (this.creditExposure(event)) result.attributed.push(event.event_id);
         this.applyToItemState(event);
         if (category === null) {
           needsRefresh = true;
@@ -237,7 +293,7 @@ export class UserSession extends DurableObject<Env> {
         }
       }
       if (result.accepted.length > 0) {
-        this.compact(result.accepted.length);
+        this.compact(result.accepted.length, now, userWindowMs);
         this.setMeta("last_activity", String(now));
       }
     });
@@ -253,6 +309,7 @@ export class UserSession extends DurableObject<Env> {
    */
   async snapshot(options: SnapshotOptions = {}): Promise<SessionSnapshot> {
     const { recentLimit, seenLimit, shownLimit } = { recentLimit: 20, seenLimit: 500, shownLimit: 0, ...options };
+    if (!this.hasSchema) return emptySnapshot(shownLimit);
     if (this.isStale()) await this.refreshWithin(USER_SESSION_LIMITS.refreshBudgetMs);
     const now = Date.now();
     const seen = this.sql
@@ -289,9 +346,11 @@ export class UserSession extends DurableObject<Env> {
 
   /**
    * Remembers what the edge served this user (item, position, source, category), so impressions
-   * and clicks on it are credited to its category and exploration source.
+   * and clicks on it are credited to its category, exploration source and A/B arm. An object that
+   * holds nothing else (no events, no preferences) is deleted STRANGER_RETENTION_HOURS later.
    */
   async recordExposures(requestId: string, items: Exposure[], ts: number = Date.now()): Promise<void> {
+    this.ensureSchema();
     this.ctx.storage.transactionSync(() => {
       for (const item of items) {
         this.sql.exec(
@@ -314,6 +373,7 @@ export class UserSession extends DurableObject<Env> {
         USER_SESSION_LIMITS.maxExposures,
       );
     });
+    if (this.meta("last_activity") === null) await this.scheduleAlarm(ts + this.strangerRetentionMs());
   }
 
   /** Stores onboarding preferences and demographics; they seed the user vector and the arms. */
@@ -324,6 +384,7 @@ export class UserSession extends DurableObject<Env> {
       ...(preferences.demographics ? { demographics: preferences.demographics } : {}),
       updatedAt: now,
     };
+    this.ensureSchema();
     this.ctx.storage.transactionSync(() => {
       this.setMeta("profile", JSON.stringify(profile));
       this.setMeta("vector_dirty", "1");
@@ -336,6 +397,7 @@ export class UserSession extends DurableObject<Env> {
 
   /** Everything the object holds, for inspection (admin). */
   async inspect(): Promise<SessionState> {
+    if (!this.hasSchema) return emptyState(await this.ctx.storage.getAlarm());
     if (this.isStale()) await this.refreshWithin(USER_SESSION_LIMITS.refreshBudgetMs);
     const now = Date.now();
     const count = (query: string) => this.sql.exec<{ n: number }>(query).one().n;
@@ -351,6 +413,7 @@ export class UserSession extends DurableObject<Env> {
         hidden: count(`SELECT count(*) AS n FROM item_state WHERE hidden = 1`),
         exposures: count(`SELECT count(*) AS n FROM exposures`),
         cachedVectors: count(`SELECT count(*) AS n FROM item_vectors`),
+        eventIds: count(`SELECT count(*) AS n FROM event_ids`),
       },
       affinity: this.affinity(now),
       arms: this.arms(now),
@@ -365,19 +428,36 @@ export class UserSession extends DurableObject<Env> {
     };
   }
 
-  /** Deletes everything the object holds about the user (right to erasure; also the retention alarm). */
+  /**
+   * Deletes everything the object holds about the user — tables, alarm, cached model — leaving no
+   * storage behind (right to erasure; also what retention does). The next write starts afresh.
+   */
   async erase(): Promise<void> {
+    if (this.refreshTimer !== null) clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
+    await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.alarmAt = null;
     this.model = null;
-    this.migrate();
+    this.hasSchema = false;
   }
 
-  /** Retention: deletes the user's state once it has been inactive for USER_RETENTION_DAYS. */
+  /**
+   * Retention: deletes the user's state once it has been inactive for USER_RETENTION_DAYS, or — for
+   * an object holding only exposures (no events, no preferences) — STRANGER_RETENTION_HOURS after its
+   * last exposure. Fired early (activity since), it moves itself to the new deadline.
+   */
   override async alarm(): Promise<void> {
     this.alarmAt = null;
-    const last = Number(this.meta("last_activity") ?? 0);
-    const deleteAfter = last + this.retentionMs();
+    if (!this.hasSchema) {
+      await this.erase();
+      return;
+    }
+    const lastActivity = this.meta("last_activity");
+    const deleteAfter =
+      lastActivity === null
+        ? (this.sql.exec<{ ts: number | null }>(`SELECT max(ts) AS ts FROM exposures`).one().ts ?? 0) + this.strangerRetentionMs()
+        : Number(lastActivity) + this.retentionMs();
     if (Date.now() >= deleteAfter) {
       await this.erase();
       return;
@@ -390,13 +470,72 @@ export class UserSession extends DurableObject<Env> {
     return positiveNumberVar(this.env.USER_RETENTION_DAYS, USER_SESSION_LIMITS.retentionDays) * DAY_MS;
   }
 
+  private strangerRetentionMs(): number {
+    return positiveNumberVar(this.env.STRANGER_RETENTION_HOURS, USER_SESSION_LIMITS.strangerRetentionHours) * HOUR_MS;
+  }
+
   /** Makes sure the retention alarm is set (at `lastActivity` + retention when it was not). */
   private async scheduleRetention(lastActivity: number): Promise<void> {
+    await this.scheduleAlarm(lastActivity + this.retentionMs());
+  }
+
+  /** Sets the alarm at `at` unless one is already set (an early alarm re-arms itself for the real deadline). */
+  private async scheduleAlarm(at: number): Promise<void> {
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
     if (this.alarmAt !== null) return;
-    const at = lastActivity + this.retentionMs();
     await this.ctx.storage.setAlarm(at);
     this.alarmAt = at;
+  }
+
+  /** Records the event's id; false when this user already stored it (a replay). */
+  private claimEventId(event: SessionEvent): boolean {
+    return (
+      this.sql
+        .exec(`INSERT INTO event_ids (event_id, ts) VALUES (?, ?) ON CONFLICT (event_id) DO NOTHING RETURNING 1`, event.event_id, event.ts)
+        .toArray().length > 0
+    );
+  }
+
+  /** The weight this accepted event adds to live trending (0 = none), remembering the user's window. */
+  private creditTrending(event: SessionEvent, now: number, windowMs: number): number {
+    const weight = eventWeight[event.type];
+    if (weight <= 0) return 0;
+    const row = this.sql
+      .exec<{ window_start: number; weight: number }>(`SELECT window_start, weight FROM trending_credits WHERE item_id = ?`, event.item_id)
+      .toArray()[0];
+    const decision = trendingCredit(row && { windowStart: row.window_start, weight: row.weight }, weight, now, windowMs);
+    if (decision.credit > 0) {
+      this.sql.exec(
+        `INSERT INTO trending_credits (item_id, window_start, weight) VALUES (?1, ?2, ?3)
+         ON CONFLICT (item_id) DO UPDATE SET window_start = ?2, weight = ?3`,
+        event.item_id,
+        decision.window.windowStart,
+        decision.window.weight,
+      );
+    }
+    return decision.credit;
+  }
+
+  /**
+   * True when this accepted click or conversion echoes a request that served the item to this user
+   * and that served item has not credited one yet (it is then marked as credited).
+   */
+  private creditExposure(event: SessionEvent): boolean {
+    const metric = EXPERIMENT_EVENT_METRIC[event.type];
+    if (!event.request_id || (metric !== "clicks" && metric !== "conversions")) return false;
+    const column = metric === "clicks" ? "clicked" : "converted";
+    return (
+      this.sql
+        .exec(`UPDATE exposures SET ${column} = 1 WHERE request_id = ? AND item_id = ? AND ${column} = 0 RETURNING 1`, event.request_id, event.item_id)
+        .toArray().length > 0
+    );
+  }
+
+  /** Creates the tables on the first write. */
+  private ensureSchema(): void {
+    if (this.hasSchema) return;
+    this.migrate();
+    this.hasSchema = true;
   }
 
   private recent(limit: number): RecentInteraction[] {
@@ -610,7 +749,9 @@ export class UserSession extends DurableObject<Env> {
    * applies the pending category effects, and recomputes the session vector when anything changed.
    */
   private async refresh(): Promise<void> {
+    if (!this.hasSchema) return;
     const model = await this.foldInModel();
+    if (!this.hasSchema) return;
     const version = model?.modelVersion ?? "unversioned";
     const pending = this.sql
       .exec<{ item_id: string }>(`SELECT DISTINCT item_id FROM events WHERE applied = 0 LIMIT ?`, USER_SESSION_LIMITS.lookupsPerRefresh)
@@ -730,14 +871,17 @@ export class UserSession extends DurableObject<Env> {
   }
 
   /**
-   * Bounds the stored state: the event log on every append (an indexed delete); the per-item rows
-   * every 64 events (counting them scans the table, so it is amortised).
+   * Bounds the stored state: the event log, event ids past the retention window and ended trending
+   * windows on every append (indexed deletes); the per-item rows and the id and window caps every 64
+   * events (counting them scans the table, so it is amortised).
    */
-  private compact(accepted: number): void {
+  private compact(accepted: number, now: number, trendingWindowMs: number): void {
     this.sql.exec(
       `DELETE FROM events WHERE seq <= (SELECT seq FROM events ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
       MAX_EVENTS_PER_USER,
     );
+    this.sql.exec(`DELETE FROM event_ids WHERE ts < ?`, now - this.retentionMs());
+    this.sql.exec(`DELETE FROM trending_credits WHERE window_start <= ?`, now - trendingWindowMs);
     const appended = Number(this.meta("appended_since_bound") ?? 0) + accepted;
     this.setMeta("appended_since_bound", String(appended >= 64 ? 0 : appended));
     if (appended < 64) return;
@@ -753,6 +897,20 @@ export class UserSession extends DurableObject<Env> {
       this.sql.exec(
         `DELETE FROM item_state WHERE item_id IN (SELECT item_id FROM item_state WHERE hidden = 1 ORDER BY last_ts DESC LIMIT -1 OFFSET ?)`,
         USER_SESSION_LIMITS.maxHiddenItems,
+      );
+    }
+    const ids = this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM event_ids`).one().n;
+    if (ids > USER_SESSION_LIMITS.maxEventIds) {
+      this.sql.exec(
+        `DELETE FROM event_ids WHERE event_id IN (SELECT event_id FROM event_ids ORDER BY ts DESC LIMIT -1 OFFSET ?)`,
+        USER_SESSION_LIMITS.maxEventIds,
+      );
+    }
+    const windows = this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM trending_credits`).one().n;
+    if (windows > USER_SESSION_LIMITS.maxTrendingCredits) {
+      this.sql.exec(
+        `DELETE FROM trending_credits WHERE item_id IN (SELECT item_id FROM trending_credits ORDER BY window_start DESC LIMIT -1 OFFSET ?)`,
+        USER_SESSION_LIMITS.maxTrendingCredits,
       );
     }
   }
@@ -785,6 +943,36 @@ export class UserSession extends DurableObject<Env> {
 function decayedAdd(value: number, updated: number, amount: number, ts: number, halfLifeMs: number): [number, number] {
   if (ts >= updated) return [value * decayFactor(ts - updated, halfLifeMs) + amount, ts];
   return [value + amount * decayFactor(updated - ts, halfLifeMs), updated];
+}
+
+/** The snapshot of a user the object holds nothing about. */
+function emptySnapshot(shownLimit: number): SessionSnapshot {
+  return {
+    recent: [],
+    seen: [],
+    hidden: [],
+    interactionCount: 0,
+    sessionVector: null,
+    seedVector: null,
+    arms: [],
+    affinity: {},
+    preferredCategories: [],
+    ...(shownLimit > 0 ? { shown: [] } : {}),
+  };
+}
+
+/** The state of an object that holds nothing. */
+function emptyState(alarm: number | null): SessionState {
+  return {
+    profile: null,
+    counts: { events: 0, pendingEvents: 0, items: 0, hidden: 0, exposures: 0, cachedVectors: 0, eventIds: 0 },
+    affinity: {},
+    arms: [],
+    sessionVector: null,
+    seedVector: null,
+    retention: { lastActivity: null, deleteAfter: null, alarm },
+    recent: [],
+  };
 }
 
 function describe(error: unknown): string {

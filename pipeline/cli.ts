@@ -9,6 +9,7 @@
  *   default-list [--artifacts artifacts/demo] [--out workers/fallbacks/default-popular.json] [--size 50]
  *   experiment-report --events <folder|file.ndjson> [--config <serving-config.json>] [--items <items.ndjson|items.json>]
  *                     [--out <file.json>]
+ *   purge-erased --events <folder>
  *
  * Errors print one clear line to stderr and exit with status 1.
  */
@@ -19,6 +20,7 @@ import { runGenerate } from "./commands/run-generate";
 import { runTrain } from "./commands/run-train";
 import { runDefaultList } from "./commands/run-default-list";
 import { runExperimentReport } from "./commands/run-experiment-report";
+import { runPurgeErased } from "./commands/run-purge-erased";
 import { EVALUATE_COMMAND_DEFAULTS, type EvaluateCommandOptions, runEvaluate } from "./commands/run-evaluate";
 import { isProtocolName, PROTOCOL_NAMES, type ProtocolName } from "./evaluate/evaluation-protocol";
 
@@ -114,6 +116,14 @@ program
   .option("--out <file>", "write the report as JSON")
   .action(async (opts: { events: string; config?: string; items?: string; out?: string }) => {
     await runExperimentReport(opts);
+  });
+
+program
+  .command("purge-erased")
+  .description("rewrite an event-log folder's NDJSON files without the events of erased users (tombstones/<user>.json)")
+  .requiredOption("--events <folder>", "event-log folder (events.ndjson and/or events/dt=…/hour=…/*.ndjson, with tombstones/)")
+  .action(async (opts: { events: string }) => {
+    await runPurgeErased(opts);
   });
 
 function integer(value: string): number {

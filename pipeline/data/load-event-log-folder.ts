@@ -1,9 +1,16 @@
 /**
  * Loader for the project's own event-log folders (see `event-log-folder.ts`): streams the items,
  * users and events files line by line and builds the indexed {@link Dataset}.
+ *
+ * Replays of the at-least-once event log are dropped by (`user_id`, `event_id`) — event ids are
+ * scoped per user, so the same id for two users is two events. Erasures are honoured: every event
+ * of a user with a tombstone (`tombstones/<user_id>.json`) stamped at or before its `erased_at` is
+ * dropped, and so is that user's profile line (it carries no time to prove it came later).
  */
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { isErasedEvent } from "../../shared/events/erasure-tombstone";
+import { eventKey } from "../../shared/events/event-key";
 import { interactionEventSchema } from "../../shared/events/interaction-event";
 import type { CatalogItem, Dataset, ItemCatalog, UserDirectory, UserProfile } from "./dataset";
 import { DatasetFormatError } from "./detect-dataset-format";
@@ -16,6 +23,7 @@ import {
 } from "./event-log-folder";
 import { IdIndex } from "./id-index";
 import { LoadIssueLog } from "./load-issue-log";
+import { readErasureTombstones } from "./read-erasure-tombstones";
 import { readNdjson } from "./read-ndjson";
 
 /** Options of {@link loadEventLogFolder}. */
@@ -30,7 +38,8 @@ export interface EventLogFolderOptions {
 /**
  * Reads an event-log folder. `items.ndjson` and `events.ndjson` are required; `users.ndjson` and
  * `dataset.json` are optional. Events naming an item missing from the catalogue are skipped and
- * reported; users that only appear in events are added without a profile.
+ * reported; users that only appear in events are added without a profile. What erasures removed
+ * is counted in `issues.notes`.
  */
 export async function loadEventLogFolder(
   folder: string,
@@ -45,11 +54,13 @@ export async function loadEventLogFolder(
   }
   const descriptorName = await readDescriptorName(join(folder, EVENT_LOG_FILES.descriptor), issues);
   const items = await readCatalog(join(folder, EVENT_LOG_FILES.items), issues);
-  const users = await readUsers(join(folder, EVENT_LOG_FILES.users), issues);
+  const erasedAt = await readErasureTombstones(folder, issues);
+  const users = await readUsers(join(folder, EVENT_LOG_FILES.users), issues, erasedAt);
 
   const events = new EventLogBuilder();
   const eventsFile = EVENT_LOG_FILES.events;
-  const seenEventIds = new Set<string>();
+  const seenEvents = new Set<string>();
+  let erasedEvents = 0;
   for await (const { line, value: event } of readNdjson(join(folder, eventsFile), interactionEventSchema, issues)) {
     const item = items.ids.indexOf(event.item_id);
     if (item < 0) {
@@ -60,11 +71,16 @@ export async function loadEventLogFolder(
       issues.record(eventsFile, line, "missing ts");
       continue;
     }
-    if (seenEventIds.has(event.event_id)) {
-      issues.record(eventsFile, line, `duplicate event_id "${event.event_id}"`);
+    if (isErasedEvent(erasedAt, event.user_id, event.ts)) {
+      erasedEvents++;
       continue;
     }
-    seenEventIds.add(event.event_id);
+    const key = eventKey(event);
+    if (seenEvents.has(key)) {
+      issues.record(eventsFile, line, `duplicate event_id "${event.event_id}" of user "${event.user_id}"`);
+      continue;
+    }
+    seenEvents.add(key);
     let user = users.ids.indexOf(event.user_id);
     if (user < 0) {
       user = users.ids.add(event.user_id);
@@ -73,6 +89,9 @@ export async function loadEventLogFolder(
     events.push(user, item, event.type, event.ts, event.value);
   }
   const log = events.finish();
+  if (erasedAt.size > 0) {
+    issues.notes.push(`erasure tombstones: ${erasedAt.size} user(s); ${erasedEvents} event(s) stamped at or before their erasure dropped`);
+  }
   return {
     name: opts.name ?? descriptorName ?? opts.fallbackName,
     format: "event-log",
@@ -124,10 +143,11 @@ async function readCatalog(path: string, issues: LoadIssueLog): Promise<ItemCata
   return catalog;
 }
 
-async function readUsers(path: string, issues: LoadIssueLog): Promise<UserDirectory> {
+async function readUsers(path: string, issues: LoadIssueLog, erasedAt: ReadonlyMap<string, number>): Promise<UserDirectory> {
   const directory: UserDirectory = { ids: new IdIndex(), profiles: [] };
   if (!(await exists(path))) return directory;
   for await (const { line, value } of readNdjson(path, userProfileRecordSchema, issues)) {
+    if (erasedAt.has(value.user_id)) continue;
     if (directory.ids.has(value.user_id)) {
       issues.record(EVENT_LOG_FILES.users, line, `duplicate user_id "${value.user_id}"`);
       continue;

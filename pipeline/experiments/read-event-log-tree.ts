@@ -2,10 +2,11 @@
  * Reads an event log as the edge writes it to R2 (`events/dt=YYYY-MM-DD/hour=HH/<ms>-<request
  * id>.ndjson`, one InteractionEvent per line) from a local folder tree, or a single NDJSON file
  * such as an event-log folder's `events.ndjson`. Delivery to the log is at least once, so events
- * are deduplicated by `event_id` (the first occurrence in path order wins).
+ * are deduplicated by (`user_id`, `event_id`) — ids are scoped per user (the first occurrence in path order wins).
  */
 import { readdir, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { eventKey } from "../../shared/events/event-key";
 import { type InteractionEvent, interactionEventSchema } from "../../shared/events/interaction-event";
 import { EVENT_LOG_FILES } from "../data/event-log-folder";
 import { LoadIssueLog } from "../data/load-issue-log";
@@ -17,7 +18,7 @@ export interface EventLogTree {
   events: InteractionEvent[];
   /** NDJSON files read, relative to the root, sorted. */
   files: string[];
-  /** Valid lines whose `event_id` was already read (replays of the at-least-once log). */
+  /** Valid lines whose (`user_id`, `event_id`) was already read (replays of the at-least-once log). */
   duplicates: number;
   /** Lines skipped as invalid JSON or schema violations. */
   issues: LoadIssueLog;
@@ -47,11 +48,12 @@ export async function readEventLogTree(path: string, options: Partial<ReadEventL
   let duplicates = 0;
   for (const file of files) {
     for await (const { value } of readNdjson(file, interactionEventSchema, issues)) {
-      if (seen.has(value.event_id)) {
+      const key = eventKey(value);
+      if (seen.has(key)) {
         duplicates++;
         continue;
       }
-      seen.add(value.event_id);
+      seen.add(key);
       events.push(value);
     }
   }

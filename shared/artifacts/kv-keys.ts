@@ -4,6 +4,8 @@
  * - `manifest` → {@link ModelManifest}
  * - `popular:all`, `popular:cat:<category>` → {@link PopularList}
  * - `user:<user_id>` → {@link UserRecord}
+ *   (deleted by `DELETE /v1/users/:id` with the session; the event-log tombstone keeps the next
+ *   training run from writing it again)
  * - `model:fold-in` → `FoldInModel` (shared/realtime/fold-in-model.ts): YᵀY, λ, α for session fold-in
  * - `model:content-encoder` → `ContentEncoderModel` (shared/content/content-encoder.ts): metadata → vector
  * - `ranker:light` → `LinearRankerModel` (shared/ranking/linear-ranker.ts): the pipeline's `ranker.json`,

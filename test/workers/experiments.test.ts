@@ -10,7 +10,7 @@ import { recordAttributedEvents, recordServedResponse } from "../../workers/expe
 import { experimentReport } from "../../workers/experiments/experiment-report";
 import { assignArms } from "../../workers/recommend/serving-plan";
 import { seedFixture } from "./fixture";
-import { adminHeaders, call, json, postJson } from "./helpers";
+import { adminHeaders, call, callAnonymous, json, postJson } from "./helpers";
 
 const config = parseServingConfig({
   experiments: [{ id: "exp-live", traffic: 1, arms: [{ name: "control", weight: 1 }, { name: "treatment", weight: 1 }] }],
@@ -109,7 +109,7 @@ describe("experiment counters", () => {
 
   it("reports unknown experiments as 404 and requires the admin token", async () => {
     expect((await call("/v1/admin/experiments/nope", { headers: adminHeaders })).status).toBe(404);
-    expect((await call("/v1/admin/experiments")).status).toBe(401);
+    expect((await callAnonymous("/v1/admin/experiments")).status).toBe(401);
     const listed = await json(await call("/v1/admin/experiments", { headers: adminHeaders }));
     expect(listed.experiments.map((e: { id: string }) => e.id)).toEqual(["route-exp"]);
   });
@@ -117,6 +117,11 @@ describe("experiment counters", () => {
   it("echoes the arms in responses and attributes events that carry the request_id", async () => {
     const served = await json(await call("/v1/recommendations?user_id=ab-route-user&n=3"));
     expect(served.arms).toEqual({ "route-exp": "only" });
+    // The served list is recorded in the background; a click is credited once its exposure is stored.
+    await vi.waitFor(async () => expect((await env.USER_SESSION.getByName("ab-route-user").inspect()).counts.exposures).toBe(served.items.length), {
+      timeout: 10_000,
+      interval: 50,
+    });
     await postJson("/v1/events", { event_id: "ab-route-1", user_id: "ab-route-user", item_id: served.items[0].item_id, type: "click", request_id: served.request_id });
     await vi.waitFor(
       async () => {

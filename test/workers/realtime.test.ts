@@ -10,7 +10,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { kvKeys } from "../../shared/artifacts/kv-keys";
 import { CATEGORIES, fanOf, FIXTURE_MODEL_VERSION, itemId, seedFixture, seedRealtimeModels } from "./fixture";
-import { adminHeaders, call, json, postJson } from "./helpers";
+import { adminHeaders, call, callAnonymous, json, postJson } from "./helpers";
 
 beforeAll(async () => {
   await seedFixture();
@@ -69,7 +69,7 @@ describe("events change the next response", () => {
     const second = await stub.inspect();
     const withoutExposures = ({ exposures: _served, ...rest }: typeof first.counts) => rest;
     expect(withoutExposures(second.counts)).toEqual(withoutExposures(first.counts));
-    expect(withoutExposures(second.counts)).toEqual({ events: 1, pendingEvents: 0, items: 1, hidden: 0, cachedVectors: 1 });
+    expect(withoutExposures(second.counts)).toEqual({ events: 1, pendingEvents: 0, items: 1, hidden: 0, cachedVectors: 1, eventIds: 1 });
     const rounded = (record: object) => JSON.parse(JSON.stringify(record, (_, v) => (typeof v === "number" ? Number(v.toFixed(3)) : v)));
     expect(rounded(second.arms)).toEqual(rounded(first.arms));
     expect(rounded(second.affinity)).toEqual(rounded(first.affinity));
@@ -167,8 +167,8 @@ describe("cold start: new items", () => {
   });
 
   it("guards the item admin routes and validates the metadata", async () => {
-    expect((await call("/v1/items/x-1", { method: "PUT", body: "{}" })).status).toBe(401);
-    expect((await call("/v1/items/x-1", { method: "DELETE" })).status).toBe(401);
+    expect((await callAnonymous("/v1/items/x-1", { method: "PUT", body: "{}" })).status).toBe(401);
+    expect((await callAnonymous("/v1/items/x-1", { method: "DELETE" })).status).toBe(401);
     const noGenre = await put("x-1", { title: "No genre" });
     expect(noGenre.status).toBe(400);
     const wrongSize = await put("x-1", { genres: ["Drama"], values: [1, 2] });
@@ -197,7 +197,7 @@ describe("exploration slots", () => {
       ...[1, 2, 3].map((i) => ({ event_id: `imp-${i}`, user_id: user, item_id: itemId(0, i), type: "impression" })),
       { event_id: "arm-click", user_id: user, item_id: itemId(0, 2), type: "click" },
     ]);
-    expect((await call(`/v1/users/${user}/state`)).status).toBe(401);
+    expect((await callAnonymous(`/v1/users/${user}/state`)).status).toBe(401);
     const state = await json(await call(`/v1/users/${user}/state`, { headers: adminHeaders }));
     const action = state.arms.find((arm: any) => arm.arm === "category:Action");
     expect(action.successes).toBeCloseTo(1, 4);

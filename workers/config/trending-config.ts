@@ -18,9 +18,14 @@ export interface TrendingConfig {
   categorySize: number;
   /** How long the aggregator waits for the other shards after the first one reports. */
   mergeDelayMs: number;
+  /**
+   * One user counts at most once per item within this window, with their strongest event's weight
+   * (TRENDING_USER_WINDOW_HOURS; shared/events/trending-credit.ts).
+   */
+  userWindowMs: number;
 }
 
-/** Defaults: 16 shards, 60 s flushes, 24 h half-life, 200 / 100 items. */
+/** Defaults: 16 shards, 60 s flushes, 24 h half-life, 200 / 100 items, one count per user × item per 24 h. */
 export const TRENDING_DEFAULTS = {
   shards: 16,
   flushMs: 60_000,
@@ -28,6 +33,7 @@ export const TRENDING_DEFAULTS = {
   listSize: 200,
   categorySize: 100,
   mergeDelayMs: 2_000,
+  userWindowMs: 24 * 3_600_000,
 } as const satisfies TrendingConfig;
 
 /** The trending settings of this environment. */
@@ -37,6 +43,7 @@ export function trendingConfigFor(env: Env): TrendingConfig {
     shards: positiveIntegerVar(env.TRENDING_SHARDS, TRENDING_DEFAULTS.shards),
     flushMs: positiveNumberVar(env.TRENDING_FLUSH_SECONDS, TRENDING_DEFAULTS.flushMs / 1000) * 1000,
     halfLifeMs: positiveNumberVar(env.TRENDING_HALF_LIFE_HOURS, TRENDING_DEFAULTS.halfLifeMs / 3_600_000) * 3_600_000,
+    userWindowMs: positiveNumberVar(env.TRENDING_USER_WINDOW_HOURS, TRENDING_DEFAULTS.userWindowMs / 3_600_000) * 3_600_000,
   };
 }
 

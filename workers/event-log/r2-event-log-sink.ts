@@ -2,42 +2,75 @@
  * Event log on R2: one NDJSON object per accepted batch, Hive-style partitions by the UTC date and
  * hour the edge received it, so Spark, DuckDB or the pipeline read a time range directly:
  *
- *   events/dt=2026-01-31/hour=17/1769878800123-<request_id>.ndjson
+ *   events/dt=2026-01-31/hour=17/1769878800123-<uuid>.ndjson
+ *   tombstones/<user_id>.json          {"user_id": …, "erased_at": <ms>}
  *
  * Each line is one `InteractionEvent` exactly as the schema defines it (ts filled in), the same
- * shape as `events.ndjson` in the pipeline's event-log folder format.
+ * shape as `events.ndjson` in the pipeline's event-log folder format. The object name is the
+ * receive time plus a random UUID made here (the client's request id is only custom metadata), and
+ * every put is conditional on the key not existing (`onlyIf: { etagDoesNotMatch: "*" }`), so two
+ * batches can never overwrite each other, whatever the clients send.
  */
+import { type ErasureTombstone, TOMBSTONE_PREFIX, erasureTombstoneSchema, tombstoneKey } from "../../shared/events/erasure-tombstone";
 import type { EventLogBatch, EventLogReceipt, EventLogSink } from "./event-log-sink";
 
 /** Options of {@link createR2EventLogSink}. */
 export interface R2EventLogSinkOptions {
-  /** Key prefix of every object. */
+  /** Key prefix of every batch object. */
   prefix: string;
+  /** Key prefix of the erasure tombstones. */
+  tombstonePrefix: string;
+  /** Makes the unique part of an object name (tests inject a fixed one to check the no-overwrite rule). */
+  objectId: () => string;
+  /** Names tried per batch before giving up when a name is already taken. */
+  attempts: number;
 }
 
-/** Default prefix `events`. */
-export const R2_EVENT_LOG_DEFAULTS = { prefix: "events" } as const satisfies R2EventLogSinkOptions;
+/** Defaults: prefix `events`, tombstones under `tombstones`, random UUID names, 3 attempts. */
+export const R2_EVENT_LOG_DEFAULTS = {
+  prefix: "events",
+  tombstonePrefix: TOMBSTONE_PREFIX,
+  objectId: () => crypto.randomUUID(),
+  attempts: 3,
+} as const satisfies R2EventLogSinkOptions;
 
-/** The object key of a batch received at `receivedAt` by request `requestId`. */
-export function eventLogObjectKey(receivedAt: number, requestId: string, prefix: string = R2_EVENT_LOG_DEFAULTS.prefix): string {
+/** The object key of a batch received at `receivedAt`, named `objectId` (server-made, never client input). */
+export function eventLogObjectKey(receivedAt: number, objectId: string, prefix: string = R2_EVENT_LOG_DEFAULTS.prefix): string {
   const iso = new Date(receivedAt).toISOString();
-  const safeRequestId = requestId.replace(/[^A-Za-z0-9_.:-]/g, "_");
-  return `${prefix}/dt=${iso.slice(0, 10)}/hour=${iso.slice(11, 13)}/${receivedAt}-${safeRequestId}.ndjson`;
+  return `${prefix}/dt=${iso.slice(0, 10)}/hour=${iso.slice(11, 13)}/${receivedAt}-${objectId}.ndjson`;
 }
 
 /** An {@link EventLogSink} writing to an R2 bucket. */
 export function createR2EventLogSink(bucket: R2Bucket, options: Partial<R2EventLogSinkOptions> = {}): EventLogSink {
-  const { prefix } = { ...R2_EVENT_LOG_DEFAULTS, ...options } satisfies R2EventLogSinkOptions;
+  const { prefix, tombstonePrefix, objectId, attempts } = { ...R2_EVENT_LOG_DEFAULTS, ...options } satisfies R2EventLogSinkOptions;
   return {
     name: "r2",
     async write(batch: EventLogBatch): Promise<EventLogReceipt> {
-      const key = eventLogObjectKey(batch.receivedAt, batch.requestId, prefix);
       const body = batch.events.map((event) => JSON.stringify(event)).join("\n") + "\n";
-      await bucket.put(key, body, {
-        httpMetadata: { contentType: "application/x-ndjson" },
-        customMetadata: { request_id: batch.requestId, events: String(batch.events.length), received_at: String(batch.receivedAt) },
-      });
-      return { key, events: batch.events.length };
+      for (let attempt = 0; attempt < attempts; attempt++) {
+        const key = eventLogObjectKey(batch.receivedAt, objectId(), prefix);
+        const stored = await bucket.put(key, body, {
+          onlyIf: { etagDoesNotMatch: "*" },
+          httpMetadata: { contentType: "application/x-ndjson" },
+          customMetadata: { request_id: batch.requestId, events: String(batch.events.length), received_at: String(batch.receivedAt) },
+        });
+        if (stored !== null) return { key, events: batch.events.length };
+      }
+      throw new Error(`event log: ${attempts} object names were already taken; the batch was not stored`);
+    },
+    async writeTombstone(tombstone: ErasureTombstone): Promise<{ key: string; erasedAt: number }> {
+      const key = tombstoneKey(tombstone.user_id, tombstonePrefix);
+      for (let attempt = 0; attempt < attempts; attempt++) {
+        const existing = await bucket.get(key);
+        const previous = existing ? erasureTombstoneSchema.safeParse(await existing.json<unknown>().catch(() => null)) : null;
+        if (previous?.success && previous.data.erased_at >= tombstone.erased_at) return { key, erasedAt: previous.data.erased_at };
+        const stored = await bucket.put(key, JSON.stringify(tombstone), {
+          onlyIf: existing ? { etagMatches: existing.etag } : { etagDoesNotMatch: "*" },
+          httpMetadata: { contentType: "application/json" },
+        });
+        if (stored !== null) return { key, erasedAt: tombstone.erased_at };
+      }
+      throw new Error(`event log: the tombstone ${key} kept changing while it was written`);
     },
   };
 }

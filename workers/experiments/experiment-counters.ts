@@ -1,9 +1,11 @@
 /**
  * Live A/B counters: what the Worker adds to the ExperimentStats shards after a response (one
  * request, its impressions, an empty list, its latency, its item ids for the coverage sketch and
- * its category diversity) and after accepted events that echo a
- * `request_id` (clicks, conversions). An event is attributed to the arms its user is in — the
- * assignment is deterministic, so it is recomputed from the user id rather than stored.
+ * its category diversity) and after accepted clicks and conversions that the user's session matched
+ * to a served exposure (the event's `request_id` served that item to that user; at most one click
+ * and one conversion per served item: `AppendResult.attributed`). An event is attributed to the arms
+ * its user is in — the assignment is deterministic, so it is recomputed from the user id rather than
+ * stored.
  */
 import { positiveIntegerVar } from "../config/env-vars";
 import type { ServingConfig } from "../config/serving-config";
@@ -67,7 +69,11 @@ export async function recordServedResponse(env: Env, userId: string, arms: Recor
   );
 }
 
-/** Attributes accepted events that echo a `request_id` to their users' arms. */
+/**
+ * Adds clicks and conversions to their users' arms. Pass only events the user's session matched to
+ * a served exposure (`AppendResult.attributed` from `UserSession.appendEvents`): an arbitrary
+ * `request_id` proves nothing, so crediting unmatched events would let any client move an arm.
+ */
 export async function recordAttributedEvents(env: Env, config: ServingConfig, events: readonly SessionEvent[]): Promise<void> {
   if (config.experiments.length === 0) return;
   const shards = experimentShards(env);

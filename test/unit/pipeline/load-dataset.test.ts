@@ -77,7 +77,7 @@ describe("loadDataset (event-log folder)", () => {
     expect(dataset.issues.samples.at(-1)).toEqual({
       file: "events.ndjson",
       line: 12,
-      message: 'duplicate event_id "e6"',
+      message: 'duplicate event_id "e6" of user "u2"',
     });
     expect(dataset.events.length).toBe(7);
   });
