@@ -1,6 +1,12 @@
 /**
  * The Hono app: middleware, the public `/v1` API, admin routes and error rendering. Every error a
  * client can cause is a 4xx JSON `{error: {code, message}}`; only server faults are 5xx.
+ *
+ * Access (docs/security.md): `/healthz` is open; every other path needs a credential
+ * (auth/authenticate.ts). Reading recommendations, similar items and trending needs
+ * `recommendations:read`; posting events, preferences or erasing a user needs `events:write`; a user
+ * token acts only for its own user (query `user_id`, path `:user_id`, each event's `user_id`);
+ * everything else needs `admin`.
  */
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -8,6 +14,9 @@ import { VectorIndexError } from "../shared/vector-index/vector-index-error";
 import type { AppEnv } from "./app-env";
 import { ServingConfigError } from "./config/serving-config";
 import { ApiError } from "./errors/api-error";
+import { authenticate } from "./auth/authenticate";
+import { RATE_LIMIT_RETRY_AFTER_SECONDS } from "./auth/rate-limit";
+import { actsForPathUser, actsForQueryUser, requireScope } from "./auth/require-access";
 import { requestId } from "./middleware/request-id";
 import { adminRoute } from "./routes/admin";
 import { eventsRoute } from "./routes/events";
@@ -22,6 +31,12 @@ export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("*", requestId);
   app.route("/healthz", healthRoute);
+  app.use("/v1/*", authenticate);
+  app.use("/v1/recommendations/*", requireScope("recommendations:read"), actsForQueryUser());
+  app.on("GET", ["/v1/items/:item_id/similar", "/v1/trending"], requireScope("recommendations:read"));
+  app.use("/v1/events/*", requireScope("events:write"));
+  app.on("PUT", "/v1/users/:user_id/preferences", requireScope("events:write"), actsForPathUser());
+  app.on("DELETE", "/v1/users/:user_id", requireScope("events:write"), actsForPathUser());
   app.route("/v1/recommendations", recommendationsRoute);
   app.route("/v1/events", eventsRoute);
   app.route("/v1/items", itemsRoute);
@@ -34,6 +49,7 @@ export function createApp(): Hono<AppEnv> {
     if (apiError.status >= 500) {
       console.error(JSON.stringify({ level: "error", request_id: c.var.requestId, error: describe(error) }));
     }
+    if (apiError.code === "rate_limited") c.header("retry-after", String(RATE_LIMIT_RETRY_AFTER_SECONDS));
     return c.json(apiError.toJSON(), apiError.status);
   });
   return app;

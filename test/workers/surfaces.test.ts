@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { fanOf, itemId, seedFixture } from "./fixture";
-import { adminHeaders, call, json, postJson } from "./helpers";
+import { adminHeaders, call, callAnonymous, json, postJson } from "./helpers";
 
 beforeAll(seedFixture);
 
@@ -57,7 +57,12 @@ describe("POST /v1/admin/digests", () => {
   });
 
   it("guards and validates the batch", async () => {
-    expect((await postJson("/v1/admin/digests", { user_ids: ["u1"] })).status).toBe(401);
+    const anonymous = await callAnonymous("/v1/admin/digests", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ user_ids: ["u1"] }),
+    });
+    expect(anonymous.status).toBe(401);
     const tooMany = await digest({ user_ids: Array.from({ length: 101 }, (_, i) => `u${i}`) });
     expect(tooMany.status).toBe(400);
     expect((await json(tooMany)).error.code).toBe("invalid_request");

@@ -12,6 +12,7 @@ export type ApiErrorCode =
   | "forbidden"
   | "forbidden_user"
   | "rate_limited"
+  | "key_limit_reached"
   | "not_found"
   | "item_not_found"
   | "payload_too_large"
@@ -23,6 +24,7 @@ export type ApiErrorCode =
   | "dimension_mismatch"
   | "invalid_config"
   | "flag_list_full"
+  | "catalog_publish_failed"
   | "internal";
 
 /** An error with an HTTP status, thrown by routes and rendered by the app's error handler. */

@@ -1,5 +1,5 @@
 /**
- * Admin routes (`Authorization: Bearer <ADMIN_TOKEN>`): publishing to and inspecting the vector
+ * Admin routes (a credential with the `admin` scope: `Authorization: Bearer <ADMIN_TOKEN>`): publishing to and inspecting the vector
  * index, and inspecting a user's session. `npm start` publishes the demo model through them.
  *
  * - `GET  /v1/admin/index` — describe the active index (embedded: also config and version)
@@ -8,6 +8,7 @@
  * - `POST /v1/admin/index/delete` — `{ids: [...]}`
  * - `PUT  /v1/admin/index/version` — `{version}` once a full upload is done (embedded)
  * - `POST /v1/admin/digests` — email digests for many users (routes/digests.ts)
+ * - `POST|GET /v1/admin/keys`, `DELETE /v1/admin/keys/:key_id` — server keys (routes/keys.ts)
  * - `GET  /v1/admin/experiments` — the configured experiments
  * - `GET  /v1/admin/experiments/:id` — live per-arm counters, CTR and conversion with 95 % Wilson
  *   intervals, empty-list rate, latency p99 and guardrails against the control arm
@@ -26,11 +27,13 @@ import type { AppEnv } from "../app-env";
 import { ApiError } from "../errors/api-error";
 import { experimentReport } from "../experiments/experiment-report";
 import { digestsRoute } from "./digests";
+import { keysRoute } from "./keys";
 import { adminAuth } from "../middleware/admin-auth";
 import { servingConfigFor } from "../recommend/serving-plan";
 import { validate } from "../middleware/validate";
 import { vectorIndexFor } from "../services";
 import { EmbeddedVectorIndexClient } from "../vector-index/embedded";
+import { readBodyText } from "./read-body-text";
 import { readJsonBody } from "./read-json-body";
 
 /** Largest NDJSON upload accepted in one call, in bytes. */
@@ -87,8 +90,7 @@ export const adminRoute = new Hono<AppEnv>()
     return c.json(await embeddedIndex(c.env).setVersion(parsed.data.version));
   })
   .post("/index/vectors", async (c) => {
-    const text = await c.req.text();
-    if (text.length > MAX_NDJSON_BYTES) throw new ApiError(413, "payload_too_large", `NDJSON body over ${MAX_NDJSON_BYTES} bytes`);
+    const text = await readBodyText(c.req.raw, MAX_NDJSON_BYTES);
     const vectors: VectorRecord[] = [];
     const lines = text.split("\n");
     for (let i = 0; i < lines.length; i++) {
@@ -121,6 +123,7 @@ export const adminRoute = new Hono<AppEnv>()
     return c.json(await vectorIndexFor(c.env).deleteByIds(parsed.data.ids));
   })
   .route("/digests", digestsRoute)
+  .route("/keys", keysRoute)
   .get("/experiments", (c) => {
     const { experiments } = servingConfigFor(c.env);
     return c.json({ experiments: experiments.map(({ id, traffic, surfaces, arms }) => ({ id, traffic, surfaces: surfaces ?? null, arms })) });

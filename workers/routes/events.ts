@@ -1,10 +1,18 @@
 /**
  * `POST /v1/events` — interaction events, one object or `{"events": [...]}` (≤ 500 per call).
- * Each event is validated on its own. The valid ones are
- * 1. written to the event log sink (R2 NDJSON, at least once — see event-log/event-log-sink.ts),
- * 2. stored in their user's Durable Object, idempotently by `event_id` (a replay is reported as a
- *    duplicate and changes nothing: not the session, not trending),
- * 3. counted by the trending shards (accepted positive events only).
+ * Each event is validated on its own, its `ts` included: an event stamped more than
+ * EVENT_MAX_FUTURE_SECONDS ahead of the edge's clock or older than USER_RETENTION_DAYS is rejected
+ * (`invalid_event`, naming the window; shared/events/event-time-window.ts says why reject, not clamp).
+ * The valid ones are
+ * 1. written to the event log sink (R2 NDJSON under a server-made name that is never overwritten,
+ *    at least once — see event-log/event-log-sink.ts),
+ * 2. stored in their user's Durable Object, idempotently by (`user_id`, `event_id`) for the
+ *    retention window (a replay is reported as a duplicate and changes nothing: not the session,
+ *    not trending, not the A/B counters),
+ * 3. counted by the trending shards: only what the user's session credits — one count per user ×
+ *    item per TRENDING_USER_WINDOW_HOURS, with the strongest event's weight,
+ * 4. credited to the user's A/B arms: only clicks and conversions echoing a `request_id` that served
+ *    that item to that user (once per served item).
  * The next recommendation request for the user already reflects them.
  *
  * @example
@@ -13,13 +21,16 @@
  * → {"accepted":1,"duplicates":0,"rejected":[]}
  */
 import { Hono } from "hono";
-import { eventWeight } from "../../shared/events/event-weight";
+import { eventTimeViolation, type EventTimeWindow } from "../../shared/events/event-time-window";
 import { interactionEventSchema } from "../../shared/events/interaction-event";
+import { DAY_MS } from "../../shared/realtime/decay-factor";
 import { shardForKey } from "../../shared/realtime/shard-for-key";
 import type { TrendingEntry } from "../../durable-objects/trending-shard";
-import type { SessionEvent } from "../../durable-objects/user-session";
+import { type AppendResult, type SessionEvent, USER_SESSION_LIMITS } from "../../durable-objects/user-session";
 import type { AppEnv } from "../app-env";
+import { positiveNumberVar } from "../config/env-vars";
 import { trendingConfigFor, trendingShardName } from "../config/trending-config";
+import { assertActsFor } from "../auth/principal";
 import { ApiError } from "../errors/api-error";
 import { recordAttributedEvents } from "../experiments/experiment-counters";
 import { servingConfigFor } from "../recommend/serving-plan";
@@ -30,6 +41,16 @@ import { readJsonBody } from "./read-json-body";
 export const MAX_EVENTS_PER_BATCH = 500;
 /** Largest request body accepted, in bytes. */
 export const MAX_EVENTS_BODY_BYTES = 1_000_000;
+/** Default of EVENT_MAX_FUTURE_SECONDS: how far ahead of the edge's clock an event may be stamped. */
+export const DEFAULT_EVENT_MAX_FUTURE_SECONDS = 300;
+
+/** The accepted `ts` window of this environment (EVENT_MAX_FUTURE_SECONDS, USER_RETENTION_DAYS). */
+export function eventTimeWindowFor(env: Pick<Env, "EVENT_MAX_FUTURE_SECONDS" | "USER_RETENTION_DAYS">): EventTimeWindow {
+  return {
+    maxFutureMs: positiveNumberVar(env.EVENT_MAX_FUTURE_SECONDS, DEFAULT_EVENT_MAX_FUTURE_SECONDS) * 1000,
+    maxAgeMs: positiveNumberVar(env.USER_RETENTION_DAYS, USER_SESSION_LIMITS.retentionDays) * DAY_MS,
+  };
+}
 
 /** Why one event of a batch was rejected. */
 interface RejectedEvent {
@@ -48,6 +69,7 @@ export const eventsRoute = new Hono<AppEnv>().post("/", async (c) => {
   }
 
   const now = Date.now();
+  const window = eventTimeWindowFor(c.env);
   const rejected: RejectedEvent[] = [];
   const valid: SessionEvent[] = [];
   list.forEach((raw, index) => {
@@ -62,12 +84,20 @@ export const eventsRoute = new Hono<AppEnv>().post("/", async (c) => {
       });
       return;
     }
-    valid.push({ ...parsed.data, ts: parsed.data.ts ?? now });
+    const ts = parsed.data.ts ?? now;
+    const outside = eventTimeViolation(ts, now, window);
+    if (outside) {
+      rejected.push({ index, event_id: parsed.data.event_id, error: { code: "invalid_event", message: outside } });
+      return;
+    }
+    valid.push({ ...parsed.data, ts });
   });
 
   if (valid.length === 0) {
     throw new ApiError(400, "invalid_request", "no valid events in the request", { rejected });
   }
+  // A user token posts for its own user only: one event for anybody else refuses the whole batch.
+  for (const event of valid) assertActsFor(c.var.principal, event.user_id);
 
   const sink = eventLogSinkFor(c.env);
   try {
@@ -78,33 +108,35 @@ export const eventsRoute = new Hono<AppEnv>().post("/", async (c) => {
     throw new ApiError(503, "event_log_unavailable", "the event log could not store the events; nothing was applied, retrying is safe", { rejected });
   }
 
-  const byUser = new Map<string, SessionEvent[]>();
-  for (const event of valid) {
-    const group = byUser.get(event.user_id) ?? [];
-    group.push(event);
-    byUser.set(event.user_id, group);
-  }
-  const groups = [...byUser];
-  const results = await Promise.allSettled(groups.map(([userId, events]) => c.env.USER_SESSION.getByName(userId).appendEvents(events)));
+  const groups = groupByUser(valid);
+  const results = await Promise.allSettled(groups.map(([userId, events]) => appendForUser(c.env, userId, events)));
   let accepted = 0;
   let duplicates = 0;
   const failed: string[] = [];
-  const acceptedEvents: SessionEvent[] = [];
+  const trendingEntries: TrendingEntry[] = [];
+  const attributedEvents: SessionEvent[] = [];
   results.forEach((result, i) => {
     const events = groups[i]![1];
     if (result.status === "fulfilled") {
       accepted += result.value.accepted.length;
       duplicates += result.value.duplicates.length;
-      const ids = new Set(result.value.accepted);
-      acceptedEvents.push(...events.filter((event) => ids.has(event.event_id)));
+      const byId = new Map(events.map((event) => [event.event_id, event]));
+      for (const credit of result.value.trending) {
+        const event = byId.get(credit.eventId);
+        if (event) trendingEntries.push({ itemId: event.item_id, weight: credit.weight, ts: event.ts });
+      }
+      for (const eventId of result.value.attributed) {
+        const event = byId.get(eventId);
+        if (event) attributedEvents.push(event);
+      }
     } else {
       failed.push(...events.map((event) => event.event_id));
     }
   });
 
-  await countTrending(c.env, acceptedEvents, c.var.requestId);
+  await countTrending(c.env, trendingEntries, c.var.requestId);
   c.executionCtx.waitUntil(
-    recordAttributedEvents(c.env, servingConfigFor(c.env), acceptedEvents).catch((error: unknown) =>
+    recordAttributedEvents(c.env, servingConfigFor(c.env), attributedEvents).catch((error: unknown) =>
       console.warn(JSON.stringify({ level: "warn", request_id: c.var.requestId, stage: "experiment_attribution", error: String(error) })),
     ),
   );
@@ -122,18 +154,36 @@ export const eventsRoute = new Hono<AppEnv>().post("/", async (c) => {
 });
 
 /**
- * Hands accepted positive events to their trending shards (by hash of the item id). Trending is
- * best effort: a shard that fails is logged and the events still count as accepted.
+ * The valid events of a batch grouped by user, in first-seen order: each group goes to that user's
+ * Durable Object in one call (and is where a per-user check belongs).
  */
-async function countTrending(env: Env, events: SessionEvent[], requestId: string): Promise<void> {
+function groupByUser(events: readonly SessionEvent[]): [userId: string, events: SessionEvent[]][] {
+  const byUser = new Map<string, SessionEvent[]>();
+  for (const event of events) {
+    const group = byUser.get(event.user_id) ?? [];
+    group.push(event);
+    byUser.set(event.user_id, group);
+  }
+  return [...byUser];
+}
+
+/** Stores one user's events in their session; the result says which count for trending and A/B. */
+function appendForUser(env: Env, userId: string, events: SessionEvent[]): Promise<AppendResult> {
+  return env.USER_SESSION.getByName(userId).appendEvents(events);
+}
+
+/**
+ * Hands the sessions' trending credits to their shards (by hash of the item id). Trending is best
+ * effort: a shard that fails is logged and the events still count as accepted.
+ */
+async function countTrending(env: Env, credits: readonly TrendingEntry[], requestId: string): Promise<void> {
   const { shards } = trendingConfigFor(env);
   const byShard = new Map<number, TrendingEntry[]>();
-  for (const event of events) {
-    const weight = eventWeight[event.type];
-    if (weight <= 0) continue;
-    const shard = shardForKey(event.item_id, shards);
+  for (const entry of credits) {
+    if (!(entry.weight > 0)) continue;
+    const shard = shardForKey(entry.itemId, shards);
     const entries = byShard.get(shard) ?? [];
-    entries.push({ itemId: event.item_id, weight, ts: event.ts });
+    entries.push(entry);
     byShard.set(shard, entries);
   }
   const results = await Promise.allSettled(

@@ -1,15 +1,14 @@
 /** Reads a JSON request body with a size limit, turning bad input into 4xx API errors. */
 import type { z } from "zod";
 import { ApiError } from "../errors/api-error";
+import { readBodyText } from "./read-body-text";
 
-/** The parsed JSON body; 413 when over `maxBytes`, 400 `invalid_json` when it does not parse. */
+/**
+ * The parsed JSON body; 413 when over `maxBytes` (counted while streaming, chunked or not), 400
+ * `invalid_json` when it does not parse.
+ */
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    throw new ApiError(413, "payload_too_large", `request body over ${maxBytes} bytes`);
-  }
-  const text = await request.text();
-  if (text.length > maxBytes) throw new ApiError(413, "payload_too_large", `request body over ${maxBytes} bytes`);
+  const text = await readBodyText(request, maxBytes);
   try {
     return JSON.parse(text);
   } catch {
