@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type BlockedItems, kvKeys } from "../../shared/artifacts/kv-keys";
 import { fanOf, itemId, seedFixture } from "./fixture";
-import { adminHeaders, call, json } from "./helpers";
+import { adminHeaders, call, callAnonymous, json } from "./helpers";
 
 beforeAll(seedFixture);
 
@@ -16,10 +16,10 @@ beforeAll(seedFixture);
 const flagged = itemId(1, 1);
 const comedySeed = itemId(1, 3);
 
-function putStatus(item: string, body: unknown, headers: Record<string, string> = adminHeaders): Promise<Response> {
-  return call(`/v1/items/${item}/status`, {
+function putStatus(item: string, body: unknown, { anonymous = false } = {}): Promise<Response> {
+  return (anonymous ? callAnonymous : call)(`/v1/items/${item}/status`, {
     method: "PUT",
-    headers: { ...headers, "content-type": "application/json" },
+    headers: { ...(anonymous ? {} : adminHeaders), "content-type": "application/json" },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
 }
@@ -151,10 +151,10 @@ describe("item status flags", () => {
     expect(badItem.status).toBe(400);
     expect((await json(badItem)).error.code).toBe("invalid_request");
 
-    const anonymousPut = await putStatus(flagged, { unsafe: true }, {});
+    const anonymousPut = await putStatus(flagged, { unsafe: true }, { anonymous: true });
     expect(anonymousPut.status).toBe(401);
     expect((await json(anonymousPut)).error.code).toBe("unauthorized");
-    expect((await call(`/v1/items/${flagged}/status`)).status).toBe(401);
+    expect((await callAnonymous(`/v1/items/${flagged}/status`)).status).toBe(401);
     expect(await json(await call(`/v1/items/${flagged}/status`, { headers: adminHeaders }))).toMatchObject({ unsafe: false, available: true });
   });
 });

@@ -4,7 +4,7 @@
  * vector index — so ANN retrieves it at once (Vectorize applies writes within seconds; the
  * embedded index immediately) — and the item joins the fresh list that exploration slots draw
  * from. An item that had been removed is unblocked; `unsafe` / `available` set its flags
- * (item-status.ts) in the same write.
+ * (item-status.ts) in the same change to the CatalogState object, answered once KV holds it.
  */
 import type { ItemMetadata } from "../../shared/artifacts/item-metadata";
 import { encodeItemContent } from "../../shared/content/content-encoder";
@@ -15,7 +15,7 @@ import { ApiError } from "../errors/api-error";
 import { vectorIndexFor } from "../services";
 import { readContentEncoder } from "../store/kv-store";
 import { forgetItemLookups } from "../../durable-objects/item-lookup";
-import { addFreshItem, updateCatalogStatus } from "./catalog-lists";
+import { catalogStateFor, writtenOrThrow } from "./catalog-state-client";
 import { flagChange, type ItemFlags } from "./item-status";
 
 /** An item to add, optionally with its flags. */
@@ -73,19 +73,26 @@ export async function addItem(env: Env, item: NewItem, now: Date = new Date()): 
   const mutation = await index.upsert([{ id: item.itemId, values, metadata: { ...metadata } }]);
   forgetItemLookups([item.itemId]);
   const { shards } = trendingConfigFor(env);
-  await Promise.all([
-    addFreshItem(env.KV, {
+  // One change in the CatalogState object: unblocked, flagged as asked, at the front of the fresh list.
+  const added = await catalogStateFor(env).addItem(
+    {
       itemId: item.itemId,
       score: Math.floor(now.getTime() / 1000),
       category: metadata.category,
       popularity: 0,
       releasedAt: metadata.released_at,
       sponsored: metadata.sponsored,
-    }),
-    updateCatalogStatus(env.KV, item.itemId, { blocked: false, ...flagChange(item) }),
-    env.TRENDING_SHARD.getByName(trendingShardName(shardForKey(item.itemId, shards))).unblock(item.itemId),
-    env.TRENDING_AGGREGATOR.getByName(TRENDING_AGGREGATOR_NAME).restoreItem(item.itemId),
-  ]);
+    },
+    flagChange(item),
+  );
+  // Trending follows once the change is stored (published or not); a refused change leaves it blocked.
+  if (added.ok || added.code === "catalog_publish_failed") {
+    await Promise.all([
+      env.TRENDING_SHARD.getByName(trendingShardName(shardForKey(item.itemId, shards))).unblock(item.itemId),
+      env.TRENDING_AGGREGATOR.getByName(TRENDING_AGGREGATOR_NAME).restoreItem(item.itemId),
+    ]);
+  }
+  writtenOrThrow(added);
   return {
     item_id: item.itemId,
     vector_source: item.values ? "provided" : "content_encoder",

@@ -2,22 +2,18 @@
  * Per-item serving status: the reversible `unsafe` and `unavailable` flags an admin sets, next to
  * the block a removal leaves (remove-item.ts), and the one set every serving path filters by.
  * Flags leave the item in the vector index and in every list, so clearing one makes the item
- * servable again on the next request (within KV's edge cache, ≤ 60 s). All three live in one KV
- * record (`catalog:blocked`), so a request pays one KV read for them. The status describes the
- * catalogue, not the index: an item the index does not hold can be flagged too.
+ * servable again on the next request (within KV's edge cache, ≤ 60 s). The CatalogState object
+ * (durable-objects/catalog-state.ts) holds them and takes every change, one at a time, and
+ * publishes all three to one KV record (`catalog:blocked`), so a request pays one KV read for
+ * them. The status describes the catalogue, not the index: an item the index does not hold can be
+ * flagged too.
  */
-import type { BlockedItems } from "../../shared/artifacts/kv-keys";
 import { readBlockedItems } from "../store/kv-store";
-import { type CatalogStatusChange, readCatalogStatus, updateCatalogStatus } from "./catalog-lists";
+import type { CatalogChange } from "./apply-catalog-change";
+import type { ItemStatus } from "./catalog-snapshot";
+import { catalogStateFor, writtenOrThrow } from "./catalog-state-client";
 
-/** An item's status as the admin API answers it. */
-export interface ItemStatus {
-  item_id: string;
-  unsafe: boolean;
-  available: boolean;
-  /** Removed through `DELETE /v1/items/:id` (undone only by adding the item again). */
-  blocked: boolean;
-}
+export type { ItemStatus } from "./catalog-snapshot";
 
 /** The flags an admin sets; what is left out keeps its value. */
 export interface ItemFlags {
@@ -25,18 +21,22 @@ export interface ItemFlags {
   available?: boolean;
 }
 
-/** The status of one item, as stored. */
-export async function readItemStatus(kv: KVNamespace, itemId: string): Promise<ItemStatus> {
-  return statusOf(await readCatalogStatus(kv), itemId);
+/** The status of one item, from the CatalogState object (the source of truth, not KV's copy). */
+export async function readItemStatus(env: Env, itemId: string): Promise<ItemStatus> {
+  return catalogStateFor(env).status(itemId);
 }
 
-/** Sets an item's flags and answers its new status. */
-export async function setItemFlags(kv: KVNamespace, itemId: string, flags: ItemFlags): Promise<ItemStatus> {
-  return statusOf(await updateCatalogStatus(kv, itemId, flagChange(flags)), itemId);
+/**
+ * Sets an item's flags and answers its new status once KV holds it; 409 `flag_list_full` past a
+ * flag's bound, 503 `catalog_publish_failed` when the flags are stored but KV refused the record
+ * (retried by the object).
+ */
+export async function setItemFlags(env: Env, itemId: string, flags: ItemFlags): Promise<ItemStatus> {
+  return writtenOrThrow(await catalogStateFor(env).setFlags(itemId, flagChange(flags)));
 }
 
 /** The stored change of `flags` (the API says `available`, the record lists the unavailable). */
-export function flagChange(flags: ItemFlags): CatalogStatusChange {
+export function flagChange(flags: ItemFlags): Pick<CatalogChange, "unsafe" | "unavailable"> {
   return {
     ...(flags.unsafe === undefined ? {} : { unsafe: flags.unsafe }),
     ...(flags.available === undefined ? {} : { unavailable: !flags.available }),
@@ -44,8 +44,8 @@ export function flagChange(flags: ItemFlags): CatalogStatusChange {
 }
 
 /**
- * Every item no response may contain: blocked ∪ unsafe ∪ unavailable. Best effort like the other
- * edge reads — empty when KV cannot be read (removed items have left every list anyway).
+ * Every item no response may contain: blocked ∪ unsafe ∪ unavailable, in one KV read. Best effort
+ * like the other edge reads — empty when KV cannot be read (removed items have left every list anyway).
  */
 export async function readUnservableItems(kv: KVNamespace): Promise<Set<string>> {
   try {
@@ -54,13 +54,4 @@ export async function readUnservableItems(kv: KVNamespace): Promise<Set<string>>
   } catch {
     return new Set();
   }
-}
-
-function statusOf(record: BlockedItems, itemId: string): ItemStatus {
-  return {
-    item_id: itemId,
-    unsafe: record.unsafe?.includes(itemId) ?? false,
-    available: !(record.unavailable?.includes(itemId) ?? false),
-    blocked: record.itemIds.includes(itemId),
-  };
 }

@@ -3,14 +3,16 @@
  * the trained popular lists in KV (overall and its category), the fresh list, the live trending
  * counters and lists (republished at once), and puts it on the blocked list the funnel filters
  * every response by — which also covers user histories, edge caches of KV (≤ 60 s) and the list
- * built into the Worker. Idempotent.
+ * built into the Worker. The block, the fresh list and the popular-list edits go through the
+ * CatalogState object, one removal at a time, so simultaneous removals all stick. Idempotent: a
+ * removal answered 503 (`catalog_publish_failed`: stored, KV publish retried) can simply be sent again.
  */
 import { kvKeys } from "../../shared/artifacts/kv-keys";
 import { shardForKey } from "../../shared/realtime/shard-for-key";
 import { categoryOf, forgetItemLookups } from "../../durable-objects/item-lookup";
 import { TRENDING_AGGREGATOR_NAME, trendingConfigFor, trendingShardName } from "../config/trending-config";
 import { vectorIndexFor } from "../services";
-import { removeFreshItem, removeFromList, updateCatalogStatus } from "./catalog-lists";
+import { catalogStateFor, writtenOrThrow } from "./catalog-state-client";
 
 /** What a removal touched. */
 export interface RemovedItem {
@@ -27,23 +29,21 @@ export interface RemovedItem {
 export async function removeItem(env: Env, itemId: string): Promise<RemovedItem> {
   const index = vectorIndexFor(env);
   const [record] = await index.getByIds([itemId]);
-  await index.deleteByIds([itemId]);
-  forgetItemLookups([itemId]);
-  await updateCatalogStatus(env.KV, itemId, { blocked: true });
   const category = categoryOf(record);
   const listKeys = [kvKeys.popularAll, ...(category ? [kvKeys.popularCategory(category)] : [])];
+  // Blocked first: should KV refuse the record (503), the index still holds the item, so sending
+  // the removal again finds its category lists; meanwhile the stored block is being published.
+  const removed = writtenOrThrow(await catalogStateFor(env).removeItem(itemId, listKeys));
+  await index.deleteByIds([itemId]);
+  forgetItemLookups([itemId]);
   const { shards } = trendingConfigFor(env);
-  const [removedFrom, wasFresh] = await Promise.all([
-    Promise.all(listKeys.map(async (key) => ((await removeFromList(env.KV, key, itemId)) ? key : null))),
-    removeFreshItem(env.KV, itemId),
-    env.TRENDING_SHARD.getByName(trendingShardName(shardForKey(itemId, shards))).block(itemId),
-  ]);
+  await env.TRENDING_SHARD.getByName(trendingShardName(shardForKey(itemId, shards))).block(itemId);
   await env.TRENDING_AGGREGATOR.getByName(TRENDING_AGGREGATOR_NAME).removeItem(itemId);
   return {
     item_id: itemId,
     was_indexed: record !== undefined,
-    popular_lists: removedFrom.filter((key): key is string => key !== null),
-    was_fresh: wasFresh,
+    popular_lists: removed.popularLists,
+    was_fresh: removed.wasFresh,
     blocked: true,
   };
 }

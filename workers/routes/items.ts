@@ -77,11 +77,11 @@ export const itemsRoute = new Hono<AppEnv>()
   .put("/:item_id/status", adminAuth, validate("param", paramSchema), async (c) => {
     const { item_id: itemId } = c.req.valid("param");
     const flags = await readValidatedJson(c.req.raw, 4096, itemFlagsSchema);
-    return c.json(await setItemFlags(c.env.KV, itemId, flags));
+    return c.json(await setItemFlags(c.env, itemId, flags));
   })
   .get("/:item_id/status", adminAuth, validate("param", paramSchema), async (c) => {
     const { item_id: itemId } = c.req.valid("param");
-    return c.json(await readItemStatus(c.env.KV, itemId));
+    return c.json(await readItemStatus(c.env, itemId));
   })
   .get(
   "/:item_id/similar",
