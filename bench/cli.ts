@@ -23,6 +23,13 @@
  *       failed requests, responses per ranker, seconds until the sidecar is healthy again and
  *       until the Worker ranks with it again. Stops by itself after --seconds.
  *
+ *   fuzz [--url http://127.0.0.1:8787] [--key <key>] [--requests 10000] [--concurrency 8] [--seed 20261206]
+ *        [--max-seconds 600] [--admin] [--json <file>]
+ *       needs `npm start`: hostile requests across every route, with and without credentials
+ *       (bench/hostile-requests.ts); fails (exit 1) on any 5xx or any 4xx that is not JSON with a
+ *       string error.code. User tokens are signed with USER_TOKEN_SECRET from .dev.vars.
+ *       Without --admin, admin-labelled requests carry a non-admin key (they could reset the demo).
+ *
  *   sidecar [--model mlp|logistic] [--hidden 64,64] [--request-rows 300] [--concurrency 32]
  *           [--rounds 3] [--round-requests 4000] [--round-seconds 10] [--max-batch-rows 2048]
  *           [--max-queue-delay-ms 2] [--latency-rows 500] [--latency-requests 400]
@@ -52,7 +59,9 @@ import { Command, InvalidArgumentError } from "commander";
 import { runRealtimeBench } from "./realtime-bench";
 import { runRecommendationsBench } from "./recommendations-bench";
 import { runSidecarOutageBench, SIDECAR_OUTAGE_BENCH_DEFAULTS } from "./sidecar-outage-bench";
-import { workerCredential } from "./worker-credential";
+import { DEV_VARS_PATH, workerCredential } from "./worker-credential";
+import { FUZZ_BENCH_DEFAULTS, runFuzzBench } from "./fuzz-bench";
+import { parseDevVars } from "../scripts/dev-vars";
 import { runSidecarBench, SIDECAR_BENCH_DEFAULTS, SIDECAR_BENCH_ENCODINGS, type SidecarBenchEncoding } from "./sidecar-bench";
 import { ALS_SCALING_BENCH_DEFAULTS, runAlsScalingBench } from "./als-scaling";
 import { formatRerankTable, RERANK_BENCH_DEFAULTS, runRerankBench } from "./rerank-bench";
@@ -151,6 +160,28 @@ program
       if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
     },
   );
+
+program
+  .command("fuzz")
+  .description("hostile requests against a running `npm start` (loopback only): no 5xx, only JSON 4xx errors")
+  .option("--url <url>", "Worker base URL", FUZZ_BENCH_DEFAULTS.url)
+  .option("--key <key>", `${KEY_HELP}; must be the admin key (it creates and revokes the run's server keys)`)
+  .option("--requests <n>", "requests to send", positiveInteger, FUZZ_BENCH_DEFAULTS.requests)
+  .option("--concurrency <n>", "requests in flight", positiveInteger, FUZZ_BENCH_DEFAULTS.concurrency)
+  .option("--seed <n>", "generator seed", positiveInteger, FUZZ_BENCH_DEFAULTS.seed)
+  .option("--max-seconds <n>", "stop after this many seconds", positiveInteger, FUZZ_BENCH_DEFAULTS.maxSeconds)
+  .option("--admin", "send admin-labelled requests with the admin key (may reset the local demo index)", false)
+  .option("--json <file>", "write the result as JSON")
+  .action(async (opts: { url: string; key?: string; requests: number; concurrency: number; seed: number; maxSeconds: number; admin: boolean; json?: string }) => {
+    const { json, ...options } = opts;
+    const { key } = workerCredential({ key: opts.key });
+    const userTokenSecret = process.env.USER_TOKEN_SECRET ?? parseDevVars(readFileSync(DEV_VARS_PATH, "utf8")).USER_TOKEN_SECRET;
+    if (!userTokenSecret) throw new Error("no USER_TOKEN_SECRET: set it or run npm start once (it writes .dev.vars)");
+    const result = await runFuzzBench({ ...options, key, userTokenSecret });
+    console.log(JSON.stringify(result, null, 2));
+    if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+    if (!result.passed) process.exitCode = 1;
+  });
 
 function sidecarEncodings(value: string): SidecarBenchEncoding[] {
   if (value === "both") return [...SIDECAR_BENCH_ENCODINGS];

@@ -1,6 +1,6 @@
 /** Bad input anywhere in the API gets a 4xx JSON error with a machine-readable code, never a 5xx. */
 import { describe, expect, it } from "vitest";
-import { call, json } from "./helpers";
+import { call, callAnonymous, json } from "./helpers";
 
 describe("API errors", () => {
   it.each([
@@ -35,7 +35,7 @@ describe("admin routes", () => {
     ["a wrong token", { authorization: "Bearer not-the-token" }],
     ["a different scheme", { authorization: "Basic dGVzdA==" }],
   ])("refuse %s with 401", async (_, headers) => {
-    const response = await call("/v1/admin/index", { headers });
+    const response = await callAnonymous("/v1/admin/index", { headers });
     expect(response.status).toBe(401);
     expect((await json(response)).error.code).toBe("unauthorized");
   });
