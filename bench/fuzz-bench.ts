@@ -10,7 +10,16 @@
  * delete its items (test/workers/fuzz.test.ts sends them as the admin key, on throw-away storage).
  */
 import { sign } from "hono/jwt";
-import { type CredentialLabel, emptyFuzzFindings, type FuzzFindings, hostileRequests, type HostileRequest, recordFuzzAnswer } from "./hostile-requests";
+import {
+  authorizationFor,
+  emptyFuzzFindings,
+  type FuzzCredentials,
+  type FuzzFindings,
+  hostileRequestInit,
+  hostileRequests,
+  type HostileRequest,
+  recordFuzzAnswer,
+} from "./hostile-requests";
 
 /** Options of {@link runFuzzBench}. */
 export interface FuzzBenchOptions {
@@ -76,42 +85,12 @@ export async function runFuzzBench(options: Partial<FuzzBenchOptions> & Pick<Fuz
     }
     return token;
   };
-  const credential = async (label: CredentialLabel, userId: string): Promise<string | undefined> => {
-    switch (label) {
-      case "none":
-        return undefined;
-      case "wrong":
-        return "Bearer not-a-real-key-0123456789";
-      case "garbage":
-        return `Bearer ${userId}.e30.`;
-      case "admin":
-        return `Bearer ${opts.admin ? opts.key : writer.key}`;
-      case "server_read":
-        return `Bearer ${reader.key}`;
-      case "user_self":
-        return `Bearer ${await userToken(userId)}`;
-      case "user_other":
-        return `Bearer ${await userToken("fz-someone-else")}`;
-    }
-  };
-  const send = async (request: HostileRequest): Promise<Response> => {
-    const headers = new Headers(request.headers);
-    const auth = await credential(request.credential, request.userId);
-    if (auth) headers.set("authorization", auth);
-    let body: BodyInit | null = null;
-    if (request.body.kind === "whole") body = request.body.text;
-    if (request.body.kind === "chunked") {
-      const chunks = request.body.chunks.map((chunk) => new TextEncoder().encode(chunk));
-      body = new ReadableStream<Uint8Array>({
-        pull(controller) {
-          const next = chunks.shift();
-          if (next) controller.enqueue(next);
-          else controller.close();
-        },
-      });
-    }
-    return fetch(`${opts.url}${request.path}`, { method: request.method, headers, body, duplex: "half", signal: AbortSignal.timeout(30_000) } as RequestInit);
-  };
+  const credentials: FuzzCredentials = { admin: opts.admin ? opts.key : writer.key, serverRead: reader.key, userToken };
+  const send = async (request: HostileRequest): Promise<Response> =>
+    fetch(`${opts.url}${request.path}`, {
+      ...hostileRequestInit(request, await authorizationFor(request.credential, request.userId, credentials)),
+      signal: AbortSignal.timeout(30_000),
+    } as RequestInit);
 
   const findings = emptyFuzzFindings();
   const requests = hostileRequests(opts.seed, opts.requests);

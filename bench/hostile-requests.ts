@@ -219,3 +219,53 @@ export function recordFuzzAnswer(findings: FuzzFindings, request: HostileRequest
 export function emptyFuzzFindings(): FuzzFindings {
   return { requests: 0, byStatus: {}, serverErrors: [], nonJsonErrors: [] };
 }
+
+/** The credentials a fuzz run sends, by label. */
+export interface FuzzCredentials {
+  /** What "admin"-labelled requests carry. */
+  admin: string;
+  /** A read-only server key. */
+  serverRead: string;
+  /** A user token for `userId`. */
+  userToken(userId: string): Promise<string>;
+}
+
+/** The `authorization` header of a request labelled `label`, or undefined for none. */
+export async function authorizationFor(label: CredentialLabel, userId: string, credentials: FuzzCredentials): Promise<string | undefined> {
+  switch (label) {
+    case "none":
+      return undefined;
+    case "wrong":
+      return "Bearer not-a-real-key-0123456789";
+    case "garbage":
+      return `Bearer ${userId}.e30.`;
+    case "admin":
+      return `Bearer ${credentials.admin}`;
+    case "server_read":
+      return `Bearer ${credentials.serverRead}`;
+    case "user_self":
+      return `Bearer ${await credentials.userToken(userId)}`;
+    case "user_other":
+      return `Bearer ${await credentials.userToken("fz-someone-else")}`;
+  }
+}
+
+/** The fetch init of `request` with `authorization` (a chunked body becomes a stream without a length). */
+export function hostileRequestInit(request: HostileRequest, authorization: string | undefined): RequestInit & { duplex?: "half" } {
+  const headers = new Headers(request.headers);
+  if (authorization) headers.set("authorization", authorization);
+  headers.set("cf-connecting-ip", request.ip);
+  let body: BodyInit | null = null;
+  if (request.body.kind === "whole") body = request.body.text;
+  if (request.body.kind === "chunked") {
+    const chunks = request.body.chunks.map((chunk) => new TextEncoder().encode(chunk));
+    body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next) controller.enqueue(next);
+        else controller.close();
+      },
+    });
+  }
+  return { method: request.method, headers, body, ...(request.body.kind === "chunked" ? { duplex: "half" as const } : {}) };
+}

@@ -8,7 +8,15 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { sign } from "hono/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type CredentialLabel, emptyFuzzFindings, hostileRequests, type HostileRequest, recordFuzzAnswer } from "../../bench/hostile-requests";
+import {
+  authorizationFor,
+  emptyFuzzFindings,
+  type FuzzCredentials,
+  hostileRequestInit,
+  hostileRequests,
+  type HostileRequest,
+  recordFuzzAnswer,
+} from "../../bench/hostile-requests";
 import { TEST_USER_TOKEN_SECRET } from "../support/user-token-keys";
 import { seedFixture } from "./fixture";
 import worker from "../../workers/index";
@@ -30,46 +38,13 @@ async function userToken(userId: string): Promise<string> {
   return token;
 }
 
-async function authorization(label: CredentialLabel, userId: string): Promise<string | undefined> {
-  switch (label) {
-    case "none":
-      return undefined;
-    case "wrong":
-      return "Bearer not-a-real-key-0123456789";
-    case "garbage":
-      return `Bearer ${userId}.e30.`;
-    case "admin":
-      return `Bearer ${ADMIN_TOKEN}`;
-    case "server_read":
-      return `Bearer ${serverKey}`;
-    case "user_self":
-      return `Bearer ${await userToken(userId)}`;
-    case "user_other":
-      return `Bearer ${await userToken("fz-someone-else")}`;
-  }
-}
-
 async function send(request: HostileRequest): Promise<Response> {
-  const headers = new Headers(request.headers);
-  const auth = await authorization(request.credential, request.userId);
-  if (auth) headers.set("authorization", auth);
-  headers.set("cf-connecting-ip", request.ip);
-  let body: BodyInit | null = null;
-  if (request.body.kind === "whole") body = request.body.text;
-  if (request.body.kind === "chunked") {
-    const chunks = request.body.chunks.map((chunk) => new TextEncoder().encode(chunk));
-    body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        const next = chunks.shift();
-        if (next) controller.enqueue(next);
-        else controller.close();
-      },
-    });
-  }
+  const credentials: FuzzCredentials = { admin: ADMIN_TOKEN, serverRead: serverKey, userToken };
+  const init = hostileRequestInit(request, await authorizationFor(request.credential, request.userId, credentials));
   // The Worker's own fetch handler, called in-process: the pool's loopback (`exports.default.fetch`)
   // slows down with every request it has carried (600 /healthz: 38 s through it, 0.4 s direct).
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`http://edge.test${request.path}`, { method: request.method, headers, body }), env, ctx);
+  const response = await worker.fetch(new Request(`http://edge.test${request.path}`, init), env, ctx);
   const text = await response.text();
   await waitOnExecutionContext(ctx);
   return new Response(text, { status: response.status, headers: response.headers });
