@@ -3,9 +3,9 @@
  * `unavailable` flags and the fresh items — kept in SQLite (the source of truth) and published to
  * the KV records every serving path reads (`catalog:blocked`, `catalog:fresh`), so a request still
  * pays one KV read for blocks and flags. One instance (CATALOG_STATE_NAME) takes every admin
- * change: each is applied whole (workers/catalog/apply-catalog-change.ts) and stored in one
+ * change: each is applied whole (shared/catalog/apply-catalog-change.ts) and stored in one
  * transaction, then published; publishes run one after another and coalesce
- * (workers/catalog/catalog-publisher.ts), so no update is lost and KV never goes backwards. A
+ * (shared/catalog/catalog-publisher.ts), so no update is lost and KV never goes backwards. A
  * write answers once its change is stored and published; when KV refuses the record the change
  * stays stored, the write answers `catalog_publish_failed` and an alarm retries the publish. On
  * first use the object imports the records a Worker wrote to KV before it existed. Removals' edits
@@ -21,8 +21,8 @@ import {
   type CatalogRecord,
   idListsOf,
   listEdits,
-} from "../workers/catalog/apply-catalog-change";
-import { CatalogPublisher } from "../workers/catalog/catalog-publisher";
+} from "../shared/catalog/apply-catalog-change";
+import { CatalogPublisher } from "../shared/catalog/catalog-publisher";
 import {
   blockedRecordOf,
   CATALOG_ID_LISTS,
@@ -32,9 +32,9 @@ import {
   type ItemStatus,
   itemStatusOf,
   snapshotOfRecords,
-} from "../workers/catalog/catalog-snapshot";
-import type { CatalogWriteOutcome } from "../workers/catalog/catalog-state-client";
-import { removeFromPopularList } from "../workers/catalog/remove-from-popular-list";
+} from "../shared/catalog/catalog-snapshot";
+import type { CatalogWriteOutcome } from "../shared/catalog/catalog-write-outcome";
+import { removeFromPopularList } from "../workers/store/remove-from-popular-list";
 
 /** How long after a failed publish the alarm tries again, in milliseconds (and again after each failure). */
 export const CATALOG_PUBLISH_RETRY_MS = 10_000;

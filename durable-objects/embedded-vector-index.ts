@@ -22,6 +22,7 @@ import type {
   VectorRecord,
 } from "../shared/vector-index/vector-index";
 import {
+  type ConfigureVectorIndexOptions,
   validateVectorIndexConfig,
   type ConfiguredVectorIndexInfo,
   type VectorIndexConfig,
@@ -29,14 +30,6 @@ import {
 import { VectorIndexError } from "../shared/vector-index/vector-index-error";
 import { vectorIndexResult, type VectorIndexResult } from "../shared/vector-index/vector-index-result";
 import { assertVectorIds } from "../shared/vector-index/vector-input-validation";
-
-/** Options of `EmbeddedVectorIndex.configure`. */
-export interface ConfigureVectorIndexOptions {
-  /** Drop every stored vector and accept a new dimensions/metric (default false). */
-  reset?: boolean;
-  /** Version to record, e.g. the model version being published. */
-  version?: string;
-}
 
 /** Longest accepted `version` string. */
 const MAX_VERSION_LENGTH = 256;

@@ -6,44 +6,17 @@
  * the report) and sums for the mean category diversity of the served lists.
  */
 import { DurableObject } from "cloudflare:workers";
+import {
+  type ArmCounters,
+  EXPERIMENT_METRICS,
+  EXPERIMENT_SUMS,
+  type ExperimentIncrement,
+  type ExperimentMetric,
+  type ExperimentSum,
+  type ServedItems,
+} from "../shared/experiments/experiment-counters-contract";
 import { HyperLogLog } from "../shared/experiments/hyperloglog";
 import { LATENCY_BUCKET_BOUNDS_MS } from "../shared/experiments/latency-buckets";
-
-/** Counted metrics per arm. */
-export const EXPERIMENT_METRICS = ["requests", "impressions", "empty_responses", "clicks", "conversions"] as const;
-export type ExperimentMetric = (typeof EXPERIMENT_METRICS)[number];
-
-/**
- * Summed quantities per arm behind the report's means (not counts of anything a user did):
- * `diversity_sum` / `diversity_lists` is the mean category diversity over responses with at least
- * two categorised items, `categories_sum` / `categorised_lists` the mean distinct categories over
- * responses with at least one (shared/experiments/list-category-diversity.ts).
- */
-export const EXPERIMENT_SUMS = ["diversity_sum", "diversity_lists", "categories_sum", "categorised_lists"] as const;
-export type ExperimentSum = (typeof EXPERIMENT_SUMS)[number];
-
-/** One addition to an arm's counters or sums. */
-export interface ExperimentIncrement {
-  arm: string;
-  metric: ExperimentMetric | ExperimentSum;
-  value: number;
-}
-
-/** Item ids served to an arm, for its coverage sketch. */
-export interface ServedItems {
-  arm: string;
-  itemIds: readonly string[];
-}
-
-/** One arm's counters in one shard. */
-export interface ArmCounters {
-  counters: Record<ExperimentMetric, number>;
-  /** Request counts per latency bucket (LATENCY_BUCKET_BOUNDS_MS). */
-  latency: number[];
-  sums: Record<ExperimentSum, number>;
-  /** HyperLogLog registers (shared/experiments/hyperloglog.ts) of the served item ids; null before any. */
-  sketch: Uint8Array | null;
-}
 
 const zeroes = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
 

@@ -15,17 +15,9 @@
 import { DurableObject } from "cloudflare:workers";
 import type { PopularItem } from "../shared/artifacts/kv-keys";
 import { decayFactor } from "../shared/realtime/decay-factor";
+import type { TrendingEntry } from "../shared/realtime/trending-entry";
 import { TRENDING_AGGREGATOR_NAME, trendingConfigFor } from "../workers/config/trending-config";
-import { categoryOf, itemIndexFor, lookUpItems } from "./item-lookup";
-
-/** One positive engagement to count. */
-export interface TrendingEntry {
-  itemId: string;
-  /** Weight to add (> 0): the user's credited weight for the item, not a raw event count. */
-  weight: number;
-  /** Event time, ms (taken as the shard's clock when later). */
-  ts: number;
-}
+import { categoryOf, itemIndexFor, lookUpItems } from "../workers/vector-index/item-lookup";
 
 /** What a shard reports to the aggregator: its top items with scores decayed to `generatedAt`. */
 export interface TrendingPartial {

@@ -10,188 +10,42 @@
  * trained item factors, plus the event ids seen within the retention window (idempotency) and what
  * the user already added to live trending (one count per item per window).
  *
- * Storage is bounded (see {@link USER_SESSION_LIMITS}) and never outlives its use: reading an object
- * that was never written creates nothing; an object holding only what was served (a made-up or
- * anonymous user id: no events, no preferences) is deleted STRANGER_RETENTION_HOURS after the last
- * exposure; any other is deleted after USER_RETENTION_DAYS without activity.
+ * Storage is bounded (USER_SESSION_LIMITS, shared/session/user-session-limits.ts) and never
+ * outlives its use: reading an object that was never written creates nothing; an object holding
+ * only what was served (a made-up or anonymous user id: no events, no preferences) is deleted
+ * STRANGER_RETENTION_HOURS after the last exposure; any other is deleted after USER_RETENTION_DAYS
+ * without activity.
  */
 import { DurableObject } from "cloudflare:workers";
 import { kvKeys } from "../shared/artifacts/kv-keys";
 import { armName, type BetaArm, decayArm } from "../shared/bandits/beta-arm";
 import { eventWeight } from "../shared/events/event-weight";
-import type { EventType, InteractionEvent } from "../shared/events/interaction-event";
+import type { EventType } from "../shared/events/interaction-event";
 import { trendingCredit } from "../shared/events/trending-credit";
 import { EXPERIMENT_EVENT_METRIC } from "../shared/experiments/experiment-event-metric";
 import { DAY_MS, decayFactor } from "../shared/realtime/decay-factor";
-import { type Demographics, demographicSegments } from "../shared/realtime/demographic-segments";
+import { demographicSegments } from "../shared/realtime/demographic-segments";
 import type { FoldInModel } from "../shared/realtime/fold-in-model";
 import type { FoldInInteraction } from "../shared/realtime/fold-in-user-vector";
-import { type SessionVector, sessionVector } from "../shared/realtime/session-vector";
+import { sessionVector } from "../shared/realtime/session-vector";
+import type {
+  AppendResult,
+  CachedSessionVector,
+  Exposure,
+  RecentInteraction,
+  SessionEvent,
+  SessionSnapshot,
+  SessionState,
+  SnapshotOptions,
+  UserPreferences,
+  UserProfile,
+} from "../shared/session/session-contract";
+import { MAX_EVENTS_PER_USER, USER_SESSION_LIMITS } from "../shared/session/user-session-limits";
 import { positiveNumberVar } from "../workers/config/env-vars";
 import { trendingConfigFor } from "../workers/config/trending-config";
 import { readFoldInModel } from "../workers/store/kv-store";
-import { itemIndexFor, lookUpItems } from "./item-lookup";
+import { itemIndexFor, lookUpItems } from "../workers/vector-index/item-lookup";
 import { USER_SESSION_MIGRATIONS } from "./user-session-schema";
-
-/** Events kept per user before the oldest are compacted away (their effect stays in item_state). */
-export const MAX_EVENTS_PER_USER = 2000;
-
-/** Limits and time constants of the session state. */
-export const USER_SESSION_LIMITS = {
-  /** Non-hidden per-item rows kept (oldest touched dropped first; aggregates keep their effect). */
-  maxItemStates: 5000,
-  /** Hidden items kept (never shown again); the oldest fall off past this. */
-  maxHiddenItems: 10_000,
-  /** Served items remembered for crediting impressions and clicks to their source (and A/B arm). */
-  maxExposures: 1000,
-  /**
-   * Event ids remembered for idempotency (pruned by age at USER_RETENTION_DAYS; past this cap the
-   * oldest fall off first, so only a replay of an event older than the newest 50,000 could count twice).
-   */
-  maxEventIds: 50_000,
-  /** Items with an open trending window (pruned when the window ends; past this the oldest fall off). */
-  maxTrendingCredits: 10_000,
-  /** Most recent items with a signal that the fold-in uses. */
-  foldInItems: 50,
-  /** Items whose category is looked up per refresh. */
-  lookupsPerRefresh: 100,
-  /** Weight of one preferred onboarding category in the fold-in (a click is 1). */
-  preferenceWeight: 1,
-  affinityHalfLifeMs: 14 * DAY_MS,
-  armHalfLifeMs: 30 * DAY_MS,
-  /** How long a snapshot waits for a refresh before serving the previous vector. */
-  refreshBudgetMs: 120,
-  /**
-   * After an event, the background refresh waits this long so a burst of events (impressions,
-   * then a click) costs one lookup and one write; a request arriving meanwhile refreshes at once.
-   */
-  refreshDelayMs: 200,
-  /** After a failed lookup, how long before trying again. */
-  lookupRetryMs: 5000,
-  /** How long a fetched fold-in model is reused before KV is read again. */
-  modelTtlMs: 60_000,
-  /** Default inactivity after which the user's state is deleted (USER_RETENTION_DAYS). */
-  retentionDays: 180,
-  /**
-   * Default lifetime of an object holding only exposures — no events, no preferences — after its
-   * last exposure (STRANGER_RETENTION_HOURS).
-   */
-  strangerRetentionHours: 24,
-} as const;
-
-/** An event as accepted by the edge: `ts` is always set. */
-export type SessionEvent = InteractionEvent & { ts: number };
-
-/** Result of appending a batch of events. */
-export interface AppendResult {
-  /** event_ids stored now. */
-  accepted: string[];
-  /** event_ids already stored before (replays, within the retention window); they change nothing. */
-  duplicates: string[];
-  /**
-   * Accepted events that may add to live trending, with the weight to add: this user's strongest
-   * positive event per item per TRENDING_USER_WINDOW_HOURS (shared/events/trending-credit.ts).
-   */
-  trending: TrendingCredit[];
-  /**
-   * Accepted clicks and conversions that echo a `request_id` which served that item to this user
-   * (an `exposures` row), at most one click and one conversion per served item: the only events
-   * the live A/B counters may credit.
-   */
-  attributed: string[];
-}
-
-/** One accepted event's contribution to live trending. */
-export interface TrendingCredit {
-  eventId: string;
-  /** Weight to add (> 0; the difference to what this user already counted for the item in the window). */
-  weight: number;
-}
-
-/** One recent interaction. */
-export interface RecentInteraction {
-  itemId: string;
-  type: EventType;
-  ts: number;
-  value: number | null;
-}
-
-/** The user vector folded in from the session, as cached by the object. */
-export interface CachedSessionVector extends SessionVector {
-  /** Model version of the item vectors (and Gram matrix) it was computed from. */
-  modelVersion: string;
-  computedAt: number;
-  /** Items (and preferred categories) it was computed from. */
-  items: number;
-}
-
-/** What the edge reads from the session for one recommendation request. */
-export interface SessionSnapshot {
-  /** Most recent interactions, newest first (impressions excluded). */
-  recent: RecentInteraction[];
-  /** Items the user interacted with (positively or not), newest first. */
-  seen: string[];
-  /** Items the user hid or marked not interested: never shown again. */
-  hidden: string[];
-  /** Number of stored non-impression events. */
-  interactionCount: number;
-  /** Fresh user vector from the session (fold-in), null without positive signals. */
-  sessionVector?: CachedSessionVector | null;
-  /** Starting vector from onboarding demographics (mean of the segments' trained users), if any. */
-  seedVector?: number[] | null;
-  /** Bandit arms, decayed to now. */
-  arms?: BetaArm[];
-  /** Category affinity (decayed Σ event weight), decayed to now; negative = disliked. */
-  affinity?: Record<string, number>;
-  /** Categories the user picked at onboarding. */
-  preferredCategories?: string[];
-  /** Demographics the user gave at onboarding (feature spec inputs). */
-  demographics?: Demographics;
-  /** Items already served to the user, newest first (only when asked for with `shownLimit`). */
-  shown?: string[];
-}
-
-/** Options of {@link UserSession.snapshot}. */
-export interface SnapshotOptions {
-  recentLimit?: number;
-  seenLimit?: number;
-  /** Also return up to this many distinct items already served to the user (for digests); 0 = none. */
-  shownLimit?: number;
-}
-
-/** One served item, recorded so later events on it can be credited to its category and source. */
-export interface Exposure {
-  itemId: string;
-  position: number;
-  /** The candidate source that served it (`ann`, `trending`, `exploration`, …). */
-  source: string;
-  category?: string;
-  /** For exploration picks: which exploration source filled the slot (`trending`, `fresh`). */
-  explorationSource?: string;
-}
-
-/** Onboarding input. */
-export interface UserPreferences {
-  categories: string[];
-  demographics?: Demographics;
-}
-
-/** The stored profile. */
-export interface UserProfile extends UserPreferences {
-  updatedAt: number;
-}
-
-/** Everything the object holds, for `GET /v1/users/:id/state` (admin). */
-export interface SessionState {
-  profile: UserProfile | null;
-  counts: { events: number; pendingEvents: number; items: number; hidden: number; exposures: number; cachedVectors: number; eventIds: number };
-  affinity: Record<string, number>;
-  arms: (BetaArm & { updatedAt: number })[];
-  sessionVector: CachedSessionVector | null;
-  seedVector: number[] | null;
-  retention: { lastActivity: number | null; deleteAfter: number | null; alarm: number | null };
-  recent: RecentInteraction[];
-}
 
 const NEGATIVE_HIDE: ReadonlySet<EventType> = new Set(["not_interested", "hide"]);
 

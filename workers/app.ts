@@ -10,9 +10,9 @@
  */
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ServingConfigError } from "../shared/serving/serving-config";
 import { VectorIndexError } from "../shared/vector-index/vector-index-error";
 import type { AppEnv } from "./app-env";
-import { ServingConfigError } from "./config/serving-config";
 import { ApiError } from "./errors/api-error";
 import { authenticate } from "./auth/authenticate";
 import { RATE_LIMIT_RETRY_AFTER_SECONDS } from "./auth/rate-limit";

@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { parseServingConfig } from "../../workers/config/serving-config";
+import { parseServingConfig } from "../../shared/serving/serving-config";
 import { EVENT_LOG_FILES } from "../data/event-log-folder";
 import { buildExperimentReport, type ExperimentReport } from "../experiments/build-experiment-report";
 import { formatExperimentReport } from "../experiments/format-experiment-report";

@@ -11,7 +11,7 @@
 import type { InteractionEvent } from "../../shared/events/interaction-event";
 import type { ProportionEstimate } from "../../shared/experiments/wilson-interval";
 import { listCategoryDiversity } from "../../shared/experiments/list-category-diversity";
-import type { ServingConfig } from "../../workers/config/serving-config";
+import type { ServingConfig } from "../../shared/serving/serving-config";
 import { type ArmTally, type ExperimentTally, tallyExperimentArms } from "./tally-experiment-arms";
 import { holmAdjust } from "./holm-adjust";
 import { type RatioEstimate, ratioDeltaEstimate, ratioDeltaInterval, ratioDeltaTest } from "../../shared/experiments/ratio-delta-test";

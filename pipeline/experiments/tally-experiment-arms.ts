@@ -6,9 +6,9 @@
  * are the unit the experiment randomises, and the report's tests need each user's rates.
  */
 import type { InteractionEvent, Surface } from "../../shared/events/interaction-event";
-import type { ExperimentConfig, ServingConfig } from "../../workers/config/serving-config";
-import { assignArms } from "../../workers/recommend/serving-plan";
+import { assignArms } from "../../shared/experiments/assign-arms";
 import { EXPERIMENT_EVENT_METRIC, type ExperimentEventMetric } from "../../shared/experiments/experiment-event-metric";
+import type { ExperimentConfig, ServingConfig } from "../../shared/serving/serving-config";
 
 /** One user's attributed counts in an arm. */
 export type UserTally = Record<ExperimentEventMetric, number>;

@@ -23,6 +23,14 @@ export interface ConfiguredVectorIndexInfo extends VectorIndexInfo, VectorIndexC
   version: string;
 }
 
+/** Options of configuring an embedded index (`EmbeddedVectorIndex.configure`, durable-objects/embedded-vector-index.ts). */
+export interface ConfigureVectorIndexOptions {
+  /** Drop every stored vector and accept a new dimensions/metric (default false). */
+  reset?: boolean;
+  /** Version to record, e.g. the model version being published. */
+  version?: string;
+}
+
 const METRICS: Record<VectorMetric, true> = { cosine: true, euclidean: true, "dot-product": true };
 const METADATA_INDEX_TYPES: Record<MetadataIndexType, true> = { string: true, number: true, boolean: true };
 

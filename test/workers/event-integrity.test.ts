@@ -9,8 +9,8 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { MAX_EVENTS_PER_USER } from "../../durable-objects/user-session";
 import { DAY_MS } from "../../shared/realtime/decay-factor";
+import { MAX_EVENTS_PER_USER } from "../../shared/session/user-session-limits";
 import { TRENDING_AGGREGATOR_NAME, trendingConfigFor, trendingShardName } from "../../workers/config/trending-config";
 import { itemId, seedFixture } from "./fixture";
 import { call, json, postJson } from "./helpers";

@@ -5,10 +5,10 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { parseServingConfig } from "../../workers/config/serving-config";
+import { assignArms } from "../../shared/experiments/assign-arms";
+import { parseServingConfig } from "../../shared/serving/serving-config";
 import { recordAttributedEvents, recordServedResponse } from "../../workers/experiments/experiment-counters";
 import { experimentReport } from "../../workers/experiments/experiment-report";
-import { assignArms } from "../../workers/recommend/serving-plan";
 import { seedFixture } from "./fixture";
 import { adminHeaders, call, callAnonymous, json, postJson } from "./helpers";
 

@@ -4,7 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseServingConfig } from "../../workers/config/serving-config";
+import { parseServingConfig } from "../../shared/serving/serving-config";
 import { recommend, type RecommendDeps } from "../../workers/recommend/recommend";
 import { buildRerankRules } from "../../workers/rerank/rerank-pipeline";
 import { recommendDepsFor } from "../../workers/services";

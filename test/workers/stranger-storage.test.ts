@@ -8,8 +8,9 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { USER_SESSION_LIMITS, type UserSession } from "../../durable-objects/user-session";
+import type { UserSession } from "../../durable-objects/user-session";
 import { DAY_MS } from "../../shared/realtime/decay-factor";
+import { USER_SESSION_LIMITS } from "../../shared/session/user-session-limits";
 import { seedFixture } from "./fixture";
 import { call, json, postJson } from "./helpers";
 

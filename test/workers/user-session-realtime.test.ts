@@ -7,8 +7,10 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { UserSession } from "../../durable-objects/user-session";
 import { DAY_MS } from "../../shared/realtime/decay-factor";
-import { type SessionEvent, USER_SESSION_LIMITS, type UserSession } from "../../durable-objects/user-session";
+import type { SessionEvent } from "../../shared/session/session-contract";
+import { USER_SESSION_LIMITS } from "../../shared/session/user-session-limits";
 import { itemId, seedFixture } from "./fixture";
 
 beforeAll(seedFixture);

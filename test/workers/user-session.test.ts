@@ -1,7 +1,8 @@
 /** The UserSession Durable Object: idempotent appends, seen/hidden sets, recent order, bounds. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { MAX_EVENTS_PER_USER, type SessionEvent } from "../../durable-objects/user-session";
+import type { SessionEvent } from "../../shared/session/session-contract";
+import { MAX_EVENTS_PER_USER } from "../../shared/session/user-session-limits";
 
 const base = Date.UTC(2026, 10, 1);
 function event(id: string, item: string, type: SessionEvent["type"], offsetMs: number): SessionEvent {

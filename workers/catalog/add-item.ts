@@ -14,7 +14,7 @@ import { TRENDING_AGGREGATOR_NAME, trendingConfigFor, trendingShardName } from "
 import { ApiError } from "../errors/api-error";
 import { vectorIndexFor } from "../services";
 import { readContentEncoder } from "../store/kv-store";
-import { forgetItemLookups } from "../../durable-objects/item-lookup";
+import { forgetItemLookups } from "../vector-index/item-lookup";
 import { catalogStateFor, writtenOrThrow } from "./catalog-state-client";
 import { flagChange, type ItemFlags } from "./item-status";
 

@@ -4,19 +4,11 @@
  * errors. The object answers refusals as values, since thrown errors lose their codes crossing
  * Durable Object RPC.
  */
+import type { CatalogWriteOutcome } from "../../shared/catalog/catalog-write-outcome";
 import { ApiError } from "../errors/api-error";
 
 /** Name of the one CatalogState object. */
 export const CATALOG_STATE_NAME = "catalog";
-
-/** Why the object did not (fully) carry out a write. */
-export type CatalogWriteRefusal = "flag_list_full" | "catalog_publish_failed";
-
-/**
- * What a write answered: done (stored and published to KV), or refused. `catalog_publish_failed`
- * means the change is stored but KV did not take the record; an alarm retries the publish.
- */
-export type CatalogWriteOutcome<T> = { ok: true; value: T } | { ok: false; code: CatalogWriteRefusal; message: string };
 
 /** The CatalogState object. */
 export function catalogStateFor(env: Env) {

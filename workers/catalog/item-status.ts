@@ -8,12 +8,12 @@
  * them. The status describes the catalogue, not the index: an item the index does not hold can be
  * flagged too.
  */
+import type { CatalogChange } from "../../shared/catalog/apply-catalog-change";
+import type { ItemStatus } from "../../shared/catalog/catalog-snapshot";
 import { readBlockedItems } from "../store/kv-store";
-import type { CatalogChange } from "./apply-catalog-change";
-import type { ItemStatus } from "./catalog-snapshot";
 import { catalogStateFor, writtenOrThrow } from "./catalog-state-client";
 
-export type { ItemStatus } from "./catalog-snapshot";
+export type { ItemStatus } from "../../shared/catalog/catalog-snapshot";
 
 /** The flags an admin sets; what is left out keeps its value. */
 export interface ItemFlags {

@@ -9,9 +9,9 @@
  */
 import { kvKeys } from "../../shared/artifacts/kv-keys";
 import { shardForKey } from "../../shared/realtime/shard-for-key";
-import { categoryOf, forgetItemLookups } from "../../durable-objects/item-lookup";
 import { TRENDING_AGGREGATOR_NAME, trendingConfigFor, trendingShardName } from "../config/trending-config";
 import { vectorIndexFor } from "../services";
+import { categoryOf, forgetItemLookups } from "../vector-index/item-lookup";
 import { catalogStateFor, writtenOrThrow } from "./catalog-state-client";
 
 /** What a removal touched. */

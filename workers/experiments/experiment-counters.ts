@@ -7,15 +7,15 @@
  * its user is in — the assignment is deterministic, so it is recomputed from the user id rather than
  * stored.
  */
-import { positiveIntegerVar } from "../config/env-vars";
-import type { ServingConfig } from "../config/serving-config";
-import { latencyBucket } from "../../shared/experiments/latency-buckets";
+import { assignArms } from "../../shared/experiments/assign-arms";
+import type { ExperimentIncrement } from "../../shared/experiments/experiment-counters-contract";
 import { EXPERIMENT_EVENT_METRIC } from "../../shared/experiments/experiment-event-metric";
+import { latencyBucket } from "../../shared/experiments/latency-buckets";
 import { listCategoryDiversity } from "../../shared/experiments/list-category-diversity";
 import { hash32 } from "../../shared/math/hash-to-unit";
-import type { ExperimentIncrement } from "../../durable-objects/experiment-stats";
-import type { SessionEvent } from "../../durable-objects/user-session";
-import { assignArms } from "../recommend/serving-plan";
+import type { ServingConfig } from "../../shared/serving/serving-config";
+import type { SessionEvent } from "../../shared/session/session-contract";
+import { positiveIntegerVar } from "../config/env-vars";
 
 /** Shard count for experiment counters. */
 export function experimentShards(env: Pick<Env, "EXPERIMENT_SHARDS">): number {

@@ -7,12 +7,12 @@
  * the vector index's size) and mean category diversity per response, and checks guardrails
  * against the first arm (the control).
  */
+import { type ArmCounters, EXPERIMENT_METRICS, EXPERIMENT_SUMS } from "../../shared/experiments/experiment-counters-contract";
 import { HyperLogLog } from "../../shared/experiments/hyperloglog";
 import { latencyQuantile } from "../../shared/experiments/latency-buckets";
 import { groupedRatioInterval, type UserRatioCounts } from "../../shared/experiments/ratio-delta-test";
 import type { ProportionEstimate } from "../../shared/experiments/wilson-interval";
-import { type ArmCounters, EXPERIMENT_METRICS, EXPERIMENT_SUMS } from "../../durable-objects/experiment-stats";
-import type { ExperimentConfig } from "../config/serving-config";
+import type { ExperimentConfig } from "../../shared/serving/serving-config";
 import { vectorIndexFor } from "../services";
 import { experimentShards } from "./experiment-counters";
 

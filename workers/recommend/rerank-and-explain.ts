@@ -11,7 +11,7 @@ import { eventWeight } from "../../shared/events/event-weight";
 import { explain, type Reason, type ReasonAnchor } from "../../shared/explain/reason";
 import type { RankedItem } from "../../shared/rerank/ranked-item";
 import type { VectorIndex, VectorRecord } from "../../shared/vector-index/vector-index";
-import type { SessionSnapshot } from "../../durable-objects/user-session";
+import type { SessionSnapshot } from "../../shared/session/session-contract";
 import type { Candidate } from "../candidates/candidate";
 import type { FallbackLog } from "../fallbacks/fallback";
 import { placeExplorationSlots } from "../rerank/exploration-slots";

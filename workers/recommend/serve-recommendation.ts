@@ -4,13 +4,14 @@
  * background. Used by `GET /v1/recommendations` and by the email digest batch.
  */
 import type { Surface } from "../../shared/events/interaction-event";
-import type { ServingConfig } from "../config/serving-config";
+import type { ServingConfig } from "../../shared/serving/serving-config";
+import { servingConfigFor } from "../config/serving-config";
 import { recordServedResponse } from "../experiments/experiment-counters";
 import type { Ranker } from "../ranking/ranker";
 import { retrievalOrderRanker } from "../ranking/retrieval-order";
 import { recommendDepsFor } from "../services";
 import { recommend, type RecommendResponse } from "./recommend";
-import { rankersForArm, servingConfigFor, servingPlanFor } from "./serving-plan";
+import { rankersForArm, servingPlanFor } from "./serving-plan";
 
 /** One request to serve. */
 export interface ServeRequest {

@@ -1,18 +1,17 @@
 /**
  * The serving plan of one request: the surface's configuration with the user's A/B arms applied.
- * Assignment is deterministic (shared/experiments/assign-arm.ts), so the same user gets the same
+ * Assignment is deterministic (shared/experiments/assign-arms.ts), so the same user gets the same
  * arms on every request and event attribution can recompute them from the user id.
  */
 import type { Surface } from "../../shared/events/interaction-event";
-import { assignArm } from "../../shared/experiments/assign-arm";
+import { assignArms } from "../../shared/experiments/assign-arms";
 import {
   type CandidateSourceConfig,
   DEFAULT_CANDIDATE_SOURCES,
   type ExperimentConfig,
   type RerankRuleConfig,
   type ServingConfig,
-  servingConfigFromVar,
-} from "../config/serving-config";
+} from "../../shared/serving/serving-config";
 import type { Ranker } from "../ranking/ranker";
 import { buildRerankRules } from "../rerank/rerank-pipeline";
 import type { RerankRule } from "../rerank/rerank-rule";
@@ -31,17 +30,6 @@ export interface ServingPlan {
   arms: Record<string, string>;
   /** Merged overrides of those arms (the first experiment in config order wins a conflict). */
   overrides: ArmOverrides;
-}
-
-/** The arms `userId` is in for `surface`. */
-export function assignArms(config: ServingConfig, surface: Surface, userId: string): Record<string, string> {
-  const arms: Record<string, string> = {};
-  for (const experiment of config.experiments) {
-    if (experiment.surfaces && !experiment.surfaces.includes(surface)) continue;
-    const arm = assignArm(userId, experiment);
-    if (arm !== null) arms[experiment.id] = arm;
-  }
-  return arms;
 }
 
 /** The plan for `userId` on `surface`. */
@@ -66,12 +54,4 @@ export function rankersForArm(rankers: Ranker[], pinned: ArmOverrides["ranker"])
   if (!pinned) return rankers;
   const start = rankers.findIndex((ranker) => ranker.name === pinned);
   return start < 0 ? [] : rankers.slice(start);
-}
-
-let cached: { text: string | undefined; config: ServingConfig } | undefined;
-
-/** This isolate's serving config, parsed once per `SERVING_CONFIG` value (throws ServingConfigError). */
-export function servingConfigFor(env: { SERVING_CONFIG?: string }): ServingConfig {
-  if (!cached || cached.text !== env.SERVING_CONFIG) cached = { text: env.SERVING_CONFIG, config: servingConfigFromVar(env.SERVING_CONFIG) };
-  return cached.config;
 }

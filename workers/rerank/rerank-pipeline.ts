@@ -6,7 +6,7 @@
 import { capInWindow } from "../../shared/rerank/cap-in-window";
 import { mmr } from "../../shared/rerank/mmr";
 import type { RankedItem } from "../../shared/rerank/ranked-item";
-import type { RerankRuleConfig, RerankRuleName } from "../config/serving-config";
+import type { RerankRuleConfig, RerankRuleName } from "../../shared/serving/serving-config";
 import { freshBoost } from "./fresh-boost";
 import type { RerankContext, RerankRule } from "./rerank-rule";
 

@@ -25,15 +25,16 @@ import { eventTimeViolation, type EventTimeWindow } from "../../shared/events/ev
 import { interactionEventSchema } from "../../shared/events/interaction-event";
 import { DAY_MS } from "../../shared/realtime/decay-factor";
 import { shardForKey } from "../../shared/realtime/shard-for-key";
-import type { TrendingEntry } from "../../durable-objects/trending-shard";
-import { type AppendResult, type SessionEvent, USER_SESSION_LIMITS } from "../../durable-objects/user-session";
+import type { TrendingEntry } from "../../shared/realtime/trending-entry";
+import type { AppendResult, SessionEvent } from "../../shared/session/session-contract";
+import { USER_SESSION_LIMITS } from "../../shared/session/user-session-limits";
 import type { AppEnv } from "../app-env";
 import { positiveNumberVar } from "../config/env-vars";
+import { servingConfigFor } from "../config/serving-config";
 import { trendingConfigFor, trendingShardName } from "../config/trending-config";
 import { assertActsFor } from "../auth/principal";
 import { ApiError } from "../errors/api-error";
 import { recordAttributedEvents } from "../experiments/experiment-counters";
-import { servingConfigFor } from "../recommend/serving-plan";
 import { eventLogSinkFor } from "../event-log/select-event-log-sink";
 import { readJsonBody } from "./read-json-body";
 

@@ -6,22 +6,26 @@
  * the Vectorize adapter.
  */
 import type {
-  ConfigureVectorIndexOptions,
-  EmbeddedVectorIndex,
-} from "../../durable-objects/embedded-vector-index";
-import type {
   VectorIndex,
   VectorMatches,
   VectorMutation,
   VectorQueryOptions,
   VectorRecord,
 } from "../../shared/vector-index/vector-index";
-import type { ConfiguredVectorIndexInfo, VectorIndexConfig } from "../../shared/vector-index/vector-index-config";
+import type { ConfiguredVectorIndexInfo, ConfigureVectorIndexOptions, VectorIndexConfig } from "../../shared/vector-index/vector-index-config";
 import { VectorIndexError } from "../../shared/vector-index/vector-index-error";
 import { unwrapVectorIndexResult, type VectorIndexResult } from "../../shared/vector-index/vector-index-result";
 
 /** Name of the Durable Object holding the item index. */
 export const EMBEDDED_INDEX_NAME = "items";
+
+/**
+ * The `EMBEDDED_INDEX` binding as `wrangler types` generated it (a namespace of EmbeddedVectorIndex
+ * objects), so this client reaches the object's RPC types through `Env`, not by importing the
+ * object's module.
+ */
+type EmbeddedIndexNamespace = Env["EMBEDDED_INDEX"];
+type EmbeddedIndexStub = ReturnType<EmbeddedIndexNamespace["getByName"]>;
 
 /**
  * Client of one embedded index object.
@@ -31,7 +35,7 @@ export const EMBEDDED_INDEX_NAME = "items";
  */
 export class EmbeddedVectorIndexClient implements VectorIndex {
   constructor(
-    private readonly namespace: DurableObjectNamespace<EmbeddedVectorIndex>,
+    private readonly namespace: EmbeddedIndexNamespace,
     readonly name: string = EMBEDDED_INDEX_NAME,
   ) {}
 
@@ -77,7 +81,7 @@ export class EmbeddedVectorIndexClient implements VectorIndex {
    */
   async #call<T>(
     method: string,
-    call: (index: DurableObjectStub<EmbeddedVectorIndex>) => Promise<VectorIndexResult<T>>,
+    call: (index: EmbeddedIndexStub) => Promise<VectorIndexResult<T>>,
   ): Promise<T> {
     let result: VectorIndexResult<T>;
     try {

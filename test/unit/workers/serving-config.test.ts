@@ -1,6 +1,7 @@
 /** Serving configuration: defaults, overrides, and clear start-up errors for bad rules. */
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SERVING_CONFIG, parseServingConfig, ServingConfigError, servingConfigFromVar } from "../../../workers/config/serving-config";
+import { DEFAULT_SERVING_CONFIG, parseServingConfig, ServingConfigError } from "../../../shared/serving/serving-config";
+import { servingConfigFromVar } from "../../../workers/config/serving-config";
 import { applyRerankRules, buildRerankRules } from "../../../workers/rerank/rerank-pipeline";
 
 const item = (itemId: string, score: number, extra: object = {}) => ({ itemId, score, source: "ann", ...extra });

@@ -1,8 +1,9 @@
 /** The serving plan: A/B arms from config, their overrides, and ranker pinning. */
 import { describe, expect, it } from "vitest";
-import { parseServingConfig } from "../../../workers/config/serving-config";
+import { assignArms } from "../../../shared/experiments/assign-arms";
+import { parseServingConfig } from "../../../shared/serving/serving-config";
 import type { Ranker } from "../../../workers/ranking/ranker";
-import { assignArms, rankersForArm, servingPlanFor } from "../../../workers/recommend/serving-plan";
+import { rankersForArm, servingPlanFor } from "../../../workers/recommend/serving-plan";
 
 const config = parseServingConfig({
   experiments: [

@@ -1,12 +1,12 @@
 /**
- * The catalogue publisher (workers/catalog/catalog-publisher.ts) against a KV whose puts the test
+ * The catalogue publisher (shared/catalog/catalog-publisher.ts) against a KV whose puts the test
  * settles by hand: publishes run one at a time, a burst coalesces into the newest version, an
  * older put can never land after a newer one, and a failed put leaves the version unpublished for
  * the next try. No clock: each step waits only for pending promise callbacks to run.
  */
 import { describe, expect, it } from "vitest";
-import type { CatalogRecord } from "../../../workers/catalog/apply-catalog-change";
-import { CatalogPublisher } from "../../../workers/catalog/catalog-publisher";
+import type { CatalogRecord } from "../../../shared/catalog/apply-catalog-change";
+import { CatalogPublisher } from "../../../shared/catalog/catalog-publisher";
 
 /** Lets every pending promise callback run. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,11 +1,11 @@
 /**
- * The catalogue's state changes (workers/catalog/apply-catalog-change.ts) and its KV records
+ * The catalogue's state changes (shared/catalog/apply-catalog-change.ts) and its KV records
  * (catalog-snapshot.ts): each change as a whole, the lists' bounds exactly at their edges, and the
  * import of records written before the CatalogState object existed. Expected states written by hand.
  */
 import { describe, expect, it } from "vitest";
 import type { PopularItem } from "../../../shared/artifacts/kv-keys";
-import { applyCatalogChange, type AppliedCatalogChange, listEdits } from "../../../workers/catalog/apply-catalog-change";
+import { applyCatalogChange, type AppliedCatalogChange, listEdits } from "../../../shared/catalog/apply-catalog-change";
 import {
   blockedRecordOf,
   CATALOG_LIST_LIMITS,
@@ -14,7 +14,7 @@ import {
   freshListOf,
   itemStatusOf,
   snapshotOfRecords,
-} from "../../../workers/catalog/catalog-snapshot";
+} from "../../../shared/catalog/catalog-snapshot";
 
 const entry = (itemId: string, score = 1): PopularItem => ({ itemId, score, category: "Drama" });
 const ids = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${i}`);

@@ -3,7 +3,7 @@
  * and `unavailable` flags, and the fresh items — and the two KV records it is published as
  * (`catalog:blocked`, `catalog:fresh`; shared/artifacts/kv-keys.ts). Pure: no storage, no clock.
  */
-import type { BlockedItems, PopularItem, PopularList } from "../../shared/artifacts/kv-keys";
+import type { BlockedItems, PopularItem, PopularList } from "../artifacts/kv-keys";
 
 /** Bounds of the lists; `flaggedItems` bounds each flag (unsafe, unavailable) on its own. */
 export const CATALOG_LIST_LIMITS = { freshItems: 200, blockedItems: 10_000, flaggedItems: 10_000 } as const;

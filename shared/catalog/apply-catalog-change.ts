@@ -5,7 +5,7 @@
  * blocked list drops its oldest entries past its bound (the index no longer holds them), a flag
  * list past its bound refuses the flag (a dropped flag would serve a flagged item again).
  */
-import type { PopularItem } from "../../shared/artifacts/kv-keys";
+import type { PopularItem } from "../artifacts/kv-keys";
 import { CATALOG_LIST_LIMITS, type CatalogIdList, type CatalogSnapshot } from "./catalog-snapshot";
 
 /** A change of one item; what is left out keeps its value. */

@@ -9,9 +9,9 @@
  * after a minute, which bounds how long a re-published or removed item's old vector is used for
  * session fold-ins.
  */
-import type { VectorIndex } from "../shared/vector-index/vector-index";
-import { VECTORIZE_LIMITS } from "../shared/vector-index/limits";
-import { selectVectorIndex } from "../workers/vector-index/select-vector-index";
+import { VECTORIZE_LIMITS } from "../../shared/vector-index/limits";
+import type { VectorIndex } from "../../shared/vector-index/vector-index";
+import { selectVectorIndex } from "./select-vector-index";
 
 /** Ids per `getByIds` call. */
 export const LOOKUP_BATCH = VECTORIZE_LIMITS.maxTopKWithValuesOrMetadata;
