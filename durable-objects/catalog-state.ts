@@ -34,6 +34,7 @@ import {
   snapshotOfRecords,
 } from "../shared/catalog/catalog-snapshot";
 import type { CatalogWriteOutcome } from "../shared/catalog/catalog-write-outcome";
+import { createLogger, type Logger, logLevelFrom } from "../workers/logger/logger";
 import { removeFromPopularList } from "../workers/store/remove-from-popular-list";
 
 /** How long after a failed publish the alarm tries again, in milliseconds (and again after each failure). */
@@ -79,10 +80,12 @@ export class CatalogState extends DurableObject<Env> {
   private versions: Record<CatalogRecord, number> = { status: 0, fresh: 0 };
   private published: Record<CatalogRecord, number> = { status: 0, fresh: 0 };
   private readonly publisher: CatalogPublisher;
+  private readonly logger: Logger;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.logger = createLogger({ object: "CatalogState" }, { level: logLevelFrom(env.LOG_LEVEL) });
     this.kv = env.KV;
     this.publisher = new CatalogPublisher({
       current: () => ({
@@ -236,6 +239,6 @@ export class CatalogState extends DurableObject<Env> {
   }
 
   private warn(message: string, error: unknown): void {
-    console.warn(JSON.stringify({ level: "warn", object: "CatalogState", message, error: error instanceof Error ? error.message : String(error) }));
+    this.logger.warn("catalog_publish_failed", { message, error });
   }
 }

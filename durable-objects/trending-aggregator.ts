@@ -10,6 +10,7 @@ import { DurableObject } from "cloudflare:workers";
 import { kvKeys, type PopularItem, type PopularList } from "../shared/artifacts/kv-keys";
 import { decayFactor } from "../shared/realtime/decay-factor";
 import { trendingConfigFor } from "../workers/config/trending-config";
+import { createLogger, type Logger, logLevelFrom } from "../workers/logger/logger";
 import type { TrendingPartial } from "./trending-shard";
 
 /** What a publish wrote. */
@@ -40,10 +41,12 @@ const SCHEMA = `
 /** Merges shard partials into KV, by alarm. */
 export class TrendingAggregator extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private readonly logger: Logger;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.logger = createLogger({ object: "TrendingAggregator" }, { level: logLevelFrom(env.LOG_LEVEL) });
     ctx.blockConcurrencyWhile(async () => this.sql.exec(SCHEMA));
   }
 
@@ -103,7 +106,7 @@ export class TrendingAggregator extends DurableObject<Env> {
     const results = await Promise.allSettled(writes);
     const failedWrites = results.filter((result) => result.status === "rejected").length;
     if (failedWrites > 0) {
-      console.warn(JSON.stringify({ level: "warn", object: "TrendingAggregator", error: `${failedWrites} of ${writes.length} KV writes failed` }));
+      this.logger.warn("trending_publish_failed", { failed_writes: failedWrites, writes: writes.length, error: `${failedWrites} of ${writes.length} KV writes failed` });
       if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + config.mergeDelayMs);
     }
     this.ctx.storage.transactionSync(() => {

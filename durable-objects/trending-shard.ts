@@ -17,6 +17,7 @@ import type { PopularItem } from "../shared/artifacts/kv-keys";
 import { decayFactor } from "../shared/realtime/decay-factor";
 import type { TrendingEntry } from "../shared/realtime/trending-entry";
 import { TRENDING_AGGREGATOR_NAME, trendingConfigFor } from "../workers/config/trending-config";
+import { createLogger, type Logger, logLevelFrom } from "../workers/logger/logger";
 import { categoryOf, itemIndexFor, lookUpItems } from "../workers/vector-index/item-lookup";
 
 /** What a shard reports to the aggregator: its top items with scores decayed to `generatedAt`. */
@@ -68,10 +69,12 @@ type RankedRow = {
 /** Sharded decayed counters with typed RPC methods. */
 export class TrendingShard extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private readonly logger: Logger;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.logger = createLogger({ object: "TrendingShard" }, { level: logLevelFrom(env.LOG_LEVEL) });
     ctx.blockConcurrencyWhile(async () => this.sql.exec(SCHEMA));
   }
 
@@ -184,7 +187,7 @@ export class TrendingShard extends DurableObject<Env> {
     try {
       found = await lookUpItems(itemIndexFor(this.env), ids);
     } catch (error) {
-      console.warn(JSON.stringify({ level: "warn", object: "TrendingShard", error: `item lookup failed: ${error instanceof Error ? error.message : String(error)}` }));
+      this.logger.warn("item_lookup_failed", { error });
       return;
     }
     this.ctx.storage.transactionSync(() => {

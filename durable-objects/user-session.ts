@@ -43,6 +43,7 @@ import type {
 import { MAX_EVENTS_PER_USER, USER_SESSION_LIMITS } from "../shared/session/user-session-limits";
 import { positiveNumberVar } from "../workers/config/env-vars";
 import { trendingConfigFor } from "../workers/config/trending-config";
+import { createLogger, type Logger, logLevelFrom } from "../workers/logger/logger";
 import { readFoldInModel } from "../workers/store/kv-store";
 import { itemIndexFor, lookUpItems } from "../workers/vector-index/item-lookup";
 import { USER_SESSION_MIGRATIONS } from "./user-session-schema";
@@ -76,10 +77,12 @@ export class UserSession extends DurableObject<Env> {
   private alarmAt: number | null | undefined;
   /** False until the first write creates the tables (a read never does). */
   private hasSchema = false;
+  private readonly logger: Logger;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.logger = createLogger({ object: "UserSession" }, { level: logLevelFrom(env.LOG_LEVEL) });
     ctx.blockConcurrencyWhile(async () => {
       this.hasSchema = this.sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).toArray().length > 0;
       if (this.hasSchema) this.migrate();
@@ -627,7 +630,7 @@ export class UserSession extends DurableObject<Env> {
         this.lookupFailedAt = 0;
       } catch (error) {
         this.lookupFailedAt = Date.now();
-        console.warn(JSON.stringify({ level: "warn", object: "UserSession", error: `item lookup failed: ${describe(error)}` }));
+        this.logger.warn("item_lookup_failed", { error });
       }
     }
     const lookedUp = this.lookupFailedAt === 0 ? new Set(ids) : new Set<string>();
@@ -716,9 +719,9 @@ export class UserSession extends DurableObject<Env> {
     const now = Date.now();
     if (this.model && now - this.model.fetchedAt < USER_SESSION_LIMITS.modelTtlMs) return this.model.value;
     try {
-      this.model = { value: await readFoldInModel(this.env.KV), fetchedAt: now };
+      this.model = { value: await readFoldInModel(this.env.KV, this.logger), fetchedAt: now };
     } catch (error) {
-      console.warn(JSON.stringify({ level: "warn", object: "UserSession", kv_key: kvKeys.foldIn, error: describe(error) }));
+      this.logger.warn("fold_in_model_read_failed", { kv_key: kvKeys.foldIn, error });
       this.model = { value: this.model?.value ?? null, fetchedAt: now };
     }
     return this.model.value;
@@ -827,8 +830,4 @@ function emptyState(alarm: number | null): SessionState {
     retention: { lastActivity: null, deleteAfter: null, alarm },
     recent: [],
   };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -1,4 +1,5 @@
 import type { Principal } from "./auth/principal";
+import type { Logger } from "./logger/logger";
 
 /** The Hono environment shared by the app and its middleware: bindings plus per-request values. */
 export type AppEnv = {
@@ -6,6 +7,8 @@ export type AppEnv = {
   Variables: {
     /** Unique id of this request, echoed in responses and the `x-request-id` header. */
     requestId: string;
+    /** This request's structured logger; every line carries `request_id`. Set with `requestId`. */
+    logger: Logger;
     /** Who the request acts as; set by the auth middleware on every route except `/healthz`. */
     principal: Principal;
   };

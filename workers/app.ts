@@ -14,6 +14,7 @@ import { ServingConfigError } from "../shared/serving/serving-config";
 import { VectorIndexError } from "../shared/vector-index/vector-index-error";
 import type { AppEnv } from "./app-env";
 import { ApiError } from "./errors/api-error";
+import { createLogger } from "./logger/logger";
 import { authenticate } from "./auth/authenticate";
 import { RATE_LIMIT_RETRY_AFTER_SECONDS } from "./auth/rate-limit";
 import { actsForPathUser, actsForQueryUser, requireScope } from "./auth/require-access";
@@ -47,7 +48,7 @@ export function createApp(): Hono<AppEnv> {
   app.onError((error, c) => {
     const apiError = toApiError(error);
     if (apiError.status >= 500) {
-      console.error(JSON.stringify({ level: "error", request_id: c.var.requestId, error: describe(error) }));
+      (c.var.logger ?? createLogger({ request_id: c.var.requestId })).error("request_failed", { status: apiError.status, code: apiError.code, error });
     }
     if (apiError.code === "rate_limited") c.header("retry-after", String(RATE_LIMIT_RETRY_AFTER_SECONDS));
     return c.json(apiError.toJSON(), apiError.status);
@@ -63,8 +64,4 @@ function toApiError(error: unknown): ApiError {
     return new ApiError(status, "index_error", error.message, { index_code: error.code });
   }
   return new ApiError(500, "internal", "internal error");
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

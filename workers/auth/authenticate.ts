@@ -8,6 +8,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import { ApiError } from "../errors/api-error";
+import type { Logger } from "../logger/logger";
 import { findServerKey, looksLikeServerKey } from "./api-key-store";
 import type { Principal } from "./principal";
 import { failedAuthOverLimit, limitPrincipal, rateLimited } from "./rate-limit";
@@ -26,7 +27,7 @@ export async function tokensEqual(presented: string, expected: string): Promise<
 }
 
 /** The principal of `credential`, or a 401 saying (without the credential) why not. */
-async function principalFor(env: Env, credential: string): Promise<Principal> {
+async function principalFor(env: Env, credential: string, logger: Logger): Promise<Principal> {
   if (env.ADMIN_TOKEN && (await tokensEqual(credential, env.ADMIN_TOKEN))) return ADMIN;
   if (looksLikeServerKey(credential)) {
     const principal = await findServerKey(env.KV, credential);
@@ -35,7 +36,7 @@ async function principalFor(env: Env, credential: string): Promise<Principal> {
   }
   if (looksLikeJwt(credential)) {
     try {
-      return await verifyUserToken(credential, env);
+      return await verifyUserToken(credential, env, undefined, logger);
     } catch (error) {
       if (error instanceof UserTokenError) throw new ApiError(401, "unauthorized", error.message);
       throw error;
@@ -58,7 +59,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     if (credential === null) {
       throw new ApiError(401, "unauthorized", "missing credential: send 'Authorization: Bearer <key or user token>'");
     }
-    principal = await principalFor(c.env, credential);
+    principal = await principalFor(c.env, credential, c.var.logger);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       c.header("www-authenticate", 'Bearer realm="edge-recs"');

@@ -17,6 +17,7 @@ import { decode, verify, verifyWithJwks } from "hono/jwt";
 import type { HonoJsonWebKey } from "hono/utils/jwt/jws";
 import { idSchema } from "../../shared/events/interaction-event";
 import { positiveIntegerVar } from "../config/env-vars";
+import { createLogger, type Logger } from "../logger/logger";
 import type { Principal, Scope } from "./principal";
 
 /** Scopes a user token may carry. */
@@ -43,8 +44,8 @@ export function looksLikeJwt(credential: string): boolean {
 
 let jwksCache: { source: string; keys: HonoJsonWebKey[] } | null = null;
 
-/** The ES256 keys of USER_TOKEN_JWKS (parsed once per isolate and value); [] when unset or invalid. */
-function jwksKeys(source: string | undefined): HonoJsonWebKey[] {
+/** The ES256 keys of USER_TOKEN_JWKS (parsed once per isolate and value); [] when unset or invalid (logged). */
+function jwksKeys(source: string | undefined, logger: Logger): HonoJsonWebKey[] {
   if (!source || source.trim() === "") return [];
   if (jwksCache?.source === source) return jwksCache.keys;
   let keys: HonoJsonWebKey[] = [];
@@ -52,7 +53,7 @@ function jwksKeys(source: string | undefined): HonoJsonWebKey[] {
     const parsed = JSON.parse(source) as { keys?: unknown };
     if (Array.isArray(parsed.keys)) keys = parsed.keys.filter((key): key is HonoJsonWebKey => typeof key === "object" && key !== null && "kid" in key);
   } catch {
-    console.error(JSON.stringify({ level: "error", stage: "auth", error: "USER_TOKEN_JWKS is not valid JSON; ES256 user tokens are refused" }));
+    logger.error("user_token_jwks_invalid", { stage: "auth", error: "USER_TOKEN_JWKS is not valid JSON; ES256 user tokens are refused" });
   }
   jwksCache = { source, keys };
   return keys;
@@ -79,12 +80,13 @@ function reasonOf(error: unknown): string {
 
 /**
  * Verifies a user token and returns its principal, or throws {@link UserTokenError}.
- * `now` is seconds since epoch.
+ * `now` is seconds since epoch; a configuration problem is logged to `logger` (never the token).
  */
 export async function verifyUserToken(
   token: string,
   env: Pick<Env, "USER_TOKEN_SECRET" | "USER_TOKEN_JWKS" | "USER_TOKEN_ISSUER" | "USER_TOKEN_AUDIENCE" | "USER_TOKEN_MAX_TTL_SECONDS">,
   now: number = Math.floor(Date.now() / 1000),
+  logger: Logger = createLogger(),
 ): Promise<Principal> {
   let alg: unknown;
   try {
@@ -104,7 +106,7 @@ export async function verifyUserToken(
       if (!env.USER_TOKEN_SECRET) throw new UserTokenError("HS256 user tokens are not configured (USER_TOKEN_SECRET)");
       payload = await verify(token, env.USER_TOKEN_SECRET, { alg: "HS256", ...verification });
     } else if (alg === "ES256") {
-      const keys = jwksKeys(env.USER_TOKEN_JWKS);
+      const keys = jwksKeys(env.USER_TOKEN_JWKS, logger);
       if (keys.length === 0) throw new UserTokenError("ES256 user tokens are not configured (USER_TOKEN_JWKS)");
       payload = await verifyWithJwks(token, { keys, allowedAlgorithms: ["ES256"], verification });
     } else {

@@ -13,6 +13,7 @@ import { shardForKey } from "../../shared/realtime/shard-for-key";
 import { TRENDING_AGGREGATOR_NAME, trendingConfigFor, trendingShardName } from "../config/trending-config";
 import { ApiError } from "../errors/api-error";
 import { vectorIndexFor } from "../services";
+import { createLogger, type Logger } from "../logger/logger";
 import { readContentEncoder } from "../store/kv-store";
 import { forgetItemLookups } from "../vector-index/item-lookup";
 import { catalogStateFor, writtenOrThrow } from "./catalog-state-client";
@@ -44,10 +45,13 @@ export interface AddedItem {
   mutation_id: string;
 }
 
-/** Adds an item; 409 when no content encoder is published (and no vector given) or shapes disagree. */
-export async function addItem(env: Env, item: NewItem, now: Date = new Date()): Promise<AddedItem> {
+/**
+ * Adds an item; 409 when no content encoder is published (and no vector given) or shapes disagree.
+ * An encoder that fails validation is logged to `logger` (the request's).
+ */
+export async function addItem(env: Env, item: NewItem, now: Date = new Date(), logger: Logger = createLogger()): Promise<AddedItem> {
   const index = vectorIndexFor(env);
-  const [info, encoder] = await Promise.all([index.describe(), item.values ? Promise.resolve(null) : readContentEncoder(env.KV)]);
+  const [info, encoder] = await Promise.all([index.describe(), item.values ? Promise.resolve(null) : readContentEncoder(env.KV, logger)]);
   let values = item.values;
   if (!values) {
     if (!encoder) {

@@ -30,6 +30,7 @@ import { loadTrendingCandidates } from "../candidates/trending";
 import { readUnservableItems } from "../catalog/item-status";
 import { ApiError } from "../errors/api-error";
 import { describeError, type Fallback, FallbackLog } from "../fallbacks/fallback";
+import { createLogger, type Logger } from "../logger/logger";
 import { type Ranker, RankerError, type RankerName } from "../ranking/ranker";
 import { retrievalOrderRanker } from "../ranking/retrieval-order";
 import { rankingAgreement } from "../../shared/ranking/ranking-agreement";
@@ -85,6 +86,8 @@ export interface RecommendDeps {
   arms?: Record<string, string>;
   /** Shadow mode: scores the same rows in the background when it is not the ranker that served. */
   shadowRanker?: Ranker;
+  /** The request's logger; default: one carrying `request_id` that writes to the console. */
+  logger?: Logger;
 }
 
 /** One recommended item. */
@@ -208,7 +211,7 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
 
   const ranked = await timer.time("rank", () => rankWithFallback(rows, deps.rankers, fallbacks));
   if (deps.shadowRanker && deps.shadowRanker.name !== ranked.ranker && rows.length > 0) {
-    runInBackground(deps, shadowRank(request, deps.shadowRanker, rows, ranked));
+    runInBackground(deps, shadowRank(request, deps.shadowRanker, rows, ranked, loggerFor(request, deps)));
   }
   const order = candidates.map((_, i) => i).sort((a, b) => ranked.scores[b]! - ranked.scores[a]! || a - b);
   const { order: final, reasons } = await timer.time("rerank", () =>
@@ -308,6 +311,11 @@ function requestRng(request: RecommendRequest): Rng {
   return createRng(fnv1a(`${request.userId}|${request.requestId}`));
 }
 
+/** The request's logger: the one in `deps`, else a console logger carrying the request id. */
+function loggerFor(request: RecommendRequest, deps: RecommendDeps): Logger {
+  return deps.logger ?? createLogger({ request_id: request.requestId });
+}
+
 /** Runs `work` past the response when the Worker allows it (`waitUntil`), else awaits nothing of it. */
 function runInBackground(deps: RecommendDeps, work: Promise<unknown>): void {
   if (deps.waitUntil) deps.waitUntil(work);
@@ -319,25 +327,21 @@ async function shadowRank(
   shadow: Ranker,
   rows: number[][],
   live: { scores: number[]; ranker: RankerName },
+  logger: Logger,
 ): Promise<void> {
   try {
     const result = await shadow.rank({ rows, featureSpecHash: FEATURE_SPEC.hash });
     const agreement = rankingAgreement(live.scores, result.scores, request.n);
-    console.log(
-      JSON.stringify({
-        level: "info",
-        event: "shadow_ranking",
-        request_id: request.requestId,
-        live: live.ranker,
-        shadow: shadow.name,
-        candidates: rows.length,
-        overlap_at_k: round(agreement.overlapAtK),
-        k: agreement.k,
-        kendall_tau: round(agreement.kendallTau),
-      }),
-    );
+    logger.info("shadow_ranking", {
+      live: live.ranker,
+      shadow: shadow.name,
+      candidates: rows.length,
+      overlap_at_k: round(agreement.overlapAtK),
+      k: agreement.k,
+      kendall_tau: round(agreement.kendallTau),
+    });
   } catch (error) {
-    console.warn(JSON.stringify({ level: "warn", event: "shadow_ranking_failed", request_id: request.requestId, shadow: shadow.name, error: describeError(error) }));
+    logger.warn("shadow_ranking_failed", { shadow: shadow.name, error });
   }
 }
 
@@ -352,7 +356,7 @@ async function recordServed(request: RecommendRequest, items: RecommendedItem[],
     ...(item.exploration ? { explorationSource: item.exploration.from } : {}),
   }));
   const work = deps.recordExposures(request.userId, request.requestId, exposures).catch((error: unknown) => {
-    console.warn(JSON.stringify({ level: "warn", request_id: request.requestId, stage: "exposures", error: describeError(error) }));
+    loggerFor(request, deps).warn("exposures_failed", { stage: "exposures", error });
   });
   if (deps.waitUntil) deps.waitUntil(work);
   else await work;

@@ -7,6 +7,7 @@ import type { Surface } from "../../shared/events/interaction-event";
 import type { ServingConfig } from "../../shared/serving/serving-config";
 import { servingConfigFor } from "../config/serving-config";
 import { recordServedResponse } from "../experiments/experiment-counters";
+import { createLogger, type Logger, logLevelFrom } from "../logger/logger";
 import type { Ranker } from "../ranking/ranker";
 import { retrievalOrderRanker } from "../ranking/retrieval-order";
 import { recommendDepsFor } from "../services";
@@ -32,11 +33,15 @@ function shadowRankerFor(rankers: Ranker[], name: NonNullable<ServingConfig["sha
   return name === retrievalOrderRanker.name ? retrievalOrderRanker : rankers.find((ranker) => ranker.name === name);
 }
 
-/** Serves `request`; background work (exposures, counters) goes to `waitUntil`. */
+/**
+ * Serves `request`; background work (exposures, counters) goes to `waitUntil`, failures of it to
+ * `logger` (default: a console logger carrying the request id).
+ */
 export async function serveRecommendation(
   env: Env,
   request: ServeRequest,
   waitUntil: (promise: Promise<unknown>) => void,
+  logger: Logger = createLogger({ request_id: request.requestId }, { level: logLevelFrom(env.LOG_LEVEL) }),
 ): Promise<RecommendResponse> {
   const config = servingConfigFor(env);
   const plan = servingPlanFor(config, request.surface, request.userId);
@@ -61,6 +66,7 @@ export async function serveRecommendation(
       arms: plan.arms,
       ...(shadowRanker ? { shadowRanker } : {}),
       waitUntil,
+      logger,
     },
   );
   if (Object.keys(plan.arms).length > 0) {
@@ -71,7 +77,7 @@ export async function serveRecommendation(
     };
     waitUntil(
       recordServedResponse(env, request.userId, plan.arms, served).catch((error: unknown) =>
-        console.warn(JSON.stringify({ level: "warn", request_id: request.requestId, stage: "experiment_counters", error: String(error) })),
+        logger.warn("experiment_counters_failed", { stage: "experiment_counters", error }),
       ),
     );
   }

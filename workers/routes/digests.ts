@@ -49,6 +49,7 @@ export const digestsRoute = new Hono<AppEnv>().post("/", async (c) => {
           c.env,
           { requestId, userId, surface: "email", ...(body.n ? { n: body.n } : {}) },
           (promise) => c.executionCtx.waitUntil(promise),
+          c.var.logger.child({ request_id: requestId }),
         );
         digests.push({ user_id: userId, request_id: response.request_id, arms: response.arms, items: response.items, fallbacks: response.fallbacks });
       } catch (error) {

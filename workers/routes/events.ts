@@ -36,6 +36,7 @@ import { assertActsFor } from "../auth/principal";
 import { ApiError } from "../errors/api-error";
 import { recordAttributedEvents } from "../experiments/experiment-counters";
 import { eventLogSinkFor } from "../event-log/select-event-log-sink";
+import type { Logger } from "../logger/logger";
 import { readJsonBody } from "./read-json-body";
 
 /** Most events accepted in one call. */
@@ -104,7 +105,7 @@ export const eventsRoute = new Hono<AppEnv>().post("/", async (c) => {
   try {
     await sink.write({ events: valid, receivedAt: now, requestId: c.var.requestId });
   } catch (error) {
-    console.error(JSON.stringify({ level: "error", request_id: c.var.requestId, sink: sink.name, error: error instanceof Error ? error.message : String(error) }));
+    c.var.logger.error("event_log_write_failed", { sink: sink.name, error });
     c.header("retry-after", "1");
     throw new ApiError(503, "event_log_unavailable", "the event log could not store the events; nothing was applied, retrying is safe", { rejected });
   }
@@ -135,10 +136,10 @@ export const eventsRoute = new Hono<AppEnv>().post("/", async (c) => {
     }
   });
 
-  await countTrending(c.env, trendingEntries, c.var.requestId);
+  await countTrending(c.env, trendingEntries, c.var.logger);
   c.executionCtx.waitUntil(
     recordAttributedEvents(c.env, servingConfigFor(c.env), attributedEvents).catch((error: unknown) =>
-      console.warn(JSON.stringify({ level: "warn", request_id: c.var.requestId, stage: "experiment_attribution", error: String(error) })),
+      c.var.logger.warn("experiment_attribution_failed", { stage: "experiment_attribution", error }),
     ),
   );
 
@@ -177,7 +178,7 @@ function appendForUser(env: Env, userId: string, events: SessionEvent[]): Promis
  * Hands the sessions' trending credits to their shards (by hash of the item id). Trending is best
  * effort: a shard that fails is logged and the events still count as accepted.
  */
-async function countTrending(env: Env, credits: readonly TrendingEntry[], requestId: string): Promise<void> {
+async function countTrending(env: Env, credits: readonly TrendingEntry[], logger: Logger): Promise<void> {
   const { shards } = trendingConfigFor(env);
   const byShard = new Map<number, TrendingEntry[]>();
   for (const entry of credits) {
@@ -192,7 +193,7 @@ async function countTrending(env: Env, credits: readonly TrendingEntry[], reques
   );
   for (const result of results) {
     if (result.status === "rejected") {
-      console.error(JSON.stringify({ level: "error", request_id: requestId, stage: "trending", error: String(result.reason) }));
+      logger.error("trending_count_failed", { stage: "trending", error: result.reason });
     }
   }
 }

@@ -68,7 +68,7 @@ export const itemsRoute = new Hono<AppEnv>()
   .put("/:item_id", adminAuth, validate("param", paramSchema), async (c) => {
     const { item_id: itemId } = c.req.valid("param");
     const item = await readValidatedJson(c.req.raw, 64 * 1024, newItemSchema);
-    return c.json(await addItem(c.env, { itemId, ...item }));
+    return c.json(await addItem(c.env, { itemId, ...item }, new Date(), c.var.logger));
   })
   .delete("/:item_id", adminAuth, validate("param", paramSchema), async (c) => {
     const { item_id: itemId } = c.req.valid("param");

@@ -47,6 +47,7 @@ export const recommendationsRoute = new Hono<AppEnv>().get("/", validate("query"
       ...(query.device ? { device: query.device } : {}),
     },
     (promise) => c.executionCtx.waitUntil(promise),
+    c.var.logger,
   );
   return c.json(response);
 });

@@ -74,7 +74,7 @@ export const usersRoute = new Hono<AppEnv>()
       return c.json(await eraseUser(c.env, userId));
     } catch (error) {
       if (!(error instanceof ErasureStepError)) throw error;
-      console.error(JSON.stringify({ level: "error", request_id: c.var.requestId, stage: "erasure", step: error.step, error: error.message }));
+      c.var.logger.error("erasure_failed", { stage: "erasure", step: error.step, error: error.message });
       c.header("retry-after", "1");
       const code = error.step === "tombstone" ? "event_log_unavailable" : error.step === "session" ? "session_unavailable" : "internal";
       throw new ApiError(503, code, `the erasure did not finish (${error.step}); repeating the request is safe`, { user_id: userId, step: error.step });

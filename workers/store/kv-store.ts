@@ -9,6 +9,7 @@ import { type BlockedItems, kvKeys, type PopularList, type UserRecord } from "..
 import type { ModelManifest } from "../../shared/artifacts/model-manifest";
 import { type ContentEncoderModel, contentEncoderModelSchema } from "../../shared/content/content-encoder";
 import { type FoldInModel, foldInModelSchema } from "../../shared/realtime/fold-in-model";
+import { createLogger, type Logger } from "../logger/logger";
 
 /** Seconds a KV read may be served from the edge cache (KV's minimum is 30). */
 export const KV_CACHE_TTL_SECONDS = 60;
@@ -32,14 +33,14 @@ export function readManifest(kv: KVNamespace): Promise<ModelManifest | null> {
   return readJson<ModelManifest>(kv, kvKeys.manifest);
 }
 
-/** The fold-in model (YᵀY, λ, α); null before it is published or when it fails validation. */
-export async function readFoldInModel(kv: KVNamespace): Promise<FoldInModel | null> {
-  return parsed(foldInModelSchema, await readJson<unknown>(kv, kvKeys.foldIn), kvKeys.foldIn);
+/** The fold-in model (YᵀY, λ, α); null before it is published or when it fails validation (logged to `logger`). */
+export async function readFoldInModel(kv: KVNamespace, logger: Logger = createLogger()): Promise<FoldInModel | null> {
+  return parsed(foldInModelSchema, await readJson<unknown>(kv, kvKeys.foldIn), kvKeys.foldIn, logger);
 }
 
-/** The content encoder; null before it is published or when it fails validation. */
-export async function readContentEncoder(kv: KVNamespace): Promise<ContentEncoderModel | null> {
-  return parsed(contentEncoderModelSchema, await readJson<unknown>(kv, kvKeys.contentEncoder), kvKeys.contentEncoder) as ContentEncoderModel | null;
+/** The content encoder; null before it is published or when it fails validation (logged to `logger`). */
+export async function readContentEncoder(kv: KVNamespace, logger: Logger = createLogger()): Promise<ContentEncoderModel | null> {
+  return parsed(contentEncoderModelSchema, await readJson<unknown>(kv, kvKeys.contentEncoder), kvKeys.contentEncoder, logger) as ContentEncoderModel | null;
 }
 
 /** The live trending list (overall, or for one category) the TrendingAggregator flushed. */
@@ -57,10 +58,10 @@ export function readBlockedItems(kv: KVNamespace): Promise<BlockedItems | null> 
   return readJson<BlockedItems>(kv, kvKeys.blockedItems);
 }
 
-function parsed<T>(schema: z.ZodType<T>, value: unknown, key: string): T | null {
+function parsed<T>(schema: z.ZodType<T>, value: unknown, key: string, logger: Logger): T | null {
   if (value === null) return null;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  console.error(JSON.stringify({ level: "error", kv_key: key, error: `invalid value: ${result.error.issues[0]?.message ?? "schema mismatch"}` }));
+  logger.error("kv_value_invalid", { kv_key: key, error: `invalid value: ${result.error.issues[0]?.message ?? "schema mismatch"}` });
   return null;
 }
