@@ -114,12 +114,12 @@ describe("experiment counters", () => {
     expect(listed.experiments.map((e: { id: string }) => e.id)).toEqual(["route-exp"]);
   });
 
-  it("echoes the arms in responses and attributes events that carry the request_id", async () => {
+  it("echoes the arms in responses and attributes events that carry the request_id", { timeout: 60_000 }, async () => {
     const served = await json(await call("/v1/recommendations?user_id=ab-route-user&n=3"));
     expect(served.arms).toEqual({ "route-exp": "only" });
     // The served list is recorded in the background; a click is credited once its exposure is stored.
     await vi.waitFor(async () => expect((await env.USER_SESSION.getByName("ab-route-user").inspect()).counts.exposures).toBe(served.items.length), {
-      timeout: 10_000,
+      timeout: 20_000,
       interval: 50,
     });
     await postJson("/v1/events", { event_id: "ab-route-1", user_id: "ab-route-user", item_id: served.items[0].item_id, type: "click", request_id: served.request_id });
@@ -130,7 +130,7 @@ describe("experiment counters", () => {
         expect(report.arms[0].counters.clicks).toBeGreaterThanOrEqual(1);
         expect(report.arms[0].coverage.distinct_items).toBeGreaterThanOrEqual(served.items.length);
       },
-      { timeout: 5000, interval: 50 },
+      { timeout: 20_000, interval: 50 },
     );
   });
 });

@@ -5,12 +5,31 @@
  * validate their bodies strictly and answer the item's status, indexed or not.
  */
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { runInDurableObject } from "cloudflare:test";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type BlockedItems, kvKeys } from "../../shared/artifacts/kv-keys";
+import { CATALOG_STATE_NAME } from "../../workers/catalog/catalog-state-client";
 import { fanOf, itemId, seedFixture } from "./fixture";
 import { adminHeaders, call, callAnonymous, json } from "./helpers";
 
 beforeAll(seedFixture);
+
+/**
+ * Each case starts from a catalogue nobody has flagged or blocked: the KV record is deleted and the
+ * CatalogState object is emptied and reset, so its next instance starts as on a new deployment
+ * (importing whatever KV holds when a case first calls it — which the legacy-record case relies on).
+ */
+beforeEach(async () => {
+  await env.KV.delete(kvKeys.blockedItems);
+  await env.KV.delete(kvKeys.freshItems);
+  const reset = runInDurableObject(env.CATALOG_STATE.getByName(CATALOG_STATE_NAME), async (_instance, state) => {
+    await state.storage.deleteAlarm();
+    await state.storage.deleteAll();
+    state.abort("test reset");
+  });
+  // abort() ends the instance by throwing; the next call builds a new one over the empty storage.
+  await reset.catch(() => undefined);
+});
 
 /** Comedy 1: near the top of a Comedy fan's home list, of Comedy 3's neighbours and of the popular list. */
 const flagged = itemId(1, 1);
@@ -97,7 +116,7 @@ describe("item status flags", () => {
     await putStatus(flagged, { unsafe: false });
     expect(await shownIn(flagged)).toEqual(everywhere);
     const record = await env.KV.get<BlockedItems>(kvKeys.blockedItems, "json");
-    expect(record).toMatchObject({ itemIds: [itemId(0, 9)], unsafe: [], unavailable: [] });
+    expect(record).toMatchObject({ itemIds: [], unsafe: [], unavailable: [] });
   });
 
   it("flags an item the index does not hold", async () => {
@@ -132,6 +151,8 @@ describe("item status flags", () => {
 
     await putStatus(fresh, { unsafe: false });
     expect(await served()).toBe(true);
+    // Out of the index again, so no other case's lists meet it (the reset clears its block).
+    expect((await call(`/v1/items/${fresh}`, { method: "DELETE", headers: adminHeaders })).status).toBe(200);
   });
 
   it("validates the body and needs the admin token", async () => {

@@ -15,8 +15,8 @@ import { call } from "./helpers";
 
 const PROFILED = "profiled-user";
 
-beforeAll(async () => {
-  await seedFixture();
+/** Publishes a trained record with a profile (45–54, male, usually on a TV) for `userId`. */
+async function publishProfiledUser(userId: string): Promise<void> {
   const record: UserRecord = {
     vector: [1, 0, 0, 0],
     history: [],
@@ -24,7 +24,12 @@ beforeAll(async () => {
     modelVersion: "fixture-v1",
     demographics: { age_bucket: "45-54", gender: "M", device: "tv" },
   };
-  await env.KV.put(kvKeys.user(PROFILED), JSON.stringify(record));
+  await env.KV.put(kvKeys.user(userId), JSON.stringify(record));
+}
+
+beforeAll(async () => {
+  await seedFixture();
+  await publishProfiledUser(PROFILED);
 });
 
 /** A ranker that keeps the rows it was asked to score and ranks in retrieval order. */
@@ -76,14 +81,21 @@ describe("user and device features at the edge", () => {
     expect(Object.values(columns).every((value) => value === 0)).toBe(true);
   });
 
-  it("prefers the user's onboarding answers to the trained profile", async () => {
-    const response = await call(`/v1/users/${PROFILED}/preferences`, {
+  it("prefers the user's onboarding answers to the trained profile", { timeout: 60_000 }, async () => {
+    // Its own user: the answers stay in the session, and the cases above read PROFILED's profile alone.
+    const onboarded = "profiled-onboarded-user";
+    await publishProfiledUser(onboarded);
+    expect(await userColumns(onboarded)).toMatchObject({ user_gender_female: 0, user_gender_male: 1, device_tv: 1 });
+    const response = await call(`/v1/users/${onboarded}/preferences`, {
       method: "PUT",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ categories: ["Drama"], demographics: { gender: "female", age_bucket: "18-24" } }),
     });
     expect(response.status).toBe(200);
-    await vi.waitFor(async () => expect(await userColumns(PROFILED)).toMatchObject({ user_gender_female: 1, user_gender_male: 0, user_age_decades: 2.15, device_tv: 1 }));
+    await vi.waitFor(
+      async () => expect(await userColumns(onboarded)).toMatchObject({ user_gender_female: 1, user_gender_male: 0, user_age_decades: 2.15, device_tv: 1 }),
+      { timeout: 20_000, interval: 50 },
+    );
   });
 
   it("gives list candidates the user–item similarity the ranker was trained on", async () => {

@@ -38,7 +38,7 @@ describe("surface more_like_this", () => {
 describe("POST /v1/admin/digests", () => {
   const digest = (body: unknown) => postJson("/v1/admin/digests", body, adminHeaders);
 
-  it("builds a digest per user and never repeats what a user was shown", async () => {
+  it("builds a digest per user and never repeats what a user was shown", { timeout: 60_000 }, async () => {
     const user = fanOf(1);
     const first = await json(await digest({ user_ids: [user, "digest-newcomer"], n: 3 }));
     expect(first.pending).toEqual([]);
@@ -49,7 +49,7 @@ describe("POST /v1/admin/digests", () => {
     await vi.waitFor(async () => {
       const snapshot = await env.USER_SESSION.getByName(user).snapshot({ shownLimit: 100 });
       expect(snapshot.shown).toEqual(expect.arrayContaining(shownFirst));
-    });
+    }, { timeout: 20_000, interval: 50 });
     const second = await json(await digest({ user_ids: [user], n: 3 }));
     const shownSecond: string[] = second.digests[0].items.map((item: { item_id: string }) => item.item_id);
     expect(shownSecond).toHaveLength(3);

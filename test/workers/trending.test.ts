@@ -5,8 +5,8 @@
  * count once; removed items leave the lists at once.
  */
 import { env } from "cloudflare:workers";
-import { runDurableObjectAlarm } from "cloudflare:test";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { kvKeys, type PopularList } from "../../shared/artifacts/kv-keys";
 import { shardForKey } from "../../shared/realtime/shard-for-key";
 import { TRENDING_AGGREGATOR_NAME, trendingConfigFor, trendingShardName } from "../../workers/config/trending-config";
@@ -15,11 +15,38 @@ import { adminHeaders, call, json, postJson } from "./helpers";
 
 beforeAll(seedFixture);
 
+/** Every trending object of this environment: the shards, then the aggregator. */
+function trendingObjects() {
+  const { shards } = trendingConfigFor(env);
+  return [
+    ...Array.from({ length: shards }, (_, shard) => env.TRENDING_SHARD.getByName(trendingShardName(shard))),
+    env.TRENDING_AGGREGATOR.getByName(TRENDING_AGGREGATOR_NAME),
+  ];
+}
+
+/**
+ * Each case starts from no live trending at all: the objects' rows and alarms are cleared (their
+ * schema stays, so the live instances keep working) and the published lists are deleted from KV.
+ * The trained popular list of the fixture stays.
+ */
+beforeEach(async () => {
+  for (const stub of trendingObjects()) {
+    await runInDurableObject(stub, async (_instance, state) => {
+      await state.storage.deleteAlarm();
+      const tables = state.storage.sql
+        .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'`)
+        .toArray();
+      for (const { name } of tables) state.storage.sql.exec(`DELETE FROM "${name}"`);
+    });
+  }
+  const published = await env.KV.list({ prefix: "trending:" });
+  await Promise.all(published.keys.map((key) => env.KV.delete(key.name)));
+  expect(await env.KV.get(kvKeys.trendingAll)).toBeNull();
+});
+
 afterAll(async () => {
   // Alarms outlive a test file's storage: run whatever is still scheduled.
-  const { shards } = trendingConfigFor(env);
-  for (let shard = 0; shard < shards; shard++) await runDurableObjectAlarm(env.TRENDING_SHARD.getByName(trendingShardName(shard)));
-  await runDurableObjectAlarm(env.TRENDING_AGGREGATOR.getByName(TRENDING_AGGREGATOR_NAME));
+  for (const stub of trendingObjects()) await runDurableObjectAlarm(stub);
 });
 
 async function flush(): Promise<any> {
@@ -31,18 +58,23 @@ async function flush(): Promise<any> {
 const comedy5 = itemId(1, 5);
 const drama7 = itemId(2, 7);
 
+/** Two likes of Comedy 5 and a click on Drama 7 by two users of this case (prefix), plus events that do not count. */
+async function postTrendingEvents(prefix: string): Promise<void> {
+  const posted = await postJson("/v1/events", {
+    events: [
+      { event_id: `${prefix}-1`, user_id: `${prefix}-a`, item_id: comedy5, type: "like" },
+      { event_id: `${prefix}-2`, user_id: `${prefix}-b`, item_id: comedy5, type: "like" },
+      { event_id: `${prefix}-3`, user_id: `${prefix}-a`, item_id: drama7, type: "click" },
+      { event_id: `${prefix}-4`, user_id: `${prefix}-b`, item_id: itemId(0, 9), type: "impression" },
+      { event_id: `${prefix}-5`, user_id: `${prefix}-b`, item_id: itemId(3, 9), type: "skip" },
+    ],
+  });
+  expect(await json(posted)).toEqual({ accepted: 5, duplicates: 0, rejected: [] });
+}
+
 describe("live trending", () => {
   it("counts accepted positive events and serves them ahead of the trained list", async () => {
-    const posted = await postJson("/v1/events", {
-      events: [
-        { event_id: "t-1", user_id: "tr-a", item_id: comedy5, type: "like" },
-        { event_id: "t-2", user_id: "tr-b", item_id: comedy5, type: "like" },
-        { event_id: "t-3", user_id: "tr-a", item_id: drama7, type: "click" },
-        { event_id: "t-4", user_id: "tr-b", item_id: itemId(0, 9), type: "impression" },
-        { event_id: "t-5", user_id: "tr-b", item_id: itemId(3, 9), type: "skip" },
-      ],
-    });
-    expect(await json(posted)).toEqual({ accepted: 5, duplicates: 0, rejected: [] });
+    await postTrendingEvents("t-count");
     const published = await flush();
     expect(published.categories).toEqual(["Comedy", "Drama"]);
 
@@ -65,7 +97,8 @@ describe("live trending", () => {
   });
 
   it("counts a replayed event once", async () => {
-    const replay = await postJson("/v1/events", { event_id: "t-1", user_id: "tr-a", item_id: comedy5, type: "like" });
+    await postTrendingEvents("t-replay");
+    const replay = await postJson("/v1/events", { event_id: "t-replay-1", user_id: "t-replay-a", item_id: comedy5, type: "like" });
     expect(await json(replay)).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
     await flush();
     const overall = await json(await call("/v1/trending?n=1"));
@@ -73,6 +106,8 @@ describe("live trending", () => {
   });
 
   it("leads a new user's list with what is trending now", async () => {
+    await postTrendingEvents("t-newcomer");
+    await flush();
     const body = await json(await call("/v1/recommendations?user_id=tr-newcomer&n=3"));
     expect(body.items.map((item: any) => [item.item_id, item.source])).toEqual([
       [comedy5, "trending"],
@@ -94,14 +129,22 @@ describe("live trending", () => {
   });
 
   it("drops a removed item from the live lists at once, and stops counting it", async () => {
-    const removed = await call(`/v1/items/${comedy5}`, { method: "DELETE", headers: adminHeaders });
+    // An item of its own (removal is permanent): Horror 6, not in the trained popular list's top.
+    const doomed = itemId(3, 6);
+    const liked = await postJson("/v1/events", { event_id: "t-remove-1", user_id: "t-remove-a", item_id: doomed, type: "like" });
+    expect(await json(liked)).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    await flush();
+    const before = await json(await call("/v1/trending?n=1"));
+    expect(before.items.map((item: any) => [item.item_id, item.source])).toEqual([[doomed, "trending"]]);
+
+    const removed = await call(`/v1/items/${doomed}`, { method: "DELETE", headers: adminHeaders });
     expect(removed.status).toBe(200);
     const overall = await json(await call("/v1/trending?n=50"));
-    expect(overall.items.map((item: any) => item.item_id)).not.toContain(comedy5);
-    await postJson("/v1/events", { event_id: "t-after-delete", user_id: "tr-c", item_id: comedy5, type: "like" });
+    expect(overall.items.map((item: any) => item.item_id)).not.toContain(doomed);
+    await postJson("/v1/events", { event_id: "t-remove-2", user_id: "t-remove-b", item_id: doomed, type: "like" });
     await flush();
     const after = await json(await call("/v1/trending?n=50"));
-    expect(after.items.map((item: any) => item.item_id)).not.toContain(comedy5);
+    expect(after.items.map((item: any) => item.item_id)).not.toContain(doomed);
   });
 
   it("spreads items over the configured shards", () => {
