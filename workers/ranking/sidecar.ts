@@ -108,7 +108,9 @@ export function createSidecarRanker(options: SidecarRankerOptions): Ranker {
       }
       const result = await readScores(response);
       if (!result || result.scores.length !== rows.length) {
-        throw new RankerError("rejected", "sidecar answered with a malformed score list");
+        // A 200 the Worker cannot use is the sidecar's fault, not the input's: it counts towards the
+        // circuit breaker like a 5xx, so a sidecar answering garbage stops costing every request a round trip.
+        throw new RankerError("unavailable", "sidecar answered with a malformed score list");
       }
       return result.modelVersion === undefined ? { scores: result.scores } : { scores: result.scores, modelVersion: result.modelVersion };
     },
