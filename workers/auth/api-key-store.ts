@@ -13,6 +13,7 @@
  * per request. A revocation therefore reaches every isolate within that TTL plus KV's own edge
  * cache (60 s) — at once in the isolate that served it (docs/security.md).
  */
+import { credentialDigest, digestHex } from "./credential-digest";
 import type { Principal, Scope } from "./principal";
 
 /** How long an isolate trusts a looked-up key (or its absence), in milliseconds. */
@@ -43,19 +44,16 @@ export function looksLikeServerKey(credential: string): boolean {
   return /^erk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/.test(credential);
 }
 
-/** Lower-case hex SHA-256 of `text`. */
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-}
 
 function base64Url(bytes: Uint8Array): string {
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-/** The principal of a server key, or null when no such key exists (or it was revoked). */
-export async function findServerKey(kv: KVNamespace, key: string, now: number = Date.now()): Promise<Principal | null> {
-  const hash = await sha256Hex(key);
+/**
+ * The principal of the server key whose SHA-256 is `hash` (hex, credential-digest.ts), or null
+ * when no such key exists (or it was revoked).
+ */
+export async function findServerKey(kv: KVNamespace, hash: string, now: number = Date.now()): Promise<Principal | null> {
   let entry = cache.get(hash);
   if (!entry || entry.until <= now) {
     const record = await kv.get<ApiKeyRecord>(kvKey.byHash(hash), { type: "json", cacheTtl: 60 });
@@ -71,7 +69,7 @@ export async function findServerKey(kv: KVNamespace, key: string, now: number = 
 export async function createServerKey(kv: KVNamespace, name: string, scopes: Scope[]): Promise<ApiKeyRecord & { key: string }> {
   const keyId = [...crypto.getRandomValues(new Uint8Array(8))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
   const key = `${KEY_PREFIX}${keyId}_${base64Url(crypto.getRandomValues(new Uint8Array(32)))}`;
-  const hash = await sha256Hex(key);
+  const hash = digestHex(await credentialDigest(key));
   const record: ApiKeyRecord = { key_id: keyId, name, scopes: [...new Set(scopes)], created_at: new Date().toISOString() };
   await kv.put(kvKey.byHash(hash), JSON.stringify(record));
   await kv.put(kvKey.byId(keyId), JSON.stringify({ ...record, hash }), { metadata: record });

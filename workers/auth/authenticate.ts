@@ -10,27 +10,19 @@ import type { AppEnv } from "../app-env";
 import { ApiError } from "../errors/api-error";
 import type { Logger } from "../logger/logger";
 import { findServerKey, looksLikeServerKey } from "./api-key-store";
+import { credentialDigest, digestHex, isAdminKey } from "./credential-digest";
 import type { Principal } from "./principal";
 import { failedAuthOverLimit, limitPrincipal, rateLimited } from "./rate-limit";
 import { looksLikeJwt, UserTokenError, verifyUserToken } from "./user-token";
 
 const ADMIN: Principal = { kind: "admin_key", id: "admin", scopes: ["admin"] };
 
-async function sha256(text: string): Promise<ArrayBuffer> {
-  return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-}
-
-/** True when `presented` equals `expected`, in time independent of where they differ. */
-export async function tokensEqual(presented: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all([sha256(presented), sha256(expected)]);
-  return crypto.subtle.timingSafeEqual(a, b);
-}
-
 /** The principal of `credential`, or a 401 saying (without the credential) why not. */
 async function principalFor(env: Env, credential: string, logger: Logger): Promise<Principal> {
-  if (env.ADMIN_TOKEN && (await tokensEqual(credential, env.ADMIN_TOKEN))) return ADMIN;
+  const digest = await credentialDigest(credential);
+  if (env.ADMIN_TOKEN && (await isAdminKey(digest, env.ADMIN_TOKEN))) return ADMIN;
   if (looksLikeServerKey(credential)) {
-    const principal = await findServerKey(env.KV, credential);
+    const principal = await findServerKey(env.KV, digestHex(digest));
     if (principal) return principal;
     throw new ApiError(401, "unauthorized", "unknown or revoked server key");
   }
