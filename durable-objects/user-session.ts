@@ -23,7 +23,7 @@ import { eventWeight } from "../shared/events/event-weight";
 import type { EventType } from "../shared/events/interaction-event";
 import { trendingCredit } from "../shared/events/trending-credit";
 import { EXPERIMENT_EVENT_METRIC } from "../shared/experiments/experiment-event-metric";
-import { DAY_MS, decayFactor } from "../shared/realtime/decay-factor";
+import { decayFactor } from "../shared/realtime/decay-factor";
 import { demographicSegments } from "../shared/realtime/demographic-segments";
 import type { FoldInModel } from "../shared/realtime/fold-in-model";
 import type { FoldInInteraction } from "../shared/realtime/fold-in-user-vector";
@@ -41,7 +41,7 @@ import type {
   UserProfile,
 } from "../shared/session/session-contract";
 import { MAX_EVENTS_PER_USER, USER_SESSION_LIMITS } from "../shared/session/user-session-limits";
-import { positiveNumberVar } from "../workers/config/env-vars";
+import { retentionConfigFor } from "../workers/config/retention-config";
 import { trendingConfigFor } from "../workers/config/trending-config";
 import { createLogger, type Logger, logLevelFrom } from "../workers/logger/logger";
 import { readFoldInModel } from "../workers/store/kv-store";
@@ -63,8 +63,6 @@ type ExposureRow = {
   category: string | null;
   exploration_source: string | null;
 };
-
-const HOUR_MS = 3_600_000;
 
 /** Per-user session state with typed RPC methods. */
 export class UserSession extends DurableObject<Env> {
@@ -324,11 +322,11 @@ export class UserSession extends DurableObject<Env> {
   }
 
   private retentionMs(): number {
-    return positiveNumberVar(this.env.USER_RETENTION_DAYS, USER_SESSION_LIMITS.retentionDays) * DAY_MS;
+    return retentionConfigFor(this.env).userMs;
   }
 
   private strangerRetentionMs(): number {
-    return positiveNumberVar(this.env.STRANGER_RETENTION_HOURS, USER_SESSION_LIMITS.strangerRetentionHours) * HOUR_MS;
+    return retentionConfigFor(this.env).strangerMs;
   }
 
   /** Makes sure the retention alarm is set (at `lastActivity` + retention when it was not). */

@@ -21,15 +21,13 @@
  * → {"accepted":1,"duplicates":0,"rejected":[]}
  */
 import { Hono } from "hono";
-import { eventTimeViolation, type EventTimeWindow } from "../../shared/events/event-time-window";
+import { eventTimeViolation } from "../../shared/events/event-time-window";
 import { interactionEventSchema } from "../../shared/events/interaction-event";
-import { DAY_MS } from "../../shared/realtime/decay-factor";
 import { shardForKey } from "../../shared/realtime/shard-for-key";
 import type { TrendingEntry } from "../../shared/realtime/trending-entry";
 import type { AppendResult, SessionEvent } from "../../shared/session/session-contract";
-import { USER_SESSION_LIMITS } from "../../shared/session/user-session-limits";
 import type { AppEnv } from "../app-env";
-import { positiveNumberVar } from "../config/env-vars";
+import { eventTimeWindowFor } from "../config/retention-config";
 import { servingConfigFor } from "../config/serving-config";
 import { trendingConfigFor, trendingShardName } from "../config/trending-config";
 import { assertActsFor } from "../auth/principal";
@@ -43,16 +41,6 @@ import { readJsonBody } from "./read-json-body";
 export const MAX_EVENTS_PER_BATCH = 500;
 /** Largest request body accepted, in bytes. */
 export const MAX_EVENTS_BODY_BYTES = 1_000_000;
-/** Default of EVENT_MAX_FUTURE_SECONDS: how far ahead of the edge's clock an event may be stamped. */
-export const DEFAULT_EVENT_MAX_FUTURE_SECONDS = 300;
-
-/** The accepted `ts` window of this environment (EVENT_MAX_FUTURE_SECONDS, USER_RETENTION_DAYS). */
-export function eventTimeWindowFor(env: Pick<Env, "EVENT_MAX_FUTURE_SECONDS" | "USER_RETENTION_DAYS">): EventTimeWindow {
-  return {
-    maxFutureMs: positiveNumberVar(env.EVENT_MAX_FUTURE_SECONDS, DEFAULT_EVENT_MAX_FUTURE_SECONDS) * 1000,
-    maxAgeMs: positiveNumberVar(env.USER_RETENTION_DAYS, USER_SESSION_LIMITS.retentionDays) * DAY_MS,
-  };
-}
 
 /** Why one event of a batch was rejected. */
 interface RejectedEvent {
