@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { parseDevVars } from "../scripts/dev-vars";
 
 /** `.dev.vars` at the repository root, where `npm start` writes it. */
 export const DEV_VARS_PATH = fileURLToPath(new URL("../.dev.vars", import.meta.url));
@@ -35,17 +36,7 @@ export function workerCredential(options: WorkerCredentialOptions = {}): { key: 
   if (key?.trim()) return { key: key.trim(), source: "--key" };
   const fromEnv = env.EDGE_RECS_KEY?.trim();
   if (fromEnv) return { key: fromEnv, source: "EDGE_RECS_KEY" };
-  const fromFile = existsSync(devVarsPath) ? adminTokenOf(readFileSync(devVarsPath, "utf8")) : undefined;
+  const fromFile = existsSync(devVarsPath) ? parseDevVars(readFileSync(devVarsPath, "utf8")).ADMIN_TOKEN?.trim() : undefined;
   if (fromFile) return { key: fromFile, source: ".dev.vars ADMIN_TOKEN" };
   throw new Error(`no credential for the Worker: pass --key <key>, set EDGE_RECS_KEY, or run npm start once (it writes ADMIN_TOKEN to ${devVarsPath})`);
-}
-
-/** The last non-empty ADMIN_TOKEN of a `.dev.vars` text (the one wrangler uses). */
-function adminTokenOf(text: string): string | undefined {
-  let token: string | undefined;
-  for (const line of text.split(/\r?\n/)) {
-    const value = /^\s*ADMIN_TOKEN\s*=\s*(.*?)\s*$/.exec(line)?.[1]?.replace(/^"(.*)"$/, "$1");
-    if (value) token = value;
-  }
-  return token;
 }
