@@ -9,7 +9,7 @@
  * key unless `--admin` is given: as the admin key they could reset the local demo's vector index or
  * delete its items (test/workers/fuzz.test.ts sends them as the admin key, on throw-away storage).
  */
-import { sign } from "hono/jwt";
+import { mintUserToken } from "../scripts/user-token";
 import {
   authorizationFor,
   emptyFuzzFindings,
@@ -79,8 +79,7 @@ export async function runFuzzBench(options: Partial<FuzzBenchOptions> & Pick<Fuz
   const userToken = async (userId: string) => {
     let token = tokens.get(userId);
     if (!token) {
-      const now = Math.floor(Date.now() / 1000);
-      token = await sign({ sub: userId, iat: now, exp: now + 3600 }, opts.userTokenSecret, "HS256");
+      token = await mintUserToken({ secret: opts.userTokenSecret, userId });
       tokens.set(userId, token);
     }
     return token;
