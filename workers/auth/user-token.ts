@@ -116,11 +116,11 @@ export async function verifyUserToken(
     if (error instanceof UserTokenError) throw error;
     throw new UserTokenError(reasonOf(error));
   }
-  return principalOf(payload, positiveIntegerVar(env.USER_TOKEN_MAX_TTL_SECONDS, USER_TOKEN_DEFAULT_MAX_TTL_SECONDS), now);
+  return userTokenPrincipal(payload, positiveIntegerVar(env.USER_TOKEN_MAX_TTL_SECONDS, USER_TOKEN_DEFAULT_MAX_TTL_SECONDS), now);
 }
 
 /** The principal of a verified payload, after the claims this API requires. */
-function principalOf(payload: Record<string, unknown>, maxTtl: number, now: number): Principal {
+function userTokenPrincipal(payload: Record<string, unknown>, maxTtl: number, now: number): Principal {
   const { sub, exp, iat, scope } = payload;
   if (typeof sub !== "string" || !idSchema.safeParse(sub).success) throw new UserTokenError("sub must be a user id (1–64 of A-Z a-z 0-9 _ - . : @)");
   if (typeof exp !== "number" || !Number.isFinite(exp)) throw new UserTokenError("exp is required");
