@@ -22,6 +22,7 @@ import {
   idListsOf,
   listEdits,
 } from "../shared/catalog/apply-catalog-change";
+import { forgetKvValues } from "../workers/store/kv-store";
 import { CatalogPublisher } from "../shared/catalog/catalog-publisher";
 import {
   blockedRecordOf,
@@ -97,6 +98,8 @@ export class CatalogState extends DurableObject<Env> {
       markPublished: (record, version) => {
         this.published = { ...this.published, [record]: version };
         this.setMeta(`${record}_published`, version);
+        // Where the Worker shares this isolate (locally), its next request reads the published record.
+        forgetKvValues(this.env.KV, RECORD_KEYS[record]);
       },
     });
     ctx.blockConcurrencyWhile(async () => {

@@ -11,6 +11,7 @@ import { kvKeys, type PopularItem, type PopularList } from "../shared/artifacts/
 import { decayFactor } from "../shared/realtime/decay-factor";
 import { trendingConfigFor } from "../workers/config/trending-config";
 import { createLogger, type Logger, logLevelFrom } from "../workers/logger/logger";
+import { forgetKvValues } from "../workers/store/kv-store";
 import type { TrendingPartial } from "./trending-shard";
 
 /** What a publish wrote. */
@@ -104,6 +105,8 @@ export class TrendingAggregator extends DurableObject<Env> {
     const removedCategories = previous.filter((category) => !categories.includes(category));
     for (const category of removedCategories) writes.push(this.env.KV.delete(kvKeys.trendingCategory(category)));
     const results = await Promise.allSettled(writes);
+    // Where the Worker shares this isolate (locally), its next request reads the new lists.
+    forgetKvValues(this.env.KV, kvKeys.trendingAll, ...[...categories, ...removedCategories].map((category) => kvKeys.trendingCategory(category)));
     const failedWrites = results.filter((result) => result.status === "rejected").length;
     if (failedWrites > 0) {
       this.logger.warn("trending_publish_failed", { failed_writes: failedWrites, writes: writes.length, error: `${failedWrites} of ${writes.length} KV writes failed` });

@@ -96,7 +96,7 @@ export async function addItem(env: Env, item: NewItem, now: Date = new Date(), l
       env.TRENDING_AGGREGATOR.getByName(TRENDING_AGGREGATOR_NAME).restoreItem(item.itemId),
     ]);
   }
-  writtenOrThrow(added);
+  writtenOrThrow(env, added);
   return {
     item_id: item.itemId,
     vector_source: item.values ? "provided" : "content_encoder",

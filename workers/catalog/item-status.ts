@@ -10,7 +10,9 @@
  */
 import type { CatalogChange } from "../../shared/catalog/apply-catalog-change";
 import type { ItemStatus } from "../../shared/catalog/catalog-snapshot";
-import { readBlockedItems } from "../store/kv-store";
+import { kvKeys } from "../../shared/artifacts/kv-keys";
+import { cached } from "../store/isolate-cache";
+import { derivedKey, ISOLATE_TTL_MS, readBlockedItems } from "../store/kv-store";
 import { catalogStateFor, writtenOrThrow } from "./catalog-state-client";
 
 export type { ItemStatus } from "../../shared/catalog/catalog-snapshot";
@@ -32,7 +34,7 @@ export async function readItemStatus(env: Env, itemId: string): Promise<ItemStat
  * (retried by the object).
  */
 export async function setItemFlags(env: Env, itemId: string, flags: ItemFlags): Promise<ItemStatus> {
-  return writtenOrThrow(await catalogStateFor(env).setFlags(itemId, flagChange(flags)));
+  return writtenOrThrow(env, await catalogStateFor(env).setFlags(itemId, flagChange(flags)));
 }
 
 /** The stored change of `flags` (the API says `available`, the record lists the unavailable). */
@@ -44,13 +46,17 @@ export function flagChange(flags: ItemFlags): Pick<CatalogChange, "unsafe" | "un
 }
 
 /**
- * Every item no response may contain: blocked ∪ unsafe ∪ unavailable, in one KV read. Best effort
- * like the other edge reads — empty when KV cannot be read (removed items have left every list anyway).
+ * Every item no response may contain: blocked ∪ unsafe ∪ unavailable, in one KV read, kept as one
+ * set in the isolate as long as the record itself (kv-store.ts; read-only: callers copy it). Best
+ * effort like the other edge reads — empty (and not kept) when KV cannot be read (removed items
+ * have left every list anyway).
  */
-export async function readUnservableItems(kv: KVNamespace): Promise<Set<string>> {
+export async function readUnservableItems(kv: KVNamespace): Promise<ReadonlySet<string>> {
   try {
-    const record = await readBlockedItems(kv);
-    return new Set([...(record?.itemIds ?? []), ...(record?.unsafe ?? []), ...(record?.unavailable ?? [])]);
+    return await cached(kv, derivedKey(kvKeys.blockedItems), ISOLATE_TTL_MS.catalog, async () => {
+      const record = await readBlockedItems(kv);
+      return new Set([...(record?.itemIds ?? []), ...(record?.unsafe ?? []), ...(record?.unavailable ?? [])]);
+    });
   } catch {
     return new Set();
   }

@@ -33,7 +33,7 @@ export async function removeItem(env: Env, itemId: string): Promise<RemovedItem>
   const listKeys = [kvKeys.popularAll, ...(category ? [kvKeys.popularCategory(category)] : [])];
   // Blocked first: should KV refuse the record (503), the index still holds the item, so sending
   // the removal again finds its category lists; meanwhile the stored block is being published.
-  const removed = writtenOrThrow(await catalogStateFor(env).removeItem(itemId, listKeys));
+  const removed = writtenOrThrow(env, await catalogStateFor(env).removeItem(itemId, listKeys));
   await index.deleteByIds([itemId]);
   forgetItemLookups([itemId]);
   const { shards } = trendingConfigFor(env);

@@ -12,6 +12,7 @@
  * not reach: live trending counts and A/B counters (aggregates without user ids) and artifacts of a
  * training run that started before the tombstone was written (the next run drops the user).
  */
+import { forgetKvValues } from "../store/kv-store";
 import { kvKeys } from "../../shared/artifacts/kv-keys";
 import { eventLogSinkFor } from "../event-log/select-event-log-sink";
 
@@ -50,6 +51,7 @@ export async function eraseUser(env: Env, userId: string, now: number = Date.now
   await env.KV.delete(kvKeys.user(userId)).catch((error: unknown) => {
     throw new ErasureStepError("user_record", error);
   });
+  forgetKvValues(env.KV, kvKeys.user(userId));
   await env.USER_SESSION.getByName(userId)
     .erase()
     .catch((error: unknown) => {
