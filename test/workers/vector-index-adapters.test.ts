@@ -6,6 +6,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { VectorIndexError } from "../../shared/vector-index/vector-index-error";
+import { CachedVectorIndex } from "../../workers/vector-index/cached-vector-index";
 import { EmbeddedVectorIndexClient } from "../../workers/vector-index/embedded";
 import { selectVectorIndex } from "../../workers/vector-index/select-vector-index";
 import { VectorizeVectorIndex, type VectorizeBinding } from "../../workers/vector-index/vectorize";
@@ -108,8 +109,12 @@ describe("VectorizeVectorIndex", () => {
 
 describe("selectVectorIndex", () => {
   it("selects by VECTOR_INDEX_BACKEND", () => {
-    expect(selectVectorIndex({ ...env, VECTOR_INDEX_BACKEND: "embedded" })).toBeInstanceOf(EmbeddedVectorIndexClient);
-    expect(selectVectorIndex({ ...env, VECTOR_INDEX_BACKEND: "vectorize" })).toBeInstanceOf(VectorizeVectorIndex);
+    // Each backend comes wrapped in the isolate cache of item vectors (cached-vector-index.ts).
+    const embedded = selectVectorIndex({ ...env, VECTOR_INDEX_BACKEND: "embedded" });
+    const vectorize = selectVectorIndex({ ...env, VECTOR_INDEX_BACKEND: "vectorize" });
+    expect(embedded).toBeInstanceOf(CachedVectorIndex);
+    expect((embedded as CachedVectorIndex).inner).toBeInstanceOf(EmbeddedVectorIndexClient);
+    expect((vectorize as CachedVectorIndex).inner).toBeInstanceOf(VectorizeVectorIndex);
   });
 
   it("refuses an unknown backend with a misconfigured error naming the choices", () => {

@@ -14,6 +14,7 @@ import type {
 } from "../../shared/vector-index/vector-index";
 import type { ConfiguredVectorIndexInfo, ConfigureVectorIndexOptions, VectorIndexConfig } from "../../shared/vector-index/vector-index-config";
 import { VectorIndexError } from "../../shared/vector-index/vector-index-error";
+import { forgetItemVectors } from "./cached-vector-index";
 import { unwrapVectorIndexResult, type VectorIndexResult } from "../../shared/vector-index/vector-index-result";
 
 /** Name of the Durable Object holding the item index. */
@@ -64,14 +65,15 @@ export class EmbeddedVectorIndexClient implements VectorIndex {
     return this.#call("describe", (index) => index.describe());
   }
 
-  /** Creates or reshapes the index; see `EmbeddedVectorIndex.configure`. */
+  /** Creates or reshapes the index; see `EmbeddedVectorIndex.configure`. This isolate forgets the item vectors it kept. */
   configure(config: VectorIndexConfig, options?: ConfigureVectorIndexOptions): Promise<ConfiguredVectorIndexInfo> {
-    return this.#call("configure", (index) => index.configure(config, options));
+    forgetItemVectors(this.namespace);
+    return this.#call("configure", (index) => index.configure(config, options)).finally(() => forgetItemVectors(this.namespace));
   }
 
-  /** Records the published version. */
+  /** Records the published version (a new release's vectors are in place): this isolate forgets the item vectors it kept. */
   setVersion(version: string): Promise<ConfiguredVectorIndexInfo> {
-    return this.#call("setVersion", (index) => index.setVersion(version));
+    return this.#call("setVersion", (index) => index.setVersion(version)).finally(() => forgetItemVectors(this.namespace));
   }
 
   /**

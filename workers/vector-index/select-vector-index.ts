@@ -6,6 +6,7 @@
  */
 import type { VectorIndex } from "../../shared/vector-index/vector-index";
 import { VectorIndexError } from "../../shared/vector-index/vector-index-error";
+import { CachedVectorIndex } from "./cached-vector-index";
 import { EMBEDDED_INDEX_NAME, EmbeddedVectorIndexClient } from "./embedded";
 import { VectorizeVectorIndex, type VectorizeVectorIndexOptions } from "./vectorize";
 
@@ -20,10 +21,11 @@ export interface SelectVectorIndexOptions {
   embeddedName?: string;
 }
 
+/** Each backend, with item vectors fetched by id kept in the isolate (cached-vector-index.ts). */
 const BACKENDS: Record<VectorIndexBackend, (env: Env, options: SelectVectorIndexOptions) => VectorIndex> = {
-  vectorize: (env, options) => new VectorizeVectorIndex(env.VECTORIZE, options.vectorize),
+  vectorize: (env, options) => new CachedVectorIndex(new VectorizeVectorIndex(env.VECTORIZE, options.vectorize), env.VECTORIZE),
   embedded: (env, options) =>
-    new EmbeddedVectorIndexClient(env.EMBEDDED_INDEX, options.embeddedName ?? EMBEDDED_INDEX_NAME),
+    new CachedVectorIndex(new EmbeddedVectorIndexClient(env.EMBEDDED_INDEX, options.embeddedName ?? EMBEDDED_INDEX_NAME), env.EMBEDDED_INDEX),
 };
 
 /**
