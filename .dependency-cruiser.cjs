@@ -2,7 +2,7 @@
  * Layer rules, run by `npm run lint:layers` (part of `npm test`). Imports point down:
  *
  *   shared/                      platform-neutral contracts and logic
- *     ← edge infrastructure      workers/{config,store,vector-index,event-log,errors,logger}/
+ *     ← edge infrastructure      workers/{config,store,vector-index,event-log,errors,logger,metrics}/
  *       ← durable-objects/ and the Worker's features (the rest of workers/)
  *   pipeline/, bench/, gpu-sidecar/, scripts/ import shared/ only.
  *
@@ -11,8 +11,8 @@
  * parsed with swc (@swc/core); type-only imports count like any other.
  */
 
-/** The Worker's edge-infrastructure folders: env and config parsing, KV stores, index selection, event log, API errors, logger. */
-const INFRASTRUCTURE = "^workers/(config|store|vector-index|event-log|errors|logger)/";
+/** The Worker's edge-infrastructure folders: env and config parsing, KV stores, index selection, event log, API errors, logger, metrics. */
+const INFRASTRUCTURE = "^workers/(config|store|vector-index|event-log|errors|logger|metrics)/";
 
 /** @type {import("dependency-cruiser").IConfiguration} */
 module.exports = {

@@ -18,6 +18,7 @@ import { createLogger } from "./logger/logger";
 import { authenticate } from "./auth/authenticate";
 import { RATE_LIMIT_RETRY_AFTER_SECONDS } from "./auth/rate-limit";
 import { actsForPathUser, actsForQueryUser, requireScope } from "./auth/require-access";
+import { countSubrequests } from "./metrics/subrequest-counter";
 import { requestId } from "./middleware/request-id";
 import { adminRoute } from "./routes/admin";
 import { eventsRoute } from "./routes/events";
@@ -32,6 +33,11 @@ export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("*", requestId);
   app.route("/healthz", healthRoute);
+  // Each API request counts the calls it makes through its bindings (metrics/subrequest-counter.ts).
+  app.use("/v1/*", async (c, next) => {
+    c.env = countSubrequests(c.env);
+    await next();
+  });
   app.use("/v1/*", authenticate);
   app.use("/v1/recommendations/*", requireScope("recommendations:read"), actsForQueryUser());
   app.on("GET", ["/v1/items/:item_id/similar", "/v1/trending"], requireScope("recommendations:read"));

@@ -13,6 +13,7 @@ import { createLightRanker } from "./ranking/light";
 import type { Ranker } from "./ranking/ranker";
 import { createSidecarRanker } from "./ranking/sidecar";
 import { positiveIntegerVar } from "./config/env-vars";
+import { subrequestFetch } from "./metrics/subrequest-counter";
 import { explorationConfigFor } from "./recommend/exploration-config";
 import { selectVectorIndex } from "./vector-index/select-vector-index";
 
@@ -43,7 +44,12 @@ function millis(value: string | undefined, fallback: number): number {
 export function rankersFor(env: Env): Ranker[] {
   const light = createLightRanker({ kv: env.KV });
   if (!env.RANKER_URL) return [light];
-  const sidecar = createSidecarRanker({ baseUrl: env.RANKER_URL, token: env.RANKER_TOKEN, timeoutMs: millis(env.RANKER_TIMEOUT_MS, 250) });
+  const sidecar = createSidecarRanker({
+    baseUrl: env.RANKER_URL,
+    token: env.RANKER_TOKEN,
+    timeoutMs: millis(env.RANKER_TIMEOUT_MS, 250),
+    fetch: subrequestFetch(env, "RANKER_URL"),
+  });
   const breaker = sharedCircuitBreaker(`sidecar ${env.RANKER_URL}`, {
     failureThreshold: positiveIntegerVar(env.RANKER_BREAKER_FAILURES, 5),
     cooldownMs: millis(env.RANKER_BREAKER_COOLDOWN_MS, 10_000),

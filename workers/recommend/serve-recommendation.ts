@@ -7,10 +7,12 @@ import type { Surface } from "../../shared/events/interaction-event";
 import type { ServingConfig } from "../../shared/serving/serving-config";
 import { servingConfigFor } from "../config/serving-config";
 import { recordServedResponse } from "../experiments/experiment-counters";
+import { subrequestsOf } from "../metrics/subrequest-counter";
 import { createLogger, type Logger, logLevelFrom } from "../logger/logger";
 import type { Ranker } from "../ranking/ranker";
 import { retrievalOrderRanker } from "../ranking/retrieval-order";
 import { recommendDepsFor } from "../services";
+
 import { recommend, type RecommendResponse } from "./recommend";
 import { rankersForArm, servingPlanFor } from "./serving-plan";
 
@@ -81,5 +83,8 @@ export async function serveRecommendation(
       ),
     );
   }
+  // Calls through the request's bindings so far, background ones included (metrics/subrequest-counter.ts).
+  const subrequests = subrequestsOf(env);
+  if (subrequests) response.timings_ms.subrequests = subrequests.total;
   return response;
 }
