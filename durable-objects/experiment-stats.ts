@@ -11,6 +11,7 @@ import {
   EXPERIMENT_METRICS,
   EXPERIMENT_SUMS,
   type ExperimentIncrement,
+  type LatencyObservations,
   type ExperimentMetric,
   type ExperimentSum,
   type ServedItems,
@@ -33,10 +34,11 @@ export class ExperimentStats extends DurableObject<Env> {
   }
 
   /**
-   * Adds counter increments, optionally one latency observation per (arm, bucket), and optionally
-   * served item ids to each arm's coverage sketch — all in one transaction.
+   * Adds counter increments, optionally latency observations per (arm, bucket) (`count`, default
+   * 1, observations each), and optionally served item ids to each arm's coverage sketch — all in one
+   * transaction. The Worker sends a batch of responses at a time (workers/experiments/experiment-counters.ts).
    */
-  async record(increments: ExperimentIncrement[], latencies: { arm: string; bucket: number }[] = [], served: ServedItems[] = []): Promise<void> {
+  async record(increments: ExperimentIncrement[], latencies: LatencyObservations[] = [], served: ServedItems[] = []): Promise<void> {
     this.ctx.storage.transactionSync(() => {
       for (const { arm, metric, value } of increments) {
         this.sql.exec(
@@ -46,11 +48,12 @@ export class ExperimentStats extends DurableObject<Env> {
           value,
         );
       }
-      for (const { arm, bucket } of latencies) {
+      for (const { arm, bucket, count = 1 } of latencies) {
         this.sql.exec(
-          `INSERT INTO latency (arm, bucket, count) VALUES (?, ?, 1) ON CONFLICT (arm, bucket) DO UPDATE SET count = count + 1`,
+          `INSERT INTO latency (arm, bucket, count) VALUES (?, ?, ?) ON CONFLICT (arm, bucket) DO UPDATE SET count = count + excluded.count`,
           arm,
           bucket,
+          count,
         );
       }
       for (const { arm, itemIds } of served) {

@@ -24,6 +24,13 @@ export interface ExperimentIncrement {
   value: number;
 }
 
+/** `count` responses (default 1) of an arm whose latency fell in `bucket` (LATENCY_BUCKET_BOUNDS_MS). */
+export interface LatencyObservations {
+  arm: string;
+  bucket: number;
+  count?: number;
+}
+
 /** Item ids served to an arm, for its coverage sketch. */
 export interface ServedItems {
   arm: string;

@@ -48,9 +48,10 @@ describe("experiment counters", () => {
     const treated = users.filter((user) => armOf(user) === "treatment");
     const controls = users.filter((user) => armOf(user) === "control");
     const lists = new Map(users.map((user) => [user, servedList(armOf(user), (armOf(user) === "control" ? controls : treated).indexOf(user))]));
-    for (const user of users) {
-      await recordServedResponse(env, user, { "exp-live": armOf(user) }, { ...lists.get(user)!, latencyMs: armOf(user) === "control" ? 8 : 40 });
-    }
+    // One window: the first call's promise is the batch's flush, which sends every user's counters.
+    await Promise.all(
+      users.map((user) => recordServedResponse(env, user, { "exp-live": armOf(user) }, { ...lists.get(user)!, latencyMs: armOf(user) === "control" ? 8 : 40 })),
+    );
     expect(treated.length).toBeGreaterThan(5);
     expect(controls.length).toBeGreaterThan(5);
     await recordAttributedEvents(env, config, [
