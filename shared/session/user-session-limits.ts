@@ -16,6 +16,11 @@ export const USER_SESSION_LIMITS = {
   /** Served items remembered for crediting impressions and clicks to their source (and A/B arm). */
   maxExposures: 1000,
   /**
+   * How far `exposures` may grow past `maxExposures` before it is pruned back to it (so the prune
+   * runs once per ~10 requests of 10 items, not on every request): at most 1100 rows are held.
+   */
+  exposureSlack: 100,
+  /**
    * Event ids remembered for idempotency (pruned by age at USER_RETENTION_DAYS; past this cap the
    * oldest fall off first, so only a replay of an event older than the newest 50,000 could count twice).
    */

@@ -2,12 +2,14 @@
  * The UserSession object's real-time state, called directly: bandit arms credited through what
  * was served (category and exploration source), category affinity with negative signals, events
  * on items the catalogue does not know, the item-average vector when no fold-in model is
- * published, bounded exposures, and the retention alarm that deletes an inactive user's state.
+ * published, bounded exposures (pruned along their ts index), and the retention alarm that
+ * deletes an inactive user's state.
  */
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { UserSession } from "../../durable-objects/user-session";
+import { PRUNE_EXPOSURES_SQL } from "../../durable-objects/user-session/session-store";
 import { DAY_MS } from "../../shared/realtime/decay-factor";
 import type { SessionEvent } from "../../shared/session/session-contract";
 import { USER_SESSION_LIMITS } from "../../shared/session/user-session-limits";
@@ -73,16 +75,39 @@ describe("UserSession real-time state", () => {
     expect(sessionVector!.vector[1]).toBeCloseTo((1 * 1 + 4 * 0.98) / 5, 6);
   });
 
-  it("bounds the served-items memory", async () => {
+  it("bounds the served-items memory, pruning back to the bound once it is over by more than the slack", async () => {
     const stub = env.USER_SESSION.getByName("us-exposures");
-    for (let request = 0; request < 11; request++) {
-      await stub.recordExposures(
+    const { maxExposures, exposureSlack } = USER_SESSION_LIMITS;
+    const serve = (request: number) =>
+      stub.recordExposures(
         `req-${request}`,
         Array.from({ length: 100 }, (_, position) => ({ itemId: `x-${request}-${position}`, position, source: "ann" })),
         now + request,
       );
-    }
-    expect((await stub.inspect()).counts.exposures).toBe(USER_SESSION_LIMITS.maxExposures);
+    const requests = (maxExposures + exposureSlack) / 100;
+    for (let request = 0; request < requests; request++) await serve(request);
+    expect((await stub.inspect()).counts.exposures).toBe(maxExposures + exposureSlack);
+
+    await serve(requests);
+    expect((await stub.inspect()).counts.exposures).toBe(maxExposures);
+    // The oldest requests were dropped, the newest kept.
+    const { shown } = await stub.snapshot({ shownLimit: 5000 });
+    expect(shown).toHaveLength(maxExposures);
+    expect(shown![0]).toMatch(new RegExp(`^x-${requests}-`));
+    expect(shown!.some((item) => item.startsWith("x-0-") || item.startsWith("x-1-"))).toBe(false);
+  });
+
+  it("prunes exposures along the ts index, without sorting the table", async () => {
+    const stub = env.USER_SESSION.getByName("us-exposures-plan");
+    await stub.recordExposures("req-plan", [{ itemId: "p-1", position: 0, source: "ann" }]);
+    const plan = await runInDurableObject(stub, (_: UserSession, state) =>
+      state.storage.sql
+        .exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${PRUNE_EXPOSURES_SQL}`, USER_SESSION_LIMITS.maxExposures)
+        .toArray()
+        .map((row) => row.detail),
+    );
+    expect(plan.join("\n")).toContain("exposures_ts");
+    expect(plan.join("\n")).not.toContain("TEMP B-TREE");
   });
 });
 
