@@ -11,6 +11,18 @@
  *       Latency overall, for each user's first request (session object created or woken) and
  *       for returning users.
  *
+ *   request-cost [--url http://127.0.0.1:8787] [--key <key>] [--users …] [--distinct-users 200]
+ *                [--concurrency 32] [--seconds 15] [--latency-requests 300] [--n 10] [--json <file>]
+ *       needs `npm start`: GET /healthz throughput, then GET /v1/recommendations throughput, at the
+ *       same concurrency in one run, their ratio, and recommendation latency at concurrency 1
+ *       with the Worker's per-stage timings and subrequest count (medians). ~40 s.
+ *
+ *   memory [--url http://127.0.0.1:8787] [--key <key>] [--users …] [--distinct-users 500]
+ *          [--concurrency 8] [--seconds 180] [--sample-seconds 10] [--n 10] [--json <file>]
+ *       needs `npm start` (Linux): sustained GET /v1/recommendations load while sampling the RSS
+ *       of this checkout's workerd processes; prints each one's end value over its value after
+ *       the first minute (the flat-memory goal: ≤ 1.2).
+ *
  *   realtime [--url http://127.0.0.1:8787] [--key <key>] [--trials 50] [--n 10] [--batch-size 100]
  *            [--concurrency 8] [--ingest-seconds 10] [--ingest-users 200] [--json <file>]
  *       time from an accepted event to a changed response, and events ingested per second;
@@ -58,6 +70,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { runRealtimeBench } from "./realtime-bench";
 import { runRecommendationsBench } from "./recommendations-bench";
+import { runRequestCostBench } from "./request-cost-bench";
+import { runMemoryBench } from "./memory-bench";
 import { runSidecarOutageBench, SIDECAR_OUTAGE_BENCH_DEFAULTS } from "./sidecar-outage-bench";
 import { DEV_VARS_PATH, workerCredential } from "./worker-credential";
 import { FUZZ_BENCH_DEFAULTS, runFuzzBench } from "./fuzz-bench";
@@ -103,6 +117,54 @@ program
     const result = await runRecommendationsBench({ ...opts, key, users });
     console.log(JSON.stringify(result, null, 2));
     if (opts.json) writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
+  });
+
+program
+  .command("request-cost")
+  .description("GET /v1/recommendations throughput as a share of GET /healthz throughput in the same run, and p99 at concurrency 1 (loopback only)")
+  .option("--url <url>", "Worker base URL", "http://127.0.0.1:8787")
+  .option("--key <key>", KEY_HELP)
+  .option("--users <ids>", "comma-separated user ids (default: demo users from artifacts/demo)")
+  .option("--distinct-users <n>", "cycle through the first n of those users", positiveInteger, 200)
+  .option("--concurrency <n>", "connections of the throughput phases", positiveInteger, 32)
+  .option("--seconds <n>", "length of each throughput phase", positiveInteger, 15)
+  .option("--latency-requests <n>", "requests of the concurrency-1 phase", positiveInteger, 300)
+  .option("--n <n>", "items per response", positiveInteger, 10)
+  .option("--json <file>", "write the result as JSON")
+  .action(async (opts: { url: string; key?: string; users?: string; distinctUsers: number; concurrency: number; seconds: number; latencyRequests: number; n: number; json?: string }) => {
+    const { json, users, distinctUsers, ...options } = opts;
+    const { key } = workerCredential({ key: opts.key });
+    const result = await runRequestCostBench({ ...options, key, users: (users ? users.split(",") : demoUsers()).slice(0, distinctUsers) });
+    console.log(JSON.stringify(result, null, 2));
+    console.log(
+      `throughput ratio (recommendations/healthz at ${result.concurrency} connections): ${result.throughput_ratio} ` +
+        `(${result.recommendations.requests_per_second} / ${result.healthz.requests_per_second} req/s) · ` +
+        `p99 at concurrency 1: ${result.latency_c1.p99_ms} ms (p50 ${result.latency_c1.p50_ms} ms)`,
+    );
+    if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+  });
+
+program
+  .command("memory")
+  .description("workerd memory under sustained GET /v1/recommendations load on a running `npm start` (loopback only, Linux)")
+  .option("--url <url>", "Worker base URL", "http://127.0.0.1:8787")
+  .option("--key <key>", KEY_HELP)
+  .option("--users <ids>", "comma-separated user ids (default: demo users from artifacts/demo)")
+  .option("--distinct-users <n>", "cycle through the first n of those users", positiveInteger, 500)
+  .option("--concurrency <n>", "connections", positiveInteger, 8)
+  .option("--seconds <n>", "length of the run", positiveInteger, 180)
+  .option("--sample-seconds <n>", "seconds between memory samples", positiveInteger, 10)
+  .option("--n <n>", "items per response", positiveInteger, 10)
+  .option("--json <file>", "write the result as JSON")
+  .action(async (opts: { url: string; key?: string; users?: string; distinctUsers: number; concurrency: number; seconds: number; sampleSeconds: number; n: number; json?: string }) => {
+    const { json, users, distinctUsers, ...options } = opts;
+    const { key } = workerCredential({ key: opts.key });
+    const result = await runMemoryBench({ ...options, key, users: (users ? users.split(",") : demoUsers()).slice(0, distinctUsers), processFilter: process.cwd() });
+    console.log(JSON.stringify(result, null, 2));
+    for (const memory of result.processes) {
+      console.log(`workerd ${memory.role} (pid ${memory.pid}): ${memory.after_first_minute_mb} MB after the first minute → ${memory.end_mb} MB at the end (×${memory.end_over_first_minute})`);
+    }
+    if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
   });
 
 program
