@@ -27,7 +27,7 @@ import { requireBearer } from "./bearer-auth";
 import { BatcherRejection, type BatcherRejectionReason } from "./batching/dynamic-batcher";
 import { createRankBatcher, type RankBatcher, type RankBatchResult } from "./batching/rank-batcher";
 import { SIDECAR_CONFIG_DEFAULTS } from "./config";
-import { errorMessage } from "./error-message";
+import { errorMessage } from "../shared/errors/error-message";
 import { silentLogger, type JsonLogger } from "./json-logger";
 import type { ModelStore } from "./model-store";
 import type { ProviderStatus } from "./open-ranker";

@@ -8,7 +8,7 @@
  * one plain `sidecar: cannot start: ...` line on stderr.
  */
 import { loadSidecarConfig } from "./config";
-import { errorMessage } from "./error-message";
+import { errorMessage } from "../shared/errors/error-message";
 import { createJsonLogger } from "./json-logger";
 import { startSidecar, type RunningSidecar } from "./start-sidecar";
 

@@ -10,7 +10,7 @@ import { isAbsolute, relative, resolve } from "node:path";
 import { z } from "zod";
 import type { ModelManifest } from "../shared/artifacts/model-manifest";
 import { FEATURE_SPEC } from "../shared/features/feature-spec";
-import { errorMessage } from "./error-message";
+import { errorMessage } from "../shared/errors/error-message";
 import { ModelLoadError } from "./model-load-error";
 import type { ExecutionProvider, RankerSession } from "./providers/execution-provider";
 

@@ -11,7 +11,7 @@ import { serve } from "@hono/node-server";
 import { createSidecarApp } from "./app";
 import { createRankBatcher, type RankBatcher } from "./batching/rank-batcher";
 import type { SidecarConfig } from "./config";
-import { errorMessage } from "./error-message";
+import { errorMessage } from "../shared/errors/error-message";
 import { silentLogger, type JsonLogger } from "./json-logger";
 import type { ModelStore } from "./model-store";
 import { openRanker, type OpenRankerOptions, type ProviderStatus } from "./open-ranker";

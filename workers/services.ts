@@ -14,7 +14,7 @@ import type { Ranker } from "./ranking/ranker";
 import { createSidecarRanker } from "./ranking/sidecar";
 import { positiveIntegerVar } from "./config/env-vars";
 import { subrequestFetch } from "./metrics/subrequest-counter";
-import { explorationConfigFor } from "./recommend/exploration-config";
+import { explorationConfigFor } from "./exploration/exploration-config";
 import { selectVectorIndex } from "./vector-index/select-vector-index";
 
 /** The vector index for this environment; a misconfiguration becomes an index that is unavailable. */

@@ -2,7 +2,7 @@
  * The `cpu` provider: onnxruntime-node's native CPU execution provider. Available wherever
  * onnxruntime-node installs; the sidecar's default and its fallback target.
  */
-import { errorMessage } from "../error-message";
+import { errorMessage } from "../../shared/errors/error-message";
 import { ModelLoadError } from "../model-load-error";
 import type { ExecutionProvider } from "./execution-provider";
 import { openOrtRankerSession } from "./ort-ranker-session";

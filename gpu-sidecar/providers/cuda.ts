@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { errorMessage } from "../error-message";
+import { errorMessage } from "../../shared/errors/error-message";
 import { ModelLoadError } from "../model-load-error";
 import { ProviderUnavailableError, RUN_WITHOUT_PROVIDER_REMEDY, type ExecutionProvider } from "./execution-provider";
 import { openOrtRankerSession } from "./ort-ranker-session";

@@ -6,7 +6,7 @@
  */
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import { errorMessage } from "../error-message";
+import { errorMessage } from "../../shared/errors/error-message";
 import { ModelLoadError } from "../model-load-error";
 import { ProviderUnavailableError, type ExecutionProvider } from "./execution-provider";
 import { openOrtRankerSession } from "./ort-ranker-session";

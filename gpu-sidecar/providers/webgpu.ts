@@ -3,7 +3,7 @@
  * It needs a GPU adapter: Vulkan on Linux, D3D12 on Windows, Metal on macOS. Without one, session
  * creation fails and this provider reports "no WebGPU adapter found" at start-up.
  */
-import { errorMessage } from "../error-message";
+import { errorMessage } from "../../shared/errors/error-message";
 import { ModelLoadError } from "../model-load-error";
 import { ProviderUnavailableError, RUN_WITHOUT_PROVIDER_REMEDY, type ExecutionProvider } from "./execution-provider";
 import { openOrtRankerSession } from "./ort-ranker-session";

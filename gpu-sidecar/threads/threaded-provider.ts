@@ -15,7 +15,7 @@
  * fails the batch it was running with an {@link InferenceThreadError} and is replaced.
  */
 import { Worker } from "node:worker_threads";
-import { errorMessage } from "../error-message";
+import { errorMessage } from "../../shared/errors/error-message";
 import { createExecutionProvider } from "../providers/create-execution-provider";
 import type {
   ExecutionProvider,

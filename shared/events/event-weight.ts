@@ -18,8 +18,3 @@ export const eventWeight = {
   not_interested: -4,
   hide: -5,
 } as const satisfies Record<EventType, number>;
-
-/** True when an event of this type counts as a positive interaction with the item. */
-export function isPositiveEvent(type: EventType): boolean {
-  return eventWeight[type] > 0;
-}

@@ -16,12 +16,6 @@ export function dot(a: VectorLike, b: VectorLike, length = a.length): number {
   return sum;
 }
 
-/** `y += alpha * x`, in place; returns `y`. */
-export function axpy<T extends MutableVector>(alpha: number, x: VectorLike, y: T): T {
-  for (let i = 0; i < y.length; i++) y[i] = y[i]! + alpha * x[i]!;
-  return y;
-}
-
 /** Euclidean (L2) norm. */
 export function l2Norm(a: VectorLike): number {
   return Math.sqrt(dot(a, a));

@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { type Surface, SURFACES } from "../events/interaction-event";
+import { RANKER_NAMES } from "../ranking/ranker-name";
 
 /** Names of the re-ranking rules, as written in config. */
 export const RERANK_RULE_NAMES = ["mmr", "category_cap", "sponsored_cap", "fresh_boost"] as const;
@@ -97,9 +98,6 @@ const surfaceSchema = z
   })
   .strict();
 
-/** Names of the rankers an experiment arm can pin. */
-export const ARM_RANKERS = ["sidecar", "light", "retrieval_order"] as const;
-
 const armSchema = z
   .object({
     name: z.string().min(1).max(32),
@@ -108,7 +106,7 @@ const armSchema = z
     overrides: z
       .object({
         /** Serve with this ranker (the ladder below it still applies). */
-        ranker: z.enum(ARM_RANKERS).optional(),
+        ranker: z.enum(RANKER_NAMES).optional(),
         /** MMR λ for every mmr rule of the surface. */
         mmr_lambda: z.number().min(0).max(1).optional(),
         /** Share of the list given to exploration slots. */
@@ -139,7 +137,7 @@ const servingConfigSchema = z
   .object({
     surfaces: z.object(Object.fromEntries(SURFACES.map((surface) => [surface, surfaceSchema])) as Record<(typeof SURFACES)[number], typeof surfaceSchema>).strict(),
     /** Shadow mode: this ranker also scores every request's candidates without serving; agreement is logged. */
-    shadow_ranker: z.enum(ARM_RANKERS).optional(),
+    shadow_ranker: z.enum(RANKER_NAMES).optional(),
     experiments: z
       .array(experimentSchema)
       .default([])

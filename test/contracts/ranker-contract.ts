@@ -8,7 +8,8 @@
 import { describe, expect, it } from "vitest";
 import { buildFeatureRow, FEATURE_SPEC } from "../../shared/features/feature-spec";
 import { createRng } from "../../shared/math/random";
-import { RANKER_NAMES, RankerError, type Ranker, type RankerName } from "../../workers/ranking/ranker";
+import { RANKER_NAMES, type RankerName } from "../../shared/ranking/ranker-name";
+import { RankerError, type Ranker } from "../../workers/ranking/ranker";
 
 /** One implementation under test. */
 export interface RankerContractSubject {

@@ -6,9 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../../shared/math/random";
 import type { Candidate } from "../../workers/candidates/candidate";
-import { explorationCandidates, type ExplorationInput } from "../../workers/candidates/exploration";
-import { EXPLORATION_DEFAULTS } from "../../workers/recommend/exploration-config";
-import { explorationPositions, explorationSlotCount, placeExplorationSlots } from "../../workers/rerank/exploration-slots";
+import { explorationCandidates, type ExplorationInput } from "../../workers/exploration/exploration-candidates";
+import { EXPLORATION_DEFAULTS } from "../../workers/exploration/exploration-config";
+import { explorationPositions, explorationSlotCount, placeExplorationSlots } from "../../workers/exploration/exploration-slots";
 
 const CATEGORIES = ["Action", "Comedy", "Drama", "Horror"];
 const pool = (source: "trending" | "fresh"): Candidate[] =>

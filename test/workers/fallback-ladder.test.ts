@@ -48,11 +48,31 @@ describe("fallback ladder", () => {
     const brokenKv = { get: () => Promise.reject(new Error("KV unavailable")) } as unknown as KVNamespace;
     const body = await recommend(request("nobody-known", 3), { ...real(), kv: brokenKv });
     expect(body.items.map((item) => item.item_id)).toEqual(DEFAULT_POPULAR.items.slice(0, 3).map((item) => item.itemId));
+    // One entry per failed read: the user's record, the live trending list, the popular list.
     expect(body.fallbacks.map((f) => `${f.stage}:${f.reason}:${f.used}`)).toEqual([
       "user_vector:unavailable:popular",
-      "user_vector:unknown_user:popular",
+      "trending:unavailable:popular",
       "popular:unavailable:built_in_list",
     ]);
+  });
+
+  it("reports a known user whose record KV cannot read once, and serves from the session's vector when it has one", async () => {
+    // KV fails only for the user's record; the session (up) has a fold-in vector pointing at Comedy.
+    const kv = env.KV;
+    const recordDown = {
+      get: (key: string, options?: unknown) => (key.startsWith("user:") ? Promise.reject(new Error("KV unavailable (injected)")) : kv.get(key, options as never)),
+    } as unknown as KVNamespace;
+    const session = {
+      recent: [],
+      seen: [],
+      hidden: [],
+      interactionCount: 3,
+      sessionVector: { vector: [0, 1, 0, 0], strength: 3, method: "item_average" as const, modelVersion: "m", computedAt: 0, items: 3 },
+    };
+    const body = await recommend(request(fanOf(0), 3), { ...real(), kv: recordDown, readSession: async () => session, exploration: { share: 0 } });
+    expect(body.fallbacks.map((f) => `${f.stage}:${f.reason}:${f.used}`)).toEqual(["user_vector:unavailable:session_vector"]);
+    expect(body.user_vector.source).toBe("session");
+    expect(body.items.map((item) => [item.source, item.category])).toEqual(Array(3).fill(["ann", CATEGORIES[1]]));
   });
 
   it("ships a non-empty built-in list", () => {

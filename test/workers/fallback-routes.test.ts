@@ -1,9 +1,9 @@
 /**
  * The fallback ladder at the routes: each case sends a real request through the Worker's fetch
  * handler with one binding (or var) of the environment replaced by a failing one — the vector index
- * misconfigured, the session object throwing, KV throwing, the sidecar answering 503 `queue_full`
- * or a score list of the wrong length — and checks the status, the body and the `fallbacks` the
- * client sees. test/workers/fallback-ladder.test.ts injects the same failures into `recommend()`.
+ * misconfigured, the session object throwing, KV throwing (entirely, or for one key), the sidecar
+ * answering 503 `queue_full` or a score list of the wrong length — and checks the status, the body
+ * and the `fallbacks` the client sees (the rungs are shared/fallbacks/fallback-ladder.ts). test/workers/fallback-ladder.test.ts injects the same failures into `recommend()`.
  */
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
@@ -43,6 +43,20 @@ const downKv = new Proxy(
   { get: () => () => Promise.reject(new Error("KV unavailable (injected)")) },
 ) as unknown as KVNamespace;
 
+/** The test's KV, except that reading any of `keys` fails, as when one value cannot be read. */
+function kvFailingOn(...keys: string[]): KVNamespace {
+  const failing = new Set(keys);
+  const kv = env.KV;
+  return {
+    get: (key: string, options?: unknown) =>
+      failing.has(key) ? Promise.reject(new Error(`KV read of ${key} failed (injected)`)) : kv.get(key, options as never),
+    getWithMetadata: (key: string, options?: unknown) => kv.getWithMetadata(key, options as never),
+    list: (options?: KVNamespaceListOptions) => kv.list(options),
+    put: (...args: Parameters<KVNamespace["put"]>) => kv.put(...args),
+    delete: (key: string) => kv.delete(key),
+  } as unknown as KVNamespace;
+}
+
 const rungs = (body: { fallbacks: { stage: string; reason: string; used: string }[] }) => body.fallbacks.map((f) => `${f.stage}:${f.reason}:${f.used}`);
 const ids = (body: { items: { item_id: string }[] }) => body.items.map((item) => item.item_id);
 
@@ -80,7 +94,8 @@ describe("KV down", () => {
     const response = await callWith({ KV: downKv }, "/v1/trending?n=3");
     expect(response.status).toBe(200);
     const body = await json(response);
-    expect(rungs(body)).toEqual(["popular:unavailable:built_in_list"]);
+    // Neither the live list nor the trained popular list can be read: one entry each.
+    expect(rungs(body)).toEqual(["trending:unavailable:popular", "popular:unavailable:built_in_list"]);
     expect(ids(body)).toEqual(DEFAULT_POPULAR.items.slice(0, 3).map((item) => item.itemId));
   });
 
@@ -88,13 +103,14 @@ describe("KV down", () => {
     const response = await callWith({ KV: downKv }, `/v1/recommendations?user_id=${fanOf(0)}&n=3`);
     expect(response.status).toBe(200);
     const body = await json(response);
-    // The trained vector cannot be read, so the user is served as unknown; the popular list cannot be
-    // read either, so the list built into the Worker serves.
+    // The trained vector cannot be read: one user_vector entry (the user is known, so not also
+    // "unknown_user"), and the lists serve; neither the live trending list nor the popular list can
+    // be read, so the list built into the Worker serves.
     // The sidecar (nothing listens on the test RANKER_URL) and the light ranker (its model is in KV)
     // both fail, each listed with the ranker that finally served.
     expect(rungs(body)).toEqual([
       "user_vector:unavailable:popular",
-      "user_vector:unknown_user:popular",
+      "trending:unavailable:popular",
       "popular:unavailable:built_in_list",
       "ranker:unavailable:retrieval_order",
       "ranker:unavailable:retrieval_order",
@@ -103,6 +119,47 @@ describe("KV down", () => {
     expect(body.items).toHaveLength(3);
     const builtIn = new Set(DEFAULT_POPULAR.items.map((item) => item.itemId));
     for (const id of ids(body)) expect(builtIn.has(id)).toBe(true);
+  });
+});
+
+// After the KV-down cases: ranking here loads the light model into the isolate's cache, which
+// "KV down" expects to be cold (its light ranker must fail to read KV).
+describe("vector index down, through the funnel", () => {
+  it("answers GET /v1/recommendations?surface=more_like_this from the lists, with one candidates entry", async () => {
+    const seed = itemId(3, 0);
+    const response = await callWith({ VECTOR_INDEX_BACKEND: "down" }, `/v1/recommendations?user_id=${fanOf(3)}&surface=more_like_this&item_id=${seed}&n=3`);
+    expect(response.status).toBe(200);
+    const body = await json(response);
+    // The seed cannot be read, so the `similar` source gives nothing and the trending list fills the
+    // list; the re-rank rules run without embeddings. One entry each, nothing swallowed.
+    expect(rungs(body).filter((rung) => !rung.startsWith("ranker:"))).toEqual(["candidates:unavailable:popular", "rerank:unavailable:rules_without_embeddings"]);
+    expect(body.items).toHaveLength(3);
+    expect(ids(body)).not.toContain(seed);
+    for (const item of body.items) expect(["trending", "popular"]).toContain(item.source);
+  });
+});
+
+describe("one KV value unreadable", () => {
+  it("answers GET /v1/trending from the trained list when the live list cannot be read, and says so", async () => {
+    const response = await callWith({ KV: kvFailingOn(kvKeys.trendingAll) }, "/v1/trending?n=3");
+    expect(response.status).toBe(200);
+    const body = await json(response);
+    expect(rungs(body)).toEqual(["trending:unavailable:popular"]);
+    expect(body.fallbacks[0].detail).toMatch(/trending:all/);
+    expect(body.items.map((item: any) => [item.item_id, item.source])).toEqual([
+      [itemId(3, 0), "popular"],
+      [itemId(3, 1), "popular"],
+      [itemId(3, 2), "popular"],
+    ]);
+  });
+
+  it("lists the fresh-items list it could not read for exploration instead of swallowing the failure", async () => {
+    // n = 10 gives one exploration slot (EXPLORATION_SHARE 0.1), whose pools are trending and fresh.
+    const response = await callWith({ KV: kvFailingOn(kvKeys.freshItems) }, `/v1/recommendations?user_id=${fanOf(0)}&n=10`);
+    expect(response.status).toBe(200);
+    const body = await json(response);
+    expect(rungs(body).filter((rung) => !rung.startsWith("ranker:"))).toEqual(["fresh:unavailable:without_fresh_items"]);
+    expect(body.items).toHaveLength(10);
   });
 });
 
@@ -126,6 +183,28 @@ describe("session object down", () => {
     const body = await json(response);
     expect(body.error.code).toBe("session_unavailable");
     expect(body.error.details).toMatchObject({ accepted: 0, duplicates: 0, failed_event_ids: ["down-1", "down-2"], rejected: [] });
+  });
+
+  it("acknowledges the users whose object answered and names only the events of the one that failed", async () => {
+    const sessions = env.USER_SESSION;
+    const partlyDown = {
+      getByName: (name: string) =>
+        name === "down-user-2" ? { appendEvents: () => Promise.reject(new Error("object overloaded (injected)")) } : sessions.getByName(name),
+    };
+    const response = await callWith({ USER_SESSION: partlyDown }, "/v1/events", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        events: [
+          { event_id: "part-1", user_id: "up-user-2", item_id: itemId(0, 1), type: "click" },
+          { event_id: "part-2", user_id: "down-user-2", item_id: itemId(0, 2), type: "click" },
+        ],
+      }),
+    });
+    expect(response.status).toBe(503);
+    const body = await json(response);
+    expect(body.error.code).toBe("session_unavailable");
+    expect(body.error.details).toMatchObject({ accepted: 1, duplicates: 0, failed_event_ids: ["part-2"], rejected: [] });
   });
 });
 

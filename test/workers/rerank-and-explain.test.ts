@@ -2,8 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { FlatVectorIndex } from "../../shared/vector-index/flat-vector-index";
 import type { Candidate } from "../../workers/candidates/candidate";
-import { FallbackLog } from "../../workers/fallbacks/fallback";
-import { rerankAndExplain } from "../../workers/recommend/rerank-and-explain";
+import { FallbackLog } from "../../workers/fallbacks/fallback-log";
+import { rerankAndExplain } from "../../workers/rerank/rerank-and-explain";
 import { buildRerankRules } from "../../workers/rerank/rerank-pipeline";
 
 const session = { recent: [], seen: [], hidden: [], interactionCount: 0 };

@@ -1,7 +1,7 @@
 /** Popular candidates: the KV-cached popular list, falling back to the list built into the Worker. */
 import type { PopularList } from "../../shared/artifacts/kv-keys";
 import { DEFAULT_POPULAR } from "../fallbacks/default-popular";
-import { describeError, type FallbackLog } from "../fallbacks/fallback";
+import type { FallbackLog } from "../fallbacks/fallback-log";
 import { readPopularList } from "../store/kv-store";
 import type { Candidate, CandidateSource } from "./candidate";
 
@@ -28,7 +28,7 @@ export async function loadPopularList(kv: KVNamespace, fallbacks: FallbackLog, c
     if (list) return list;
     fallbacks.add({ stage: "popular", reason: "not_published", used: "built_in_list" });
   } catch (error) {
-    fallbacks.add({ stage: "popular", reason: "unavailable", used: "built_in_list", detail: describeError(error) });
+    fallbacks.add({ stage: "popular", reason: "unavailable", used: "built_in_list" }, error);
   }
   return category
     ? { ...DEFAULT_POPULAR, items: DEFAULT_POPULAR.items.filter((item) => item.category === category) }

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { kvKeys } from "../../shared/artifacts/kv-keys";
+import { errorMessage } from "../../shared/errors/error-message";
 import { FEATURE_SPEC } from "../../shared/features/feature-spec";
 import { scoreLinear, type LinearRankerModel } from "../../shared/ranking/linear-ranker";
 import { KV_CACHE_TTL_SECONDS } from "../store/kv-store";
@@ -55,7 +56,7 @@ export function createLightRanker(options: LightRankerOptions): Ranker {
     try {
       text = await kv.get(kvKeys.lightRanker, { type: "text", cacheTtl: KV_CACHE_TTL_SECONDS });
     } catch (error) {
-      throw new RankerError("unavailable", `light ranker: reading KV "${kvKeys.lightRanker}" failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new RankerError("unavailable", `light ranker: reading KV "${kvKeys.lightRanker}" failed: ${errorMessage(error)}`);
     }
     const loaded = checkModel(text);
     if (cacheTtlMs > 0) isolateCache = { loaded, expiresAt: now() + cacheTtlMs };

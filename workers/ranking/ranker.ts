@@ -5,12 +5,7 @@
  * logistic ranker from KV, scored in the Worker) and `retrieval-order.ts` (no model: keeps the
  * order the candidates were retrieved in). The funnel tries them in that order.
  */
-
-/** Names of the rankers, in fallback order; the response says which one served. */
-export const RANKER_NAMES = ["sidecar", "light", "retrieval_order"] as const;
-
-/** One of {@link RANKER_NAMES}. */
-export type RankerName = (typeof RANKER_NAMES)[number];
+import type { RankerName } from "../../shared/ranking/ranker-name";
 
 /** What a ranker scores. */
 export interface RankRequest {

@@ -12,8 +12,8 @@ import { createLogger, type Logger, logLevelFrom } from "../logger/logger";
 import type { Ranker } from "../ranking/ranker";
 import { retrievalOrderRanker } from "../ranking/retrieval-order";
 import { recommendDepsFor } from "../services";
-
-import { recommend, type RecommendResponse } from "./recommend";
+import { recommend } from "./recommend";
+import type { RecommendResponse } from "./recommend-response";
 import { rankersForArm, servingPlanFor } from "./serving-plan";
 
 /** One request to serve. */

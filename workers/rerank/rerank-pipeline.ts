@@ -1,13 +1,14 @@
 /**
- * Builds the ordered list of re-ranking rules a surface is configured with and applies them.
+ * Builds the ordered list of re-ranking rules a surface is configured with and applies them; the
+ * rule units are platform-neutral (shared/rerank/: mmr, cap-in-window, fresh-boost).
  * Every rule name in config maps to exactly one implementation here (a `Record`, so the compiler
  * catches a rule without one).
  */
 import { capInWindow } from "../../shared/rerank/cap-in-window";
+import { freshBoost } from "../../shared/rerank/fresh-boost";
 import { mmr } from "../../shared/rerank/mmr";
 import type { RankedItem } from "../../shared/rerank/ranked-item";
 import type { RerankRuleConfig, RerankRuleName } from "../../shared/serving/serving-config";
-import { freshBoost } from "./fresh-boost";
 import type { RerankContext, RerankRule } from "./rerank-rule";
 
 type RuleFactory<N extends RerankRuleName> = (config: Extract<RerankRuleConfig, { rule: N }>) => RerankRule;

@@ -1,7 +1,7 @@
 /**
  * A re-ranking rule: one unit that takes the ranked list and returns it re-ordered (never adding
  * items; dropping only when the rule's purpose is to remove). Rules are composed by name from the
- * serving configuration, in order (`rerankPipeline`).
+ * serving configuration, in order (`buildRerankRules` in rerank-pipeline.ts).
  */
 import type { RankedItem } from "../../shared/rerank/ranked-item";
 

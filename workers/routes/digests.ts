@@ -12,9 +12,9 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import { errorMessage } from "../../shared/errors/error-message";
 import { idSchema } from "../../shared/events/interaction-event";
 import type { AppEnv } from "../app-env";
-import { describeError } from "../fallbacks/fallback";
 import { serveRecommendation } from "../recommend/serve-recommendation";
 import { readValidatedJson } from "./read-json-body";
 
@@ -53,7 +53,7 @@ export const digestsRoute = new Hono<AppEnv>().post("/", async (c) => {
         );
         digests.push({ user_id: userId, request_id: response.request_id, arms: response.arms, items: response.items, fallbacks: response.fallbacks });
       } catch (error) {
-        failed.push({ user_id: userId, error: describeError(error) });
+        failed.push({ user_id: userId, error: errorMessage(error, 200) });
       }
     }
   };

@@ -2,7 +2,8 @@
  * Item routes.
  *
  * - `GET    /v1/items/:item_id/similar?n=` — items nearest to one item in the embedding space
- *   ("more like this"). Falls back to the popular list when the vector index is unavailable.
+ *   ("more like this"; the same neighbour lookup as `surface=more_like_this`, candidates/similar.ts).
+ *   Falls back to the popular list when the vector index is unavailable.
  *   Blocked and flagged items are left out.
  * - `PUT    /v1/items/:item_id` (admin) — add or replace an item from its metadata `{title, genres,
  *   category?, released_at? | year?, sponsored?, unsafe?, available?}`: the content encoder gives it
@@ -33,11 +34,10 @@ import { readItemStatus, readUnservableItems, setItemFlags } from "../catalog/it
 import { removeItem } from "../catalog/remove-item";
 import { adminAuth } from "../middleware/admin-auth";
 import { readValidatedJson } from "./read-json-body";
-import { annCandidates } from "../candidates/ann";
 import { candidatesFromPopularList, loadPopularList } from "../candidates/popular";
-import { type Candidate, mergeCandidates } from "../candidates/candidate";
-import { ApiError } from "../errors/api-error";
-import { describeError, FallbackLog } from "../fallbacks/fallback";
+import { mergeCandidates } from "../candidates/candidate";
+import { readSeedItem, similarCandidates } from "../candidates/similar";
+import { FallbackLog } from "../fallbacks/fallback-log";
 import { validate } from "../middleware/validate";
 import { StageTimer } from "../recommend/stage-timer";
 import { vectorIndexFor } from "../services";
@@ -95,20 +95,13 @@ export const itemsRoute = new Hono<AppEnv>()
     const index = vectorIndexFor(c.env);
     // The seed and every item no response may show (read alongside the lookup; never rejects).
     const excluded = readUnservableItems(c.env.KV).then((unservable) => new Set([itemId, ...unservable]));
-    let candidates: Candidate[];
-    try {
-      const [item] = await timer.time("lookup", () => index.getByIds([itemId]));
-      if (!item) throw new ApiError(404, "item_not_found", `no item '${itemId}' in the vector index`);
-      const exclude = await excluded;
-      // Excluded items may be among the nearest (flags keep them in the index): ask for that many more.
-      const neighbours = await timer.time("candidates", () => annCandidates(index, item.values, { topK: n + exclude.size, source: "similar" }));
-      candidates = mergeCandidates([neighbours], exclude);
-    } catch (error) {
-      if (error instanceof ApiError) throw error;
-      fallbacks.add({ stage: "candidates", reason: "unavailable", used: "popular", detail: describeError(error) });
-      const popular = await timer.time("candidates", () => loadPopularList(c.env.KV, fallbacks));
-      candidates = mergeCandidates([candidatesFromPopularList(popular)], await excluded);
-    }
+    const seed = await timer.time("lookup", () => readSeedItem(index, itemId, fallbacks));
+    const exclude = await excluded;
+    // Excluded items may be among the nearest (flags keep them in the index): ask for that many more.
+    const neighbours = seed ? await timer.time("candidates", () => similarCandidates(index, seed, n + exclude.size, fallbacks)) : null;
+    const candidates = neighbours
+      ? mergeCandidates([neighbours], exclude)
+      : mergeCandidates([candidatesFromPopularList(await timer.time("candidates", () => loadPopularList(c.env.KV, fallbacks)))], exclude);
     return c.json({
       request_id: c.var.requestId,
       item_id: itemId,

@@ -19,7 +19,7 @@ import { mergeCandidates } from "../candidates/candidate";
 import { loadTrendingList } from "../candidates/trending";
 import { readUnservableItems } from "../catalog/item-status";
 import { TRENDING_AGGREGATOR_NAME, trendingConfigFor, trendingShardName } from "../config/trending-config";
-import { FallbackLog } from "../fallbacks/fallback";
+import { FallbackLog } from "../fallbacks/fallback-log";
 import { adminAuth } from "../middleware/admin-auth";
 import { validate } from "../middleware/validate";
 

@@ -27,7 +27,7 @@ import type { AppEnv } from "../app-env";
 import { adminAuth } from "../middleware/admin-auth";
 import { validate } from "../middleware/validate";
 import { ApiError } from "../errors/api-error";
-import { explorationConfigFor } from "../recommend/exploration-config";
+import { explorationConfigFor } from "../exploration/exploration-config";
 import { ErasureStepError, eraseUser } from "../users/erase-user";
 import { readValidatedJson } from "./read-json-body";
 

@@ -4,7 +4,7 @@
  * New items have few interactions, so without a nudge the ranker rarely surfaces them. Because it
  * re-sorts by score, the serving config only accepts it as the first rule.
  */
-import type { RankedItem } from "../../shared/rerank/ranked-item";
+import type { RankedItem } from "./ranked-item";
 
 /** Options of {@link freshBoost}. */
 export interface FreshBoostOptions {

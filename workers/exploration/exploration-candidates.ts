@@ -9,8 +9,8 @@
 import { armName, armPosterior, type BetaArm } from "../../shared/bandits/beta-arm";
 import { thompsonSample } from "../../shared/bandits/thompson-sample";
 import type { Rng } from "../../shared/math/random";
-import type { ExplorationConfig } from "../recommend/exploration-config";
-import type { Candidate, ExplorationSource } from "./candidate";
+import type { ExplorationConfig } from "./exploration-config";
+import type { Candidate, ExplorationSource } from "../candidates/candidate";
 
 /** What {@link explorationCandidates} chooses from. */
 export interface ExplorationInput {

@@ -1,10 +1,11 @@
 /**
- * The re-rank stage of the funnel: the ranked exploit list goes through the surface's configured
- * rules (MMR, caps, fresh boost — workers/rerank/), exploration picks take their slots, and every
- * item gets a truthful reason (shared/explain/reason.ts). Item embeddings for MMR and for
- * "because you watched X" come from one batch of `getByIds` calls (lookup-vectors.ts; those the
- * funnel already fetched for ranking features are reused); without them the rules still run and ANN items are explained
- * as "picked for you".
+ * The re-rank and explain stage of the funnel: the ranked exploit list goes through the surface's
+ * configured rules (rerank-pipeline.ts; the rule units live in shared/rerank/), exploration picks
+ * take their slots (exploration/exploration-slots.ts), and every item gets a truthful reason
+ * (shared/explain/reason.ts). Item embeddings for MMR and for "because you watched X" come from
+ * one batch of `getByIds` calls (candidates/lookup-vectors.ts; those the funnel already fetched for
+ * ranking features are reused); without them the rules still run and ANN items are explained as
+ * "picked for you".
  */
 import type { UserRecord } from "../../shared/artifacts/kv-keys";
 import { eventWeight } from "../../shared/events/event-weight";
@@ -13,11 +14,11 @@ import type { RankedItem } from "../../shared/rerank/ranked-item";
 import type { VectorIndex, VectorRecord } from "../../shared/vector-index/vector-index";
 import type { SessionSnapshot } from "../../shared/session/session-contract";
 import type { Candidate } from "../candidates/candidate";
-import type { FallbackLog } from "../fallbacks/fallback";
-import { placeExplorationSlots } from "../rerank/exploration-slots";
-import { applyRerankRules } from "../rerank/rerank-pipeline";
-import type { RerankRule } from "../rerank/rerank-rule";
-import { lookupVectors } from "./lookup-vectors";
+import { lookupVectors } from "../candidates/lookup-vectors";
+import { placeExplorationSlots } from "../exploration/exploration-slots";
+import type { FallbackLog } from "../fallbacks/fallback-log";
+import { applyRerankRules } from "./rerank-pipeline";
+import type { RerankRule } from "./rerank-rule";
 
 /** Rules that enforce business caps; they also bind the exploration picks. */
 const CAP_RULES: ReadonlySet<string> = new Set(["category_cap", "sponsored_cap"]);
@@ -63,7 +64,7 @@ export async function rerankAndExplain(input: RerankInput): Promise<RerankOutput
     input.index,
     [...lookupIds, ...anchorWeights.keys()],
     input.fallbacks,
-    { stage: "rerank", used: "rules_without_embeddings" },
+    { stage: "rerank", reason: "unavailable", used: "rules_without_embeddings" },
     input.knownVectors,
   );
 

@@ -6,23 +6,21 @@
  * failed lookup records a fallback and gives no vectors.
  */
 import type { VectorIndex, VectorRecord } from "../../shared/vector-index/vector-index";
-import { describeError, type FallbackLog, type FallbackStage } from "../fallbacks/fallback";
+import type { FallbackRung } from "../../shared/fallbacks/fallback-ladder";
+import type { FallbackLog } from "../fallbacks/fallback-log";
 
 /** Most ids per `getByIds` call. */
 export const IDS_PER_LOOKUP = 20;
 
-/** What a failed lookup reports: the stage it served and what that stage did without vectors. */
-export interface LookupFailure {
-  stage: FallbackStage;
-  used: string;
-}
-
-/** The records of `ids` (duplicates and ids in `known` are not fetched again), merged with `known`. */
+/**
+ * The records of `ids` (duplicates and ids in `known` are not fetched again), merged with `known`;
+ * when the lookup fails, `failure` (the rung of the stage that goes on without vectors) is recorded.
+ */
 export async function lookupVectors(
   index: VectorIndex,
   ids: readonly string[],
   fallbacks: FallbackLog,
-  failure: LookupFailure,
+  failure: FallbackRung,
   known: ReadonlyMap<string, VectorRecord> = new Map(),
 ): Promise<Map<string, VectorRecord>> {
   const missing = [...new Set(ids)].filter((id) => !known.has(id));
@@ -34,7 +32,7 @@ export async function lookupVectors(
     const results = await Promise.all(chunks.map((chunk) => index.getByIds(chunk)));
     for (const record of results.flat()) records.set(record.id, record);
   } catch (error) {
-    fallbacks.add({ stage: failure.stage, reason: "unavailable", used: failure.used, detail: describeError(error) });
+    fallbacks.add(failure, error);
   }
   return records;
 }

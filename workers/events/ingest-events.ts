@@ -1,0 +1,103 @@
+/**
+ * Ingests a batch of valid interaction events (`POST /v1/events` validates them first):
+ * 1. writes them to the event log sink (R2 NDJSON under a server-made name that is never
+ *    overwritten, at least once — see event-log/event-log-sink.ts); if that fails nothing else happens,
+ * 2. stores them in their user's Durable Object, idempotently by (`user_id`, `event_id`) for the
+ *    retention window (a replay is reported as a duplicate and changes nothing: not the session,
+ *    not trending, not the A/B counters),
+ * 3. has the trending shards count what the user's session credits — one count per user × item per
+ *    TRENDING_USER_WINDOW_HOURS, with the strongest event's weight (best effort: a shard that fails
+ *    is logged),
+ * 4. credits the user's A/B arms, in the background: only clicks and conversions echoing a
+ *    `request_id` that served that item to that user (once per served item).
+ */
+import type { TrendingEntry } from "../../shared/realtime/trending-entry";
+import type { AppendResult, SessionEvent } from "../../shared/session/session-contract";
+import { servingConfigFor } from "../config/serving-config";
+import { eventLogSinkFor } from "../event-log/select-event-log-sink";
+import { recordAttributedEvents } from "../experiments/experiment-counters";
+import type { Logger } from "../logger/logger";
+import { countTrending } from "./count-trending";
+
+/** Options of {@link ingestEvents}. */
+export interface IngestOptions {
+  requestId: string;
+  /** When the batch arrived (ms); the event log records it. */
+  receivedAt: number;
+  logger: Logger;
+  /** Runs work past the response (A/B attribution). */
+  waitUntil: (promise: Promise<unknown>) => void;
+}
+
+/**
+ * What happened to a batch: `event_log_unavailable` (nothing was applied, retrying is safe), or
+ * `stored` with the counts and the ids of events whose user session failed (retrying them is safe).
+ */
+export type IngestOutcome =
+  | { status: "event_log_unavailable" }
+  | { status: "stored"; accepted: number; duplicates: number; failedEventIds: string[] };
+
+/** Ingests `events` (already validated and authorised). */
+export async function ingestEvents(env: Env, events: readonly SessionEvent[], options: IngestOptions): Promise<IngestOutcome> {
+  const { logger } = options;
+  const sink = eventLogSinkFor(env);
+  try {
+    await sink.write({ events: [...events], receivedAt: options.receivedAt, requestId: options.requestId });
+  } catch (error) {
+    logger.error("event_log_write_failed", { sink: sink.name, error });
+    return { status: "event_log_unavailable" };
+  }
+
+  const groups = groupByUser(events);
+  const results = await Promise.allSettled(groups.map(([userId, group]) => appendForUser(env, userId, group)));
+  let accepted = 0;
+  let duplicates = 0;
+  const failedEventIds: string[] = [];
+  const trendingEntries: TrendingEntry[] = [];
+  const attributedEvents: SessionEvent[] = [];
+  results.forEach((result, i) => {
+    const group = groups[i]![1];
+    if (result.status === "rejected") {
+      failedEventIds.push(...group.map((event) => event.event_id));
+      return;
+    }
+    accepted += result.value.accepted.length;
+    duplicates += result.value.duplicates.length;
+    const byId = new Map(group.map((event) => [event.event_id, event]));
+    for (const credit of result.value.trending) {
+      const event = byId.get(credit.eventId);
+      if (event) trendingEntries.push({ itemId: event.item_id, weight: credit.weight, ts: event.ts });
+    }
+    for (const eventId of result.value.attributed) {
+      const event = byId.get(eventId);
+      if (event) attributedEvents.push(event);
+    }
+  });
+
+  await countTrending(env, trendingEntries, logger);
+  options.waitUntil(
+    recordAttributedEvents(env, servingConfigFor(env), attributedEvents).catch((error: unknown) =>
+      logger.warn("experiment_attribution_failed", { stage: "experiment_attribution", error }),
+    ),
+  );
+  return { status: "stored", accepted, duplicates, failedEventIds };
+}
+
+/**
+ * The events grouped by user, in first-seen order: each group goes to that user's Durable Object
+ * in one call (and is where a per-user check belongs).
+ */
+function groupByUser(events: readonly SessionEvent[]): [userId: string, events: SessionEvent[]][] {
+  const byUser = new Map<string, SessionEvent[]>();
+  for (const event of events) {
+    const group = byUser.get(event.user_id) ?? [];
+    group.push(event);
+    byUser.set(event.user_id, group);
+  }
+  return [...byUser];
+}
+
+/** Stores one user's events in their session; the result says which count for trending and A/B. */
+function appendForUser(env: Env, userId: string, events: SessionEvent[]): Promise<AppendResult> {
+  return env.USER_SESSION.getByName(userId).appendEvents(events);
+}
