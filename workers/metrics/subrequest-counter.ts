@@ -38,17 +38,23 @@ function isRateLimiter(value: object): boolean {
   return "limit" in value && typeof (value as { limit: unknown }).limit === "function";
 }
 
-/** Wraps `target` so each method call counts one subrequest against `name`. */
+/** Wraps `target` so each method call counts one subrequest against `name` (each method wrapped once). */
 function countCalls<T extends object>(target: T, name: string, counter: SubrequestCounter): T {
+  const wrappers = new Map<string, unknown>();
   return new Proxy(target, {
     get(object, property) {
       if (property === BINDING_TARGET) return (object as Record<symbol, unknown>)[BINDING_TARGET] ?? object;
       const value = Reflect.get(object, property, object);
       if (typeof value !== "function" || typeof property === "symbol" || property === "then") return value;
-      return (...args: unknown[]) => {
-        counter.add(name);
-        return Reflect.apply(value, object, args);
-      };
+      let wrapper = wrappers.get(property);
+      if (!wrapper) {
+        wrapper = (...args: unknown[]) => {
+          counter.add(name);
+          return Reflect.apply(value, object, args);
+        };
+        wrappers.set(property, wrapper);
+      }
+      return wrapper;
     },
   });
 }

@@ -26,8 +26,8 @@ const caches = new WeakMap<object, Map<string, Entry>>();
  */
 export const BINDING_TARGET = Symbol("binding target");
 
-/** The binding itself, when `binding` is a wrapper of one. */
-function bindingOf(binding: object): object {
+/** The binding itself, when `binding` is a wrapper of one (resolve it once where a binding is used many times). */
+export function bindingOf(binding: object): object {
   return (binding as Record<symbol, object | undefined>)[BINDING_TARGET] ?? binding;
 }
 
@@ -66,12 +66,22 @@ export function peekIsolateCache<T>(binding: object, key: string, now: () => num
   return hit && hit.expires > now() ? (hit.value as T) : undefined;
 }
 
-/** Keeps `value` (not undefined) as `key` of `binding` for `ttlMs`, evicting the oldest key when full. */
-export function keepInIsolateCache(binding: object, key: string, value: unknown, ttlMs: number, now: () => number = Date.now): void {
+/**
+ * Keeps `value` (not undefined) as `key` of `binding` for `ttlMs`, evicting the oldest key when the
+ * binding holds `maxEntries` (default {@link ISOLATE_CACHE_MAX_ENTRIES}).
+ */
+export function keepInIsolateCache(
+  binding: object,
+  key: string,
+  value: unknown,
+  ttlMs: number,
+  now: () => number = Date.now,
+  maxEntries: number = ISOLATE_CACHE_MAX_ENTRIES,
+): void {
   if (ttlMs <= 0 || value === undefined) return;
   const cache = cacheOf(binding);
   cache.delete(key);
-  if (cache.size >= ISOLATE_CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+  while (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
   cache.set(key, { value, expires: now() + ttlMs });
 }
 
