@@ -7,8 +7,12 @@ import { CachedVectorIndex, forgetItemVectors } from "../../../workers/vector-in
 function backend() {
   const flat = new FlatVectorIndex({ dimensions: 2, metric: "dot-product", metadataIndexes: {} });
   const asked: string[][] = [];
+  const queried: number[][] = [];
   const index: VectorIndex = {
-    query: (vector, options) => flat.query(vector, options),
+    query: (vector, options) => {
+      queried.push([...vector]);
+      return flat.query(vector, options);
+    },
     upsert: (vectors) => flat.upsert(vectors),
     deleteByIds: (ids) => flat.deleteByIds(ids),
     describe: () => flat.describe(),
@@ -17,7 +21,7 @@ function backend() {
       return flat.getByIds(ids);
     },
   };
-  return { index, asked };
+  return { index, asked, queried };
 }
 
 describe("CachedVectorIndex", () => {
@@ -65,5 +69,23 @@ describe("CachedVectorIndex", () => {
     await cachedIndex.getByIds(["a"]);
     await cachedIndex.getByIds(["a"]);
     expect(asked).toEqual([["a"], ["a"]]);
+  });
+
+  it("answers a repeated query from the isolate, a different query or one after a write from the index", async () => {
+    const { index, queried } = backend();
+    const cachedIndex = new CachedVectorIndex(index, {});
+    await cachedIndex.upsert([{ id: "a", values: [1, 0] }, { id: "b", values: [0, 1] }]);
+    const first = await cachedIndex.query([1, 0], { topK: 1 });
+    expect(first.matches.map((match) => match.id)).toEqual(["a"]);
+    expect(await cachedIndex.query([1, 0], { topK: 1 })).toBe(first);
+    expect(queried).toHaveLength(1);
+    // Another vector, or the same vector with other options, is another question.
+    expect((await cachedIndex.query([0, 1], { topK: 1 })).matches[0]!.id).toBe("b");
+    await cachedIndex.query([1, 0], { topK: 2 });
+    expect(queried).toHaveLength(3);
+    // A write drops every cached answer: the new item is found at once.
+    await cachedIndex.upsert([{ id: "c", values: [5, 0] }]);
+    expect((await cachedIndex.query([1, 0], { topK: 1 })).matches[0]!.id).toBe("c");
+    expect(queried).toHaveLength(4);
   });
 });
