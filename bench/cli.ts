@@ -11,11 +11,12 @@
  *       Latency overall, for each user's first request (session object created or woken) and
  *       for returning users.
  *
- *   request-cost [--url http://127.0.0.1:8787] [--key <key>] [--users …] [--distinct-users 200]
- *                [--concurrency 32] [--seconds 15] [--latency-requests 300] [--n 10] [--json <file>]
- *       needs `npm start`: GET /healthz throughput, then GET /v1/recommendations throughput, at the
- *       same concurrency in one run, their ratio, and recommendation latency at concurrency 1
- *       with the Worker's per-stage timings and subrequest count (medians). ~40 s.
+ *   request-cost [--url http://127.0.0.1:8787] [--key <key>] [--users …] [--distinct-users 500]
+ *                [--concurrency 32] [--seconds 8] [--rounds 5] [--latency-requests 300] [--n 10] [--json <file>]
+ *       needs `npm start`: rounds of GET /healthz throughput then GET /v1/recommendations
+ *       throughput at the same concurrency, the median of the rounds' ratios, and recommendation
+ *       latency at concurrency 1 with the Worker's per-stage timings and subrequest count
+ *       (medians). ~1.5 minutes.
  *
  *   memory [--url http://127.0.0.1:8787] [--key <key>] [--users …] [--distinct-users 500]
  *          [--concurrency 8] [--seconds 180] [--sample-seconds 10] [--n 10] [--json <file>]
@@ -125,21 +126,22 @@ program
   .option("--url <url>", "Worker base URL", "http://127.0.0.1:8787")
   .option("--key <key>", KEY_HELP)
   .option("--users <ids>", "comma-separated user ids (default: demo users from artifacts/demo)")
-  .option("--distinct-users <n>", "cycle through the first n of those users", positiveInteger, 200)
+  .option("--distinct-users <n>", "cycle through the first n of those users", positiveInteger, 500)
   .option("--concurrency <n>", "connections of the throughput phases", positiveInteger, 32)
-  .option("--seconds <n>", "length of each throughput phase", positiveInteger, 15)
+  .option("--seconds <n>", "length of each throughput phase", positiveInteger, 8)
+  .option("--rounds <n>", "rounds of (healthz, recommendations) phases; the median ratio is reported", positiveInteger, 5)
   .option("--latency-requests <n>", "requests of the concurrency-1 phase", positiveInteger, 300)
   .option("--n <n>", "items per response", positiveInteger, 10)
   .option("--json <file>", "write the result as JSON")
-  .action(async (opts: { url: string; key?: string; users?: string; distinctUsers: number; concurrency: number; seconds: number; latencyRequests: number; n: number; json?: string }) => {
+  .action(async (opts: { url: string; key?: string; users?: string; distinctUsers: number; concurrency: number; seconds: number; rounds: number; latencyRequests: number; n: number; json?: string }) => {
     const { json, users, distinctUsers, ...options } = opts;
     const { key } = workerCredential({ key: opts.key });
     const result = await runRequestCostBench({ ...options, key, users: (users ? users.split(",") : demoUsers()).slice(0, distinctUsers) });
     console.log(JSON.stringify(result, null, 2));
+    const perRound = result.rounds.map((round) => `${round.ratio} (${round.recommendations.requests_per_second}/${round.healthz.requests_per_second})`).join(", ");
     console.log(
-      `throughput ratio (recommendations/healthz at ${result.concurrency} connections): ${result.throughput_ratio} ` +
-        `(${result.recommendations.requests_per_second} / ${result.healthz.requests_per_second} req/s) · ` +
-        `p99 at concurrency 1: ${result.latency_c1.p99_ms} ms (p50 ${result.latency_c1.p50_ms} ms)`,
+      `throughput ratio (recommendations/healthz at ${result.concurrency} connections, median of ${result.rounds.length} rounds): ${result.throughput_ratio} ` +
+        `[${perRound} req/s] · p99 at concurrency 1: ${result.latency_c1.p99_ms} ms (p50 ${result.latency_c1.p50_ms} ms)`,
     );
     if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
   });

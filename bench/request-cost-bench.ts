@@ -2,14 +2,15 @@
  * What one recommendation costs next to the cheapest request the Worker serves, measured in one
  * run against a running `npm start` (loopback only, bounded in time):
  *
- * 1. throughput of `GET /healthz` at `concurrency` connections for `seconds` (no storage at all:
- *    the ceiling of this machine's workerd + loopback);
- * 2. throughput of `GET /v1/recommendations` at the same concurrency for the same time;
- * 3. latency of `GET /v1/recommendations` at concurrency 1 (`latencyRequests` requests).
+ * 1. `rounds` times, alternating: throughput of `GET /healthz` at `concurrency` connections for
+ *    `seconds` (the ceiling of this machine's workerd + wrangler's proxy + loopback), then of
+ *    `GET /v1/recommendations` at the same concurrency for the same time — one ratio per round;
+ * 2. latency of `GET /v1/recommendations` at concurrency 1 (`latencyRequests` requests).
  *
- * Prints both throughputs and their ratio (the machine-independent number), the percentiles at
- * concurrency 1, and the Worker's own per-stage timings and subrequest counts (medians from
- * `timings_ms`). Each phase is preceded by a short warm-up that is not counted.
+ * Prints the median of the rounds' ratios (this machine's load varies from second to second, so
+ * a ratio is measured from neighbouring phases and the median taken), each round, the percentiles
+ * at concurrency 1, and the Worker's own per-stage timings and subrequest counts (medians of
+ * `timings_ms`). The first round is preceded by a short warm-up that is not counted.
  */
 import { summarizeLatencies, type LatencySummary } from "./latency-summary";
 
@@ -24,6 +25,8 @@ export interface RequestCostBenchOptions {
   concurrency: number;
   /** Seconds each throughput phase runs. */
   seconds: number;
+  /** Rounds of (healthz, recommendations) phases; the median ratio is reported. */
+  rounds: number;
   /** Requests of the concurrency-1 latency phase. */
   latencyRequests: number;
   n: number;
@@ -41,9 +44,9 @@ export interface ThroughputPhase {
 export interface RequestCostBenchResult {
   concurrency: number;
   seconds: number;
-  healthz: ThroughputPhase;
-  recommendations: ThroughputPhase;
-  /** recommendations / healthz requests per second, measured in this run. */
+  /** Each round's phases and their ratio. */
+  rounds: { healthz: ThroughputPhase; recommendations: ThroughputPhase; ratio: number }[];
+  /** Median over rounds of recommendations / healthz requests per second. */
   throughput_ratio: number;
   /** `GET /v1/recommendations` one at a time. */
   latency_c1: LatencySummary & { errors: number };
@@ -87,6 +90,12 @@ async function load(
   return samples;
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 function phase(samples: Sample[], seconds: number): ThroughputPhase {
   const ok = samples.filter((sample) => sample.ok);
   return {
@@ -105,17 +114,21 @@ export async function runRequestCostBench(options: RequestCostBenchOptions): Pro
   const healthz = () => fetch(new URL("/healthz", base));
   const recommendations = (i: number) =>
     fetch(new URL(`/v1/recommendations?user_id=${encodeURIComponent(options.users[i % options.users.length]!)}&n=${options.n}`, base), { headers });
-  const timed = async (request: (i: number) => Promise<Response>, parse: boolean): Promise<{ samples: Sample[]; seconds: number }> => {
-    await load(options.concurrency, request, { deadline: performance.now() + 2000, limit: Number.POSITIVE_INFINITY }, false);
+  const timed = async (request: (i: number) => Promise<Response>): Promise<ThroughputPhase> => {
     const started = performance.now();
-    const samples = await load(options.concurrency, request, { deadline: started + options.seconds * 1000, limit: Number.POSITIVE_INFINITY }, parse);
-    return { samples, seconds: (performance.now() - started) / 1000 };
+    const samples = await load(options.concurrency, request, { deadline: started + options.seconds * 1000, limit: Number.POSITIVE_INFINITY }, false);
+    return phase(samples, (performance.now() - started) / 1000);
   };
 
-  const health = await timed(healthz, false);
-  const recs = await timed(recommendations, false);
-  const healthPhase = phase(health.samples, health.seconds);
-  const recsPhase = phase(recs.samples, recs.seconds);
+  const warmUp = { deadline: performance.now() + 2000, limit: Number.POSITIVE_INFINITY };
+  await load(options.concurrency, healthz, warmUp, false);
+  await load(options.concurrency, recommendations, { ...warmUp, deadline: performance.now() + 2000 }, false);
+  const rounds: RequestCostBenchResult["rounds"] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    const health = await timed(healthz);
+    const recs = await timed(recommendations);
+    rounds.push({ healthz: health, recommendations: recs, ratio: Math.round((recs.requests_per_second / health.requests_per_second) * 1000) / 1000 });
+  }
 
   const single = await load(1, recommendations, { deadline: performance.now() + 120_000, limit: options.latencyRequests }, true);
   const ok = single.filter((sample) => sample.ok);
@@ -134,9 +147,8 @@ export async function runRequestCostBench(options: RequestCostBenchOptions): Pro
   return {
     concurrency: options.concurrency,
     seconds: options.seconds,
-    healthz: healthPhase,
-    recommendations: recsPhase,
-    throughput_ratio: Math.round((recsPhase.requests_per_second / healthPhase.requests_per_second) * 1000) / 1000,
+    rounds,
+    throughput_ratio: median(rounds.map((round) => round.ratio)),
     latency_c1: { ...summarizeLatencies(ok.map((sample) => sample.latency)), errors: single.length - ok.length },
     server_p50_ms: Object.fromEntries(Object.entries(stages).map(([stage, values]) => [stage, summarizeLatencies(values).p50_ms])),
     rankers,
