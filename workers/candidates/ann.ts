@@ -31,11 +31,7 @@ export function candidateFromMatch(match: VectorMatch, source: CandidateSource):
 }
 
 /** Items nearest to `vector`, best first. */
-export async function annCandidates(
-  index: VectorIndex,
-  vector: number[],
-  options: AnnCandidateOptions = {},
-): Promise<Candidate[]> {
+export async function annCandidates(index: VectorIndex, vector: number[], options: AnnCandidateOptions = {}): Promise<Candidate[]> {
   const { topK, source } = { topK: VECTORIZE_LIMITS.maxTopK, source: "ann" as const, ...options };
   const result = await index.query(vector, {
     topK: Math.min(topK, VECTORIZE_LIMITS.maxTopK),

@@ -34,11 +34,25 @@ export interface Candidate {
   exploration?: ExplorationTag;
 }
 
+/** A membership test for items a response may not contain (what `mergeCandidates` and the sources filter by). */
+export interface ItemFilter {
+  has(itemId: string): boolean;
+}
+
+/**
+ * The union of `sets` as an {@link ItemFilter}, without copying them: the block/flag set the
+ * isolate keeps (possibly thousands of ids) is tested in place on every request instead of being
+ * copied into a new set.
+ */
+export function unionFilter(...sets: ItemFilter[]): ItemFilter {
+  return { has: (itemId) => sets.some((set) => set.has(itemId)) };
+}
+
 /**
  * Merges candidate lists in priority order: the first occurrence of an item wins and keeps its
  * source; excluded items are dropped.
  */
-export function mergeCandidates(lists: Candidate[][], exclude: ReadonlySet<string>): Candidate[] {
+export function mergeCandidates(lists: Candidate[][], exclude: ItemFilter): Candidate[] {
   const seen = new Set<string>();
   const merged: Candidate[] = [];
   for (const list of lists) {

@@ -30,7 +30,5 @@ export async function loadPopularList(kv: KVNamespace, fallbacks: FallbackLog, c
   } catch (error) {
     fallbacks.add({ stage: "popular", reason: "unavailable", used: "built_in_list" }, error);
   }
-  return category
-    ? { ...DEFAULT_POPULAR, items: DEFAULT_POPULAR.items.filter((item) => item.category === category) }
-    : DEFAULT_POPULAR;
+  return category ? { ...DEFAULT_POPULAR, items: DEFAULT_POPULAR.items.filter((item) => item.category === category) } : DEFAULT_POPULAR;
 }

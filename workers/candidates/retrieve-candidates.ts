@@ -8,7 +8,7 @@ import type { CandidateSourceConfig } from "../../shared/serving/serving-config"
 import type { VectorIndex, VectorRecord } from "../../shared/vector-index/vector-index";
 import type { FallbackLog } from "../fallbacks/fallback-log";
 import { annCandidates } from "./ann";
-import { type Candidate, mergeCandidates } from "./candidate";
+import { type Candidate, type ItemFilter, mergeCandidates } from "./candidate";
 import type { CandidatePools } from "./candidate-pools";
 import { similarCandidates } from "./similar";
 
@@ -29,7 +29,7 @@ export interface RetrieveInput {
   sources: readonly CandidateSourceConfig[];
   vectors: RetrievalVectors;
   /** Items no source may return (seen, hidden, unservable, the seed). */
-  exclude: ReadonlySet<string>;
+  exclude: ItemFilter;
   index: VectorIndex;
   pools: CandidatePools;
   fallbacks: FallbackLog;
@@ -40,7 +40,10 @@ export async function retrieveCandidates(input: RetrieveInput): Promise<Candidat
   const { n, sources, exclude, pools, fallbacks } = input;
   const before = fallbacks.entries.length;
   const lists = await Promise.all(sources.map((source) => fromSource(source, input)));
-  const merged = mergeCandidates(lists.map((list) => list ?? []), exclude);
+  const merged = mergeCandidates(
+    lists.map((list) => list ?? []),
+    exclude,
+  );
   if (merged.length >= n || sources.some((source) => source.source === "trending")) return merged;
   // A source that failed or could not run has said so already; "empty" is for sources that ran.
   if (fallbacks.entries.length === before && lists.every((list) => list !== null)) {
@@ -82,6 +85,6 @@ async function fromSource(source: CandidateSourceConfig, input: RetrieveInput): 
   }
 }
 
-function firstUnexcluded(candidates: Candidate[], exclude: ReadonlySet<string>, count: number): Candidate[] {
+function firstUnexcluded(candidates: Candidate[], exclude: ItemFilter, count: number): Candidate[] {
   return candidates.filter((candidate) => !exclude.has(candidate.itemId)).slice(0, count);
 }

@@ -19,10 +19,7 @@ export interface TrendingCandidates {
 
 /** Live trending items first, then the trained popular list (overall, or for `category`). */
 export async function loadTrendingList(kv: KVNamespace, fallbacks: FallbackLog, category?: string): Promise<TrendingCandidates> {
-  const [live, trained] = await Promise.all([
-    readLiveTrending(kv, fallbacks, category),
-    loadPopularList(kv, fallbacks, category),
-  ]);
+  const [live, trained] = await Promise.all([readLiveTrending(kv, fallbacks, category), loadPopularList(kv, fallbacks, category)]);
   const fresh = live && live.items.length > 0 ? live : null;
   return {
     candidates: mergeCandidates([fresh ? candidatesFromPopularList(fresh, "trending") : [], candidatesFromPopularList(trained)], new Set()),

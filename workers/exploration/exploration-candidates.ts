@@ -10,7 +10,7 @@ import { armName, armPosterior, type BetaArm } from "../../shared/bandits/beta-a
 import { thompsonSample } from "../../shared/bandits/thompson-sample";
 import type { Rng } from "../../shared/math/random";
 import type { ExplorationConfig } from "./exploration-config";
-import type { Candidate, ExplorationSource } from "../candidates/candidate";
+import type { Candidate, ExplorationSource, ItemFilter } from "../candidates/candidate";
 
 /** What {@link explorationCandidates} chooses from. */
 export interface ExplorationInput {
@@ -24,7 +24,7 @@ export interface ExplorationInput {
   /** Category affinity; categories below `config.avoidAffinityBelow` are not explored. */
   affinity: Readonly<Record<string, number>>;
   /** Items that must not be picked (seen, hidden, blocked, already in the list). */
-  exclude: ReadonlySet<string>;
+  exclude: ItemFilter;
   rng: Rng;
   config: ExplorationConfig;
 }
@@ -59,13 +59,19 @@ export function explorationCandidates(input: ExplorationInput): Candidate[] {
       .sort();
     if (categories.length === 0) break;
     const categoryDraws = thompsonSample(
-      categories.map((category) => ({ id: category, ...posterior(armName("category", category), preferred.has(category) ? config.preferenceBoost : 0) })),
+      categories.map((category) => ({
+        id: category,
+        ...posterior(armName("category", category), preferred.has(category) ? config.preferenceBoost : 0),
+      })),
       input.rng,
     );
     const category = categoryDraws[0]!.id;
     const pools = byCategory.get(category)!;
     const sources = config.sources.filter((source) => next(pools.get(source)));
-    const [sourceDraw] = thompsonSample(sources.map((source) => ({ id: source, ...posterior(armName("source", source), 0) })), input.rng);
+    const [sourceDraw] = thompsonSample(
+      sources.map((source) => ({ id: source, ...posterior(armName("source", source), 0) })),
+      input.rng,
+    );
     const pick = next(pools.get(sourceDraw!.id))!;
     used.add(pick.itemId);
     picks.push({ ...pick, source: "exploration", exploration: { arm: armName("category", category), from: sourceDraw!.id } });

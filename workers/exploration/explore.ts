@@ -7,7 +7,7 @@
 import { fnv1a } from "../../shared/math/fnv1a";
 import { createRng, type Rng } from "../../shared/math/random";
 import type { SessionSnapshot } from "../../shared/session/session-contract";
-import type { Candidate } from "../candidates/candidate";
+import { type Candidate, type ItemFilter, unionFilter } from "../candidates/candidate";
 import type { CandidatePools } from "../candidates/candidate-pools";
 import { explorationCandidates } from "./exploration-candidates";
 import type { ExplorationConfig } from "./exploration-config";
@@ -21,7 +21,7 @@ export interface ExploreInput {
   retrieved: readonly Candidate[];
   session: SessionSnapshot;
   /** Items no pick may be (seen, hidden, unservable, the seed). */
-  exclude: ReadonlySet<string>;
+  exclude: ItemFilter;
   config: ExplorationConfig;
   pools: CandidatePools;
   rng: Rng;
@@ -40,7 +40,7 @@ export async function explore(input: ExploreInput): Promise<Candidate[]> {
   const { n, retrieved, session, config } = input;
   const slots = explorationSlotsFor(n, config);
   if (slots === 0) return [...retrieved];
-  const listed = retrieved.slice(0, n).map((candidate) => candidate.itemId);
+  const listed = new Set(retrieved.slice(0, n).map((candidate) => candidate.itemId));
   const [trending, fresh] = await Promise.all([input.pools.trending(), input.pools.fresh()]);
   const picks = explorationCandidates({
     count: slots,
@@ -48,7 +48,7 @@ export async function explore(input: ExploreInput): Promise<Candidate[]> {
     arms: session.arms ?? [],
     preferredCategories: session.preferredCategories ?? [],
     affinity: session.affinity ?? {},
-    exclude: new Set([...input.exclude, ...listed]),
+    exclude: unionFilter(input.exclude, listed),
     rng: input.rng,
     config,
   });

@@ -20,6 +20,7 @@ import type { BlendUserVectorOptions } from "../../shared/realtime/blend-user-ve
 import { type CandidateSourceConfig, DEFAULT_CANDIDATE_SOURCES } from "../../shared/serving/serving-config";
 import type { Exposure, SessionSnapshot, SnapshotOptions } from "../../shared/session/session-contract";
 import type { VectorIndex } from "../../shared/vector-index/vector-index";
+import { unionFilter } from "../candidates/candidate";
 import { candidatePools } from "../candidates/candidate-pools";
 import { retrieveCandidates } from "../candidates/retrieve-candidates";
 import { readSeedItem } from "../candidates/similar";
@@ -109,14 +110,15 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
   ]);
   const userRecord = trained.record;
   const userVector = userVectorFor(trained, session, deps.sessionBlend, fallbacks);
-  const exclude = new Set<string>([
+  // What this user has seen or hidden, plus the catalogue's unservable set (tested in place, not copied).
+  const userExcluded = new Set<string>([
     ...session.seen,
     ...session.hidden,
     ...(session.shown ?? []),
     ...(userRecord?.history ?? []),
-    ...unservable,
     ...(request.itemId ? [request.itemId] : []),
   ]);
+  const exclude = unionFilter(userExcluded, unservable);
 
   // 3. Candidates from the configured sources.
   const pools = candidatePools(deps.kv, fallbacks);
@@ -147,7 +149,8 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
     pools,
     rng: (deps.rngFor ?? ((r: RecommendRequest) => explorationRng(r.userId, r.requestId)))(request),
   };
-  const candidates = explorationSlotsFor(request.n, exploration) > 0 ? await timer.time("exploration", () => explore(exploreInput)) : retrieved;
+  const candidates =
+    explorationSlotsFor(request.n, exploration) > 0 ? await timer.time("exploration", () => explore(exploreInput)) : retrieved;
 
   // 5. Features.
   const featureInput = {

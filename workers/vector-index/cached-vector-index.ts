@@ -19,8 +19,8 @@ import { bindingOf, invalidateIsolateCache, keepInIsolateCache, peekIsolateCache
 /** How long a fetched item vector or a query's matches are reused in an isolate (milliseconds). */
 export const ITEM_VECTOR_TTL_MS = 30_000;
 
-/** Most query answers an isolate keeps per index (each ≤ 100 matches: a few hundred KB in all). */
-export const QUERY_CACHE_ENTRIES = 256;
+/** Most query answers an isolate keeps per index (each ≤ 100 matches with indexed metadata, ~10 KB: ≤ ~10 MB in all). */
+export const QUERY_CACHE_ENTRIES = 1024;
 
 /** Per index binding, the object its query answers are cached under (apart from its item vectors). */
 const queryCaches = new WeakMap<object, object>();
