@@ -12,7 +12,7 @@
  *       for returning users.
  *
  *   request-cost [--url http://127.0.0.1:8787] [--key <key>] [--users …] [--distinct-users 500]
- *                [--concurrency 32] [--seconds 8] [--rounds 5] [--latency-requests 300] [--n 10] [--json <file>]
+ *                [--concurrency 32] [--seconds 8] [--rounds 5] [--latency-requests 300] [--n 10] [--root .] [--json <file>]
  *       needs `npm start`: rounds of GET /healthz throughput then GET /v1/recommendations
  *       throughput at the same concurrency, the median of the rounds' ratios, and recommendation
  *       latency at concurrency 1 with the Worker's per-stage timings and subrequest count
@@ -89,7 +89,10 @@ function positiveInteger(value: string): number {
 
 function demoUsers(): string[] {
   const bulk = JSON.parse(readFileSync("artifacts/demo/kv-bulk.json", "utf8")) as { key: string }[];
-  return bulk.filter((entry) => entry.key.startsWith("user:")).map((entry) => entry.key.slice(5)).slice(0, 500);
+  return bulk
+    .filter((entry) => entry.key.startsWith("user:"))
+    .map((entry) => entry.key.slice(5))
+    .slice(0, 500);
 }
 
 const KEY_HELP = "credential for the Worker (default: $EDGE_RECS_KEY, else ADMIN_TOKEN from .dev.vars)";
@@ -102,27 +105,46 @@ program
   .option("--url <url>", "Worker base URL", "http://127.0.0.1:8787")
   .option("--key <key>", KEY_HELP)
   .option("--users <ids>", "comma-separated user ids (default: demo users from artifacts/demo)")
-  .option("--distinct-users <n>", "cycle through the first n of those users (first requests create session objects; later ones find them warm)", positiveInteger, 50)
+  .option(
+    "--distinct-users <n>",
+    "cycle through the first n of those users (first requests create session objects; later ones find them warm)",
+    positiveInteger,
+    50,
+  )
   .option("--requests <n>", "requests to send", positiveInteger, 500)
   .option("--concurrency <n>", "requests in flight", positiveInteger, 4)
   .option("--max-seconds <n>", "stop after this many seconds", positiveInteger, 60)
   .option("--n <n>", "items per response", positiveInteger, 10)
   .option("--json <file>", "write the result as JSON")
-  .action(async (opts: { url: string; key?: string; users?: string; distinctUsers: number; requests: number; concurrency: number; maxSeconds: number; n: number; json?: string }) => {
-    const { key } = workerCredential({ key: opts.key });
-    const known = opts.users ? opts.users.split(",") : demoUsers();
-    const users = known.slice(0, opts.distinctUsers);
-    // Warm-up on other users (when there are any): loads the vector index and compiles code paths, and leaves the measured users' objects cold.
-    const warmup = known.length > users.length ? known.slice(-2) : users;
-    await runRecommendationsBench({ ...opts, key, users: warmup, requests: 20, concurrency: 1 });
-    const result = await runRecommendationsBench({ ...opts, key, users });
-    console.log(JSON.stringify(result, null, 2));
-    if (opts.json) writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
-  });
+  .action(
+    async (opts: {
+      url: string;
+      key?: string;
+      users?: string;
+      distinctUsers: number;
+      requests: number;
+      concurrency: number;
+      maxSeconds: number;
+      n: number;
+      json?: string;
+    }) => {
+      const { key } = workerCredential({ key: opts.key });
+      const known = opts.users ? opts.users.split(",") : demoUsers();
+      const users = known.slice(0, opts.distinctUsers);
+      // Warm-up on other users (when there are any): loads the vector index and compiles code paths, and leaves the measured users' objects cold.
+      const warmup = known.length > users.length ? known.slice(-2) : users;
+      await runRecommendationsBench({ ...opts, key, users: warmup, requests: 20, concurrency: 1 });
+      const result = await runRecommendationsBench({ ...opts, key, users });
+      console.log(JSON.stringify(result, null, 2));
+      if (opts.json) writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
+    },
+  );
 
 program
   .command("request-cost")
-  .description("GET /v1/recommendations throughput as a share of GET /healthz throughput in the same run, and p99 at concurrency 1 (loopback only)")
+  .description(
+    "GET /v1/recommendations throughput as a share of GET /healthz throughput in the same run, and p99 at concurrency 1 (loopback only)",
+  )
   .option("--url <url>", "Worker base URL", "http://127.0.0.1:8787")
   .option("--key <key>", KEY_HELP)
   .option("--users <ids>", "comma-separated user ids (default: demo users from artifacts/demo)")
@@ -132,19 +154,47 @@ program
   .option("--rounds <n>", "rounds of (healthz, recommendations) phases; the median ratio is reported", positiveInteger, 5)
   .option("--latency-requests <n>", "requests of the concurrency-1 phase", positiveInteger, 300)
   .option("--n <n>", "items per response", positiveInteger, 10)
+  .option("--root <dir>", "the checkout whose npm start serves --url (its processes' CPU is read from /proc)", process.cwd())
   .option("--json <file>", "write the result as JSON")
-  .action(async (opts: { url: string; key?: string; users?: string; distinctUsers: number; concurrency: number; seconds: number; rounds: number; latencyRequests: number; n: number; json?: string }) => {
-    const { json, users, distinctUsers, ...options } = opts;
-    const { key } = workerCredential({ key: opts.key });
-    const result = await runRequestCostBench({ ...options, key, users: (users ? users.split(",") : demoUsers()).slice(0, distinctUsers) });
-    console.log(JSON.stringify(result, null, 2));
-    const perRound = result.rounds.map((round) => `${round.ratio} (${round.recommendations.requests_per_second}/${round.healthz.requests_per_second})`).join(", ");
-    console.log(
-      `throughput ratio (recommendations/healthz at ${result.concurrency} connections, median of ${result.rounds.length} rounds): ${result.throughput_ratio} ` +
-        `[${perRound} req/s] · p99 at concurrency 1: ${result.latency_c1.p99_ms} ms (p50 ${result.latency_c1.p50_ms} ms)`,
-    );
-    if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
-  });
+  .action(
+    async (opts: {
+      url: string;
+      key?: string;
+      users?: string;
+      distinctUsers: number;
+      concurrency: number;
+      seconds: number;
+      rounds: number;
+      latencyRequests: number;
+      n: number;
+      root: string;
+      json?: string;
+    }) => {
+      const { json, users, distinctUsers, ...options } = opts;
+      const { key } = workerCredential({ key: opts.key });
+      const result = await runRequestCostBench({
+        ...options,
+        key,
+        users: (users ? users.split(",") : demoUsers()).slice(0, distinctUsers),
+      });
+      console.log(JSON.stringify(result, null, 2));
+      const perRound = result.rounds
+        .map((round) => `${round.ratio} (${round.recommendations.requests_per_second}/${round.healthz.requests_per_second})`)
+        .join(", ");
+      console.log(
+        `throughput ratio (recommendations/healthz at ${result.concurrency} connections, median of ${result.rounds.length} rounds): ${result.throughput_ratio} ` +
+          `[${perRound} req/s] · p99 at concurrency 1: ${result.latency_c1.p99_ms} ms (p50 ${result.latency_c1.p50_ms} ms)`,
+      );
+      if (result.runtime_cpu_ratio !== null) {
+        const last = result.rounds.at(-1)!;
+        console.log(
+          `runtime CPU per request: healthz ${last.healthz.cpu_ms_per_request.runtime} ms, recommendations ${last.recommendations.cpu_ms_per_request.runtime} ms ` +
+            `→ runtime-only ratio (median of rounds) ${result.runtime_cpu_ratio}; recommendations' CPU ms per request by process (last round): ${JSON.stringify(last.recommendations.cpu_ms_per_request)}`,
+        );
+      }
+      if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+    },
+  );
 
 program
   .command("memory")
@@ -158,16 +208,35 @@ program
   .option("--sample-seconds <n>", "seconds between memory samples", positiveInteger, 10)
   .option("--n <n>", "items per response", positiveInteger, 10)
   .option("--json <file>", "write the result as JSON")
-  .action(async (opts: { url: string; key?: string; users?: string; distinctUsers: number; concurrency: number; seconds: number; sampleSeconds: number; n: number; json?: string }) => {
-    const { json, users, distinctUsers, ...options } = opts;
-    const { key } = workerCredential({ key: opts.key });
-    const result = await runMemoryBench({ ...options, key, users: (users ? users.split(",") : demoUsers()).slice(0, distinctUsers), processFilter: process.cwd() });
-    console.log(JSON.stringify(result, null, 2));
-    for (const memory of result.processes) {
-      console.log(`workerd ${memory.role} (pid ${memory.pid}): ${memory.after_first_minute_mb} MB after the first minute → ${memory.end_mb} MB at the end (×${memory.end_over_first_minute})`);
-    }
-    if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
-  });
+  .action(
+    async (opts: {
+      url: string;
+      key?: string;
+      users?: string;
+      distinctUsers: number;
+      concurrency: number;
+      seconds: number;
+      sampleSeconds: number;
+      n: number;
+      json?: string;
+    }) => {
+      const { json, users, distinctUsers, ...options } = opts;
+      const { key } = workerCredential({ key: opts.key });
+      const result = await runMemoryBench({
+        ...options,
+        key,
+        users: (users ? users.split(",") : demoUsers()).slice(0, distinctUsers),
+        processFilter: process.cwd(),
+      });
+      console.log(JSON.stringify(result, null, 2));
+      for (const memory of result.processes) {
+        console.log(
+          `workerd ${memory.role} (pid ${memory.pid}): ${memory.after_first_minute_mb} MB after the first minute → ${memory.end_mb} MB at the end (×${memory.end_over_first_minute})`,
+        );
+      }
+      if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+    },
+  );
 
 program
   .command("realtime")
@@ -181,13 +250,25 @@ program
   .option("--ingest-seconds <n>", "length of the ingestion phase", positiveInteger, 10)
   .option("--ingest-users <n>", "distinct users the ingestion events are spread over", positiveInteger, 200)
   .option("--json <file>", "write the result as JSON")
-  .action(async (opts: { url: string; key?: string; trials: number; n: number; batchSize: number; concurrency: number; ingestSeconds: number; ingestUsers: number; json?: string }) => {
-    const { key } = workerCredential({ key: opts.key });
-    const items = (JSON.parse(readFileSync("artifacts/demo/items.json", "utf8")) as { id: string }[]).map((item) => item.id);
-    const result = await runRealtimeBench({ ...opts, key, users: demoUsers(), items });
-    console.log(JSON.stringify(result, null, 2));
-    if (opts.json) writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
-  });
+  .action(
+    async (opts: {
+      url: string;
+      key?: string;
+      trials: number;
+      n: number;
+      batchSize: number;
+      concurrency: number;
+      ingestSeconds: number;
+      ingestUsers: number;
+      json?: string;
+    }) => {
+      const { key } = workerCredential({ key: opts.key });
+      const items = (JSON.parse(readFileSync("artifacts/demo/items.json", "utf8")) as { id: string }[]).map((item) => item.id);
+      const result = await runRealtimeBench({ ...opts, key, users: demoUsers(), items });
+      console.log(JSON.stringify(result, null, 2));
+      if (opts.json) writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
+    },
+  );
 
 program
   .command("sidecar-outage")
@@ -219,7 +300,11 @@ program
     }) => {
       const { json, users, distinctUsers, ...options } = opts;
       const { key } = workerCredential({ key: opts.key });
-      const result = await runSidecarOutageBench({ ...options, key, users: (users ? users.split(",") : demoUsers()).slice(0, distinctUsers) });
+      const result = await runSidecarOutageBench({
+        ...options,
+        key,
+        users: (users ? users.split(",") : demoUsers()).slice(0, distinctUsers),
+      });
       console.log(JSON.stringify(result, null, 2));
       if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
     },
@@ -236,16 +321,27 @@ program
   .option("--max-seconds <n>", "stop after this many seconds", positiveInteger, FUZZ_BENCH_DEFAULTS.maxSeconds)
   .option("--admin", "send admin-labelled requests with the admin key (may reset the local demo index)", false)
   .option("--json <file>", "write the result as JSON")
-  .action(async (opts: { url: string; key?: string; requests: number; concurrency: number; seed: number; maxSeconds: number; admin: boolean; json?: string }) => {
-    const { json, ...options } = opts;
-    const { key } = workerCredential({ key: opts.key });
-    const userTokenSecret = process.env.USER_TOKEN_SECRET ?? parseDevVars(readFileSync(DEV_VARS_PATH, "utf8")).USER_TOKEN_SECRET;
-    if (!userTokenSecret) throw new Error("no USER_TOKEN_SECRET: set it or run npm start once (it writes .dev.vars)");
-    const result = await runFuzzBench({ ...options, key, userTokenSecret });
-    console.log(JSON.stringify(result, null, 2));
-    if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
-    if (!result.passed) process.exitCode = 1;
-  });
+  .action(
+    async (opts: {
+      url: string;
+      key?: string;
+      requests: number;
+      concurrency: number;
+      seed: number;
+      maxSeconds: number;
+      admin: boolean;
+      json?: string;
+    }) => {
+      const { json, ...options } = opts;
+      const { key } = workerCredential({ key: opts.key });
+      const userTokenSecret = process.env.USER_TOKEN_SECRET ?? parseDevVars(readFileSync(DEV_VARS_PATH, "utf8")).USER_TOKEN_SECRET;
+      if (!userTokenSecret) throw new Error("no USER_TOKEN_SECRET: set it or run npm start once (it writes .dev.vars)");
+      const result = await runFuzzBench({ ...options, key, userTokenSecret });
+      console.log(JSON.stringify(result, null, 2));
+      if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+      if (!result.passed) process.exitCode = 1;
+    },
+  );
 
 function sidecarEncodings(value: string): SidecarBenchEncoding[] {
   if (value === "both") return [...SIDECAR_BENCH_ENCODINGS];
@@ -257,13 +353,20 @@ program
   .command("sidecar")
   .description("ranking sidecar throughput (dynamic batching on/off vs raw onnxruntime) and idle latency (loopback only)")
   .option("--model <kind>", "mlp (seeded weights) or logistic (the trained ranker's shape)", SIDECAR_BENCH_DEFAULTS.model)
-  .option("--hidden <widths>", "hidden layer widths of the MLP", (value: string) => value.split(",").map((w) => positiveInteger(w)), [...SIDECAR_BENCH_DEFAULTS.hidden])
+  .option("--hidden <widths>", "hidden layer widths of the MLP", (value: string) => value.split(",").map((w) => positiveInteger(w)), [
+    ...SIDECAR_BENCH_DEFAULTS.hidden,
+  ])
   .option("--request-rows <n>", "rows per request under load", positiveInteger, SIDECAR_BENCH_DEFAULTS.requestRows)
   .option("--concurrency <n>", "clients sending at once", positiveInteger, SIDECAR_BENCH_DEFAULTS.concurrency)
   .option("--rounds <n>", "measured rounds per mode (median reported)", positiveInteger, SIDECAR_BENCH_DEFAULTS.rounds)
   .option("--round-requests <n>", "requests per round", positiveInteger, SIDECAR_BENCH_DEFAULTS.roundRequests)
   .option("--round-seconds <n>", "longest a round runs", positiveInteger, SIDECAR_BENCH_DEFAULTS.roundSeconds)
-  .option("--max-batch-rows <n>", "SIDECAR_MAX_BATCH_ROWS (and the raw onnxruntime batch size)", positiveInteger, SIDECAR_BENCH_DEFAULTS.maxBatchRows)
+  .option(
+    "--max-batch-rows <n>",
+    "SIDECAR_MAX_BATCH_ROWS (and the raw onnxruntime batch size)",
+    positiveInteger,
+    SIDECAR_BENCH_DEFAULTS.maxBatchRows,
+  )
   .option("--max-queue-delay-ms <n>", "SIDECAR_MAX_QUEUE_DELAY_MS", Number, SIDECAR_BENCH_DEFAULTS.maxQueueDelayMs)
   .option("--latency-rows <n>", "rows of the latency request", positiveInteger, SIDECAR_BENCH_DEFAULTS.latencyRows)
   .option("--latency-requests <n>", "latency requests, one at a time", positiveInteger, SIDECAR_BENCH_DEFAULTS.latencyRequests)
@@ -275,13 +378,21 @@ program
     SIDECAR_BENCH_DEFAULTS.inferenceThreads,
   )
   .option("--json <file>", "write the result as JSON")
-  .action(async (opts: { model: string; json?: string; encoding: SidecarBenchEncoding[] } & Omit<Parameters<typeof runSidecarBench>[0] & object, "model" | "encodings">) => {
-    if (opts.model !== "mlp" && opts.model !== "logistic") throw new InvalidArgumentError(`--model must be mlp or logistic, got ${opts.model}`);
-    const { json, encoding, ...options } = opts;
-    const result = await runSidecarBench({ ...options, model: opts.model, encodings: encoding });
-    console.log(JSON.stringify(result, null, 2));
-    if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
-  });
+  .action(
+    async (
+      opts: { model: string; json?: string; encoding: SidecarBenchEncoding[] } & Omit<
+        Parameters<typeof runSidecarBench>[0] & object,
+        "model" | "encodings"
+      >,
+    ) => {
+      if (opts.model !== "mlp" && opts.model !== "logistic")
+        throw new InvalidArgumentError(`--model must be mlp or logistic, got ${opts.model}`);
+      const { json, encoding, ...options } = opts;
+      const result = await runSidecarBench({ ...options, model: opts.model, encodings: encoding });
+      console.log(JSON.stringify(result, null, 2));
+      if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+    },
+  );
 
 program
   .command("als-scaling")
@@ -301,19 +412,36 @@ program
 
 program
   .command("rerank")
-  .description("offline cost/benefit of re-ranking (MMR, category cap) on the served model's top 50: accuracy vs diversity and coverage, over seeds")
+  .description(
+    "offline cost/benefit of re-ranking (MMR, category cap) on the served model's top 50: accuracy vs diversity and coverage, over seeds",
+  )
   .option("--data <folder>", "dataset folder (data/demo, ../shared/data/ml-100k, …)", RERANK_BENCH_DEFAULTS.data)
   .option("--seeds <n>", "number of split and model seeds (first, first + 1, …)", positiveInteger, RERANK_BENCH_DEFAULTS.seeds)
   .option("--seed <n>", "first split and model seed", positiveInteger, RERANK_BENCH_DEFAULTS.seed)
-  .option("--model <kind>", "served (the evaluation report's serving model; falls back to ALS without a report) or als", RERANK_BENCH_DEFAULTS.model)
+  .option(
+    "--model <kind>",
+    "served (the evaluation report's serving model; falls back to ALS without a report) or als",
+    RERANK_BENCH_DEFAULTS.model,
+  )
   .option("--evaluation <file>", "evaluation report for --model served (default: artifacts/<dataset>/evaluation.json)")
   .option("--candidates <n>", "candidates per user handed to the re-rankers", positiveInteger, RERANK_BENCH_DEFAULTS.candidates)
   .option("--factors <n>", "ALS embedding size (ALS or the fallback)", positiveInteger, RERANK_BENCH_DEFAULTS.factors)
   .option("--iterations <n>", "ALS iterations (ALS or the fallback)", positiveInteger, RERANK_BENCH_DEFAULTS.iterations)
   .option("--json <file>", "write the result as JSON")
   .action(
-    async (opts: { data: string; seeds: number; seed: number; model: string; evaluation?: string; candidates: number; factors: number; iterations: number; json?: string }) => {
-      if (opts.model !== "served" && opts.model !== "als") throw new InvalidArgumentError(`--model must be served or als, got ${opts.model}`);
+    async (opts: {
+      data: string;
+      seeds: number;
+      seed: number;
+      model: string;
+      evaluation?: string;
+      candidates: number;
+      factors: number;
+      iterations: number;
+      json?: string;
+    }) => {
+      if (opts.model !== "served" && opts.model !== "als")
+        throw new InvalidArgumentError(`--model must be served or als, got ${opts.model}`);
       const { json, ...options } = opts;
       const result = await runRerankBench({ ...options, model: opts.model });
       for (const line of formatRerankTable(result)) console.log(line);

@@ -71,7 +71,9 @@ async function createKey(url: string, adminKey: string, name: string, scopes: st
 }
 
 /** Runs the fuzz and returns its findings. */
-export async function runFuzzBench(options: Partial<FuzzBenchOptions> & Pick<FuzzBenchOptions, "key" | "userTokenSecret">): Promise<FuzzBenchResult> {
+export async function runFuzzBench(
+  options: Partial<FuzzBenchOptions> & Pick<FuzzBenchOptions, "key" | "userTokenSecret">,
+): Promise<FuzzBenchResult> {
   const opts = { ...FUZZ_BENCH_DEFAULTS, ...options } satisfies FuzzBenchOptions;
   const reader = await createKey(opts.url, opts.key, "fuzz bench (read)", ["recommendations:read"]);
   const writer = await createKey(opts.url, opts.key, "fuzz bench (read+write)", ["recommendations:read", "events:write"]);
@@ -113,7 +115,9 @@ export async function runFuzzBench(options: Partial<FuzzBenchOptions> & Pick<Fuz
     );
   } finally {
     for (const { key_id } of [reader, writer]) {
-      await fetch(`${opts.url}/v1/admin/keys/${key_id}`, { method: "DELETE", headers: { authorization: `Bearer ${opts.key}` } }).catch(() => undefined);
+      await fetch(`${opts.url}/v1/admin/keys/${key_id}`, { method: "DELETE", headers: { authorization: `Bearer ${opts.key}` } }).catch(
+        () => undefined,
+      );
     }
   }
   const seconds = (performance.now() - started) / 1000;

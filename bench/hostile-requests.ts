@@ -56,11 +56,44 @@ function hostileId(rng: Rng): string {
 }
 
 function hostileNumber(rng: Rng): unknown {
-  return pick(rng, [0, -1, 1, 10, 101, 1e309, -1e309, 1.5, Number.MAX_SAFE_INTEGER, "10", "NaN", null, true, [], {}, "1e3"]);
+  return pick(rng, [
+    0,
+    -1,
+    1,
+    10,
+    101,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    1.5,
+    Number.MAX_SAFE_INTEGER,
+    "10",
+    "NaN",
+    null,
+    true,
+    [],
+    {},
+    "1e3",
+  ]);
 }
 
 function hostileQueryValue(rng: Rng): string {
-  return pick(rng, ["", "10", "-5", "0", "1e309", "NaN", "abc", "home", "more_like_this", "email", "%", "%ZZ", "x".repeat(3000), "1&n=2", "[]"]);
+  return pick(rng, [
+    "",
+    "10",
+    "-5",
+    "0",
+    "1e309",
+    "NaN",
+    "abc",
+    "home",
+    "more_like_this",
+    "email",
+    "%",
+    "%ZZ",
+    "x".repeat(3000),
+    "1&n=2",
+    "[]",
+  ]);
 }
 
 function nested(depth: number): string {
@@ -79,7 +112,8 @@ function hostileEvent(rng: Rng, userId: string): unknown {
   if (rng.next() < 0.2) event.value = hostileNumber(rng);
   if (rng.next() < 0.2) event.request_id = pick(rng, ["req-made-up", "", "x".repeat(100), 42]);
   if (rng.next() < 0.1) event.position = hostileNumber(rng);
-  if (rng.next() < 0.1) event.context = pick(rng, [{ surface: "home" }, { surface: "mars" }, "ctx", { device: "x".repeat(100) }, { extra: 1 }]);
+  if (rng.next() < 0.1)
+    event.context = pick(rng, [{ surface: "home" }, { surface: "mars" }, "ctx", { device: "x".repeat(100) }, { extra: 1 }]);
   if (rng.next() < 0.05) event.unexpected = "field";
   if (rng.next() < 0.05) delete event.event_id;
   return event;
@@ -95,11 +129,15 @@ function hostileBody(rng: Rng, route: string, userId: string): string {
   if (roll < 0.22) return pick(rng, ["null", "[]", "0", '"text"', "true", "{}"]);
   switch (route) {
     case "events":
-      return JSON.stringify(rng.next() < 0.5 ? hostileEvent(rng, userId) : { events: Array.from({ length: 1 + rng.int(20) }, () => hostileEvent(rng, userId)) });
+      return JSON.stringify(
+        rng.next() < 0.5 ? hostileEvent(rng, userId) : { events: Array.from({ length: 1 + rng.int(20) }, () => hostileEvent(rng, userId)) },
+      );
     case "preferences":
       return JSON.stringify({
         categories: rng.next() < 0.7 ? ["Drama", "Comedy"].slice(0, rng.int(3)) : Array.from({ length: 30 }, () => hostileId(rng)),
-        ...(rng.next() < 0.5 ? { demographics: { age_bucket: hostileQueryValue(rng), gender: pick(rng, ["f", "", 1, "x".repeat(40)]) } } : {}),
+        ...(rng.next() < 0.5
+          ? { demographics: { age_bucket: hostileQueryValue(rng), gender: pick(rng, ["f", "", 1, "x".repeat(40)]) } }
+          : {}),
       });
     case "status":
       return JSON.stringify(pick(rng, [{ unsafe: true }, { available: "yes" }, {}, { unsafe: false, available: true }, { blocked: true }]));
@@ -111,11 +149,24 @@ function hostileBody(rng: Rng, route: string, userId: string): string {
         ...(rng.next() < 0.3 ? { values: Array.from({ length: rng.int(40) }, () => hostileNumber(rng)) } : {}),
       });
     case "index":
-      return JSON.stringify({ dimensions: hostileNumber(rng), metric: pick(rng, ["cosine", "l2", 5]), metadata_indexes: pick(rng, [{}, { a: "date" }, []]) });
+      return JSON.stringify({
+        dimensions: hostileNumber(rng),
+        metric: pick(rng, ["cosine", "l2", 5]),
+        metadata_indexes: pick(rng, [{}, { a: "date" }, []]),
+      });
     case "vectors":
-      return Array.from({ length: 1 + rng.int(3) }, () => pick(rng, ['{"id":"v1","values":[1,2]}', "{bad", '{"id":5}', '{"id":"v2","values":["a"]}'])).join("\n");
+      return Array.from({ length: 1 + rng.int(3) }, () =>
+        pick(rng, ['{"id":"v1","values":[1,2]}', "{bad", '{"id":5}', '{"id":"v2","values":["a"]}']),
+      ).join("\n");
     case "keys":
-      return JSON.stringify(pick(rng, [{ name: "fz", scopes: ["recommendations:read"] }, { name: "", scopes: [] }, { name: "x", scopes: ["root"] }, { scopes: "admin" }]));
+      return JSON.stringify(
+        pick(rng, [
+          { name: "fz", scopes: ["recommendations:read"] },
+          { name: "", scopes: [] },
+          { name: "x", scopes: ["root"] },
+          { scopes: "admin" },
+        ]),
+      );
     case "digests":
       return JSON.stringify({ user_ids: Array.from({ length: rng.int(120) }, () => hostileId(rng)), n: hostileNumber(rng) });
     case "ids":
@@ -131,7 +182,10 @@ function hostileRoute(rng: Rng, userId: string): { method: string; path: string;
   const user = rng.next() < 0.8 ? encodeURIComponent(userId) : encodeURIComponent(hostileId(rng));
   const q = () => encodeURIComponent(hostileQueryValue(rng));
   return pick(rng, [
-    () => ({ method: "GET", path: `/v1/recommendations?user_id=${user}&n=${q()}${rng.next() < 0.3 ? `&surface=${q()}` : ""}${rng.next() < 0.2 ? `&item_id=${item}` : ""}${rng.next() < 0.1 ? `&device=${q()}` : ""}` }),
+    () => ({
+      method: "GET",
+      path: `/v1/recommendations?user_id=${user}&n=${q()}${rng.next() < 0.3 ? `&surface=${q()}` : ""}${rng.next() < 0.2 ? `&item_id=${item}` : ""}${rng.next() < 0.1 ? `&device=${q()}` : ""}`,
+    }),
     () => ({ method: "GET", path: `/v1/recommendations?${rng.next() < 0.5 ? "" : `user_id=${user}&user_id=${user}`}` }),
     () => ({ method: "POST", path: "/v1/events", bodyRoute: "events" }),
     () => ({ method: "GET", path: `/v1/items/${item}/similar?n=${q()}` }),
@@ -155,7 +209,10 @@ function hostileRoute(rng: Rng, userId: string): { method: string; path: string;
     () => ({ method: "POST", path: "/v1/admin/keys", bodyRoute: "keys" }),
     () => ({ method: "GET", path: "/v1/admin/keys" }),
     () => ({ method: "DELETE", path: `/v1/admin/keys/${encodeURIComponent(hostileId(rng))}` }),
-    () => ({ method: "GET", path: pick(rng, ["/v1", "/v1/", "/", "/v2/recommendations", "/v1/recommendations/extra", "/v1//events", "/healthz?x=%"]) }),
+    () => ({
+      method: "GET",
+      path: pick(rng, ["/v1", "/v1/", "/", "/v2/recommendations", "/v1/recommendations/extra", "/v1//events", "/healthz?x=%"]),
+    }),
   ])();
 }
 
@@ -167,9 +224,27 @@ export function hostileRequests(seed: number, count: number): HostileRequest[] {
     const userId = `fz-user-${rng.int(40)}`;
     const route = hostileRoute(rng, userId);
     const method = rng.next() < 0.85 ? route.method : pick(rng, METHODS);
-    const credential = pick(rng, ["none", "wrong", "garbage", "admin", "admin", "server_read", "user_self", "user_self", "user_other"] as const);
+    const credential = pick(rng, [
+      "none",
+      "wrong",
+      "garbage",
+      "admin",
+      "admin",
+      "server_read",
+      "user_self",
+      "user_self",
+      "user_other",
+    ] as const);
     const headers: Record<string, string> = {};
-    if (rng.next() < 0.9) headers["content-type"] = pick(rng, ["application/json", "application/json", "text/plain", "application/x-ndjson", "multipart/form-data", "application/json; charset=utf-16"]);
+    if (rng.next() < 0.9)
+      headers["content-type"] = pick(rng, [
+        "application/json",
+        "application/json",
+        "text/plain",
+        "application/x-ndjson",
+        "multipart/form-data",
+        "application/json; charset=utf-16",
+      ]);
     if (rng.next() < 0.1) headers["x-request-id"] = pick(rng, ["dup-request-id", "x".repeat(200), "short", "bad id!"]);
     let body: HostileRequest["body"] = { kind: "none" };
     if (method !== "GET" && method !== "HEAD" && (route.bodyRoute !== undefined || rng.next() < 0.3)) {

@@ -50,7 +50,7 @@ export interface MemoryBenchResult {
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** workerd processes whose command line contains `filter`. */
-function workerdProcesses(filter: string): { pid: number; role: ProcessMemory["role"] }[] {
+export function workerdProcesses(filter: string): { pid: number; role: ProcessMemory["role"] }[] {
   const found: { pid: number; role: ProcessMemory["role"] }[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -127,7 +127,16 @@ export async function runMemoryBench(options: MemoryBenchOptions): Promise<Memor
       if (series.length === 0) return [];
       const afterMinute = series.find(([t]) => t >= 60)?.[1] ?? series[0]![1];
       const end = series.at(-1)![1];
-      return [{ pid, role, samples: series, after_first_minute_mb: afterMinute, end_mb: end, end_over_first_minute: Math.round((end / afterMinute) * 1000) / 1000 }];
+      return [
+        {
+          pid,
+          role,
+          samples: series,
+          after_first_minute_mb: afterMinute,
+          end_mb: end,
+          end_over_first_minute: Math.round((end / afterMinute) * 1000) / 1000,
+        },
+      ];
     }),
   };
 }

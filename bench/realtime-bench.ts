@@ -84,7 +84,9 @@ export async function runRealtimeBench(options: RealtimeBenchOptions): Promise<R
   const run = Date.now().toString(36);
   const authorization = { authorization: `Bearer ${options.key}` };
   const recommend = async (userId: string): Promise<RecommendationsBody> => {
-    const response = await fetch(new URL(`/v1/recommendations?user_id=${encodeURIComponent(userId)}&n=${options.n}`, base), { headers: authorization });
+    const response = await fetch(new URL(`/v1/recommendations?user_id=${encodeURIComponent(userId)}&n=${options.n}`, base), {
+      headers: authorization,
+    });
     if (!response.ok) throw new Error(`GET /v1/recommendations → ${response.status}`);
     return (await response.json()) as RecommendationsBody;
   };

@@ -51,13 +51,19 @@ class GroupTimings {
 
   add(latency: number, timings: Record<string, number>): void {
     this.latencies.push(latency);
-    for (const [stage, ms] of Object.entries(timings)) (this.stages[stage] ??= []).push(ms);
+    for (const [stage, ms] of Object.entries(timings)) {
+      const series = this.stages[stage] ?? [];
+      series.push(ms);
+      this.stages[stage] = series;
+    }
   }
 
   summary(): LatencyGroup {
     return {
       latency: summarizeLatencies(this.latencies),
-      server_stage_p50_ms: Object.fromEntries(Object.entries(this.stages).map(([stage, values]) => [stage, summarizeLatencies(values).p50_ms])),
+      server_stage_p50_ms: Object.fromEntries(
+        Object.entries(this.stages).map(([stage, values]) => [stage, summarizeLatencies(values).p50_ms]),
+      ),
     };
   }
 }

@@ -11,8 +11,14 @@
  * a ratio is measured from neighbouring phases and the median taken), each round, the percentiles
  * at concurrency 1, and the Worker's own per-stage timings and subrequest counts (medians of
  * `timings_ms`). The first round is preceded by a short warm-up that is not counted.
+ *
+ * On Linux it also reads each local process's CPU time per phase (process-cpu.ts): CPU ms per
+ * request in the runtime (the Worker and its objects), wrangler's proxy, wrangler's Node process
+ * and the sidecar, and the runtime-only ratio. The client, the proxy and wrangler share the same
+ * two cores with the runtime here, so the end-to-end ratio is bounded by local emulation.
  */
 import { summarizeLatencies, type LatencySummary } from "./latency-summary";
+import { cpuByRole, readCpu, type StackProcess, stackProcesses } from "./process-cpu";
 
 /** Options of {@link runRequestCostBench}. */
 export interface RequestCostBenchOptions {
@@ -30,6 +36,8 @@ export interface RequestCostBenchOptions {
   /** Requests of the concurrency-1 latency phase. */
   latencyRequests: number;
   n: number;
+  /** The checkout whose `npm start` serves `url` (its processes' CPU time is read from /proc); none: no CPU figures. */
+  root?: string;
 }
 
 /** One throughput phase. */
@@ -38,12 +46,20 @@ export interface ThroughputPhase {
   errors: number;
   requests_per_second: number;
   latency: LatencySummary;
+  /** CPU milliseconds per successful request, by process of the local stack (Linux; empty elsewhere). */
+  cpu_ms_per_request: Partial<Record<StackProcess["role"], number>>;
 }
 
 /** What the benchmark measured. */
 export interface RequestCostBenchResult {
   concurrency: number;
   seconds: number;
+  /**
+   * Median over rounds of healthz / recommendations CPU per request in the runtime alone (the
+   * workerd that runs the Worker and its objects) — the ratio without wrangler's local proxy and
+   * Node process, which cost every request the same and do not exist in production.
+   */
+  runtime_cpu_ratio: number | null;
   /** Each round's phases and their ratio. */
   rounds: { healthz: ThroughputPhase; recommendations: ThroughputPhase; ratio: number }[];
   /** Median over rounds of recommendations / healthz requests per second. */
@@ -79,7 +95,9 @@ async function load(
       const started = performance.now();
       try {
         const response = await request(i);
-        const body = parse ? ((await response.json()) as Sample["body"]) : (await response.arrayBuffer(), undefined);
+        let body: Sample["body"];
+        if (parse) body = (await response.json()) as Sample["body"];
+        else await response.arrayBuffer();
         samples.push({ latency: performance.now() - started, ok: response.ok, ...(body ? { body } : {}) });
       } catch {
         samples.push({ latency: performance.now() - started, ok: false });
@@ -96,13 +114,19 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function phase(samples: Sample[], seconds: number): ThroughputPhase {
+function phase(samples: Sample[], seconds: number, cpu: Partial<Record<StackProcess["role"], number>>): ThroughputPhase {
   const ok = samples.filter((sample) => sample.ok);
   return {
     requests: samples.length,
     errors: samples.length - ok.length,
     requests_per_second: Math.round((ok.length / seconds) * 10) / 10,
     latency: summarizeLatencies(ok.map((sample) => sample.latency)),
+    cpu_ms_per_request: Object.fromEntries(
+      Object.entries(cpu).map(([role, cpuSeconds]) => [
+        role,
+        ok.length > 0 ? Math.round((cpuSeconds * 1e6) / ok.length) / 1000 : Number.NaN,
+      ]),
+    ),
   };
 }
 
@@ -113,11 +137,24 @@ export async function runRequestCostBench(options: RequestCostBenchOptions): Pro
   const headers = { authorization: `Bearer ${options.key}` };
   const healthz = () => fetch(new URL("/healthz", base));
   const recommendations = (i: number) =>
-    fetch(new URL(`/v1/recommendations?user_id=${encodeURIComponent(options.users[i % options.users.length]!)}&n=${options.n}`, base), { headers });
+    fetch(new URL(`/v1/recommendations?user_id=${encodeURIComponent(options.users[i % options.users.length]!)}&n=${options.n}`, base), {
+      headers,
+    });
+  const processes = options.root ? stackProcesses(options.root) : [];
   const timed = async (request: (i: number) => Promise<Response>): Promise<ThroughputPhase> => {
     const started = performance.now();
-    const samples = await load(options.concurrency, request, { deadline: started + options.seconds * 1000, limit: Number.POSITIVE_INFINITY }, false);
-    return phase(samples, (performance.now() - started) / 1000);
+    const before = readCpu(processes);
+    const samples = await load(
+      options.concurrency,
+      request,
+      { deadline: started + options.seconds * 1000, limit: Number.POSITIVE_INFINITY },
+      false,
+    );
+    return phase(
+      samples,
+      (performance.now() - started) / 1000,
+      processes.length > 0 ? cpuByRole(processes, before, readCpu(processes)) : {},
+    );
   };
 
   const warmUp = { deadline: performance.now() + 2000, limit: Number.POSITIVE_INFINITY };
@@ -127,7 +164,11 @@ export async function runRequestCostBench(options: RequestCostBenchOptions): Pro
   for (let round = 0; round < options.rounds; round++) {
     const health = await timed(healthz);
     const recs = await timed(recommendations);
-    rounds.push({ healthz: health, recommendations: recs, ratio: Math.round((recs.requests_per_second / health.requests_per_second) * 1000) / 1000 });
+    rounds.push({
+      healthz: health,
+      recommendations: recs,
+      ratio: Math.round((recs.requests_per_second / health.requests_per_second) * 1000) / 1000,
+    });
   }
 
   const single = await load(1, recommendations, { deadline: performance.now() + 120_000, limit: options.latencyRequests }, true);
@@ -136,7 +177,11 @@ export async function runRequestCostBench(options: RequestCostBenchOptions): Pro
   const rankers: Record<string, number> = {};
   const fallbacks: Record<string, number> = {};
   for (const sample of ok) {
-    for (const [stage, ms] of Object.entries(sample.body?.timings_ms ?? {})) (stages[stage] ??= []).push(ms);
+    for (const [stage, ms] of Object.entries(sample.body?.timings_ms ?? {})) {
+      const series = stages[stage] ?? [];
+      series.push(ms);
+      stages[stage] = series;
+    }
     const ranker = sample.body?.ranker ?? "unknown";
     rankers[ranker] = (rankers[ranker] ?? 0) + 1;
     for (const fallback of sample.body?.fallbacks ?? []) {
@@ -149,6 +194,18 @@ export async function runRequestCostBench(options: RequestCostBenchOptions): Pro
     seconds: options.seconds,
     rounds,
     throughput_ratio: median(rounds.map((round) => round.ratio)),
+    runtime_cpu_ratio:
+      processes.length > 0
+        ? Math.round(
+            median(
+              rounds.map(
+                (round) =>
+                  (round.healthz.cpu_ms_per_request.runtime ?? Number.NaN) /
+                  (round.recommendations.cpu_ms_per_request.runtime ?? Number.NaN),
+              ),
+            ) * 1000,
+          ) / 1000
+        : null,
     latency_c1: { ...summarizeLatencies(ok.map((sample) => sample.latency)), errors: single.length - ok.length },
     server_p50_ms: Object.fromEntries(Object.entries(stages).map(([stage, values]) => [stage, summarizeLatencies(values).p50_ms])),
     rankers,

@@ -102,10 +102,23 @@ export interface RerankMetrics {
 export type RerankRelativeKey = Exclude<keyof RerankMetrics, "microsecondsPerList">;
 
 /** Every metric column, in report order. */
-export const RERANK_METRIC_KEYS = ["ndcg", "precision", "diversity", "categoriesPerList", "coverage", "microsecondsPerList"] as const satisfies readonly (keyof RerankMetrics)[];
+export const RERANK_METRIC_KEYS = [
+  "ndcg",
+  "precision",
+  "diversity",
+  "categoriesPerList",
+  "coverage",
+  "microsecondsPerList",
+] as const satisfies readonly (keyof RerankMetrics)[];
 
 /** The columns with a relative change, in report order. */
-export const RERANK_RELATIVE_KEYS = ["ndcg", "precision", "diversity", "categoriesPerList", "coverage"] as const satisfies readonly RerankRelativeKey[];
+export const RERANK_RELATIVE_KEYS = [
+  "ndcg",
+  "precision",
+  "diversity",
+  "categoriesPerList",
+  "coverage",
+] as const satisfies readonly RerankRelativeKey[];
 
 /** One variant on one seed, with its change relative to no re-ranking on the same seed. */
 export interface RerankSeedRow extends RerankMetrics {
@@ -232,13 +245,18 @@ async function chooseModel(
   opts: RerankBenchOptions,
   datasetName: string,
 ): Promise<{ used: RerankBenchModel; key: string; name: string; spec: ModelSpec; source: string }> {
-  const als: ModelSpec = { model: "implicit-als", options: { ...IMPLICIT_ALS_DEFAULTS, factors: opts.factors, iterations: opts.iterations } };
+  const als: ModelSpec = {
+    model: "implicit-als",
+    options: { ...IMPLICIT_ALS_DEFAULTS, factors: opts.factors, iterations: opts.iterations },
+  };
   const alsChoice = (source: string) => ({ used: "als" as const, key: "implicit-als", name: "implicit-als", spec: als, source });
   if (opts.model === "als") return alsChoice("implicit ALS (--model als)");
   const reportPath = opts.evaluation ?? join("artifacts", datasetName, "evaluation.json");
   if (!(await exists(reportPath))) {
     if (opts.evaluation !== undefined) throw new Error(`no evaluation report at ${reportPath}`);
-    return alsChoice(`FALLBACK to implicit ALS: no evaluation report at ${reportPath} (run \`npm run pipeline -- evaluate\` to serve its model)`);
+    return alsChoice(
+      `FALLBACK to implicit ALS: no evaluation report at ${reportPath} (run \`npm run pipeline -- evaluate\` to serve its model)`,
+    );
   }
   const report = JSON.parse(await readFile(reportPath, "utf8")) as Partial<EvaluationReport>;
   if (!report.plan || !report.serving_model) throw new Error(`${reportPath} is not an evaluation report (no plan / serving_model)`);
@@ -296,7 +314,10 @@ function runSeed(dataset: Dataset, baseSpec: ModelSpec, seed: number, opts: Rera
     const lists = new Map<number, Int32Array>();
     const start = process.cpuUsage();
     for (const [user, items] of candidates) {
-      lists.set(user, Int32Array.from(reranked[variant](items).slice(0, opts.k), (item) => Number(item.itemId)));
+      lists.set(
+        user,
+        Int32Array.from(reranked[variant](items).slice(0, opts.k), (item) => Number(item.itemId)),
+      );
     }
     const microsecondsPerList = (cpuSeconds(start) * 1e6) / Math.max(1, candidates.size);
     const accuracy = rankingMetrics(lists, truth, opts.k);
@@ -305,7 +326,9 @@ function runSeed(dataset: Dataset, baseSpec: ModelSpec, seed: number, opts: Rera
       ndcg: accuracy.ndcg,
       precision: accuracy.precision,
       diversity: intraListDiversity(all, (a, b) => dot(unitVectors[a]!, unitVectors[b]!)),
-      categoriesPerList: hasCategories ? all.reduce((sum, list) => sum + new Set(Array.from(list, (item) => categories[item])).size, 0) / all.length : null,
+      categoriesPerList: hasCategories
+        ? all.reduce((sum, list) => sum + new Set(Array.from(list, (item) => categories[item])).size, 0) / all.length
+        : null,
       coverage: catalogCoverage(all, trainItems),
       microsecondsPerList,
     };
@@ -318,11 +341,15 @@ function runSeed(dataset: Dataset, baseSpec: ModelSpec, seed: number, opts: Rera
 /** Adds to each variant its relative change against the first (`none`) on the same seed. */
 export function withRelativeChange(measured: readonly (readonly [RerankVariant, RerankMetrics])[]): RerankSeedRow[] {
   const baseline = measured[0]![1];
-  const change = (value: number | null, base: number | null) => (value === null || base === null || base === 0 ? null : (value - base) / base);
+  const change = (value: number | null, base: number | null) =>
+    value === null || base === null || base === 0 ? null : (value - base) / base;
   return measured.map(([variant, metrics]) => ({
     variant,
     ...metrics,
-    relative: Object.fromEntries(RERANK_RELATIVE_KEYS.map((key) => [key, change(metrics[key], baseline[key])])) as Record<RerankRelativeKey, number | null>,
+    relative: Object.fromEntries(RERANK_RELATIVE_KEYS.map((key) => [key, change(metrics[key], baseline[key])])) as Record<
+      RerankRelativeKey,
+      number | null
+    >,
   }));
 }
 
@@ -341,8 +368,12 @@ export function aggregateRerankSeeds(perSeed: readonly RerankSeedResult[]): Rera
     });
     return {
       variant,
-      metrics: Object.fromEntries(RERANK_METRIC_KEYS.map((key) => [key, summarise(rows.map((r) => r[key]))])) as RerankAggregateRow["metrics"],
-      relative: Object.fromEntries(RERANK_RELATIVE_KEYS.map((key) => [key, summarise(rows.map((r) => r.relative[key]))])) as RerankAggregateRow["relative"],
+      metrics: Object.fromEntries(
+        RERANK_METRIC_KEYS.map((key) => [key, summarise(rows.map((r) => r[key]))]),
+      ) as RerankAggregateRow["metrics"],
+      relative: Object.fromEntries(
+        RERANK_RELATIVE_KEYS.map((key) => [key, summarise(rows.map((r) => r.relative[key]))]),
+      ) as RerankAggregateRow["relative"],
     };
   });
 }
@@ -376,7 +407,8 @@ export function formatRerankTable(result: RerankBenchResult): string[] {
     ["coverage", "coverage", 4],
   ];
   const width = 21;
-  const cell = (value: MeanStd | null, digits: number) => (value === null ? "n/a" : `${value.mean.toFixed(digits)} ± ${value.std.toFixed(digits)}`).padEnd(width);
+  const cell = (value: MeanStd | null, digits: number) =>
+    (value === null ? "n/a" : `${value.mean.toFixed(digits)} ± ${value.std.toFixed(digits)}`).padEnd(width);
   const percent = (value: MeanStd | null) => {
     if (value === null) return "n/a".padEnd(width);
     const sign = value.mean >= 0 ? "+" : "";
@@ -395,9 +427,20 @@ export function formatRerankTable(result: RerankBenchResult): string[] {
     "-".repeat(header.length),
   ];
   for (const row of result.aggregate) {
-    lines.push([row.variant.padEnd(28), ...columns.map(([key, , digits]) => cell(row.metrics[key], digits)), cell(row.metrics.microsecondsPerList, 1)].join(""));
+    lines.push(
+      [
+        row.variant.padEnd(28),
+        ...columns.map(([key, , digits]) => cell(row.metrics[key], digits)),
+        cell(row.metrics.microsecondsPerList, 1),
+      ].join(""),
+    );
   }
-  lines.push("", `change vs none within each seed, mean ± std over ${n} seed${n === 1 ? "" : "s"} (percentage points of the ratio)`, relativeHeader, "-".repeat(relativeHeader.length));
+  lines.push(
+    "",
+    `change vs none within each seed, mean ± std over ${n} seed${n === 1 ? "" : "s"} (percentage points of the ratio)`,
+    relativeHeader,
+    "-".repeat(relativeHeader.length),
+  );
   for (const row of result.aggregate.slice(1)) {
     lines.push([row.variant.padEnd(28), ...columns.map(([key]) => percent(row.relative[key]))].join(""));
   }

@@ -198,9 +198,17 @@ export async function runSidecarBench(options: Partial<SidecarBenchOptions> = {}
     const perEncoding = Object.fromEntries(
       encodings.map((encoding) => [
         encoding,
-        { batched: [] as number[], unbatched: [] as number[], failures: { batched: {} as Record<string, number>, unbatched: {} as Record<string, number> }, batchRows: { sum: 0, count: 0 } },
+        {
+          batched: [] as number[],
+          unbatched: [] as number[],
+          failures: { batched: {} as Record<string, number>, unbatched: {} as Record<string, number> },
+          batchRows: { sum: 0, count: 0 },
+        },
       ]),
-    ) as Record<SidecarBenchEncoding, { batched: number[]; unbatched: number[]; failures: SidecarEncodingResult["failures"]; batchRows: { sum: number; count: number } }>;
+    ) as Record<
+      SidecarBenchEncoding,
+      { batched: number[]; unbatched: number[]; failures: SidecarEncodingResult["failures"]; batchRows: { sum: number; count: number } }
+    >;
     for (let i = 1; i <= o.rounds; i++) {
       raw.push(await rawOrtRowsPerSecond(session, rows, o.maxBatchRows, 2));
       rawAtRequestRows.push(await rawOrtRowsPerSecond(session, rows, o.requestRows, 1));
@@ -299,9 +307,21 @@ function addFailures(into: Record<string, number>, result: LoadResult): void {
   for (const [status, count] of Object.entries(result.failures)) into[status] = (into[status] ?? 0) + count;
 }
 
-async function measureLatency(url: string, wire: { headers: Record<string, string>; latencyBody: string | Uint8Array }, o: ResolvedOptions) {
+async function measureLatency(
+  url: string,
+  wire: { headers: Record<string, string>; latencyBody: string | Uint8Array },
+  o: ResolvedOptions,
+) {
   const once = (requests: number) =>
-    runLoad({ url, headers: wire.headers, bodies: [wire.latencyBody], rowsPerRequest: o.latencyRows, concurrency: 1, maxRequests: requests, maxSeconds: 30 });
+    runLoad({
+      url,
+      headers: wire.headers,
+      bodies: [wire.latencyBody],
+      rowsPerRequest: o.latencyRows,
+      concurrency: 1,
+      maxRequests: requests,
+      maxSeconds: 30,
+    });
   await once(30);
   const { latenciesMs } = await once(o.latencyRequests);
   return summarizeLatencies(latenciesMs);
@@ -354,12 +374,20 @@ function rankBody(encoding: SidecarBenchEncoding, rows: number[][]): string | Ui
 function requestHeaders(encoding: SidecarBenchEncoding, token: string): Record<string, string> {
   const authorization = `Bearer ${token}`;
   if (encoding === "json") return { authorization, "content-type": "application/json" };
-  return { authorization, "content-type": "application/octet-stream", accept: "application/octet-stream", "x-feature-spec-hash": FEATURE_SPEC.hash };
+  return {
+    authorization,
+    "content-type": "application/octet-stream",
+    accept: "application/octet-stream",
+    "x-feature-spec-hash": FEATURE_SPEC.hash,
+  };
 }
 
 /** The batching sidecar's batch-size histogram sum and count, from its /metrics. */
 async function batchRowMetrics(sidecar: SidecarChild): Promise<{ sum: number; count: number }> {
-  const response = await fetch(`${sidecar.url}/metrics`, { headers: { authorization: `Bearer ${sidecar.token}` }, signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(`${sidecar.url}/metrics`, {
+    headers: { authorization: `Bearer ${sidecar.token}` },
+    signal: AbortSignal.timeout(10_000),
+  });
   if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
   const text = await response.text();
   return { sum: metricValue(text, "sidecar_batch_rows_sum"), count: metricValue(text, "sidecar_batch_rows_count") };

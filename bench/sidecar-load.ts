@@ -74,7 +74,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 function post(agent: Agent, base: URL, body: string | Uint8Array, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, host: base.hostname, port: base.port, path: "/v1/rank", method: "POST", headers: { ...headers, "content-length": typeof body === "string" ? Buffer.byteLength(body) : body.byteLength }, timeout: 30_000 },
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        path: "/v1/rank",
+        method: "POST",
+        headers: { ...headers, "content-length": typeof body === "string" ? Buffer.byteLength(body) : body.byteLength },
+        timeout: 30_000,
+      },
       (res) => {
         res.on("data", () => {});
         res.on("end", () => resolve(res.statusCode ?? 0));

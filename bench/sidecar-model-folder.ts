@@ -40,7 +40,9 @@ export async function writeBenchModelFolder(options: BenchModelOptions): Promise
     switch (options.kind) {
       case "mlp":
         return [
-          mlpRankerToOnnx(seededMlpRanker({ featureNames: FEATURE_SPEC.names, featureSpecHash: FEATURE_SPEC.hash, modelVersion, hidden: options.hidden })),
+          mlpRankerToOnnx(
+            seededMlpRanker({ featureNames: FEATURE_SPEC.names, featureSpecHash: FEATURE_SPEC.hash, modelVersion, hidden: options.hidden }),
+          ),
           `mlp ${[FEATURE_SPEC.size, ...options.hidden, 1].join("→")} (relu, sigmoid; seeded weights)`,
         ];
       case "logistic":

@@ -141,7 +141,8 @@ export async function runSidecarOutageBench(options: SidecarOutageBenchOptions):
   }
   if (options.killAfterSeconds >= options.seconds) throw new Error("--kill-after-seconds must be shorter than --seconds");
   if (options.users.length === 0) throw new Error("no users to request recommendations for");
-  if (!(await sidecarHealthy(sidecarBase))) throw new Error(`the sidecar does not answer ${new URL("/healthz", sidecarBase)}: is npm start running?`);
+  if (!(await sidecarHealthy(sidecarBase)))
+    throw new Error(`the sidecar does not answer ${new URL("/healthz", sidecarBase)}: is npm start running?`);
   const pid = readPid(options.pidFile);
   if (pid === null || !alive(pid)) throw new Error(`no running sidecar pid in ${options.pidFile}: start the system with npm start`);
 

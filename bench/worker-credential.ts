@@ -38,5 +38,7 @@ export function workerCredential(options: WorkerCredentialOptions = {}): { key: 
   if (fromEnv) return { key: fromEnv, source: "EDGE_RECS_KEY" };
   const fromFile = existsSync(devVarsPath) ? parseDevVars(readFileSync(devVarsPath, "utf8")).ADMIN_TOKEN?.trim() : undefined;
   if (fromFile) return { key: fromFile, source: ".dev.vars ADMIN_TOKEN" };
-  throw new Error(`no credential for the Worker: pass --key <key>, set EDGE_RECS_KEY, or run npm start once (it writes ADMIN_TOKEN to ${devVarsPath})`);
+  throw new Error(
+    `no credential for the Worker: pass --key <key>, set EDGE_RECS_KEY, or run npm start once (it writes ADMIN_TOKEN to ${devVarsPath})`,
+  );
 }
