@@ -19,7 +19,8 @@ module.exports = {
   forbidden: [
     {
       name: "shared-is-platform-neutral",
-      comment: "shared/ is used by the edge, the sidecar and training alike: it imports no other layer and no platform modules (cloudflare:*, node:*).",
+      comment:
+        "shared/ is used by the edge, the sidecar and training alike: it imports no other layer and no platform modules (cloudflare:*, node:*).",
       severity: "error",
       from: { path: "^shared/" },
       to: { path: "^(workers|durable-objects|pipeline|gpu-sidecar|scripts|bench|test)/|^(cloudflare|node):" },
@@ -33,7 +34,8 @@ module.exports = {
     },
     {
       name: "offline-code-imports-shared-only",
-      comment: "The pipeline, benchmarks, sidecar and scripts share code with the edge through shared/, never by importing the Worker or its Durable Objects.",
+      comment:
+        "The pipeline, benchmarks, sidecar and scripts share code with the edge through shared/, never by importing the Worker or its Durable Objects.",
       severity: "error",
       from: { path: "^(pipeline|bench|gpu-sidecar|scripts)/" },
       to: { path: "^(workers|durable-objects)/" },
@@ -47,7 +49,8 @@ module.exports = {
     },
     {
       name: "durable-objects-import-shared-and-infrastructure-only",
-      comment: "A Durable Object is a thin shell over shared/ modules and edge infrastructure; it never imports the Worker's features (routes, recommend, catalog, …).",
+      comment:
+        "A Durable Object is a thin shell over shared/ modules and edge infrastructure; it never imports the Worker's features (routes, recommend, catalog, …).",
       severity: "error",
       from: { path: "^durable-objects/" },
       to: { path: "^workers/", pathNot: INFRASTRUCTURE },

@@ -135,7 +135,9 @@ export class CatalogState extends DurableObject<Env> {
   async removeItem(itemId: string, popularListKeys: string[]): Promise<CatalogWriteOutcome<CatalogRemoval>> {
     const written = await this.write({ itemId, blocked: true, fresh: null });
     if (!written.ok) return written;
-    const removed = await this.publisher.serially(() => Promise.all(popularListKeys.map((key) => removeFromPopularList(this.kv, key, itemId))));
+    const removed = await this.publisher.serially(() =>
+      Promise.all(popularListKeys.map((key) => removeFromPopularList(this.kv, key, itemId))),
+    );
     return { ok: true, value: { wasFresh: written.value.wasFresh, popularLists: popularListKeys.filter((_, i) => removed[i]) } };
   }
 
@@ -202,13 +204,18 @@ export class CatalogState extends DurableObject<Env> {
     this.setMeta("seq", seq);
     if (before.fresh !== after.fresh) {
       this.sql.exec(`DELETE FROM fresh`);
-      after.fresh.forEach((item, position) => this.sql.exec(`INSERT INTO fresh (position, item_id, entry) VALUES (?, ?, ?)`, position, item.itemId, JSON.stringify(item)));
+      after.fresh.forEach((item, position) => {
+        this.sql.exec(`INSERT INTO fresh (position, item_id, entry) VALUES (?, ?, ?)`, position, item.itemId, JSON.stringify(item));
+      });
     }
   }
 
   /** Stores the records a Worker wrote to KV before this object existed (both already published). */
   private async importFromKv(): Promise<void> {
-    const [blocked, fresh] = await Promise.all([this.kv.get<BlockedItems>(kvKeys.blockedItems, "json"), this.kv.get<PopularList>(kvKeys.freshItems, "json")]);
+    const [blocked, fresh] = await Promise.all([
+      this.kv.get<BlockedItems>(kvKeys.blockedItems, "json"),
+      this.kv.get<PopularList>(kvKeys.freshItems, "json"),
+    ]);
     const imported = snapshotOfRecords(blocked, fresh);
     this.ctx.storage.transactionSync(() => {
       this.writeState(EMPTY_CATALOG, imported);
@@ -218,12 +225,19 @@ export class CatalogState extends DurableObject<Env> {
 
   /** Reads the state and versions from SQLite. */
   private load(): void {
-    const ids = (list: string) => this.sql.exec<{ item_id: string }>(`SELECT item_id FROM id_lists WHERE list = ? ORDER BY seq`, list).toArray().map((row) => row.item_id);
+    const ids = (list: string) =>
+      this.sql
+        .exec<{ item_id: string }>(`SELECT item_id FROM id_lists WHERE list = ? ORDER BY seq`, list)
+        .toArray()
+        .map((row) => row.item_id);
     this.state = {
       blocked: ids("blocked"),
       unsafe: ids("unsafe"),
       unavailable: ids("unavailable"),
-      fresh: this.sql.exec<{ entry: string }>(`SELECT entry FROM fresh ORDER BY position`).toArray().map((row) => JSON.parse(row.entry) as PopularItem),
+      fresh: this.sql
+        .exec<{ entry: string }>(`SELECT entry FROM fresh ORDER BY position`)
+        .toArray()
+        .map((row) => JSON.parse(row.entry) as PopularItem),
     };
     this.versions = { status: this.meta("status_version"), fresh: this.meta("fresh_version") };
     this.published = { status: this.meta("status_published"), fresh: this.meta("fresh_published") };

@@ -14,13 +14,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { FlatVectorIndex, type FlatVectorIndexEntry } from "../shared/vector-index/flat-vector-index";
-import type {
-  VectorMatches,
-  VectorMetadata,
-  VectorMutation,
-  VectorQueryOptions,
-  VectorRecord,
-} from "../shared/vector-index/vector-index";
+import type { VectorMatches, VectorMetadata, VectorMutation, VectorQueryOptions, VectorRecord } from "../shared/vector-index/vector-index";
 import {
   type ConfigureVectorIndexOptions,
   validateVectorIndexConfig,
@@ -218,9 +212,6 @@ function* entriesOf(rows: Iterable<VectorRow>): Generator<FlatVectorIndexEntry> 
 
 function assertVersion(version: unknown): asserts version is string {
   if (typeof version !== "string" || version.length > MAX_VERSION_LENGTH) {
-    throw new VectorIndexError(
-      "invalid_options",
-      `version must be a string of at most ${MAX_VERSION_LENGTH} characters`,
-    );
+    throw new VectorIndexError("invalid_options", `version must be a string of at most ${MAX_VERSION_LENGTH} characters`);
   }
 }

@@ -82,7 +82,8 @@ export class ExperimentStats extends DurableObject<Env> {
         sketch: null,
       });
     for (const row of this.sql.exec<{ arm: string; metric: string; value: number }>(`SELECT arm, metric, value FROM counters`)) {
-      if ((EXPERIMENT_METRICS as readonly string[]).includes(row.metric)) armOf(row.arm).counters[row.metric as ExperimentMetric] = row.value;
+      if ((EXPERIMENT_METRICS as readonly string[]).includes(row.metric))
+        armOf(row.arm).counters[row.metric as ExperimentMetric] = row.value;
       else if ((EXPERIMENT_SUMS as readonly string[]).includes(row.metric)) armOf(row.arm).sums[row.metric as ExperimentSum] = row.value;
     }
     for (const row of this.sql.exec<{ arm: string; registers: ArrayBuffer }>(`SELECT arm, registers FROM sketches`)) {

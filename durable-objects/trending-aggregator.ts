@@ -74,11 +74,19 @@ export class TrendingAggregator extends DurableObject<Env> {
   async publish(): Promise<TrendingPublication> {
     const config = trendingConfigFor(this.env);
     const now = Date.now();
-    const removed = new Set(this.sql.exec<{ item_id: string }>(`SELECT item_id FROM removed`).toArray().map((row) => row.item_id));
+    const removed = new Set(
+      this.sql
+        .exec<{ item_id: string }>(`SELECT item_id FROM removed`)
+        .toArray()
+        .map((row) => row.item_id),
+    );
     const all: PopularItem[] = [];
     const byCategory = new Map<string, PopularItem[]>();
     const partials = this.sql
-      .exec<{ generated_at: number; payload: string }>(`SELECT generated_at, payload FROM partials WHERE generated_at >= ?`, now - TRENDING_AGGREGATOR_LIMITS.maxPartialAgeMs)
+      .exec<{ generated_at: number; payload: string }>(
+        `SELECT generated_at, payload FROM partials WHERE generated_at >= ?`,
+        now - TRENDING_AGGREGATOR_LIMITS.maxPartialAgeMs,
+      )
       .toArray();
     for (const row of partials) {
       const factor = decayFactor(now - row.generated_at, config.halfLifeMs);
@@ -99,17 +107,30 @@ export class TrendingAggregator extends DurableObject<Env> {
     const writes: Promise<void>[] = [this.env.KV.put(kvKeys.trendingAll, JSON.stringify(ranked(all, config.listSize)))];
     const categories = [...byCategory.keys()].filter((category) => category && byCategory.get(category)!.length > 0).sort();
     for (const category of categories) {
-      writes.push(this.env.KV.put(kvKeys.trendingCategory(category), JSON.stringify(ranked(byCategory.get(category)!, config.categorySize))));
+      writes.push(
+        this.env.KV.put(kvKeys.trendingCategory(category), JSON.stringify(ranked(byCategory.get(category)!, config.categorySize))),
+      );
     }
-    const previous = this.sql.exec<{ category: string }>(`SELECT category FROM published_categories`).toArray().map((row) => row.category);
+    const previous = this.sql
+      .exec<{ category: string }>(`SELECT category FROM published_categories`)
+      .toArray()
+      .map((row) => row.category);
     const removedCategories = previous.filter((category) => !categories.includes(category));
     for (const category of removedCategories) writes.push(this.env.KV.delete(kvKeys.trendingCategory(category)));
     const results = await Promise.allSettled(writes);
     // Where the Worker shares this isolate (locally), its next request reads the new lists.
-    forgetKvValues(this.env.KV, kvKeys.trendingAll, ...[...categories, ...removedCategories].map((category) => kvKeys.trendingCategory(category)));
+    forgetKvValues(
+      this.env.KV,
+      kvKeys.trendingAll,
+      ...[...categories, ...removedCategories].map((category) => kvKeys.trendingCategory(category)),
+    );
     const failedWrites = results.filter((result) => result.status === "rejected").length;
     if (failedWrites > 0) {
-      this.logger.warn("trending_publish_failed", { failed_writes: failedWrites, writes: writes.length, error: `${failedWrites} of ${writes.length} KV writes failed` });
+      this.logger.warn("trending_publish_failed", {
+        failed_writes: failedWrites,
+        writes: writes.length,
+        error: `${failedWrites} of ${writes.length} KV writes failed`,
+      });
       if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + config.mergeDelayMs);
     }
     this.ctx.storage.transactionSync(() => {
@@ -118,7 +139,14 @@ export class TrendingAggregator extends DurableObject<Env> {
         this.sql.exec(`INSERT INTO published_categories (category) VALUES (?) ON CONFLICT (category) DO NOTHING`, category);
       }
     });
-    return { generatedAt, shards: partials.length, items: Math.min(all.length, config.listSize), categories, removedCategories, failedWrites };
+    return {
+      generatedAt,
+      shards: partials.length,
+      items: Math.min(all.length, config.listSize),
+      categories,
+      removedCategories,
+      failedWrites,
+    };
   }
 
   /** Drops an item (removed from the catalogue) from every list and republishes at once. */

@@ -18,7 +18,7 @@ import { decayFactor } from "../shared/realtime/decay-factor";
 import type { TrendingEntry } from "../shared/realtime/trending-entry";
 import { TRENDING_AGGREGATOR_NAME, trendingConfigFor } from "../workers/config/trending-config";
 import { createLogger, type Logger, logLevelFrom } from "../workers/logger/logger";
-import { categoryOf, itemIndexFor, lookUpItems } from "../workers/vector-index/item-lookup";
+import { categoryOf, type ItemLookup, itemIndexFor, lookUpItems } from "../workers/vector-index/item-lookup";
 
 /** What a shard reports to the aggregator: its top items with scores decayed to `generatedAt`. */
 export interface TrendingPartial {
@@ -135,10 +135,16 @@ export class TrendingShard extends DurableObject<Env> {
     const items = ranked.map((row) => toPopularItem(row, toNow));
     const byCategory: Record<string, PopularItem[]> = {};
     for (const item of items) {
-      const list = (byCategory[item.category] ??= []);
+      const list = byCategory[item.category] ?? [];
+      byCategory[item.category] = list;
       if (list.length < config.categorySize) list.push(item);
     }
-    const partial: TrendingPartial = { shard: this.ctx.id.name ?? this.ctx.id.toString(), generatedAt: now, all: items.slice(0, config.listSize), byCategory };
+    const partial: TrendingPartial = {
+      shard: this.ctx.id.name ?? this.ctx.id.toString(),
+      generatedAt: now,
+      all: items.slice(0, config.listSize),
+      byCategory,
+    };
     await this.env.TRENDING_AGGREGATOR.getByName(TRENDING_AGGREGATOR_NAME).submit(partial);
     this.setMeta("dirty", "0");
     return partial;
@@ -183,7 +189,7 @@ export class TrendingShard extends DurableObject<Env> {
       .toArray()
       .map((row) => row.item_id);
     if (ids.length === 0) return;
-    let found;
+    let found: Map<string, ItemLookup | null>;
     try {
       found = await lookUpItems(itemIndexFor(this.env), ids);
     } catch (error) {

@@ -101,7 +101,10 @@ export class UserSession extends DurableObject<Env> {
     const applied = this.write(() => {
       const outcome = applySessionEvents(this.store, events, now, userWindowMs);
       if (outcome.result.accepted.length > 0) {
-        compactSession(this.store, outcome.result.accepted.length, now, { retentionMs: this.retention().userMs, trendingWindowMs: userWindowMs });
+        compactSession(this.store, outcome.result.accepted.length, now, {
+          retentionMs: this.retention().userMs,
+          trendingWindowMs: userWindowMs,
+        });
         this.store.setMeta("last_activity", String(now));
       }
       return outcome;

@@ -179,74 +179,79 @@ export function createSidecarApp(deps: SidecarAppDeps): Hono {
     metrics.requests.inc({ status: String(c.res.status) });
   });
 
-  app.post(
-    "/v1/rank",
-    limitBody(maxRows * FEATURE_SPEC.size * BYTES_PER_VALUE + BODY_OVERHEAD_BYTES, maxRows),
-    async (c) => {
-      const binary = isBinaryMediaType(c.req.header("content-type"));
-      const request = binary ? await readBinaryRequest(c) : await readJsonRequest(c, maxRows);
-      const lease = store.acquire();
-      if (!lease) throw new SidecarError("model_not_loaded", "no ranker model is loaded");
-      let queued = false;
-      try {
-        const { model } = lease;
-        if (request.featureSpecHash !== model.featureSpecHash) {
-          throw new SidecarError(
-            "feature_spec_mismatch",
-            `request feature_spec_hash "${request.featureSpecHash}" differs from "${model.featureSpecHash}" of model ${model.version}`,
-          );
-        }
-        let features: Float32Array;
-        if (request.kind === "json") {
-          features = packFeatureRows(request.rows, model.featureCount);
-        } else {
-          const rowCount = binaryRowCount(request.body.byteLength, model.featureCount);
-          if (rowCount > maxRows) throw tooManyRows(rowCount, maxRows);
-          features = readBinaryFeatureRows(request.body, model.featureCount);
-        }
-        const rowCount = features.length / model.featureCount;
-        const submittedAt = now();
-        let result: RankBatchResult;
-        if (rowCount === 0) {
-          result = { scores: new Float32Array(0), inferenceMs: 0, startedAt: submittedAt, batchRows: 0, batchRequests: 0 };
-        } else {
-          queued = true;
-          result = await batcher.submit({ rows: rowCount, group: model, payload: features, timeoutMs: request.timeoutMs, release: lease.release }).catch((error: unknown) => {
+  app.post("/v1/rank", limitBody(maxRows * FEATURE_SPEC.size * BYTES_PER_VALUE + BODY_OVERHEAD_BYTES, maxRows), async (c) => {
+    const binary = isBinaryMediaType(c.req.header("content-type"));
+    const request = binary ? await readBinaryRequest(c) : await readJsonRequest(c, maxRows);
+    const lease = store.acquire();
+    if (!lease) throw new SidecarError("model_not_loaded", "no ranker model is loaded");
+    let queued = false;
+    try {
+      const { model } = lease;
+      if (request.featureSpecHash !== model.featureSpecHash) {
+        throw new SidecarError(
+          "feature_spec_mismatch",
+          `request feature_spec_hash "${request.featureSpecHash}" differs from "${model.featureSpecHash}" of model ${model.version}`,
+        );
+      }
+      let features: Float32Array;
+      if (request.kind === "json") {
+        features = packFeatureRows(request.rows, model.featureCount);
+      } else {
+        const rowCount = binaryRowCount(request.body.byteLength, model.featureCount);
+        if (rowCount > maxRows) throw tooManyRows(rowCount, maxRows);
+        features = readBinaryFeatureRows(request.body, model.featureCount);
+      }
+      const rowCount = features.length / model.featureCount;
+      const submittedAt = now();
+      let result: RankBatchResult;
+      if (rowCount === 0) {
+        result = { scores: new Float32Array(0), inferenceMs: 0, startedAt: submittedAt, batchRows: 0, batchRequests: 0 };
+      } else {
+        queued = true;
+        result = await batcher
+          .submit({ rows: rowCount, group: model, payload: features, timeoutMs: request.timeoutMs, release: lease.release })
+          .catch((error: unknown) => {
             throw batchFailure(error, provider.active);
           });
-        }
-        metrics.rows.inc(rowCount);
-        const timings = { queue: roundMs(result.startedAt - submittedAt), inference: roundMs(result.inferenceMs) };
-        if (isBinaryMediaType(c.req.header("accept"))) {
-          return c.body(float32LittleEndianBytes(result.scores), 200, {
-            "content-type": BINARY_CONTENT_TYPE,
-            [RANK_HEADERS.modelVersion]: model.version,
-            [RANK_HEADERS.provider]: provider.active,
-            [RANK_HEADERS.timings]: `queue=${timings.queue}, inference=${timings.inference}`,
-            [RANK_HEADERS.batch]: `rows=${result.batchRows}, requests=${result.batchRequests}`,
-          });
-        }
-        const body: RankResponseBody = {
-          scores: Array.from(result.scores),
-          model_version: model.version,
-          provider: provider.active,
-          timings_ms: timings,
-          batch: { rows: result.batchRows, requests: result.batchRequests },
-        };
-        return c.json(body);
-      } finally {
-        if (!queued) lease.release();
       }
-    },
-  );
+      metrics.rows.inc(rowCount);
+      const timings = { queue: roundMs(result.startedAt - submittedAt), inference: roundMs(result.inferenceMs) };
+      if (isBinaryMediaType(c.req.header("accept"))) {
+        return c.body(float32LittleEndianBytes(result.scores), 200, {
+          "content-type": BINARY_CONTENT_TYPE,
+          [RANK_HEADERS.modelVersion]: model.version,
+          [RANK_HEADERS.provider]: provider.active,
+          [RANK_HEADERS.timings]: `queue=${timings.queue}, inference=${timings.inference}`,
+          [RANK_HEADERS.batch]: `rows=${result.batchRows}, requests=${result.batchRequests}`,
+        });
+      }
+      const body: RankResponseBody = {
+        scores: Array.from(result.scores),
+        model_version: model.version,
+        provider: provider.active,
+        timings_ms: timings,
+        batch: { rows: result.batchRows, requests: result.batchRequests },
+      };
+      return c.json(body);
+    } finally {
+      if (!queued) lease.release();
+    }
+  });
 
   app.post("/admin/reload", async (c) => {
     try {
       const { model, previousVersion } = await store.reload();
       logger.info("model_reloaded", { model_version: model.version, previous_version: previousVersion ?? null });
-      return c.json({ model_version: model.version, previous_version: previousVersion ?? null, changed: model.version !== previousVersion });
+      return c.json({
+        model_version: model.version,
+        previous_version: previousVersion ?? null,
+        changed: model.version !== previousVersion,
+      });
     } catch (error) {
-      throw new SidecarError("reload_failed", `reload failed, still serving ${store.current?.version ?? "no model"}: ${errorMessage(error)}`);
+      throw new SidecarError(
+        "reload_failed",
+        `reload failed, still serving ${store.current?.version ?? "no model"}: ${errorMessage(error)}`,
+      );
     }
   });
 
@@ -283,7 +288,9 @@ function limitBody(maxSize: number, maxRows: number): MiddlewareHandler {
 function batchFailure(error: unknown, provider: string): SidecarError {
   if (error instanceof BatcherRejection) {
     const setting = error.reason === "queue_full" ? "SIDECAR_MAX_QUEUE_ROWS" : "SIDECAR_REQUEST_TIMEOUT_MS";
-    return new SidecarError(rejectionCodes[error.reason], `${error.message} (${setting}); retry later`, { retryAfterSeconds: RETRY_AFTER_SECONDS });
+    return new SidecarError(rejectionCodes[error.reason], `${error.message} (${setting}); retry later`, {
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+    });
   }
   return new SidecarError("inference_failed", `inference failed on ${provider}: ${errorMessage(error)}`);
 }
@@ -297,7 +304,10 @@ async function readJsonRequest(c: Context, maxRows: number): Promise<ParsedRankR
   const parsed = rankRequestSchema.safeParse(await readJson(c));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`);
-    throw new SidecarError("invalid_request", `expected {feature_spec_hash: string, rows: number[][], timeout_ms?: number}; ${problems.join("; ")}`);
+    throw new SidecarError(
+      "invalid_request",
+      `expected {feature_spec_hash: string, rows: number[][], timeout_ms?: number}; ${problems.join("; ")}`,
+    );
   }
   const { feature_spec_hash: featureSpecHash, rows, timeout_ms: timeoutMs } = parsed.data;
   if (rows.length > maxRows) throw tooManyRows(rows.length, maxRows);
@@ -315,7 +325,10 @@ async function readBinaryRequest(c: Context): Promise<ParsedRankRequest> {
   if (timeoutHeader !== undefined) {
     timeoutMs = timeoutHeader.trim() === "" ? Number.NaN : Number(timeoutHeader);
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      throw new SidecarError("invalid_request", `${RANK_HEADERS.timeoutMs} must be a positive number of milliseconds, got "${timeoutHeader}"`);
+      throw new SidecarError(
+        "invalid_request",
+        `${RANK_HEADERS.timeoutMs} must be a positive number of milliseconds, got "${timeoutHeader}"`,
+      );
     }
   }
   return { kind: "binary", featureSpecHash, timeoutMs, body: new Uint8Array(await c.req.arrayBuffer()) };

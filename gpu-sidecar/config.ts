@@ -70,65 +70,69 @@ export const MIN_AUTH_TOKEN_LENGTH = 16;
 /** Variables whose values are secret: an error names them but never shows what they hold. */
 const SECRET_VARIABLES = new Set(["SIDECAR_AUTH_TOKEN", "SIDECAR_ADMIN_TOKEN"]);
 
-const envSchema = z.object({
-  SIDECAR_HOST: optional(z.string().default(SIDECAR_CONFIG_DEFAULTS.host)),
-  SIDECAR_PORT: optional(
-    z.coerce
-      .number({ error: "must be a port number" })
-      .int("must be an integer")
-      .min(0, "must be between 0 and 65535")
-      .max(65535, "must be between 0 and 65535")
-      .default(SIDECAR_CONFIG_DEFAULTS.port),
-  ),
-  SIDECAR_MODEL_DIR: optional(
-    z.string({ error: "is required: the folder that contains the model's manifest.json" }),
-  ),
-  SIDECAR_PROVIDER: optional(
-    z.enum(EXECUTION_PROVIDER_NAMES, { error: `must be one of ${EXECUTION_PROVIDER_NAMES.join(", ")}` }).default(
-      SIDECAR_CONFIG_DEFAULTS.provider,
+const envSchema = z
+  .object({
+    SIDECAR_HOST: optional(z.string().default(SIDECAR_CONFIG_DEFAULTS.host)),
+    SIDECAR_PORT: optional(
+      z.coerce
+        .number({ error: "must be a port number" })
+        .int("must be an integer")
+        .min(0, "must be between 0 and 65535")
+        .max(65535, "must be between 0 and 65535")
+        .default(SIDECAR_CONFIG_DEFAULTS.port),
     ),
-  ),
-  SIDECAR_PROVIDER_FALLBACK: optional(
-    z.enum(["none", "cpu"], { error: "must be one of none, cpu" }).default(SIDECAR_CONFIG_DEFAULTS.providerFallback),
-  ),
-  SIDECAR_MAX_ROWS: optional(
-    z.coerce
-      .number({ error: "must be a number" })
-      .int("must be an integer")
-      .min(1, "must be at least 1")
-      .max(100_000, "must be at most 100000")
-      .default(SIDECAR_CONFIG_DEFAULTS.maxRows),
-  ),
-  SIDECAR_AUTH_TOKEN: optional(
-    z
-      .string({ error: "is required: the shared secret callers present as Authorization: Bearer <token> (the Worker's RANKER_TOKEN)" })
-      .min(MIN_AUTH_TOKEN_LENGTH, `must be at least ${MIN_AUTH_TOKEN_LENGTH} characters`)
-      .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces"),
-  ),
-  SIDECAR_ADMIN_TOKEN: optional(
-    z.undefined({ error: "is no longer read: SIDECAR_AUTH_TOKEN now guards every route but /healthz, /admin/* included; unset it" }).optional(),
-  ),
-  SIDECAR_INFERENCE_THREADS: integer(0, 64, SIDECAR_CONFIG_DEFAULTS.inferenceThreads),
-  SIDECAR_BATCHING: optional(z.enum(["on", "off"], { error: "must be one of on, off" }).default(BATCHING_DEFAULTS.enabled ? "on" : "off")),
-  SIDECAR_MAX_BATCH_ROWS: integer(1, 1_000_000, BATCHING_DEFAULTS.maxBatchRows),
-  SIDECAR_MAX_QUEUE_DELAY_MS: optional(
-    z.coerce
-      .number({ error: "must be a number of milliseconds" })
-      .min(0, "must be at least 0")
-      .max(10_000, "must be at most 10000")
-      .default(BATCHING_DEFAULTS.maxQueueDelayMs),
-  ),
-  SIDECAR_MAX_QUEUE_ROWS: integer(1, 100_000_000, BATCHING_DEFAULTS.maxQueueRows),
-  SIDECAR_REQUEST_TIMEOUT_MS: integer(1, 600_000, BATCHING_DEFAULTS.requestTimeoutMs),
-}).superRefine((vars, ctx) => {
-  if (vars.SIDECAR_MAX_QUEUE_ROWS < vars.SIDECAR_MAX_ROWS) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["SIDECAR_MAX_QUEUE_ROWS"],
-      message: `must be at least SIDECAR_MAX_ROWS (${vars.SIDECAR_MAX_ROWS}), so that the largest request fits in the queue`,
-    });
-  }
-});
+    SIDECAR_MODEL_DIR: optional(z.string({ error: "is required: the folder that contains the model's manifest.json" })),
+    SIDECAR_PROVIDER: optional(
+      z
+        .enum(EXECUTION_PROVIDER_NAMES, { error: `must be one of ${EXECUTION_PROVIDER_NAMES.join(", ")}` })
+        .default(SIDECAR_CONFIG_DEFAULTS.provider),
+    ),
+    SIDECAR_PROVIDER_FALLBACK: optional(
+      z.enum(["none", "cpu"], { error: "must be one of none, cpu" }).default(SIDECAR_CONFIG_DEFAULTS.providerFallback),
+    ),
+    SIDECAR_MAX_ROWS: optional(
+      z.coerce
+        .number({ error: "must be a number" })
+        .int("must be an integer")
+        .min(1, "must be at least 1")
+        .max(100_000, "must be at most 100000")
+        .default(SIDECAR_CONFIG_DEFAULTS.maxRows),
+    ),
+    SIDECAR_AUTH_TOKEN: optional(
+      z
+        .string({ error: "is required: the shared secret callers present as Authorization: Bearer <token> (the Worker's RANKER_TOKEN)" })
+        .min(MIN_AUTH_TOKEN_LENGTH, `must be at least ${MIN_AUTH_TOKEN_LENGTH} characters`)
+        .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces"),
+    ),
+    SIDECAR_ADMIN_TOKEN: optional(
+      z
+        .undefined({ error: "is no longer read: SIDECAR_AUTH_TOKEN now guards every route but /healthz, /admin/* included; unset it" })
+        .optional(),
+    ),
+    SIDECAR_INFERENCE_THREADS: integer(0, 64, SIDECAR_CONFIG_DEFAULTS.inferenceThreads),
+    SIDECAR_BATCHING: optional(
+      z.enum(["on", "off"], { error: "must be one of on, off" }).default(BATCHING_DEFAULTS.enabled ? "on" : "off"),
+    ),
+    SIDECAR_MAX_BATCH_ROWS: integer(1, 1_000_000, BATCHING_DEFAULTS.maxBatchRows),
+    SIDECAR_MAX_QUEUE_DELAY_MS: optional(
+      z.coerce
+        .number({ error: "must be a number of milliseconds" })
+        .min(0, "must be at least 0")
+        .max(10_000, "must be at most 10000")
+        .default(BATCHING_DEFAULTS.maxQueueDelayMs),
+    ),
+    SIDECAR_MAX_QUEUE_ROWS: integer(1, 100_000_000, BATCHING_DEFAULTS.maxQueueRows),
+    SIDECAR_REQUEST_TIMEOUT_MS: integer(1, 600_000, BATCHING_DEFAULTS.requestTimeoutMs),
+  })
+  .superRefine((vars, ctx) => {
+    if (vars.SIDECAR_MAX_QUEUE_ROWS < vars.SIDECAR_MAX_ROWS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SIDECAR_MAX_QUEUE_ROWS"],
+        message: `must be at least SIDECAR_MAX_ROWS (${vars.SIDECAR_MAX_ROWS}), so that the largest request fits in the queue`,
+      });
+    }
+  });
 
 /** The configuration is invalid; `issues` lists one `VARIABLE: problem` line per problem. */
 export class SidecarConfigError extends Error {

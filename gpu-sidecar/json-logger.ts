@@ -24,8 +24,7 @@ export interface JsonLoggerOptions {
   now?: () => Date;
 }
 
-const writeToStdio = (line: string, level: LogLevel) =>
-  (level === "info" ? process.stdout : process.stderr).write(`${line}\n`);
+const writeToStdio = (line: string, level: LogLevel) => (level === "info" ? process.stdout : process.stderr).write(`${line}\n`);
 
 /**
  * Creates a logger.
@@ -36,8 +35,10 @@ const writeToStdio = (line: string, level: LogLevel) =>
  */
 export function createJsonLogger(options: JsonLoggerOptions = {}): JsonLogger {
   const { write, now } = { write: writeToStdio, now: () => new Date(), ...options };
-  const log = (level: LogLevel) => (event: string, fields: LogFields = {}) =>
-    write(JSON.stringify({ time: now().toISOString(), level, event, ...fields }), level);
+  const log =
+    (level: LogLevel) =>
+    (event: string, fields: LogFields = {}) =>
+      write(JSON.stringify({ time: now().toISOString(), level, event, ...fields }), level);
   return { info: log("info"), warn: log("warn"), error: log("error") };
 }
 

@@ -47,8 +47,10 @@ async function main(): Promise<void> {
   }
   process.on("SIGHUP", () => {
     sidecar.store.reload().then(
-      ({ model, previousVersion }) => logger.info("model_reloaded", { model_version: model.version, previous_version: previousVersion ?? null }),
-      (error: unknown) => logger.error("model_reload_failed", { message: errorMessage(error), model_version: sidecar.store.current?.version ?? null }),
+      ({ model, previousVersion }) =>
+        logger.info("model_reloaded", { model_version: model.version, previous_version: previousVersion ?? null }),
+      (error: unknown) =>
+        logger.error("model_reload_failed", { message: errorMessage(error), model_version: sidecar.store.current?.version ?? null }),
     );
   });
 }

@@ -168,7 +168,14 @@ export class ModelStore {
         `${modelPath} takes ${width ?? "an unspecified number of"} features per row, but the feature spec has ${featureCount}`,
       );
     }
-    return { version: manifest.modelVersion, featureSpecHash: manifest.featureSpecHash, featureCount, modelPath, loadedAt: new Date(), session };
+    return {
+      version: manifest.modelVersion,
+      featureSpecHash: manifest.featureSpecHash,
+      featureCount,
+      modelPath,
+      loadedAt: new Date(),
+      session,
+    };
   }
 
   #retire(slot: Slot): void {

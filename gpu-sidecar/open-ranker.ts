@@ -64,7 +64,8 @@ export async function openRanker(options: OpenRankerOptions): Promise<OpenRanker
   const createProvider =
     options.createProvider ??
     (inferenceThreads > 0
-      ? (name: ExecutionProviderName) => createThreadedProvider(name, { threads: inferenceThreads, ...(onThreadEvent ? { onThreadEvent } : {}) })
+      ? (name: ExecutionProviderName) =>
+          createThreadedProvider(name, { threads: inferenceThreads, ...(onThreadEvent ? { onThreadEvent } : {}) })
       : createExecutionProvider);
   const load = async (provider: ExecutionProvider) => {
     const store = new ModelStore({ modelDir, provider, onReleaseError });

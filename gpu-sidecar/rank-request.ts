@@ -33,7 +33,10 @@ export function packFeatureRows(rows: readonly unknown[], width: number): Float3
   const packed = new Float32Array(rows.length * width);
   rows.forEach((row, r) => {
     if (!Array.isArray(row)) {
-      throw new SidecarError("invalid_request", `expected {feature_spec_hash: string, rows: number[][]}; rows[${r}] is ${describeValue(row)}, not a list`);
+      throw new SidecarError(
+        "invalid_request",
+        `expected {feature_spec_hash: string, rows: number[][]}; rows[${r}] is ${describeValue(row)}, not a list`,
+      );
     }
     if (row.length !== width) {
       throw new SidecarError("invalid_features", `rows[${r}] has ${row.length} values; the feature spec has ${width}`);
@@ -133,6 +136,8 @@ export function float32LittleEndianBytes(values: Float32Array): Uint8Array<Array
   if (LITTLE_ENDIAN) return new Uint8Array(values.buffer as ArrayBuffer, values.byteOffset, values.byteLength);
   const bytes = new Uint8Array(values.byteLength);
   const view = new DataView(bytes.buffer);
-  values.forEach((value, i) => view.setFloat32(i * 4, value, true));
+  values.forEach((value, i) => {
+    view.setFloat32(i * 4, value, true);
+  });
   return bytes;
 }

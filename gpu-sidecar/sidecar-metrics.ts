@@ -63,7 +63,12 @@ export function createSidecarMetrics(options: SidecarMetricsOptions = {}): Sidec
   if (processMetrics) collectDefaultMetrics({ register: registry });
 
   const batchRows = new Histogram({ name: "sidecar_batch_rows", help: "Rows per batch run.", buckets: ROW_BUCKETS, registers });
-  const batchRequests = new Histogram({ name: "sidecar_batch_requests", help: "Requests per batch run.", buckets: REQUEST_BUCKETS, registers });
+  const batchRequests = new Histogram({
+    name: "sidecar_batch_requests",
+    help: "Requests per batch run.",
+    buckets: REQUEST_BUCKETS,
+    registers,
+  });
   const queueWait = new Histogram({
     name: "sidecar_queue_wait_seconds",
     help: "Time a request waited in the queue before its batch started.",
@@ -76,10 +81,24 @@ export function createSidecarMetrics(options: SidecarMetricsOptions = {}): Sidec
     buckets: SECONDS_BUCKETS,
     registers,
   });
-  const requests = new Counter({ name: "sidecar_rank_requests_total", help: "POST /v1/rank requests answered, by HTTP status.", labelNames: ["status"] as const, registers });
+  const requests = new Counter({
+    name: "sidecar_rank_requests_total",
+    help: "POST /v1/rank requests answered, by HTTP status.",
+    labelNames: ["status"] as const,
+    registers,
+  });
   const rows = new Counter({ name: "sidecar_rows_scored_total", help: "Feature rows scored successfully.", registers });
-  const errors = new Counter({ name: "sidecar_errors_total", help: "Error responses, by error code.", labelNames: ["code"] as const, registers });
-  const queueRejections = new Counter({ name: "sidecar_queue_rejections_total", help: "Requests refused with 503 because the queue was full.", registers });
+  const errors = new Counter({
+    name: "sidecar_errors_total",
+    help: "Error responses, by error code.",
+    labelNames: ["code"] as const,
+    registers,
+  });
+  const queueRejections = new Counter({
+    name: "sidecar_queue_rejections_total",
+    help: "Requests refused with 503 because the queue was full.",
+    registers,
+  });
   const queueRequests = new Gauge({ name: "sidecar_queue_requests", help: "Requests waiting in the batching queue.", registers });
   const queueRows = new Gauge({ name: "sidecar_queue_rows", help: "Rows waiting in the batching queue.", registers });
   const modelInfo = new Gauge({

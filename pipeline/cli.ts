@@ -92,7 +92,12 @@ program
   .option("--params <file>", "reuse the models and hyperparameters of an earlier evaluation JSON")
   .option("--workers <n>", "worker threads for seeds and tuning (default: one per core; 1 = in-process)", positiveInteger)
   .action(
-    async (opts: Pick<EvaluateCommandOptions, "data" | "seeds" | "firstSeed" | "out" | "protocol" | "k" | "dimensions" | "tune" | "params" | "workers">) => {
+    async (
+      opts: Pick<
+        EvaluateCommandOptions,
+        "data" | "seeds" | "firstSeed" | "out" | "protocol" | "k" | "dimensions" | "tune" | "params" | "workers"
+      >,
+    ) => {
       await runEvaluate(opts);
     },
   );

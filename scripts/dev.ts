@@ -133,7 +133,11 @@ function startWrangler(): void {
   // Local overrides of wrangler.toml [vars]: the embedded index (Vectorize cannot run locally) and this sidecar.
   // Secrets (ADMIN_TOKEN, RANKER_TOKEN, USER_TOKEN_SECRET) come from .dev.vars.
   const devVars = [`VECTOR_INDEX_BACKEND:embedded`, `RANKER_URL:http://${host}:${sidecarPort}`].flatMap((v) => ["--var", v]);
-  wrangler = spawnService(bin("wrangler"), ["dev", "--ip", host, "--port", String(port), "--show-interactive-dev-session=false", ...devVars], quietEnv);
+  wrangler = spawnService(
+    bin("wrangler"),
+    ["dev", "--ip", host, "--port", String(port), "--show-interactive-dev-session=false", ...devVars],
+    quietEnv,
+  );
   void wrangler.exited.then(({ code, signal, error }) => {
     if (stopping) return;
     console.error(`[start] wrangler dev exited (${error ?? signal ?? `code ${code}`}); stopping everything`);

@@ -40,7 +40,12 @@ const program = new Command()
   .option("--scope <scopes>", 'space-separated scopes, e.g. "recommendations:read events:write" (default: none in the token)')
   .option("--dev-vars <file>", "where to read USER_TOKEN_SECRET when the environment has none", join(root, ".dev.vars"))
   .action(async (opts: { user: string; ttlSeconds: number; scope?: string; devVars: string }) => {
-    const token = await mintUserToken({ secret: userTokenSecret(opts.devVars), userId: opts.user, ttlSeconds: opts.ttlSeconds, scope: opts.scope });
+    const token = await mintUserToken({
+      secret: userTokenSecret(opts.devVars),
+      userId: opts.user,
+      ttlSeconds: opts.ttlSeconds,
+      scope: opts.scope,
+    });
     process.stdout.write(`${token}\n`);
   });
 

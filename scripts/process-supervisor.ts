@@ -35,7 +35,7 @@ export interface SupervisorClock {
 
 /** What the supervisor reports. */
 export type SupervisorEvent =
-  | { type: "started"; pid: number | undefined; /** 1 for the first start, 2 for the first restart, … */ run: number }
+  | { type: "started"; pid: number | undefined /** 1 for the first start, 2 for the first restart, … */; run: number }
   | {
       type: "exited";
       pid: number | undefined;
@@ -74,7 +74,10 @@ const systemClock: SupervisorClock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-const supervisorDefaults = { onEvent: () => {}, clock: systemClock, restart: {}, killAfterMs: 5000 } satisfies Omit<Required<SupervisorOptions>, "start">;
+const supervisorDefaults = { onEvent: () => {}, clock: systemClock, restart: {}, killAfterMs: 5000 } satisfies Omit<
+  Required<SupervisorOptions>,
+  "start"
+>;
 
 /**
  * Starts the child now and keeps it running until `stop()`.
@@ -109,7 +112,14 @@ export function superviseProcess(options: SupervisorOptions): Supervisor {
         onEvent({ type: "exited", pid: child.pid, exit, uptimeMs: decision.uptimeMs, restartInMs: null, consecutiveCrashes: 0 });
         return;
       }
-      onEvent({ type: "exited", pid: child.pid, exit, uptimeMs: decision.uptimeMs, restartInMs: decision.delayMs, consecutiveCrashes: decision.consecutiveCrashes });
+      onEvent({
+        type: "exited",
+        pid: child.pid,
+        exit,
+        uptimeMs: decision.uptimeMs,
+        restartInMs: decision.delayMs,
+        consecutiveCrashes: decision.consecutiveCrashes,
+      });
       restartTimer = clock.setTimeout(launch, decision.delayMs);
     });
   };

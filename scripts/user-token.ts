@@ -13,7 +13,10 @@ export const MAX_USER_TOKEN_TTL_SECONDS = 86_400;
 const scopeSchema = z
   .string()
   .trim()
-  .regex(/^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*( +[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*)*$/, 'must be space-separated "resource:action" words, e.g. "recommendations:read events:write"');
+  .regex(
+    /^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*( +[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*)*$/,
+    'must be space-separated "resource:action" words, e.g. "recommendations:read events:write"',
+  );
 
 const userTokenRequestSchema = z.object({
   secret: z.string().min(16, "USER_TOKEN_SECRET must be at least 16 characters"),
@@ -22,7 +25,10 @@ const userTokenRequestSchema = z.object({
     .number()
     .int("the lifetime must be a whole number of seconds")
     .min(1, "the lifetime must be at least 1 second")
-    .max(MAX_USER_TOKEN_TTL_SECONDS, `the lifetime must be at most ${MAX_USER_TOKEN_TTL_SECONDS} seconds (the Worker refuses longer tokens)`),
+    .max(
+      MAX_USER_TOKEN_TTL_SECONDS,
+      `the lifetime must be at most ${MAX_USER_TOKEN_TTL_SECONDS} seconds (the Worker refuses longer tokens)`,
+    ),
   scope: scopeSchema.optional(),
   nowSeconds: z.number().int(),
 });
@@ -66,8 +72,16 @@ export class UserTokenError extends Error {
  */
 export async function mintUserToken(options: MintUserTokenOptions): Promise<string> {
   const parsed = userTokenRequestSchema.safeParse({ ttlSeconds: 3600, nowSeconds: Math.floor(Date.now() / 1000), ...options });
-  if (!parsed.success) throw new UserTokenError(parsed.error.issues.map((issue) => (issue.path[0] === "scope" ? `--scope ${issue.message}` : issue.message)).join("; "));
+  if (!parsed.success)
+    throw new UserTokenError(
+      parsed.error.issues.map((issue) => (issue.path[0] === "scope" ? `--scope ${issue.message}` : issue.message)).join("; "),
+    );
   const { secret, userId, ttlSeconds, scope, nowSeconds } = parsed.data;
-  const claims: UserTokenClaims = { sub: userId, iat: nowSeconds, exp: nowSeconds + ttlSeconds, ...(scope ? { scope: scope.split(/ +/).join(" ") } : {}) };
+  const claims: UserTokenClaims = {
+    sub: userId,
+    iat: nowSeconds,
+    exp: nowSeconds + ttlSeconds,
+    ...(scope ? { scope: scope.split(/ +/).join(" ") } : {}),
+  };
   return sign({ ...claims }, secret, "HS256");
 }

@@ -54,7 +54,11 @@ export function createApp(): Hono<AppEnv> {
   app.onError((error, c) => {
     const apiError = toApiError(error);
     if (apiError.status >= 500) {
-      (c.var.logger ?? createLogger({ request_id: c.var.requestId })).error("request_failed", { status: apiError.status, code: apiError.code, error });
+      (c.var.logger ?? createLogger({ request_id: c.var.requestId })).error("request_failed", {
+        status: apiError.status,
+        code: apiError.code,
+        error,
+      });
     }
     if (apiError.code === "rate_limited") c.header("retry-after", String(RATE_LIMIT_RETRY_AFTER_SECONDS));
     return c.json(apiError.toJSON(), apiError.status);

@@ -23,7 +23,12 @@ export interface AppliedEvents {
 }
 
 /** Stores `events` (all of one user) accepted at `now`; `trendingWindowMs` is TRENDING_USER_WINDOW_HOURS. */
-export function applySessionEvents(store: SessionStore, events: readonly SessionEvent[], now: number, trendingWindowMs: number): AppliedEvents {
+export function applySessionEvents(
+  store: SessionStore,
+  events: readonly SessionEvent[],
+  now: number,
+  trendingWindowMs: number,
+): AppliedEvents {
   const result: AppendResult = { accepted: [], duplicates: [], trending: [], attributed: [] };
   let needsRefresh = false;
   for (const event of events) {

@@ -9,7 +9,12 @@ import { MAX_EVENTS_PER_USER, USER_SESSION_LIMITS } from "../../shared/session/u
 import type { SessionStore } from "./session-store";
 
 /** Bounds the state after `accepted` new events at `now`. */
-export function compactSession(store: SessionStore, accepted: number, now: number, periods: { retentionMs: number; trendingWindowMs: number }): void {
+export function compactSession(
+  store: SessionStore,
+  accepted: number,
+  now: number,
+  periods: { retentionMs: number; trendingWindowMs: number },
+): void {
   store.trimEvents(MAX_EVENTS_PER_USER);
   store.dropExpired(now - periods.retentionMs, now - periods.trendingWindowMs);
   const check = boundsCheckDue(Number(store.meta("appended_since_bound") ?? 0), accepted);

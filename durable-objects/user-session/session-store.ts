@@ -153,7 +153,11 @@ export class SessionStore {
 
   /** Records an event id; false when this user already stored it (a replay). */
   claimEventId(eventId: string, ts: number): boolean {
-    return this.sql.exec(`INSERT INTO event_ids (event_id, ts) VALUES (?, ?) ON CONFLICT (event_id) DO NOTHING RETURNING 1`, eventId, ts).toArray().length > 0;
+    return (
+      this.sql
+        .exec(`INSERT INTO event_ids (event_id, ts) VALUES (?, ?) ON CONFLICT (event_id) DO NOTHING RETURNING 1`, eventId, ts)
+        .toArray().length > 0
+    );
   }
 
   /** Stores an event (`applied` false: its category effects wait); false when already stored. */
@@ -184,7 +188,10 @@ export class SessionStore {
 
   pendingEventsOf(itemId: string): PendingEventRow[] {
     return this.sql
-      .exec<PendingEventRow>(`SELECT seq, event_id, item_id, type, ts, request_id FROM events WHERE item_id = ? AND applied = 0 ORDER BY seq`, itemId)
+      .exec<PendingEventRow>(
+        `SELECT seq, event_id, item_id, type, ts, request_id FROM events WHERE item_id = ? AND applied = 0 ORDER BY seq`,
+        itemId,
+      )
       .toArray();
   }
 
@@ -196,7 +203,10 @@ export class SessionStore {
 
   itemState(itemId: string): ItemStateRow | undefined {
     return this.sql
-      .exec<ItemStateRow>(`SELECT impressions, positive, negative, category, credited_trials, rewarded FROM item_state WHERE item_id = ?`, itemId)
+      .exec<ItemStateRow>(
+        `SELECT impressions, positive, negative, category, credited_trials, rewarded FROM item_state WHERE item_id = ?`,
+        itemId,
+      )
       .toArray()[0];
   }
 
@@ -230,13 +240,20 @@ export class SessionStore {
 
   /** Adds to what the item credited to the arms. */
   creditItem(itemId: string, trials: number, successes: number): void {
-    this.sql.exec(`UPDATE item_state SET credited_trials = credited_trials + ?, rewarded = max(rewarded, ?) WHERE item_id = ?`, trials, successes, itemId);
+    this.sql.exec(
+      `UPDATE item_state SET credited_trials = credited_trials + ?, rewarded = max(rewarded, ?) WHERE item_id = ?`,
+      trials,
+      successes,
+      itemId,
+    );
   }
 
   // Affinity and arms.
 
   affinityRow(category: string): AffinityRow | undefined {
-    return this.sql.exec<AffinityRow>(`SELECT category, score, updated_ts FROM category_affinity WHERE category = ?`, category).toArray()[0];
+    return this.sql
+      .exec<AffinityRow>(`SELECT category, score, updated_ts FROM category_affinity WHERE category = ?`, category)
+      .toArray()[0];
   }
 
   saveAffinity(row: AffinityRow): void {
@@ -266,7 +283,9 @@ export class SessionStore {
   // Trending credit.
 
   trendingWindow(itemId: string): TrendingCreditWindow | undefined {
-    const row = this.sql.exec<{ window_start: number; weight: number }>(`SELECT window_start, weight FROM trending_credits WHERE item_id = ?`, itemId).toArray()[0];
+    const row = this.sql
+      .exec<{ window_start: number; weight: number }>(`SELECT window_start, weight FROM trending_credits WHERE item_id = ?`, itemId)
+      .toArray()[0];
     return row && { windowStart: row.window_start, weight: row.weight };
   }
 
@@ -289,7 +308,9 @@ export class SessionStore {
         .toArray()[0];
       if (exact) return exact;
     }
-    return this.sql.exec<ExposureRow>(`SELECT category, exploration_source FROM exposures WHERE item_id = ? ORDER BY ts DESC LIMIT 1`, itemId).toArray()[0];
+    return this.sql
+      .exec<ExposureRow>(`SELECT category, exploration_source FROM exposures WHERE item_id = ? ORDER BY ts DESC LIMIT 1`, itemId)
+      .toArray()[0];
   }
 
   /** Marks the served item's A/B credit `column`; false when it was not served or already credited. */
@@ -308,7 +329,9 @@ export class SessionStore {
    * Returns how many exposure rows were new.
    */
   insertExposures(requestId: string, items: readonly Exposure[], ts: number): number {
-    const rows = JSON.stringify(items.map((item) => [item.itemId, item.position, item.source, item.category ?? null, item.explorationSource ?? null]));
+    const rows = JSON.stringify(
+      items.map((item) => [item.itemId, item.position, item.source, item.category ?? null, item.explorationSource ?? null]),
+    );
     const inserted = this.sql
       .exec(
         `INSERT INTO exposures (request_id, item_id, position, source, category, exploration_source, ts)
@@ -413,7 +436,10 @@ export class SessionStore {
 
   /** Keeps the `keep` most recently opened trending windows. */
   pruneTrendingCredits(keep: number): void {
-    this.sql.exec(`DELETE FROM trending_credits WHERE item_id IN (SELECT item_id FROM trending_credits ORDER BY window_start DESC LIMIT -1 OFFSET ?)`, keep);
+    this.sql.exec(
+      `DELETE FROM trending_credits WHERE item_id IN (SELECT item_id FROM trending_credits ORDER BY window_start DESC LIMIT -1 OFFSET ?)`,
+      keep,
+    );
   }
 
   private recent(limit: number): RecentInteraction[] {

@@ -163,11 +163,22 @@ export class DynamicBatcher<P, R> {
       item.release?.();
       this.#observer.rejected?.("queue_full");
       return Promise.reject(
-        new BatcherRejection("queue_full", `the queue holds ${this.#queuedRows} rows; ${item.rows} more would pass its limit of ${maxQueueRows} rows`),
+        new BatcherRejection(
+          "queue_full",
+          `the queue holds ${this.#queuedRows} rows; ${item.rows} more would pass its limit of ${maxQueueRows} rows`,
+        ),
       );
     }
     return new Promise<R>((resolve, reject) => {
-      const entry: Entry<P, R> = { item, enqueuedAt: this.#clock.now(), state: "queued", released: false, timeout: undefined, resolve, reject };
+      const entry: Entry<P, R> = {
+        item,
+        enqueuedAt: this.#clock.now(),
+        state: "queued",
+        released: false,
+        timeout: undefined,
+        resolve,
+        reject,
+      };
       entry.timeout = this.#clock.setTimeout(() => this.#expire(entry), this.#deadlineMs(item));
       this.#queue.push(entry);
       this.#queuedRows += item.rows;
@@ -230,15 +241,15 @@ export class DynamicBatcher<P, R> {
       outcome = Promise.reject(error);
     }
     outcome
-      .then(
-        (results) => {
-          if (results.length !== entries.length) {
-            throw new Error(`a batch of ${entries.length} requests returned ${results.length} results`);
-          }
-          entries.forEach((entry, i) => this.#settle(entry, () => entry.resolve(results[i]!)));
-        },
-      )
-      .catch((error: unknown) => entries.forEach((entry) => this.#settle(entry, () => entry.reject(error))))
+      .then((results) => {
+        if (results.length !== entries.length) {
+          throw new Error(`a batch of ${entries.length} requests returned ${results.length} results`);
+        }
+        for (const [i, entry] of entries.entries()) this.#settle(entry, () => entry.resolve(results[i]!));
+      })
+      .catch((error: unknown) => {
+        for (const entry of entries) this.#settle(entry, () => entry.reject(error));
+      })
       .finally(() => {
         for (const entry of entries) this.#release(entry);
         this.#running--;
@@ -289,11 +300,14 @@ export class DynamicBatcher<P, R> {
     if (this.#delayTimer) this.#clock.clearTimeout(this.#delayTimer.handle);
     this.#delayTimer = undefined;
     if (due === undefined) return;
-    const handle = this.#clock.setTimeout(() => {
-      this.#delayTimer = undefined;
-      this.#overdue = head;
-      this.#pump();
-    }, Math.max(0, due - this.#clock.now()));
+    const handle = this.#clock.setTimeout(
+      () => {
+        this.#delayTimer = undefined;
+        this.#overdue = head;
+        this.#pump();
+      },
+      Math.max(0, due - this.#clock.now()),
+    );
     this.#delayTimer = { handle, due };
   }
 

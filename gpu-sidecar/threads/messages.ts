@@ -17,9 +17,7 @@ export interface InferenceWorkerData {
 }
 
 /** Sidecar thread → inference thread. */
-export type ToInferenceWorker =
-  | { type: "run"; id: number; features: Float32Array; rowCount: number }
-  | { type: "release" };
+export type ToInferenceWorker = { type: "run"; id: number; features: Float32Array; rowCount: number } | { type: "release" };
 
 /** Inference thread → sidecar thread. */
 export type FromInferenceWorker =

@@ -24,13 +24,7 @@ import type {
   RankerSession,
   RankerSessionShape,
 } from "../providers/execution-provider";
-import {
-  deserializeError,
-  transferable,
-  type FromInferenceWorker,
-  type InferenceWorkerData,
-  type ToInferenceWorker,
-} from "./messages";
+import { deserializeError, transferable, type FromInferenceWorker, type InferenceWorkerData, type ToInferenceWorker } from "./messages";
 
 const WORKER_ENTRY = new URL("./inference-worker.mjs", import.meta.url);
 
@@ -138,12 +132,13 @@ export class InferencePool implements RankerSession {
     const settled = await Promise.allSettled(starts);
     const failed = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
     if (failed) {
-      await Promise.all(
-        settled.map((result) => (result.status === "fulfilled" ? result.value.thread.worker.terminate() : undefined)),
-      );
+      await Promise.all(settled.map((result) => (result.status === "fulfilled" ? result.value.thread.worker.terminate() : undefined)));
       throw failed.reason;
     }
-    return new InferencePool(options, settled.map((result) => (result as PromiseFulfilledResult<Loaded>).value));
+    return new InferencePool(
+      options,
+      settled.map((result) => (result as PromiseFulfilledResult<Loaded>).value),
+    );
   }
 
   /** Threads currently able to run batches (excludes replacements still loading). */
@@ -250,7 +245,9 @@ export class InferencePool implements RankerSession {
         this.#options.onThreadEvent?.({ event: "thread_replace_failed", thread: slot, message: errorMessage(error) });
         // With no thread left nothing would ever take the queue: fail it (the next batch retries).
         if (this.#threads.size === 0 && this.#replacing.size === 0) {
-          const failure = new InferenceThreadError(`no inference thread is running: replacing thread ${slot} failed: ${errorMessage(error)}`);
+          const failure = new InferenceThreadError(
+            `no inference thread is running: replacing thread ${slot} failed: ${errorMessage(error)}`,
+          );
           for (const job of this.#queue.splice(0)) job.reject(failure);
         }
       },

@@ -50,7 +50,9 @@ export class EvaluationExecutor {
       await yieldToEventLoop();
       return runEvaluationTask(task, this.splits, (label, done, total) => this.bars.step(label, done, total));
     }
-    return (await this.pool.run(task, (lane, label, done, total) => this.bars.step(label, done, total, lane))) as EvaluationTaskResult<SeedTask>;
+    return (await this.pool.run(task, (lane, label, done, total) =>
+      this.bars.step(label, done, total, lane),
+    )) as EvaluationTaskResult<SeedTask>;
   }
 
   /** A trial runner for `tunePlan` on the validation split of `splitSeed`. */

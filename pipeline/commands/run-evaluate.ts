@@ -78,7 +78,8 @@ export async function runEvaluate(
     const dataset = await log.step(
       `loaded ${resolve(opts.data)}`,
       () => loadDataset(opts.data),
-      (d) => `"${d.name}" (${d.format}): ${d.items.ids.size} items, ${d.users.ids.size} users, ${nonZeroCount(d.interactions)} interactions`,
+      (d) =>
+        `"${d.name}" (${d.format}): ${d.items.ids.size} items, ${d.users.ids.size} users, ${nonZeroCount(d.interactions)} interactions`,
     );
     const loadSeconds = (performance.now() - started) / 1000;
     for (const line of dataset.issues.format().split("\n").filter(Boolean)) log.info(line);
@@ -95,13 +96,19 @@ export async function runEvaluate(
     const tuningSeconds = (performance.now() - tuningStart) / 1000;
     for (const entry of plan.entries) {
       const score = tuning?.validationNdcg[entry.key];
-      log.info(`  ${entry.key}: ${JSON.stringify(entry.spec)}${score !== undefined ? `  (validation nDCG@${opts.k} ${score.toFixed(4)})` : ""}`);
+      log.info(
+        `  ${entry.key}: ${JSON.stringify(entry.spec)}${score !== undefined ? `  (validation nDCG@${opts.k} ${score.toFixed(4)})` : ""}`,
+      );
     }
     log.info(`serving model: ${plan.serving}`);
 
     const funnel = opts.funnel
       ? {
-          funnelItems: dataset.items.items.map((item) => ({ releasedAt: item.releasedAt, sponsored: item.sponsored, category: item.category })),
+          funnelItems: dataset.items.items.map((item) => ({
+            releasedAt: item.releasedAt,
+            sponsored: item.sponsored,
+            category: item.category,
+          })),
           funnelProfiles: dataset.users.profiles,
         }
       : {};

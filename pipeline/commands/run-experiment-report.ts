@@ -48,7 +48,9 @@ export async function runExperimentReport(options: ExperimentReportCommandOption
     },
     ...report,
   };
-  console.log(`read ${log.files.length} file(s): ${log.events.length} unique events, ${log.duplicates} duplicate(s) dropped, ${log.issues.count} invalid line(s)`);
+  console.log(
+    `read ${log.files.length} file(s): ${log.events.length} unique events, ${log.duplicates} duplicate(s) dropped, ${log.issues.count} invalid line(s)`,
+  );
   const issues = log.issues.format();
   if (issues) console.log(issues);
   for (const line of formatExperimentReport(report)) console.log(line);

@@ -79,7 +79,8 @@ export async function runTrain(options: TrainCommandOptions, write?: LineWriter)
 
   const { model: ranker, report } = await log.step(
     "train logistic ranker",
-    () => trainLinearRanker({ retrieval: splitModel, split, catalog: dataset.items, profiles: dataset.users.profiles }, { seed: options.seed }),
+    () =>
+      trainLinearRanker({ retrieval: splitModel, split, catalog: dataset.items, profiles: dataset.users.profiles }, { seed: options.seed }),
     (r) => `${r.report.fitRows} rows (${r.report.fitPositives} positive) from ${r.report.fitUsers} users`,
   );
   for (const line of describeRanker(report)) log.info(line);
@@ -105,7 +106,12 @@ export async function runTrain(options: TrainCommandOptions, write?: LineWriter)
           foldIn,
           extraKv: (modelVersion, factors) => {
             const { model, report } = fitContentEncoder({
-              items: dataset.items.items.map((item) => ({ title: item.title, genres: item.genres, category: item.category, released_at: item.releasedAt })),
+              items: dataset.items.items.map((item) => ({
+                title: item.title,
+                genres: item.genres,
+                category: item.category,
+                released_at: item.releasedAt,
+              })),
               itemFactors: factors.items,
               dimensions: factors.dimensions,
               modelVersion,
@@ -134,12 +140,7 @@ export async function runTrain(options: TrainCommandOptions, write?: LineWriter)
 }
 
 /** The serving model: from an evaluation report when there is one, else ALS with the CLI options. */
-async function servingModel(
-  options: TrainCommandOptions,
-  out: string,
-  datasetName: string,
-  log: ProgressLog,
-): Promise<ServingDescription> {
+async function servingModel(options: TrainCommandOptions, out: string, datasetName: string, log: ProgressLog): Promise<ServingDescription> {
   const reportPath = options.evaluation ?? join(out, "evaluation.json");
   const explicit = options.evaluation !== undefined;
   if (explicit || (await exists(reportPath))) {
@@ -168,7 +169,10 @@ function foldInParameters(spec: ModelSpec, model: Recommender, interactions: Int
 /** `als` for ALS (as before), else a slug of the serving key (`ease-implicit-als-32d`). */
 function versionPrefix(serving: ServingDescription): string {
   if (serving.spec.model === "implicit-als") return "als";
-  return serving.model.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase();
+  return serving.model
+    .replace(/[^A-Za-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .toLowerCase();
 }
 
 function describeRetrieval(q: RetrievalQuality): string {
@@ -185,11 +189,7 @@ function describeRanker(r: LinearRankerReport): string[] {
   ];
 }
 
-function manifestMetrics(
-  retrieval: RetrievalQuality,
-  popularity: RetrievalQuality,
-  ranker: LinearRankerReport,
-): Record<string, number> {
+function manifestMetrics(retrieval: RetrievalQuality, popularity: RetrievalQuality, ranker: LinearRankerReport): Record<string, number> {
   const round = (x: number) => Number(x.toFixed(6));
   const metrics: Record<string, number> = {
     "retrieval_ndcg@10": round(retrieval.ndcg),

@@ -97,7 +97,7 @@ export class WorkerPool<Task, Result> {
         pending.reject(new Error(reply.message));
         return;
       default:
-        return reply satisfies never;
+        reply satisfies never;
     }
   }
 

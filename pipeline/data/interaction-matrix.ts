@@ -39,10 +39,7 @@ export interface InteractionTriplets {
  * Builds a CSR matrix of the given shape from triplets: duplicates of a (row, col) pair are merged
  * (confidence and counts summed, earliest and latest time kept); entries with non-positive confidence dropped.
  */
-export function buildInteractionMatrix(
-  shape: { rows: number; cols: number },
-  triplets: InteractionTriplets,
-): InteractionMatrix {
+export function buildInteractionMatrix(shape: { rows: number; cols: number }, triplets: InteractionTriplets): InteractionMatrix {
   const n = triplets.length ?? triplets.rows.length;
   const rowCounts = new Int32Array(shape.rows + 1);
   for (let k = 0; k < n; k++) {

@@ -15,12 +15,7 @@ import { interactionEventSchema } from "../../shared/events/interaction-event";
 import type { CatalogItem, Dataset, ItemCatalog, UserDirectory, UserProfile } from "./dataset";
 import { DatasetFormatError } from "./detect-dataset-format";
 import { EventLogBuilder, positiveInteractions } from "./event-log";
-import {
-  EVENT_LOG_FILES,
-  catalogItemRecordSchema,
-  eventLogDescriptorSchema,
-  userProfileRecordSchema,
-} from "./event-log-folder";
+import { EVENT_LOG_FILES, catalogItemRecordSchema, eventLogDescriptorSchema, userProfileRecordSchema } from "./event-log-folder";
 import { IdIndex } from "./id-index";
 import { LoadIssueLog } from "./load-issue-log";
 import { readErasureTombstones } from "./read-erasure-tombstones";
@@ -41,10 +36,7 @@ export interface EventLogFolderOptions {
  * reported; users that only appear in events are added without a profile. What erasures removed
  * is counted in `issues.notes`.
  */
-export async function loadEventLogFolder(
-  folder: string,
-  options: Partial<EventLogFolderOptions> = {},
-): Promise<Dataset> {
+export async function loadEventLogFolder(folder: string, options: Partial<EventLogFolderOptions> = {}): Promise<Dataset> {
   const opts = { fallbackName: "dataset", maxIssueSamples: 20, ...options } satisfies EventLogFolderOptions;
   const issues = new LoadIssueLog({ maxSamples: opts.maxIssueSamples });
   for (const required of [EVENT_LOG_FILES.items, EVENT_LOG_FILES.events]) {

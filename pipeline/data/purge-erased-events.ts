@@ -49,7 +49,9 @@ export async function purgeErasedEvents(folder: string): Promise<PurgeErasedRepo
   for (const file of files) {
     const isProfiles = file.split("/").pop() === EVENT_LOG_FILES.users;
     const result = await rewriteWithout(join(folder, file), (record) =>
-      isProfiles ? erasedAt.has(record.user_id) : isErasedEvent(erasedAt, record.user_id, typeof record.ts === "number" ? record.ts : undefined),
+      isProfiles
+        ? erasedAt.has(record.user_id)
+        : isErasedEvent(erasedAt, record.user_id, typeof record.ts === "number" ? record.ts : undefined),
     );
     report.unreadableLinesKept += result.unreadable;
     if (result.dropped === 0) continue;

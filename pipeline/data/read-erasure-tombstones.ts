@@ -22,13 +22,14 @@ export async function readErasureTombstones(folder: string, issues?: LoadIssueLo
   const erasedAt = new Map<string, number>();
   for (const name of names.filter((file) => file.endsWith(".json")).sort()) {
     const file = `${TOMBSTONE_PREFIX}/${name}`;
-    let parsed;
+    let json: unknown;
     try {
-      parsed = erasureTombstoneSchema.safeParse(JSON.parse(await readFile(join(directory, name), "utf8")));
+      json = JSON.parse(await readFile(join(directory, name), "utf8"));
     } catch (error) {
       issues?.record(file, 1, `invalid JSON (${(error as Error).message})`);
       continue;
     }
+    const parsed = erasureTombstoneSchema.safeParse(json);
     if (!parsed.success) {
       issues?.record(file, 1, `not an erasure tombstone: ${parsed.error.issues[0]?.message ?? "invalid"}`);
       continue;

@@ -19,10 +19,7 @@ export interface ReadTextLinesOptions {
 }
 
 /** Yields every line of `path` (blank lines included, so numbers stay exact). */
-export async function* readTextLines(
-  path: string,
-  options: Partial<ReadTextLinesOptions> = {},
-): AsyncGenerator<TextLine> {
+export async function* readTextLines(path: string, options: Partial<ReadTextLinesOptions> = {}): AsyncGenerator<TextLine> {
   const opts = { encoding: "utf8", ...options } satisfies ReadTextLinesOptions;
   const lines = createInterface({ input: createReadStream(path, { encoding: opts.encoding }), crlfDelay: Infinity });
   let line = 0;

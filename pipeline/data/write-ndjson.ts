@@ -17,7 +17,7 @@ export async function writeNdjson(path: string, records: Iterable<unknown>): Pro
     if (!stream.write(text)) await Promise.race([once(stream, "drain"), failed]);
   };
   for (const record of records) {
-    chunk += JSON.stringify(record) + "\n";
+    chunk += `${JSON.stringify(record)}\n`;
     lines++;
     if (chunk.length >= 1 << 16) await flush();
   }

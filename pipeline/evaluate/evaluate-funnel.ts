@@ -37,7 +37,12 @@ export interface FunnelInput {
 export function fitFunnel(input: FunnelInput): { model: RerankedRecommender; ranker: LinearRankerFit } {
   const validationServed = fitServingChain(input.plan, input.validation, input.seed);
   const groups = buildRankerExamples(
-    { retrieval: validationServed, split: input.validation, catalog: { items: input.items }, ...(input.profiles ? { profiles: input.profiles } : {}) },
+    {
+      retrieval: validationServed,
+      split: input.validation,
+      catalog: { items: input.items },
+      ...(input.profiles ? { profiles: input.profiles } : {}),
+    },
     { candidates: input.candidates },
   );
   const ranker = fitLinearRanker(groups, { seed: input.seed, modelVersion: "funnel" });

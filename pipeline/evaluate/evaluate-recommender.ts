@@ -58,7 +58,10 @@ export function evaluateRecommender(
   for (let t = 0; t < users.length; t++) {
     const user = users[t]!;
     const ranked = model.recommend(user, opts.k, rowIndices(split.train, user));
-    predictions.set(user, Int32Array.from(ranked, (r) => r.index));
+    predictions.set(
+      user,
+      Int32Array.from(ranked, (r) => r.index),
+    );
     truth.set(user, new Set(rowIndices(split.test, user)));
     if (opts.onProgress && ((t + 1) % opts.progressEvery === 0 || t + 1 === users.length)) opts.onProgress(t + 1, users.length);
   }

@@ -69,7 +69,10 @@ export function fitEntry(
   let model: Recommender;
   if (entry.from !== undefined && entry.spec.model === "blend") {
     const weights = entry.spec.weights;
-    model = ScoreBlend.ofFitted(entry.from.map((key, i) => ({ model: part(key), weight: weights[i]! })), train.cols);
+    model = ScoreBlend.ofFitted(
+      entry.from.map((key, i) => ({ model: part(key), weight: weights[i]! })),
+      train.cols,
+    );
   } else if (entry.from !== undefined && entry.spec.model === "factorized") {
     const factorized = new FactorizedRecommender(part(entry.from[0]!), {
       ...entry.spec.options,

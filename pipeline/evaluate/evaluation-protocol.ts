@@ -36,13 +36,11 @@ export const PROTOCOLS: Record<ProtocolName, EvaluationProtocol> = {
       "random 75/25 split stratified by item (Microsoft Recommenders python_stratified_split), top-10, " +
       "every held-out interaction relevant, training items removed, users in both test and predictions",
     split: (matrix, seed) => stratifiedRandomSplit(matrix, { ratio: 0.75, by: "item", seed }),
-    validation: (train, seed) =>
-      stratifiedRandomSplit(train, { ratio: 0.75, by: "item", seed: seed + VALIDATION_SEED_OFFSET }),
+    validation: (train, seed) => stratifiedRandomSplit(train, { ratio: 0.75, by: "item", seed: seed + VALIDATION_SEED_OFFSET }),
   },
   "leave-last-out": {
     name: "leave-last-out",
-    description:
-      "chronological leave-last-1-out per user, top-10, the held-out item relevant, training items removed",
+    description: "chronological leave-last-1-out per user, top-10, the held-out item relevant, training items removed",
     split: (matrix) => leaveLastNOutSplit(matrix, { n: 1 }),
     validation: (train) => leaveLastNOutSplit(train, { n: 1 }),
   },

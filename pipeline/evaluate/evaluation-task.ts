@@ -84,11 +84,7 @@ export class SplitCache {
 }
 
 /** Runs one task. */
-export function runEvaluationTask<T extends EvaluationTask>(
-  task: T,
-  splits: SplitCache,
-  progress?: FitProgress,
-): EvaluationTaskResult<T> {
+export function runEvaluationTask<T extends EvaluationTask>(task: T, splits: SplitCache, progress?: FitProgress): EvaluationTaskResult<T> {
   switch (task.kind) {
     case "seed": {
       const start = performance.now();
@@ -96,15 +92,35 @@ export function runEvaluationTask<T extends EvaluationTask>(
       const runs = evaluatePlan(task.plan, split, {
         k: task.k,
         seed: task.seed,
-        ...(task.funnelItems ? { funnel: { validation: splits.validation(task.protocol, task.seed), items: task.funnelItems, ...(task.funnelProfiles ? { profiles: task.funnelProfiles } : {}) } } : {}),
-        ...(progress ? { onModel: (key: string, i: number, n: number) => progress(`seed ${task.seed}: ${key}`, i, n), fitProgress: progress } : {}),
+        ...(task.funnelItems
+          ? {
+              funnel: {
+                validation: splits.validation(task.protocol, task.seed),
+                items: task.funnelItems,
+                ...(task.funnelProfiles ? { profiles: task.funnelProfiles } : {}),
+              },
+            }
+          : {}),
+        ...(progress
+          ? { onModel: (key: string, i: number, n: number) => progress(`seed ${task.seed}: ${key}`, i, n), fitProgress: progress }
+          : {}),
       });
-      const outcome: SeedOutcome = { seed: task.seed, testUsers: split.testUsers.length, runs, seconds: (performance.now() - start) / 1000 };
+      const outcome: SeedOutcome = {
+        seed: task.seed,
+        testUsers: split.testUsers.length,
+        runs,
+        seconds: (performance.now() - start) / 1000,
+      };
       return outcome as EvaluationTaskResult<T>;
     }
     case "trial": {
       const outcome = runTrial(task.entry, splits.validation(task.protocol, task.splitSeed), new Map(), task.k, progress);
-      const saved: SavedTrialOutcome = { ndcg: outcome.ndcg, map: outcome.map, fitSeconds: outcome.fitSeconds, saved: outcome.model.save() };
+      const saved: SavedTrialOutcome = {
+        ndcg: outcome.ndcg,
+        map: outcome.map,
+        fitSeconds: outcome.fitSeconds,
+        saved: outcome.model.save(),
+      };
       return saved as EvaluationTaskResult<T>;
     }
     default:

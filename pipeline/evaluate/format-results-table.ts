@@ -52,4 +52,3 @@ export function formatResultsTable(report: EvaluationReport): string[] {
 function fixed(value: number | undefined, digits: number): string {
   return value !== undefined && Number.isFinite(value) ? value.toFixed(digits) : "—";
 }
-

@@ -22,7 +22,9 @@ export function popularityProfile(
   const n = itemInteractions.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => itemInteractions[b]! - itemInteractions[a]! || a - b);
   const bucketOf = new Int32Array(n);
-  order.forEach((item, rank) => (bucketOf[item] = Math.min(buckets - 1, Math.floor((rank * buckets) / Math.max(1, n)))));
+  order.forEach((item, rank) => {
+    bucketOf[item] = Math.min(buckets - 1, Math.floor((rank * buckets) / Math.max(1, n)));
+  });
   const shares = (counts: ArrayLike<number>): number[] => {
     const sums = new Array<number>(buckets).fill(0);
     let total = 0;

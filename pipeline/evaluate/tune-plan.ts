@@ -129,10 +129,20 @@ export function baseTrials(items: number, options: Partial<TunePlanOptions> = {}
     { key: "popularity", spec: { model: "popularity" }, servable: false },
     ...grids["item-knn"].map((options): PlanEntry => ({ key: "item-knn", spec: { model: "item-knn", options }, servable: false })),
     ...grids["implicit-als"].map(
-      (options): PlanEntry => ({ key: "implicit-als", spec: { model: "implicit-als", options: { ...options, seed: opts.seed } }, servable: true }),
+      (options): PlanEntry => ({
+        key: "implicit-als",
+        spec: { model: "implicit-als", options: { ...options, seed: opts.seed } },
+        servable: true,
+      }),
     ),
     ...(Ease.fits(items, opts.easeMaxItems)
-      ? grids.ease.map((options): PlanEntry => ({ key: "ease", spec: { model: "ease", options: { ...options, maxItems: opts.easeMaxItems } }, servable: false }))
+      ? grids.ease.map(
+          (options): PlanEntry => ({
+            key: "ease",
+            spec: { model: "ease", options: { ...options, maxItems: opts.easeMaxItems } },
+            servable: false,
+          }),
+        )
       : []),
   ];
 }
@@ -163,7 +173,9 @@ export async function tunePlan(
 
   const base = baseTrials(items, opts);
   const outcomes = await (runner ?? inProcessTrialRunner(validation, opts))(base);
-  base.forEach((entry, i) => record(entry, outcomes[i]!));
+  base.forEach((entry, i) => {
+    record(entry, outcomes[i]!);
+  });
 
   const itemBased = best.has("ease") ? "ease" : "item-knn";
   const blendKey = `${itemBased}+implicit-als`;
@@ -231,7 +243,9 @@ export function defaultPlan(items: number, options: Partial<Pick<TunePlanOptions
   const itemBased = Ease.fits(items, easeMaxItems) ? "ease" : "item-knn";
   const als: ModelSpec = { model: "implicit-als", options: { ...DEFAULT_TUNING_GRIDS["implicit-als"][3] } };
   const itemSpec: ModelSpec =
-    itemBased === "ease" ? { model: "ease", options: { lambda: EASE_DEFAULTS.lambda, maxItems: easeMaxItems } } : { model: "item-knn", options: {} };
+    itemBased === "ease"
+      ? { model: "ease", options: { lambda: EASE_DEFAULTS.lambda, maxItems: easeMaxItems } }
+      : { model: "item-knn", options: {} };
   const blendKey = `${itemBased}+implicit-als`;
   const blend: ModelSpec = { model: "blend", parts: [itemSpec, als], weights: [0.5, 0.5] };
   const servedKey = `${blendKey}@${dimensions}d`;

@@ -53,7 +53,10 @@ figure{margin:2rem 0}figcaption{color:#555;margin-top:.3rem}code{background:#f4f
 Serving model: <strong>${esc(report.serving_model)}</strong> — ${esc(report.serving.how)}.
 Total time ${report.timing.total_seconds.toFixed(1)} s.</p>
 ${resultsTable(report)}
-<figure>${groupedBarChart(accuracyGroups, ACCURACY.map((m) => metricKey(m, k)))}
+<figure>${groupedBarChart(
+    accuracyGroups,
+    ACCURACY.map((m) => metricKey(m, k)),
+  )}
 <figcaption>Accuracy per model (error bars: ±1 std over seeds). Hatched: published reference rows.</figcaption></figure>
 <figure>${lineChart(profile)}
 <figcaption>Popularity long tail: items ranked by training popularity and cut into ${profile.buckets} equal buckets
@@ -106,7 +109,9 @@ function groupedBarChart(groups: Group[], series: string[]): string {
     group.values.forEach((value, s) => {
       const color = PALETTE[s % PALETTE.length]!;
       const fill = group.reference ? `url(#hatch${s})` : color;
-      parts.push(`<rect x="${left}" y="${y}" width="${Math.max(0, x(value) - left)}" height="${rowHeight - 3}" fill="${fill}" stroke="${color}"/>`);
+      parts.push(
+        `<rect x="${left}" y="${y}" width="${Math.max(0, x(value) - left)}" height="${rowHeight - 3}" fill="${fill}" stroke="${color}"/>`,
+      );
       const error = group.errors[s] ?? 0;
       if (error > 0) {
         const cy = y + (rowHeight - 3) / 2;
@@ -118,7 +123,10 @@ function groupedBarChart(groups: Group[], series: string[]): string {
     y += groupGap;
   }
   const legend = series
-    .map((name, s) => `<rect x="${left + s * 130}" y="6" width="12" height="12" fill="${PALETTE[s % PALETTE.length]}"/><text x="${left + s * 130 + 16}" y="16">${esc(name)}</text>`)
+    .map(
+      (name, s) =>
+        `<rect x="${left + s * 130}" y="6" width="12" height="12" fill="${PALETTE[s % PALETTE.length]}"/><text x="${left + s * 130 + 16}" y="16">${esc(name)}</text>`,
+    )
     .join("");
   return `<svg viewBox="0 0 ${width} ${height}" width="100%" font-size="12">${legend}${parts.join("")}</svg>`;
 }
@@ -137,7 +145,9 @@ function barChart(bars: { name: string; value: number; error: number }[]): strin
     return (
       `<text x="${left - 8}" y="${cy + 4}" text-anchor="end">${esc(bar.name)}</text>` +
       `<rect x="${left}" y="${y}" width="${Math.max(0, x(bar.value) - left)}" height="${rowHeight - 6}" fill="${PALETTE[i % PALETTE.length]}"/>` +
-      (bar.error > 0 ? `<line x1="${x(bar.value - bar.error)}" x2="${x(bar.value + bar.error)}" y1="${cy}" y2="${cy}" stroke="#222"/>` : "") +
+      (bar.error > 0
+        ? `<line x1="${x(bar.value - bar.error)}" x2="${x(bar.value + bar.error)}" y1="${cy}" y2="${cy}" stroke="#222"/>`
+        : "") +
       `<text x="${x(bar.value) + 4}" y="${cy + 4}" font-size="10">${(bar.value * 100).toFixed(1)}%</text>`
     );
   });
@@ -158,14 +168,26 @@ function lineChart(profile: PopularityProfile): string {
   const x = (b: number) => left + (profile.buckets > 1 ? (b / (profile.buckets - 1)) * plotWidth : 0);
   const y = (v: number) => top + plotHeight - (v / max) * plotHeight;
   const grid = [0, 0.25, 0.5, 0.75, 1]
-    .map((f) => `<line x1="${left}" x2="${left + plotWidth}" y1="${y(f * max)}" y2="${y(f * max)}" stroke="#eee"/><text x="${left - 6}" y="${y(f * max) + 4}" text-anchor="end">${(f * max * 100).toFixed(0)}%</text>`)
+    .map(
+      (f) =>
+        `<line x1="${left}" x2="${left + plotWidth}" y1="${y(f * max)}" y2="${y(f * max)}" stroke="#eee"/><text x="${left - 6}" y="${y(f * max) + 4}" text-anchor="end">${(f * max * 100).toFixed(0)}%</text>`,
+    )
     .join("");
-  const ticks = Array.from({ length: profile.buckets }, (_, b) => `<text x="${x(b)}" y="${top + plotHeight + 16}" text-anchor="middle">${b + 1}</text>`).join("");
+  const ticks = Array.from(
+    { length: profile.buckets },
+    (_, b) => `<text x="${x(b)}" y="${top + plotHeight + 16}" text-anchor="middle">${b + 1}</text>`,
+  ).join("");
   const lines = series
-    .map((s) => `<polyline fill="none" stroke="${s.color}" stroke-width="2" ${s.dash ? `stroke-dasharray="${s.dash}"` : ""} points="${s.values.map((v, b) => `${x(b)},${y(v)}`).join(" ")}"/>`)
+    .map(
+      (s) =>
+        `<polyline fill="none" stroke="${s.color}" stroke-width="2" ${s.dash ? `stroke-dasharray="${s.dash}"` : ""} points="${s.values.map((v, b) => `${x(b)},${y(v)}`).join(" ")}"/>`,
+    )
     .join("");
   const legend = series
-    .map((s, i) => `<line x1="${left + plotWidth + 30}" x2="${left + plotWidth + 50}" y1="${top + 10 + i * 18}" y2="${top + 10 + i * 18}" stroke="${s.color}" stroke-width="2" ${s.dash ? `stroke-dasharray="${s.dash}"` : ""}/><text x="${left + plotWidth + 56}" y="${top + 14 + i * 18}">${esc(s.name)}</text>`)
+    .map(
+      (s, i) =>
+        `<line x1="${left + plotWidth + 30}" x2="${left + plotWidth + 50}" y1="${top + 10 + i * 18}" y2="${top + 10 + i * 18}" stroke="${s.color}" stroke-width="2" ${s.dash ? `stroke-dasharray="${s.dash}"` : ""}/><text x="${left + plotWidth + 56}" y="${top + 14 + i * 18}">${esc(s.name)}</text>`,
+    )
     .join("");
   return `<svg viewBox="0 0 ${width} ${height + 20}" width="100%" font-size="12">${grid}${ticks}${lines}${legend}<text x="${left + plotWidth / 2}" y="${top + plotHeight + 34}" text-anchor="middle">item popularity bucket (1 = most popular)</text></svg>`;
 }

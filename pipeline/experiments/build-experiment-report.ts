@@ -128,8 +128,16 @@ function experimentSection(tally: ExperimentTally, catalogueItems: number, opts:
   const arms = armTallies.map(([name, arm], index) => armSection(name, arm, estimates[index]!, catalogueItems, opts));
   const control = arms[0]!;
   const [controlEstimates, ...treatmentEstimates] = estimates;
-  const ctr = compareWithControl(treatmentEstimates.map((estimate) => estimate.ctr), controlEstimates!.ctr, opts.alpha);
-  const conversion = compareWithControl(treatmentEstimates.map((estimate) => estimate.conversion), controlEstimates!.conversion, opts.alpha);
+  const ctr = compareWithControl(
+    treatmentEstimates.map((estimate) => estimate.ctr),
+    controlEstimates!.ctr,
+    opts.alpha,
+  );
+  const conversion = compareWithControl(
+    treatmentEstimates.map((estimate) => estimate.conversion),
+    controlEstimates!.conversion,
+    opts.alpha,
+  );
   for (const [index, arm] of arms.slice(1).entries()) {
     arm.ctr_vs_control = ctr[index]!;
     arm.conversion_vs_control = conversion[index]!;
@@ -159,7 +167,13 @@ function armRatioEstimates(arm: ArmTally): ArmRatioEstimates {
   };
 }
 
-function armSection(name: string, arm: ArmTally, estimates: ArmRatioEstimates, catalogueItems: number, opts: ExperimentReportOptions): OfflineArmReport {
+function armSection(
+  name: string,
+  arm: ArmTally,
+  estimates: ArmRatioEstimates,
+  catalogueItems: number,
+  opts: ExperimentReportOptions,
+): OfflineArmReport {
   const diversity = opts.categories ? categoryDiversity([...arm.lists.values()], opts.categories) : null;
   return {
     arm: name,
@@ -196,7 +210,10 @@ function compareWithControl(treatments: RatioEstimate[], control: RatioEstimate,
  * with at least two categorised items (null when none has), categories per list the mean over
  * lists with at least one; null when no list has a categorised item.
  */
-function categoryDiversity(lists: string[][], categories: ReadonlyMap<string, string>): { diversity: number | null; perList: number } | null {
+function categoryDiversity(
+  lists: string[][],
+  categories: ReadonlyMap<string, string>,
+): { diversity: number | null; perList: number } | null {
   let diversitySum = 0;
   let diversityLists = 0;
   let distinctSum = 0;

@@ -6,7 +6,10 @@ import { fnv1aHex } from "../../shared/math/fnv1a";
 
 /** `2026-11-22T00:15:00.123Z` → `20261122T001500Z`. */
 export function compactUtcTimestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/[-:]/g, "");
 }
 
 /** The version name for artifacts created at `createdAt` whose content hashes from `contentParts`. */

@@ -86,7 +86,10 @@ export function mlpRankerToOnnx(model: MlpRankerModel): Uint8Array {
   let current: string = RANKER_IO.input;
   model.layers.forEach((layer, l) => {
     const last = l === model.layers.length - 1;
-    initializers.push(floatTensor(`W${l}`, [layer.inputs, layer.outputs], layer.weights), floatTensor(`B${l}`, [layer.outputs], layer.bias));
+    initializers.push(
+      floatTensor(`W${l}`, [layer.inputs, layer.outputs], layer.weights),
+      floatTensor(`B${l}`, [layer.outputs], layer.bias),
+    );
     const dense = last ? "logit" : `dense${l}`;
     nodes.push(graphNode("Gemm", [current, `W${l}`, `B${l}`], dense, `gemm${l}`));
     current = dense;
@@ -111,7 +114,9 @@ function checkShapes(model: MlpRankerModel): void {
   let width = model.featureNames.length;
   model.layers.forEach((layer, l) => {
     if (layer.inputs !== width || layer.weights.length !== layer.inputs * layer.outputs || layer.bias.length !== layer.outputs) {
-      throw new Error(`MLP layer ${l} does not fit: expected ${width} inputs, got ${layer.inputs} inputs, ${layer.weights.length} weights, ${layer.bias.length} biases for ${layer.outputs} outputs`);
+      throw new Error(
+        `MLP layer ${l} does not fit: expected ${width} inputs, got ${layer.inputs} inputs, ${layer.weights.length} weights, ${layer.bias.length} biases for ${layer.outputs} outputs`,
+      );
     }
     width = layer.outputs;
   });

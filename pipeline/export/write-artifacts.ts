@@ -108,9 +108,7 @@ export async function writeArtifacts(
   const factors = retrieval.factors;
   if (factors === null) throw new Error(`retrieval model ${retrieval.name} has no embeddings to publish`);
   if (input.ranker.featureSpecHash !== FEATURE_SPEC.hash) {
-    throw new Error(
-      `ranker was trained with feature spec ${input.ranker.featureSpecHash}, current spec is ${FEATURE_SPEC.hash}`,
-    );
+    throw new Error(`ranker was trained with feature spec ${input.ranker.featureSpecHash}, current spec is ${FEATURE_SPEC.hash}`);
   }
   const itemCount = dataset.items.items.length;
   const userCount = dataset.users.ids.size;
@@ -207,21 +205,18 @@ export async function writeArtifacts(
   await mkdir(outDir, { recursive: true });
   const path = (file: keyof typeof ARTIFACT_FILES) => join(outDir, ARTIFACT_FILES[file]);
   await writeNdjson(path("vectors"), vectorLines);
-  await writeFile(path("kvBulk"), JSON.stringify(kv, null, 1) + "\n");
-  await writeFile(
-    path("items"),
-    JSON.stringify(dataset.items.items.map((item, i) => ({ id: item.id, ...metadata[i]! }))) + "\n",
-  );
+  await writeFile(path("kvBulk"), `${JSON.stringify(kv, null, 1)}\n`);
+  await writeFile(path("items"), `${JSON.stringify(dataset.items.items.map((item, i) => ({ id: item.id, ...metadata[i]! })))}\n`);
   await writeFile(path("rankerOnnx"), linearRankerToOnnx(ranker));
-  await writeFile(path("rankerJson"), JSON.stringify(ranker, null, 2) + "\n");
+  await writeFile(path("rankerJson"), `${JSON.stringify(ranker, null, 2)}\n`);
   const serving = input.serving ?? {
     model: retrieval.name,
     dimensions: factors.dimensions,
     how: `${retrieval.name}: user vectors in KV, item vectors in the vector index, served by dot-product ANN`,
   };
   const foldIn = input.foldIn && { foldIn: input.foldIn };
-  await writeFile(path("serving"), JSON.stringify({ modelVersion, ...serving, ...foldIn }, null, 2) + "\n");
-  await writeFile(path("manifest"), JSON.stringify(manifest, null, 2) + "\n");
+  await writeFile(path("serving"), `${JSON.stringify({ modelVersion, ...serving, ...foldIn }, null, 2)}\n`);
+  await writeFile(path("manifest"), `${JSON.stringify(manifest, null, 2)}\n`);
 
   const bytes = {} as Record<keyof typeof ARTIFACT_FILES, number>;
   for (const file of Object.keys(ARTIFACT_FILES) as (keyof typeof ARTIFACT_FILES)[]) {

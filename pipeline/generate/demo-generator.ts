@@ -7,12 +7,7 @@
 import { createRng, type Rng } from "../../shared/math/random";
 import type { InteractionEvent, Surface } from "../../shared/events/interaction-event";
 import { normalizeInPlace, sigmoid } from "../../shared/math/vector";
-import {
-  EVENT_LOG_FORMAT,
-  type CatalogItemRecord,
-  type EventLogDescriptor,
-  type UserProfileRecord,
-} from "../data/event-log-folder";
+import { EVENT_LOG_FORMAT, type CatalogItemRecord, type EventLogDescriptor, type UserProfileRecord } from "../data/event-log-folder";
 import {
   DEMO_AGE_BUCKETS,
   DEMO_COUNTRIES,
@@ -142,9 +137,8 @@ function generateCatalogue(rng: Rng, opts: DemoGeneratorOptions, centroids: Floa
     });
     for (let d = 0; d < latent.length; d++) latent[d]! += (0.9 * rng.normal()) / Math.sqrt(opts.latentDims);
     normalizeInPlace(latent);
-    const ageYears = opts.releaseYears * Math.pow(rng.next(), 1.8);
-    const releasedAtSeconds =
-      Math.floor((opts.endTime / 1000 - ageYears * YEAR_SECONDS) / 86_400) * 86_400;
+    const ageYears = opts.releaseYears * rng.next() ** 1.8;
+    const releasedAtSeconds = Math.floor((opts.endTime / 1000 - ageYears * YEAR_SECONDS) / 86_400) * 86_400;
     const ageFactor = ageYears > 15 ? 0.7 : 1;
     const sponsored = rng.next() < opts.sponsoredShare;
     if (sponsored) sponsoredIndices.push(i);
@@ -157,12 +151,10 @@ function generateCatalogue(rng: Rng, opts: DemoGeneratorOptions, centroids: Floa
       sponsored,
     });
     latents.push(latent);
-    appeal[i] = Math.pow(popularityRank[i]!, -opts.popularityExponent) * ageFactor;
+    appeal[i] = popularityRank[i]! ** -opts.popularityExponent * ageFactor;
     releasedAtMs[i] = releasedAtSeconds * 1000;
   }
-  const byRelease = Int32Array.from(
-    Array.from({ length: n }, (_, i) => i).sort((a, b) => releasedAtMs[a]! - releasedAtMs[b]! || a - b),
-  );
+  const byRelease = Int32Array.from(Array.from({ length: n }, (_, i) => i).sort((a, b) => releasedAtMs[a]! - releasedAtMs[b]! || a - b));
   return { records, latents, appeal, releasedAtMs, sponsoredIndices, byRelease };
 }
 
@@ -175,7 +167,13 @@ function generateUsers(rng: Rng, opts: DemoGeneratorOptions, centroids: Float64A
   const profiles: UserProfileRecord[] = [];
   const tastes: Float64Array[] = [];
   for (let u = 0; u < opts.users; u++) {
-    const age = DEMO_AGE_BUCKETS[pickWeighted(rng, DEMO_AGE_BUCKETS.map((a) => a.weight))]!;
+    const age =
+      DEMO_AGE_BUCKETS[
+        pickWeighted(
+          rng,
+          DEMO_AGE_BUCKETS.map((a) => a.weight),
+        )
+      ]!;
     const leans = new Set<string>(age.leans);
     const genreWeights = DEMO_GENRES.map((g) => g.weight * (leans.has(g.name) ? 2.5 : 1));
     const favourites = sampleWithoutReplacement(rng, genreWeights, 1 + pickWeighted(rng, [35, 45, 20]));
@@ -190,9 +188,27 @@ function generateUsers(rng: Rng, opts: DemoGeneratorOptions, centroids: Float64A
     profiles.push({
       user_id: formatId("u", u),
       age_bucket: age.name,
-      gender: DEMO_GENDERS[pickWeighted(rng, DEMO_GENDERS.map((g) => g.weight))]!.name,
-      country: DEMO_COUNTRIES[pickWeighted(rng, DEMO_COUNTRIES.map((c) => c.weight))]!.name,
-      device: DEMO_DEVICES[pickWeighted(rng, DEMO_DEVICES.map((d) => d.weight))]!.name,
+      gender:
+        DEMO_GENDERS[
+          pickWeighted(
+            rng,
+            DEMO_GENDERS.map((g) => g.weight),
+          )
+        ]!.name,
+      country:
+        DEMO_COUNTRIES[
+          pickWeighted(
+            rng,
+            DEMO_COUNTRIES.map((c) => c.weight),
+          )
+        ]!.name,
+      device:
+        DEMO_DEVICES[
+          pickWeighted(
+            rng,
+            DEMO_DEVICES.map((d) => d.weight),
+          )
+        ]!.name,
     });
     tastes.push(taste);
   }
@@ -229,15 +245,21 @@ function simulateUser(
 
   const windowStart = opts.endTime - opts.days * DAY_MS;
   const joinedAt = windowStart + opts.days * DAY_MS * (1 - Math.sqrt(rng.next())) * 0.8;
-  const sessionCount = Math.min(150, Math.floor(3.2 * Math.pow(1 - rng.next(), -1 / 1.6)));
-  const sessionStarts = Array.from({ length: sessionCount }, () =>
-    Math.floor(joinedAt + rng.next() * (opts.endTime - joinedAt)),
-  ).sort((a, b) => a - b);
+  const sessionCount = Math.min(150, Math.floor(3.2 * (1 - rng.next()) ** (-1 / 1.6)));
+  const sessionStarts = Array.from({ length: sessionCount }, () => Math.floor(joinedAt + rng.next() * (opts.endTime - joinedAt))).sort(
+    (a, b) => a - b,
+  );
   const consumed = new Set<number>();
   let sequence = 0;
   const userId = profile.user_id;
   sessionStarts.forEach((start, session) => {
-    const surface = SURFACE_MIX[pickWeighted(rng, SURFACE_MIX.map((s) => s.weight))]!.name;
+    const surface =
+      SURFACE_MIX[
+        pickWeighted(
+          rng,
+          SURFACE_MIX.map((s) => s.weight),
+        )
+      ]!.name;
     const device = rng.next() < 0.8 ? profile.device! : DEMO_DEVICES[rng.int(DEMO_DEVICES.length)]!.name;
     const requestId = `r-${userId}-${String(session).padStart(4, "0")}`;
     const slots = 1 + Math.min(30, Math.floor(Math.log(1 - rng.next()) / Math.log(0.75)));
@@ -390,7 +412,13 @@ function plural(noun: string): string {
 }
 
 function romanNumeral(n: number): string {
-  const numerals: [number, string][] = [[10, "X"], [9, "IX"], [5, "V"], [4, "IV"], [1, "I"]];
+  const numerals: [number, string][] = [
+    [10, "X"],
+    [9, "IX"],
+    [5, "V"],
+    [4, "IV"],
+    [1, "I"],
+  ];
   let rest = n;
   let out = "";
   for (const [value, symbol] of numerals) {

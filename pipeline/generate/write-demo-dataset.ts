@@ -9,15 +9,12 @@ import { writeNdjson } from "../data/write-ndjson";
 import { generateDemoData, type DemoGeneratorOptions } from "./demo-generator";
 
 /** Generates the demo data and writes it to `outDir` (created if missing); returns the descriptor. */
-export async function writeDemoDataset(
-  outDir: string,
-  options: Partial<DemoGeneratorOptions> = {},
-): Promise<EventLogDescriptor> {
+export async function writeDemoDataset(outDir: string, options: Partial<DemoGeneratorOptions> = {}): Promise<EventLogDescriptor> {
   const data = generateDemoData(options);
   await mkdir(outDir, { recursive: true });
   await writeNdjson(join(outDir, EVENT_LOG_FILES.items), data.items);
   await writeNdjson(join(outDir, EVENT_LOG_FILES.users), data.users);
   await writeNdjson(join(outDir, EVENT_LOG_FILES.events), data.events);
-  await writeFile(join(outDir, EVENT_LOG_FILES.descriptor), JSON.stringify(data.descriptor, null, 2) + "\n");
+  await writeFile(join(outDir, EVENT_LOG_FILES.descriptor), `${JSON.stringify(data.descriptor, null, 2)}\n`);
   return data.descriptor;
 }

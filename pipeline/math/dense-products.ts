@@ -26,7 +26,14 @@ export function rowsTimesColumns(
       const b1 = b0 + n;
       const b2 = b1 + n;
       const b3 = b2 + n;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
       for (let i = 0; i < n; i++) {
         const x0 = a[a0 + i]!;
         const x1 = a[a1 + i]!;
@@ -76,9 +83,14 @@ export function addTransposedProduct(
     const a1 = a0 + n;
     let w = 0;
     for (; w + 3 < width; w += 4) {
-      const c00 = y[r * width + w]!, c01 = y[r * width + w + 1]!, c02 = y[r * width + w + 2]!, c03 = y[r * width + w + 3]!;
-      const c10 = y[(r + 1) * width + w]!, c11 = y[(r + 1) * width + w + 1]!;
-      const c12 = y[(r + 1) * width + w + 2]!, c13 = y[(r + 1) * width + w + 3]!;
+      const c00 = y[r * width + w]!,
+        c01 = y[r * width + w + 1]!,
+        c02 = y[r * width + w + 2]!,
+        c03 = y[r * width + w + 3]!;
+      const c10 = y[(r + 1) * width + w]!,
+        c11 = y[(r + 1) * width + w + 1]!;
+      const c12 = y[(r + 1) * width + w + 2]!,
+        c13 = y[(r + 1) * width + w + 3]!;
       const o0 = w * n;
       const o1 = o0 + n;
       const o2 = o1 + n;

@@ -137,15 +137,7 @@ function computeUpdate(
  * pairs and pivots in groups of eight so each loaded update value feeds 16 multiply-adds (the
  * pair's second row also writes a few entries below the diagonal; only the upper triangle is read).
  */
-function rankUpdate(
-  a: Float64Array,
-  n: number,
-  k0: number,
-  k1: number,
-  column: Float64Array,
-  b: number,
-  update: Float64Array,
-): void {
+function rankUpdate(a: Float64Array, n: number, k0: number, k1: number, column: Float64Array, b: number, update: Float64Array): void {
   const size = k1 - k0;
   const rows: number[] = [];
   for (let i = 0; i < n; i++) if (i < k0 || i >= k1) rows.push(i);
@@ -179,14 +171,38 @@ function updatePair8(
   n: number,
   from: number,
 ): void {
-  const c0 = c[ci]!, c1 = c[ci + 1]!, c2 = c[ci + 2]!, c3 = c[ci + 3]!;
-  const c4 = c[ci + 4]!, c5 = c[ci + 5]!, c6 = c[ci + 6]!, c7 = c[ci + 7]!;
-  const d0 = c[cj]!, d1 = c[cj + 1]!, d2 = c[cj + 2]!, d3 = c[cj + 3]!;
-  const d4 = c[cj + 4]!, d5 = c[cj + 5]!, d6 = c[cj + 6]!, d7 = c[cj + 7]!;
-  const m1 = m0 + n, m2 = m1 + n, m3 = m2 + n, m4 = m3 + n, m5 = m4 + n, m6 = m5 + n, m7 = m6 + n;
+  const c0 = c[ci]!,
+    c1 = c[ci + 1]!,
+    c2 = c[ci + 2]!,
+    c3 = c[ci + 3]!;
+  const c4 = c[ci + 4]!,
+    c5 = c[ci + 5]!,
+    c6 = c[ci + 6]!,
+    c7 = c[ci + 7]!;
+  const d0 = c[cj]!,
+    d1 = c[cj + 1]!,
+    d2 = c[cj + 2]!,
+    d3 = c[cj + 3]!;
+  const d4 = c[cj + 4]!,
+    d5 = c[cj + 5]!,
+    d6 = c[cj + 6]!,
+    d7 = c[cj + 7]!;
+  const m1 = m0 + n,
+    m2 = m1 + n,
+    m3 = m2 + n,
+    m4 = m3 + n,
+    m5 = m4 + n,
+    m6 = m5 + n,
+    m7 = m6 + n;
   for (let j = from; j < n; j++) {
-    const u0 = u[m0 + j]!, u1 = u[m1 + j]!, u2 = u[m2 + j]!, u3 = u[m3 + j]!;
-    const u4 = u[m4 + j]!, u5 = u[m5 + j]!, u6 = u[m6 + j]!, u7 = u[m7 + j]!;
+    const u0 = u[m0 + j]!,
+      u1 = u[m1 + j]!,
+      u2 = u[m2 + j]!,
+      u3 = u[m3 + j]!;
+    const u4 = u[m4 + j]!,
+      u5 = u[m5 + j]!,
+      u6 = u[m6 + j]!,
+      u7 = u[m7 + j]!;
     a[r0 + j]! -= c0 * u0 + c1 * u1 + c2 * u2 + c3 * u3 + c4 * u4 + c5 * u5 + c6 * u6 + c7 * u7;
     a[r1 + j]! -= d0 * u0 + d1 * u1 + d2 * u2 + d3 * u3 + d4 * u4 + d5 * u5 + d6 * u6 + d7 * u7;
   }

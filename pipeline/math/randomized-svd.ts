@@ -44,11 +44,7 @@ export interface TruncatedSvd {
 }
 
 /** The leading `rank` singular triplets of `operator`. */
-export function randomizedSvd(
-  operator: MatrixOperator,
-  rank: number,
-  options: Partial<RandomizedSvdOptions> = {},
-): TruncatedSvd {
+export function randomizedSvd(operator: MatrixOperator, rank: number, options: Partial<RandomizedSvdOptions> = {}): TruncatedSvd {
   const opts = { ...RANDOMIZED_SVD_DEFAULTS, ...options } satisfies RandomizedSvdOptions;
   const { rows, cols } = operator;
   const r = Math.max(1, Math.min(rank, rows, cols));

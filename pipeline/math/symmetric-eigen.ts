@@ -26,11 +26,7 @@ export const SYMMETRIC_EIGEN_DEFAULTS = { maxSweeps: 50, tolerance: 1e-14 } as c
  * @example
  * symmetricEigen(Float64Array.from([2, 1, 1, 2]), 2).values; // [3, 1]
  */
-export function symmetricEigen(
-  matrix: Float64Array,
-  n: number,
-  options: Partial<SymmetricEigenOptions> = {},
-): SymmetricEigen {
+export function symmetricEigen(matrix: Float64Array, n: number, options: Partial<SymmetricEigenOptions> = {}): SymmetricEigen {
   const opts = { ...SYMMETRIC_EIGEN_DEFAULTS, ...options } satisfies SymmetricEigenOptions;
   const a = matrix.slice();
   const v = new Float64Array(n * n);

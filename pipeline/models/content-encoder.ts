@@ -10,12 +10,7 @@ import { cholesky, choleskySolve } from "../../shared/math/cholesky";
 import { createRng } from "../../shared/math/random";
 import { cosineSimilarity } from "../../shared/math/vector";
 import type { ContentEncoderModel } from "../../shared/content/content-encoder";
-import {
-  type ContentFeatureSpec,
-  type ContentMetadata,
-  contentFeatures,
-  releaseYear,
-} from "../../shared/content/content-features";
+import { type ContentFeatureSpec, type ContentMetadata, contentFeatures, releaseYear } from "../../shared/content/content-features";
 
 /** Options of {@link fitContentEncoder}. */
 export interface ContentEncoderOptions {
@@ -83,14 +78,22 @@ export function fitContentEncoder(
     if (nonZero) eligible.push(i);
   }
   if (eligible.length < 2) throw new Error(`need at least 2 items with trained vectors to fit the content encoder, got ${eligible.length}`);
-  const spec = contentFeatureSpecFor(eligible.map((i) => input.items[i]!), opts.titleBuckets);
+  const spec = contentFeatureSpecFor(
+    eligible.map((i) => input.items[i]!),
+    opts.titleBuckets,
+  );
   const target = (i: number) => Array.from({ length: k }, (_, d) => input.itemFactors[i * k + d]!);
 
   const shuffled = createRng(opts.seed).shuffle([...eligible]);
   const heldOutCount = Math.min(eligible.length - 1, Math.round(eligible.length * opts.heldOutShare));
   const heldOut = shuffled.slice(0, heldOutCount);
   const train = shuffled.slice(heldOutCount);
-  const evaluation = ridgeFit(train.map((i) => contentFeatures(input.items[i]!, spec)), train.map(target), k, opts.ridge);
+  const evaluation = ridgeFit(
+    train.map((i) => contentFeatures(input.items[i]!, spec)),
+    train.map(target),
+    k,
+    opts.ridge,
+  );
   const meanVector = new Array<number>(k).fill(0);
   for (const i of train) for (let d = 0; d < k; d++) meanVector[d]! += input.itemFactors[i * k + d]! / train.length;
   const meanCosine = (indices: number[], predict: (i: number) => number[]) =>
@@ -104,7 +107,12 @@ export function fitContentEncoder(
     trainCosine: meanCosine(train, predictWith(evaluation)),
   };
 
-  const weights = ridgeFit(eligible.map((i) => contentFeatures(input.items[i]!, spec)), eligible.map(target), k, opts.ridge);
+  const weights = ridgeFit(
+    eligible.map((i) => contentFeatures(input.items[i]!, spec)),
+    eligible.map(target),
+    k,
+    opts.ridge,
+  );
   const round = (x: number) => Number(x.toPrecision(opts.precision));
   const model: ContentEncoderModel = {
     kind: "linear-content-encoder",

@@ -171,7 +171,11 @@ export class FactorizedRecommender implements Recommender {
 
   save(): SavedModel {
     const { onPass: _, ...options } = this.options;
-    return { model: this.name, options: { ...options, source: this.sourceName }, arrays: { users: this.userFactors, items: this.itemFactors } };
+    return {
+      model: this.name,
+      options: { ...options, source: this.sourceName },
+      arrays: { users: this.userFactors, items: this.itemFactors },
+    };
   }
 
   private setFactors(users: Float32Array, items: Float32Array): void {
@@ -193,4 +197,3 @@ function transposeBlock(block: Float64Array, rows: number, cols: number): Float6
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = block[r * cols + c]!;
   return out;
 }
-

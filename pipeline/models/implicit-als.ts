@@ -279,7 +279,6 @@ function axpyAt(a: number, m: Float64Array, offset: number, out: Float64Array, k
   for (; d < k; d++) out[d]! += a * m[offset + d]!;
 }
 
-
 function rowNorms(factors: Float32Array, rows: number, k: number): Float32Array {
   const norms = new Float32Array(rows);
   for (let row = 0; row < rows; row++) norms[row] = Math.sqrt(dot(factorRow(factors, k, row), factorRow(factors, k, row), k));

@@ -56,7 +56,8 @@ export class ScoreBlend implements Recommender {
   scoreItems(userIndex: number, out = new Float32Array(this.items)): Float32Array {
     out.fill(0);
     this.components.forEach((component, c) => {
-      const scores = (this.scratch[c] ??= new Float32Array(this.items));
+      const scores = this.scratch[c] ?? new Float32Array(this.items);
+      this.scratch[c] = scores;
       component.model.scoreItems(userIndex, scores);
       for (let i = 0; i < this.items; i++) out[i]! += component.weight * scores[i]!;
     });

@@ -44,10 +44,7 @@ export interface LinearRankerFit {
 }
 
 /** Fits the logistic ranker on `groups`; throws {@link RankerTrainingDataError} when they hold only hits or only misses. */
-export function fitLinearRanker(
-  groups: readonly RankerExampleGroup[],
-  options: Partial<FitLinearRankerOptions> = {},
-): LinearRankerFit {
+export function fitLinearRanker(groups: readonly RankerExampleGroup[], options: Partial<FitLinearRankerOptions> = {}): LinearRankerFit {
   const opts = { ...FIT_LINEAR_RANKER_DEFAULTS, ...options } satisfies FitLinearRankerOptions;
   const rng = createRng(opts.seed);
   const rows: number[][] = [];

@@ -104,10 +104,7 @@ export class CandidateRowBuilder {
 }
 
 /** Builds one example group per user. */
-export function buildRankerExamples(
-  input: RankerExampleInput,
-  options: Partial<RankerExampleOptions> = {},
-): RankerExampleGroup[] {
+export function buildRankerExamples(input: RankerExampleInput, options: Partial<RankerExampleOptions> = {}): RankerExampleGroup[] {
   const opts = { candidates: 100, ...options } satisfies RankerExampleOptions;
   const { retrieval, split, catalog } = input;
   const builder = new CandidateRowBuilder(split.train, catalog.items, input.profiles);

@@ -89,8 +89,7 @@ export function trainLinearRanker(
   const evaluationCount = Math.min(users.length - 1, Math.max(1, Math.round(users.length * opts.evaluationShare)));
   const evaluationUsers = users.slice(0, evaluationCount).sort((a, b) => a - b);
   const fitUsers = users.slice(evaluationCount).sort((a, b) => a - b);
-  const examples = (list: number[]) =>
-    buildRankerExamples({ ...input, users: list }, { candidates: opts.candidates });
+  const examples = (list: number[]) => buildRankerExamples({ ...input, users: list }, { candidates: opts.candidates });
 
   const fit = fitLinearRanker(examples(fitUsers), {
     negativeSampleRate: opts.negativeSampleRate,
@@ -126,11 +125,7 @@ export function trainLinearRanker(
 }
 
 /** Orders each group's candidates by `score` (descending, stable) and averages the metrics. */
-function rankingQuality(
-  groups: RankerExampleGroup[],
-  k: number,
-  score: (group: RankerExampleGroup) => number[],
-): RankingQuality {
+function rankingQuality(groups: RankerExampleGroup[], k: number, score: (group: RankerExampleGroup) => number[]): RankingQuality {
   let aucSum = 0;
   let aucUsers = 0;
   let ndcg = 0;

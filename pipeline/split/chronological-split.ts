@@ -21,10 +21,7 @@ export const CHRONOLOGICAL_SPLIT_DEFAULTS = {
 } as const satisfies ChronologicalSplitOptions;
 
 /** Splits `matrix` per user by first-interaction time (ties: higher item index held out first). */
-export function chronologicalSplit(
-  matrix: InteractionMatrix,
-  options: Partial<ChronologicalSplitOptions> = {},
-): InteractionSplit {
+export function chronologicalSplit(matrix: InteractionMatrix, options: Partial<ChronologicalSplitOptions> = {}): InteractionSplit {
   const opts = { ...CHRONOLOGICAL_SPLIT_DEFAULTS, ...options } satisfies ChronologicalSplitOptions;
   if (!(opts.holdoutFraction > 0 && opts.holdoutFraction < 1)) {
     throw new RangeError(`holdoutFraction must be in (0, 1), got ${opts.holdoutFraction}`);

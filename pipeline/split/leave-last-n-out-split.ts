@@ -32,7 +32,10 @@ export function leaveLastNOutSplit(matrix: InteractionMatrix, options: Partial<L
     );
     for (const e of entries.slice(entries.length - opts.n)) inTest[e] = 1;
   }
-  const train = selectEntries(matrix, inTest.map((v) => 1 - v));
+  const train = selectEntries(
+    matrix,
+    inTest.map((v) => 1 - v),
+  );
   const test = selectEntries(matrix, inTest);
   return { train, test, testUsers: usersInBoth(train, test) };
 }

@@ -28,10 +28,7 @@ export const STRATIFIED_RANDOM_SPLIT_DEFAULTS = {
 } as const satisfies StratifiedRandomSplitOptions;
 
 /** Splits every interaction of `matrix` (users × items) into train and test. */
-export function stratifiedRandomSplit(
-  matrix: InteractionMatrix,
-  options: Partial<StratifiedRandomSplitOptions> = {},
-): InteractionSplit {
+export function stratifiedRandomSplit(matrix: InteractionMatrix, options: Partial<StratifiedRandomSplitOptions> = {}): InteractionSplit {
   const opts = { ...STRATIFIED_RANDOM_SPLIT_DEFAULTS, ...options } satisfies StratifiedRandomSplitOptions;
   if (!(opts.ratio > 0 && opts.ratio < 1)) throw new RangeError(`ratio must be in (0, 1), got ${opts.ratio}`);
   const rng = createRng(opts.seed);
@@ -45,7 +42,10 @@ export function stratifiedRandomSplit(
     for (let j = 0; j < trainCount; j++) inTrain[entries[j]!] = 1;
   }
   const train = selectEntries(matrix, inTrain);
-  const test = selectEntries(matrix, inTrain.map((v) => 1 - v));
+  const test = selectEntries(
+    matrix,
+    inTrain.map((v) => 1 - v),
+  );
   return { train, test, testUsers: usersInBoth(train, test) };
 }
 

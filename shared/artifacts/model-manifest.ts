@@ -22,7 +22,7 @@ export interface ModelManifest {
   /** Ranker artifacts, relative to the manifest's folder. */
   ranker: { onnx: string; json: string; kind: "logistic" };
   /** Artifact files, relative to the manifest's folder. */
-  files: { vectors: string; kvBulk: string; items: string; /** Which model is served and how (`serving.json`). */ serving?: string };
+  files: { vectors: string; kvBulk: string; items: string /** Which model is served and how (`serving.json`). */; serving?: string };
   counts: { items: number; users: number; interactions: number };
   /** Offline metrics of this version (name → value), when evaluated. */
   metrics?: Record<string, number>;

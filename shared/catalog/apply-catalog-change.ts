@@ -36,7 +36,10 @@ export type AppliedCatalogChange =
 export function applyCatalogChange(state: CatalogSnapshot, change: CatalogChange): AppliedCatalogChange {
   const { itemId } = change;
   const blocked = newestOf(withMembership(state.blocked, itemId, change.blocked), CATALOG_LIST_LIMITS.blockedItems);
-  const flags = { unsafe: withMembership(state.unsafe, itemId, change.unsafe), unavailable: withMembership(state.unavailable, itemId, change.unavailable) };
+  const flags = {
+    unsafe: withMembership(state.unsafe, itemId, change.unsafe),
+    unavailable: withMembership(state.unavailable, itemId, change.unavailable),
+  };
   for (const flag of ["unsafe", "unavailable"] as const) {
     if (flags[flag] !== state[flag] && flags[flag].length > CATALOG_LIST_LIMITS.flaggedItems) {
       return {
@@ -50,11 +53,17 @@ export function applyCatalogChange(state: CatalogSnapshot, change: CatalogChange
   const fresh =
     change.fresh === undefined || (change.fresh === null && !wasFresh)
       ? state.fresh
-      : [...(change.fresh ? [change.fresh] : []), ...state.fresh.filter((item) => item.itemId !== itemId)].slice(0, CATALOG_LIST_LIMITS.freshItems);
+      : [...(change.fresh ? [change.fresh] : []), ...state.fresh.filter((item) => item.itemId !== itemId)].slice(
+          0,
+          CATALOG_LIST_LIMITS.freshItems,
+        );
   return {
     ok: true,
     state: { blocked, ...flags, fresh },
-    changed: { status: blocked !== state.blocked || flags.unsafe !== state.unsafe || flags.unavailable !== state.unavailable, fresh: fresh !== state.fresh },
+    changed: {
+      status: blocked !== state.blocked || flags.unsafe !== state.unsafe || flags.unavailable !== state.unavailable,
+      fresh: fresh !== state.fresh,
+    },
     wasFresh,
   };
 }

@@ -32,7 +32,11 @@ export const contentEncoderModelSchema = z
   .superRefine((model, ctx) => {
     const expected = contentFeatureCount(model.features) * model.dimensions;
     if (model.weights.length !== expected) {
-      ctx.addIssue({ code: "custom", path: ["weights"], message: `expected ${expected} entries (features × dimensions), got ${model.weights.length}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["weights"],
+        message: `expected ${expected} entries (features × dimensions), got ${model.weights.length}`,
+      });
     }
   });
 

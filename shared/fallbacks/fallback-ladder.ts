@@ -26,7 +26,8 @@ export const FALLBACK_LADDER = [
     stage: "session",
     reason: "unavailable",
     used: "stateless_request",
-    description: "The user's UserSession object failed: served without session state (recent events, seen items, arms), still personalised from the trained vector in KV.",
+    description:
+      "The user's UserSession object failed: served without session state (recent events, seen items, arms), still personalised from the trained vector in KV.",
   },
   {
     stage: "session",
@@ -38,7 +39,8 @@ export const FALLBACK_LADDER = [
     stage: "user_vector",
     reason: "unavailable",
     used: "popular",
-    description: "The user's record could not be read from KV and the session has no vector either: served like a new user (live trending, then the popular list).",
+    description:
+      "The user's record could not be read from KV and the session has no vector either: served like a new user (live trending, then the popular list).",
   },
   {
     stage: "user_vector",
@@ -56,7 +58,8 @@ export const FALLBACK_LADDER = [
     stage: "candidates",
     reason: "unavailable",
     used: "popular",
-    description: "The vector index failed (error, misconfigured) for an `ann` or `similar` query: that source gives nothing and the trending and popular lists serve.",
+    description:
+      "The vector index failed (error, misconfigured) for an `ann` or `similar` query: that source gives nothing and the trending and popular lists serve.",
   },
   {
     stage: "candidates",
@@ -74,13 +77,15 @@ export const FALLBACK_LADDER = [
     stage: "fresh",
     reason: "unavailable",
     used: "without_fresh_items",
-    description: "The fresh-items list (`catalog:fresh`) could not be read from KV: the `fresh` source and fresh exploration picks give nothing.",
+    description:
+      "The fresh-items list (`catalog:fresh`) could not be read from KV: the `fresh` source and fresh exploration picks give nothing.",
   },
   {
     stage: "popular",
     reason: "unavailable",
     used: "built_in_list",
-    description: "The popular list could not be read from KV: the list built into the Worker (`workers/fallbacks/default-popular.json`) serves.",
+    description:
+      "The popular list could not be read from KV: the list built into the Worker (`workers/fallbacks/default-popular.json`) serves.",
   },
   {
     stage: "popular",
@@ -92,7 +97,8 @@ export const FALLBACK_LADDER = [
     stage: "ranker",
     reason: "unavailable",
     used: "list_similarity_0",
-    description: "The item vectors of list candidates (trending, popular, fresh) could not be looked up: they are ranked with a user–item similarity of 0.",
+    description:
+      "The item vectors of list candidates (trending, popular, fresh) could not be looked up: they are ranked with a user–item similarity of 0.",
   },
   {
     stage: "ranker",
@@ -104,7 +110,8 @@ export const FALLBACK_LADDER = [
     stage: "ranker",
     reason: "unavailable",
     used: "light",
-    description: "The sidecar is unreachable, answered 5xx (503 `queue_full` too), refused `RANKER_TOKEN` or sent a malformed score list: the light ranker served.",
+    description:
+      "The sidecar is unreachable, answered 5xx (503 `queue_full` too), refused `RANKER_TOKEN` or sent a malformed score list: the light ranker served.",
   },
   {
     stage: "ranker",
@@ -128,13 +135,15 @@ export const FALLBACK_LADDER = [
     stage: "ranker",
     reason: "unavailable",
     used: "retrieval_order",
-    description: "A ranker was unavailable (the sidecar as above, or no light model published in KV) and none after it served: retrieval order.",
+    description:
+      "A ranker was unavailable (the sidecar as above, or no light model published in KV) and none after it served: retrieval order.",
   },
   {
     stage: "ranker",
     reason: "rejected",
     used: "retrieval_order",
-    description: "A ranker refused the rows (the sidecar's spec mismatch, a light model for another feature spec or malformed) and none after it served: retrieval order.",
+    description:
+      "A ranker refused the rows (the sidecar's spec mismatch, a light model for another feature spec or malformed) and none after it served: retrieval order.",
   },
   {
     stage: "ranker",
@@ -146,7 +155,8 @@ export const FALLBACK_LADDER = [
     stage: "rerank",
     reason: "unavailable",
     used: "rules_without_embeddings",
-    description: "The item vectors for MMR and explanations could not be looked up: the rules run without embeddings and ANN items are explained as \"Picked for you\".",
+    description:
+      'The item vectors for MMR and explanations could not be looked up: the rules run without embeddings and ANN items are explained as "Picked for you".',
   },
 ] as const satisfies readonly FallbackLadderRow[];
 

@@ -6,7 +6,8 @@
 import { FALLBACK_LADDER, type FallbackLadderRow } from "./fallback-ladder";
 
 /** The line before the generated table. */
-export const FALLBACK_TABLE_START = "<!-- fallback-ladder:start (generated from shared/fallbacks/fallback-ladder.ts by scripts/render-fallback-docs.ts; do not edit) -->";
+export const FALLBACK_TABLE_START =
+  "<!-- fallback-ladder:start (generated from shared/fallbacks/fallback-ladder.ts by scripts/render-fallback-docs.ts; do not edit) -->";
 
 /** The line after it. */
 export const FALLBACK_TABLE_END = "<!-- fallback-ladder:end -->";

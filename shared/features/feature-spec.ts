@@ -93,8 +93,7 @@ const featureBuilders = {
   retrieval_score: (x) => x.retrievalScore,
   retrieval_rank_reciprocal: (x) => 1 / (1 + x.retrievalRank),
   item_log_popularity: (x) => Math.log1p(Math.max(0, x.itemPopularity)),
-  item_age_years: (x) =>
-    Math.min(50, Math.max(0, (x.nowSeconds - x.itemReleasedAt) / SECONDS_PER_YEAR)),
+  item_age_years: (x) => Math.min(50, Math.max(0, (x.nowSeconds - x.itemReleasedAt) / SECONDS_PER_YEAR)),
   item_sponsored: (x) => (x.itemSponsored ? 1 : 0),
   user_log_activity: (x) => Math.log1p(Math.max(0, x.userActivity)),
   item_recency_30d: (x) => Math.exp(-ageDays(x) / RECENCY_DAYS),

@@ -11,7 +11,7 @@ export function sampleGamma(shape: number, rng: Rng): number {
   if (shape < 1) {
     let u = rng.next();
     while (u === 0) u = rng.next();
-    return sampleGamma(shape + 1, rng) * Math.pow(u, 1 / shape);
+    return sampleGamma(shape + 1, rng) * u ** (1 / shape);
   }
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);

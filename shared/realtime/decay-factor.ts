@@ -8,7 +8,7 @@
 /** 2^(−elapsedMs / halfLifeMs); 1 when `halfLifeMs` is not positive (no decay). */
 export function decayFactor(elapsedMs: number, halfLifeMs: number): number {
   if (!(halfLifeMs > 0)) return 1;
-  return Math.pow(2, -elapsedMs / halfLifeMs);
+  return 2 ** (-elapsedMs / halfLifeMs);
 }
 
 /** Milliseconds per day, for half-lives configured in days. */

@@ -34,7 +34,8 @@ export const foldInModelSchema = z
     }
     for (const field of ["categoryVectors", "segmentVectors"] as const) {
       for (const [name, vector] of Object.entries(model[field] ?? {})) {
-        if (vector.length !== k) ctx.addIssue({ code: "custom", path: [field, name], message: `expected ${k} entries, got ${vector.length}` });
+        if (vector.length !== k)
+          ctx.addIssue({ code: "custom", path: [field, name], message: `expected ${k} entries, got ${vector.length}` });
       }
     }
   });

@@ -16,9 +16,15 @@ export const RERANK_RULE_NAMES = ["mmr", "category_cap", "sponsored_cap", "fresh
 export type RerankRuleName = (typeof RERANK_RULE_NAMES)[number];
 
 const ruleSchemas = {
-  mmr: z.object({ rule: z.literal("mmr"), lambda: z.number().min(0).max(1).default(0.7), k: z.number().int().min(1).max(100).default(20) }).strict(),
-  category_cap: z.object({ rule: z.literal("category_cap"), max: z.number().int().min(1).default(3), window: z.number().int().min(1).default(10) }).strict(),
-  sponsored_cap: z.object({ rule: z.literal("sponsored_cap"), max: z.number().int().min(0).default(2), window: z.number().int().min(1).default(20) }).strict(),
+  mmr: z
+    .object({ rule: z.literal("mmr"), lambda: z.number().min(0).max(1).default(0.7), k: z.number().int().min(1).max(100).default(20) })
+    .strict(),
+  category_cap: z
+    .object({ rule: z.literal("category_cap"), max: z.number().int().min(1).default(3), window: z.number().int().min(1).default(10) })
+    .strict(),
+  sponsored_cap: z
+    .object({ rule: z.literal("sponsored_cap"), max: z.number().int().min(0).default(2), window: z.number().int().min(1).default(20) })
+    .strict(),
   fresh_boost: z
     .object({
       rule: z.literal("fresh_boost"),
@@ -94,7 +100,10 @@ const surfaceSchema = z
     sources: sourcesSchema.optional(),
     rerank: z
       .array(ruleSchema)
-      .refine((rules) => rules.findIndex((rule) => rule.rule === "fresh_boost") <= 0, "fresh_boost re-sorts by score, so it must be the first rule"),
+      .refine(
+        (rules) => rules.findIndex((rule) => rule.rule === "fresh_boost") <= 0,
+        "fresh_boost re-sorts by score, so it must be the first rule",
+      ),
   })
   .strict();
 
@@ -121,7 +130,11 @@ const armSchema = z
 
 const experimentSchema = z
   .object({
-    id: z.string().min(1).max(32).regex(/^[a-z0-9_-]+$/, "experiment ids are lowercase letters, digits, _ and -"),
+    id: z
+      .string()
+      .min(1)
+      .max(32)
+      .regex(/^[a-z0-9_-]+$/, "experiment ids are lowercase letters, digits, _ and -"),
     traffic: z.number().min(0).max(1),
     /** Surfaces the experiment applies to (default: all). */
     surfaces: z.array(z.enum(SURFACES)).optional(),
@@ -135,7 +148,11 @@ export type ExperimentConfig = z.output<typeof experimentSchema>;
 
 const servingConfigSchema = z
   .object({
-    surfaces: z.object(Object.fromEntries(SURFACES.map((surface) => [surface, surfaceSchema])) as Record<(typeof SURFACES)[number], typeof surfaceSchema>).strict(),
+    surfaces: z
+      .object(
+        Object.fromEntries(SURFACES.map((surface) => [surface, surfaceSchema])) as Record<(typeof SURFACES)[number], typeof surfaceSchema>,
+      )
+      .strict(),
     /** Shadow mode: this ranker also scores every request's candidates without serving; agreement is logged. */
     shadow_ranker: z.enum(RANKER_NAMES).optional(),
     experiments: z
@@ -157,7 +174,11 @@ const servingConfigSchema = z
       experiment.arms.forEach((arm, a) => {
         const index = arm.overrides.sources?.findIndex((entry) => entry.source === "similar") ?? -1;
         if (index >= 0 && !onlyMoreLikeThis) {
-          ctx.addIssue({ code: "custom", path: ["experiments", e, "arms", a, "overrides", "sources", index], message: `${similarOutsideMoreLikeThis} (limit the experiment to surfaces ["more_like_this"])` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["experiments", e, "arms", a, "overrides", "sources", index],
+            message: `${similarOutsideMoreLikeThis} (limit the experiment to surfaces ["more_like_this"])`,
+          });
         }
       });
     });
@@ -204,7 +225,11 @@ export class ServingConfigError extends Error {
 /** Validates `raw` (the parsed `SERVING_CONFIG` JSON, or undefined) merged over the defaults. */
 export function parseServingConfig(raw: unknown): ServingConfig {
   const overrides = (raw ?? {}) as { surfaces?: Record<string, unknown> };
-  const merged = { ...DEFAULT_SERVING_CONFIG, ...overrides, surfaces: { ...DEFAULT_SERVING_CONFIG.surfaces, ...(overrides.surfaces ?? {}) } };
+  const merged = {
+    ...DEFAULT_SERVING_CONFIG,
+    ...overrides,
+    surfaces: { ...DEFAULT_SERVING_CONFIG.surfaces, ...(overrides.surfaces ?? {}) },
+  };
   const parsed = servingConfigSchema.safeParse(merged);
   if (!parsed.success) {
     throw new ServingConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`));

@@ -113,7 +113,15 @@ export interface UserProfile extends UserPreferences {
 /** Everything the object holds, for `GET /v1/users/:id/state` (admin). */
 export interface SessionState {
   profile: UserProfile | null;
-  counts: { events: number; pendingEvents: number; items: number; hidden: number; exposures: number; cachedVectors: number; eventIds: number };
+  counts: {
+    events: number;
+    pendingEvents: number;
+    items: number;
+    hidden: number;
+    exposures: number;
+    cachedVectors: number;
+    eventIds: number;
+  };
   affinity: Record<string, number>;
   arms: (BetaArm & { updatedAt: number })[];
   sessionVector: CachedSessionVector | null;

@@ -102,8 +102,7 @@ export class FlatVectorIndex implements VectorIndex {
       if (entry.values.length !== index.#dimensions) {
         throw new VectorIndexError(
           "misconfigured",
-          `stored vector ${JSON.stringify(entry.id)} has ${entry.values.length} dimensions; ` +
-            `the index has ${index.#dimensions}`,
+          `stored vector ${JSON.stringify(entry.id)} has ${entry.values.length} dimensions; ` + `the index has ${index.#dimensions}`,
         );
       }
       index.#put(entry.id, entry.namespace, entry.values, entry.metadata);
@@ -229,12 +228,7 @@ export class FlatVectorIndex implements VectorIndex {
    * Scores every eligible slot into `selector` with a higher-is-better key: cosine similarity,
    * −(squared L2 distance), or the dot product. One tight loop per metric.
    */
-  #scan(
-    query: Float32Array,
-    namespace: string | undefined,
-    predicate: MetadataPredicate | undefined,
-    selector: TopKSelector,
-  ): void {
+  #scan(query: Float32Array, namespace: string | undefined, predicate: MetadataPredicate | undefined, selector: TopKSelector): void {
     const d = this.#dimensions;
     const values = this.#values;
     const count = this.#ids.length;
@@ -242,8 +236,7 @@ export class FlatVectorIndex implements VectorIndex {
     const indexed = this.#indexed;
     const filtered = namespace !== undefined || predicate !== undefined;
     const eligible = (slot: number) =>
-      (namespace === undefined || namespaces[slot] === namespace) &&
-      (predicate === undefined || predicate(indexed[slot]!));
+      (namespace === undefined || namespaces[slot] === namespace) && (predicate === undefined || predicate(indexed[slot]!));
     switch (this.#metric) {
       case "cosine": {
         let squaredNorm = 0;

@@ -11,10 +11,7 @@ import type { MetadataIndexType, VectorMetadata } from "./vector-index";
 export type IndexedMetadata = Record<string, string | number | boolean>;
 
 /** The value Vectorize would index for `value` under an index of `type`, if any. */
-export function indexedValue(
-  value: unknown,
-  type: MetadataIndexType,
-): string | number | boolean | undefined {
+export function indexedValue(value: unknown, type: MetadataIndexType): string | number | boolean | undefined {
   switch (type) {
     case "string":
       return typeof value === "string" ? truncateUtf8(value, VECTORIZE_LIMITS.maxIndexedBytes) : undefined;
@@ -26,10 +23,7 @@ export function indexedValue(
 }
 
 /** The indexed projection of `metadata` under `metadataIndexes`. */
-export function indexedMetadata(
-  metadata: VectorMetadata | undefined,
-  metadataIndexes: Record<string, MetadataIndexType>,
-): IndexedMetadata {
+export function indexedMetadata(metadata: VectorMetadata | undefined, metadataIndexes: Record<string, MetadataIndexType>): IndexedMetadata {
   const indexed: IndexedMetadata = {};
   if (!metadata) return indexed;
   for (const property in metadataIndexes) {

@@ -47,12 +47,7 @@ function fail(message: string): never {
 }
 
 function isScalar(value: unknown): value is FilterScalar {
-  return (
-    value === null ||
-    typeof value === "string" ||
-    typeof value === "boolean" ||
-    (typeof value === "number" && Number.isFinite(value))
-  );
+  return value === null || typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value));
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -71,12 +66,7 @@ function assertFilterKey(key: string): void {
   }
 }
 
-function assertOperandType(
-  field: string,
-  operator: string,
-  operand: FilterScalar,
-  type: MetadataIndexType | undefined,
-): void {
+function assertOperandType(field: string, operator: string, operand: FilterScalar, type: MetadataIndexType | undefined): void {
   if (operand === null || type === undefined || typeof operand === type) return;
   fail(
     `${field}.${operator} compares with a ${typeof operand} but the metadata index on ${JSON.stringify(field)} ` +
@@ -89,12 +79,7 @@ function normalise(operand: FilterScalar): IndexedValue {
   return typeof operand === "string" ? truncateUtf8(operand, VECTORIZE_LIMITS.maxIndexedBytes) : operand;
 }
 
-function compileOperator(
-  field: string,
-  operator: Operator,
-  operand: unknown,
-  type: MetadataIndexType | undefined,
-): ValueTest {
+function compileOperator(field: string, operator: Operator, operand: unknown, type: MetadataIndexType | undefined): ValueTest {
   switch (OPERATOR_SHAPE[operator]) {
     case "scalar": {
       if (!isScalar(operand)) fail(`${field}.${operator} takes a string, number, boolean or null`);
@@ -179,9 +164,7 @@ export function compileMetadataFilter(
     const type = metadataIndexes?.[field];
     if (metadataIndexes !== undefined && type === undefined) {
       const indexed = Object.keys(metadataIndexes).join(", ") || "none";
-      fail(
-        `no metadata index on ${JSON.stringify(field)} (indexed: ${indexed}); Vectorize would silently match nothing`,
-      );
+      fail(`no metadata index on ${JSON.stringify(field)} (indexed: ${indexed}); Vectorize would silently match nothing`);
     }
     return { field, test: compileCondition(field, filter[field], type) };
   });
@@ -189,10 +172,7 @@ export function compileMetadataFilter(
 }
 
 /** Checks a filter without keeping the predicate; see `compileMetadataFilter`. */
-export function validateMetadataFilter(
-  filter: MetadataFilter,
-  metadataIndexes: Record<string, MetadataIndexType> | undefined,
-): void {
+export function validateMetadataFilter(filter: MetadataFilter, metadataIndexes: Record<string, MetadataIndexType> | undefined): void {
   compileMetadataFilter(filter, metadataIndexes);
 }
 

@@ -9,9 +9,7 @@
 import { isVectorIndexErrorCode, VectorIndexError, type VectorIndexErrorCode } from "./vector-index-error";
 
 /** A vector index outcome as plain, structured-cloneable data. */
-export type VectorIndexResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; error: { code: VectorIndexErrorCode; message: string } };
+export type VectorIndexResult<T> = { ok: true; value: T } | { ok: false; error: { code: VectorIndexErrorCode; message: string } };
 
 /**
  * Runs `body` and returns its value, or the `VectorIndexError` it threw as data; other errors

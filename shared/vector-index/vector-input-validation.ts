@@ -127,10 +127,7 @@ export function toFloat32Vector(values: unknown, dimensions: number | undefined,
     throw new VectorIndexError("invalid_vector", `${what} must be an array of numbers`);
   }
   if (dimensions !== undefined && values.length !== dimensions) {
-    throw new VectorIndexError(
-      "dimension_mismatch",
-      `${what} has ${values.length} dimensions; the index has ${dimensions}`,
-    );
+    throw new VectorIndexError("dimension_mismatch", `${what} has ${values.length} dimensions; the index has ${dimensions}`);
   }
   if (values.length === 0) throw new VectorIndexError("invalid_vector", `${what} is empty`);
   const vector = new Float32Array(values.length);
@@ -217,8 +214,7 @@ export function resolveQueryOptions(options: VectorQueryOptions | undefined): Re
   if (!Number.isInteger(topK) || topK < 1 || topK > maxTopK) {
     throw new VectorIndexError(
       "top_k_exceeded",
-      `topK must be an integer in 1..${maxTopK}${heavy ? " when returning values or all metadata" : ""}, ` +
-        `got ${String(topK)}`,
+      `topK must be an integer in 1..${maxTopK}${heavy ? " when returning values or all metadata" : ""}, ` + `got ${String(topK)}`,
     );
   }
   if (namespace !== undefined) assertNamespace(namespace);

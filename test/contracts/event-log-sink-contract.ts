@@ -39,7 +39,12 @@ export function eventLogSinkContract(name: string, make: (options?: EventLogSink
       const text = await read(receipt.key);
       expect(text).not.toBeNull();
       expect(text!.endsWith("\n")).toBe(true);
-      expect(text!.trimEnd().split("\n").map((line) => JSON.parse(line))).toEqual(written.events);
+      expect(
+        text!
+          .trimEnd()
+          .split("\n")
+          .map((line) => JSON.parse(line)),
+      ).toEqual(written.events);
     });
 
     it("never overwrites one batch with another", async () => {

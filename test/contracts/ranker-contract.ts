@@ -52,7 +52,11 @@ async function rankerError(promise: Promise<unknown>): Promise<RankerError> {
  * @example
  * rankerContract("light", "light", async () => ({ ranker: createLightRanker({ kv }), expectedScores: (rows) => rows.map((row) => scoreLinear(model, row)), readsFeatures: true }));
  */
-export function rankerContract(label: string, name: RankerName, subject: () => RankerContractSubject | Promise<RankerContractSubject>): void {
+export function rankerContract(
+  label: string,
+  name: RankerName,
+  subject: () => RankerContractSubject | Promise<RankerContractSubject>,
+): void {
   describe(`Ranker contract: ${label}`, () => {
     const rows = contractRows(40);
 
@@ -68,7 +72,9 @@ export function rankerContract(label: string, name: RankerName, subject: () => R
       expect(result.scores).toHaveLength(rows.length);
       expect(result.scores.every(Number.isFinite)).toBe(true);
       const expected = expectedScores(rows);
-      result.scores.forEach((score, i) => expect(score).toBeCloseTo(expected[i]!, 5));
+      result.scores.forEach((score, i) => {
+        expect(score).toBeCloseTo(expected[i]!, 5);
+      });
     });
 
     it("gives no scores for no rows", async () => {

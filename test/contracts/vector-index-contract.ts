@@ -94,7 +94,9 @@ export function describeVectorIndexContract(name: string, makeIndex: MakeVectorI
           const result = await index.query(QUERY, { topK: 5 });
           expect(ids(result)).toEqual(EXPECTED[metric].map(([id]) => id));
           expect(result.count).toBe(5);
-          result.matches.forEach((match, i) => expect(match.score).toBeCloseTo(EXPECTED[metric][i]![1], 5));
+          result.matches.forEach((match, i) => {
+            expect(match.score).toBeCloseTo(EXPECTED[metric][i]![1], 5);
+          });
         });
       }
 
@@ -161,10 +163,7 @@ export function describeVectorIndexContract(name: string, makeIndex: MakeVectorI
         await index.upsert([{ id: "i".repeat(64), values: [1, 0, 0], namespace: "n".repeat(64) }]);
         await expectCode(index.upsert([{ id: "", values: [1, 0, 0] }]), "invalid_id");
         await expectCode(index.upsert([{ id: "é".repeat(33), values: [1, 0, 0] }]), "invalid_id");
-        await expectCode(
-          index.upsert([{ id: "x", values: [1, 0, 0], namespace: "é".repeat(33) }]),
-          "invalid_namespace",
-        );
+        await expectCode(index.upsert([{ id: "x", values: [1, 0, 0], namespace: "é".repeat(33) }]), "invalid_namespace");
         await expectCode(index.query(QUERY, { namespace: "n".repeat(65) }), "invalid_namespace");
         await expectCode(index.getByIds(["x".repeat(65)]), "invalid_id");
         expect((await index.describe()).vectorCount).toBe(1);
@@ -173,10 +172,7 @@ export function describeVectorIndexContract(name: string, makeIndex: MakeVectorI
       it("refuses metadata over 10 KiB or with reserved keys", async () => {
         const index = await cosine();
         await index.upsert([{ id: "ok", values: [1, 0, 0], metadata: { text: "x".repeat(10 * 1024 - 20) } }]);
-        await expectCode(
-          index.upsert([{ id: "big", values: [1, 0, 0], metadata: { text: "x".repeat(10 * 1024) } }]),
-          "invalid_metadata",
-        );
+        await expectCode(index.upsert([{ id: "big", values: [1, 0, 0], metadata: { text: "x".repeat(10 * 1024) } }]), "invalid_metadata");
         for (const key of ["", "a.b", 'say"', "$eq"]) {
           await expectCode(index.upsert([{ id: "k", values: [1, 0, 0], metadata: { [key]: 1 } }]), "invalid_metadata");
         }
@@ -233,8 +229,7 @@ export function describeVectorIndexContract(name: string, makeIndex: MakeVectorI
 
       it("refuses filters the index cannot answer", async () => {
         const index = await withFixture();
-        const refuse = (filter: unknown) =>
-          expectCode(index.query(QUERY, { filter: filter as never }), "invalid_filter");
+        const refuse = (filter: unknown) => expectCode(index.query(QUERY, { filter: filter as never }), "invalid_filter");
         await refuse({ title: "Alpha" });
         await refuse({});
         await refuse({ genre: { $regex: "dr" } });
@@ -242,7 +237,7 @@ export function describeVectorIndexContract(name: string, makeIndex: MakeVectorI
         await refuse({ year: { $eq: 1994, $lt: 2000 } });
         await refuse({ genre: ["drama"] });
         await refuse({ genre: { $in: "drama" } });
-        await refuse({ "$genre": "drama" });
+        await refuse({ $genre: "drama" });
         await refuse({ genre: { $in: Array.from({ length: 300 }, (_, i) => `genre-${i}`) } });
       });
     });

@@ -16,7 +16,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const folder = await tempFolder("workers-sidecar-");
   const model = await writeModelFolder(folder.path);
   const sidecar = await startSidecar({
-    config: loadSidecarConfig({ SIDECAR_HOST: "127.0.0.1", SIDECAR_PORT: "0", SIDECAR_MODEL_DIR: folder.path, SIDECAR_AUTH_TOKEN: TEST_RANKER_TOKEN }),
+    config: loadSidecarConfig({
+      SIDECAR_HOST: "127.0.0.1",
+      SIDECAR_PORT: "0",
+      SIDECAR_MODEL_DIR: folder.path,
+      SIDECAR_AUTH_TOKEN: TEST_RANKER_TOKEN,
+    }),
   });
   project.provide("rankerUrl", sidecar.url);
   project.provide("rankerModel", model);

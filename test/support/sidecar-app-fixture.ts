@@ -55,6 +55,7 @@ export function useFixtureSidecarApp(modelVersion: string, options: FixtureSidec
     /** The loaded store (available once the `beforeAll` hook has run). */
     store: () => store,
     /** An app over the fixture store, requiring {@link SIDECAR_TEST_TOKEN} (send it with {@link withToken}). */
-    appWith: (deps: Partial<SidecarAppDeps> = {}) => createSidecarApp({ store, provider: CPU_STATUS, authToken: SIDECAR_TEST_TOKEN, ...deps }),
+    appWith: (deps: Partial<SidecarAppDeps> = {}) =>
+      createSidecarApp({ store, provider: CPU_STATUS, authToken: SIDECAR_TEST_TOKEN, ...deps }),
   };
 }

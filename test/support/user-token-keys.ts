@@ -21,4 +21,8 @@ export const TEST_ES256_PUBLIC_JWK = {
 } as const;
 
 /** Its private half, for signing test tokens. */
-export const TEST_ES256_PRIVATE_JWK = { ...TEST_ES256_PUBLIC_JWK, d: "4uTgFxXtKw_CKWfabE1BWLDE60PXmRr750EZGqbW5_M", use: undefined } as const;
+export const TEST_ES256_PRIVATE_JWK = {
+  ...TEST_ES256_PUBLIC_JWK,
+  d: "4uTgFxXtKw_CKWfabE1BWLDE60PXmRr750EZGqbW5_M",
+  use: undefined,
+} as const;

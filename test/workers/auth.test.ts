@@ -70,7 +70,11 @@ describe("without a credential", () => {
   });
 
   it.each(ROUTES)("refuses %s %s with 401 JSON", async (method, path, body) => {
-    const response = await callAnonymous(path, { method, headers: { "content-type": "application/json", "cf-connecting-ip": "198.51.100.1" }, body: body ?? null });
+    const response = await callAnonymous(path, {
+      method,
+      headers: { "content-type": "application/json", "cf-connecting-ip": "198.51.100.1" },
+      body: body ?? null,
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
     const error = (await json(response)).error;
@@ -96,11 +100,14 @@ describe("without a credential", () => {
 
 describe("the admin key", () => {
   it.each(ROUTES.filter(([, path]) => path !== "/v1/no-such-route"))("may call %s %s", async (method, path, body) => {
-    const response = await callAnonymous(path, bearer("test-admin-token", { "content-type": "application/json" }) && {
-      method,
-      headers: { authorization: "Bearer test-admin-token", "content-type": "application/json" },
-      body: body ?? null,
-    });
+    const response = await callAnonymous(
+      path,
+      bearer("test-admin-token", { "content-type": "application/json" }) && {
+        method,
+        headers: { authorization: "Bearer test-admin-token", "content-type": "application/json" },
+        body: body ?? null,
+      },
+    );
     expect(response.status).toBeLessThan(300);
   });
 });
@@ -116,7 +123,12 @@ describe("server keys", () => {
     }
     const listed = await json(await callAnonymous("/v1/admin/keys", bearer("test-admin-token")));
     const mine = listed.keys.find((key: any) => key.key_id === created.key_id);
-    expect(mine).toEqual({ key_id: created.key_id, name: "listing test", scopes: ["recommendations:read"], created_at: expect.any(String) });
+    expect(mine).toEqual({
+      key_id: created.key_id,
+      name: "listing test",
+      scopes: ["recommendations:read"],
+      created_at: expect.any(String),
+    });
     expect(JSON.stringify(listed)).not.toContain(created.key);
   });
 
@@ -143,11 +155,16 @@ describe("server keys", () => {
   it("stop working when revoked", async () => {
     const { key, key_id } = await createKey(["recommendations:read"]);
     expect((await callAnonymous("/v1/trending", bearer(key))).status).toBe(200);
-    const revoked = await callAnonymous(`/v1/admin/keys/${key_id}`, { method: "DELETE", headers: { authorization: "Bearer test-admin-token" } });
+    const revoked = await callAnonymous(`/v1/admin/keys/${key_id}`, {
+      method: "DELETE",
+      headers: { authorization: "Bearer test-admin-token" },
+    });
     expect(await json(revoked)).toEqual({ key_id, revoked: true });
     const after = await callAnonymous("/v1/trending", bearer(key, { "cf-connecting-ip": "198.51.100.3" }));
     expect(after.status).toBe(401);
-    expect((await callAnonymous(`/v1/admin/keys/${key_id}`, { method: "DELETE", headers: { authorization: "Bearer test-admin-token" } })).status).toBe(404);
+    expect(
+      (await callAnonymous(`/v1/admin/keys/${key_id}`, { method: "DELETE", headers: { authorization: "Bearer test-admin-token" } })).status,
+    ).toBe(404);
   });
 
   it.each([
@@ -194,7 +211,11 @@ describe("user tokens", () => {
     ["DELETE", "/v1/users/auth-victim", undefined],
   ])("refuse another user's %s %s with 403 forbidden_user", async (method, path, body) => {
     const token = await userToken("auth-attacker");
-    const response = await callAnonymous(path, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body ?? null });
+    const response = await callAnonymous(path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: body ?? null,
+    });
     expect(response.status).toBe(403);
     expect((await json(response)).error.code).toBe("forbidden_user");
   });
@@ -207,7 +228,11 @@ describe("user tokens", () => {
     ["GET", "/v1/admin/keys"],
   ])("cannot call admin route %s %s (403), whatever scope they claim", async (method, path) => {
     const token = await userToken("auth-self-2", { scope: "admin recommendations:read events:write" });
-    const response = await callAnonymous(path, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: method === "GET" ? null : "{}" });
+    const response = await callAnonymous(path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: method === "GET" ? null : "{}",
+    });
     expect(response.status).toBe(403);
   });
 
@@ -225,7 +250,11 @@ describe("user tokens", () => {
     ["signed with another secret", () => userToken("auth-u", {}, "some-other-secret-0123456789")],
     ["without a usable sub", () => userToken("has space")],
     ["with an empty scope", () => userToken("auth-u", { scope: "admin" })],
-    ["with alg none", async () => `${btoa(JSON.stringify({ alg: "none", typ: "JWT" })).replace(/=+$/, "")}.${btoa(JSON.stringify({ sub: "auth-u", exp: now() + 60 })).replace(/=+$/, "")}.`],
+    [
+      "with alg none",
+      async () =>
+        `${btoa(JSON.stringify({ alg: "none", typ: "JWT" })).replace(/=+$/, "")}.${btoa(JSON.stringify({ sub: "auth-u", exp: now() + 60 })).replace(/=+$/, "")}.`,
+    ],
     ["ES256 with an unknown kid", () => sign({ sub: "auth-u", exp: now() + 60 }, { ...TEST_ES256_PRIVATE_JWK, kid: "other" } as never)],
   ])("are refused when %s (401)", async (_, make) => {
     const token = await make();
@@ -241,7 +270,9 @@ describe("rate limits", () => {
   it("answer 429 with retry-after to an address after 100 failed authentications in a minute", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 101; i++) {
-      const response = await callAnonymous("/v1/trending", { headers: { authorization: `Bearer wrong-${i}`, "cf-connecting-ip": "203.0.113.77" } });
+      const response = await callAnonymous("/v1/trending", {
+        headers: { authorization: `Bearer wrong-${i}`, "cf-connecting-ip": "203.0.113.77" },
+      });
       statuses.push(response.status);
       if (i === 100) {
         expect(response.headers.get("retry-after")).toBe("60");
@@ -250,7 +281,9 @@ describe("rate limits", () => {
     }
     expect(statuses.slice(0, 100).every((status) => status === 401)).toBe(true);
     expect(statuses[100]).toBe(429);
-    const elsewhere = await callAnonymous("/v1/trending", { headers: { authorization: "Bearer wrong", "cf-connecting-ip": "203.0.113.78" } });
+    const elsewhere = await callAnonymous("/v1/trending", {
+      headers: { authorization: "Bearer wrong", "cf-connecting-ip": "203.0.113.78" },
+    });
     expect(elsewhere.status).toBe(401);
   });
 
@@ -288,7 +321,9 @@ describe("events for other users", () => {
   it("let a user erase themself, and nobody else", async () => {
     const token = await userToken("auth-erase-me");
     expect((await postEvent("auth-erase-me", bearer(token))).status).toBe(200);
-    expect((await callAnonymous("/v1/users/auth-erase-other", { method: "DELETE", headers: { authorization: `Bearer ${token}` } })).status).toBe(403);
+    expect(
+      (await callAnonymous("/v1/users/auth-erase-other", { method: "DELETE", headers: { authorization: `Bearer ${token}` } })).status,
+    ).toBe(403);
     const erased = await callAnonymous("/v1/users/auth-erase-me", { method: "DELETE", headers: { authorization: `Bearer ${token}` } });
     expect(erased.status).toBe(200);
     expect((await env.USER_SESSION.getByName("auth-erase-me").snapshot()).interactionCount).toBe(0);

@@ -31,7 +31,11 @@ describe("request bodies", () => {
   ])("%s %s stops reading a chunked body at its limit (413)", async (method, path, limit) => {
     const { stream, pulled } = endlessBody();
     const response = await exports.default.fetch(
-      new Request(`http://edge.test${path}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" }, body: stream }),
+      new Request(`http://edge.test${path}`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+        body: stream,
+      }),
     );
     expect(response.status).toBe(413);
     expect((await json(response)).error.code).toBe("payload_too_large");

@@ -15,8 +15,16 @@ const status = (item: string) => call(`/v1/items/${item}/status`).then(json);
 
 describe("CatalogState import", () => {
   it("keeps the blocks, flags and fresh items already in KV, and publishes them with the next change", async () => {
-    const legacyBlocked: BlockedItems = { updatedAt: "2026-01-01T00:00:00.000Z", itemIds: [itemId(0, 9)], unsafe: [itemId(1, 1)], unavailable: [itemId(2, 2)] };
-    const legacyFresh: PopularList = { generatedAt: "2026-01-01T00:00:00.000Z", items: [{ itemId: "legacy-fresh", score: 1767225600, category: "Drama", popularity: 0 }] };
+    const legacyBlocked: BlockedItems = {
+      updatedAt: "2026-01-01T00:00:00.000Z",
+      itemIds: [itemId(0, 9)],
+      unsafe: [itemId(1, 1)],
+      unavailable: [itemId(2, 2)],
+    };
+    const legacyFresh: PopularList = {
+      generatedAt: "2026-01-01T00:00:00.000Z",
+      items: [{ itemId: "legacy-fresh", score: 1767225600, category: "Drama", popularity: 0 }],
+    };
     await env.KV.put(kvKeys.blockedItems, JSON.stringify(legacyBlocked));
     await env.KV.put(kvKeys.freshItems, JSON.stringify(legacyFresh));
 
@@ -27,7 +35,11 @@ describe("CatalogState import", () => {
       { item_id: itemId(3, 3), unsafe: false, available: true, blocked: false },
     ]);
 
-    const flag = await call(`/v1/items/${itemId(3, 3)}/status`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ unsafe: true }) });
+    const flag = await call(`/v1/items/${itemId(3, 3)}/status`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ unsafe: true }),
+    });
     expect(flag.status).toBe(200);
     expect(await env.KV.get<BlockedItems>(kvKeys.blockedItems, "json")).toMatchObject({
       itemIds: [itemId(0, 9)],

@@ -19,7 +19,8 @@ const putStatus = (item: string, body: unknown) =>
   call(`/v1/items/${item}/status`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const status = (item: string) => call(`/v1/items/${item}/status`).then(json);
 const kvUnsafe = async () => (await env.KV.get<BlockedItems>(kvKeys.blockedItems, "json"))?.unsafe ?? [];
-const trending = async () => ((await call("/v1/trending?n=50").then(json)) as { items: { item_id: string }[] }).items.map((item) => item.item_id);
+const trending = async () =>
+  ((await call("/v1/trending?n=50").then(json)) as { items: { item_id: string }[] }).items.map((item) => item.item_id);
 
 /** Makes the object's KV puts fail (true) or go to the real KV again (false). */
 async function kvFailing(failing: boolean): Promise<void> {

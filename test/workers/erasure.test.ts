@@ -17,7 +17,10 @@ beforeAll(seedFixture);
 describe("DELETE /v1/users/:id", () => {
   it("deletes the KV record and the session, and leaves a tombstone in the event log", async () => {
     const user = "erase-me";
-    await env.KV.put(kvKeys.user(user), JSON.stringify({ vector: [1, 0, 0, 0], history: [itemId(0, 1)], activity: 1, modelVersion: "fixture-v1" }));
+    await env.KV.put(
+      kvKeys.user(user),
+      JSON.stringify({ vector: [1, 0, 0, 0], history: [itemId(0, 1)], activity: 1, modelVersion: "fixture-v1" }),
+    );
     const posted = await postJson("/v1/events", { event_id: "erase-1", user_id: user, item_id: itemId(0, 1), type: "like" });
     expect(posted.status).toBe(200);
     const before = Date.now();
@@ -25,7 +28,11 @@ describe("DELETE /v1/users/:id", () => {
     const response = await call(`/v1/users/${user}`, { method: "DELETE" });
     expect(response.status).toBe(200);
     const body = await json(response);
-    expect(body).toMatchObject({ user_id: user, tombstone: tombstoneKey(user), erased: { tombstone: true, user_record: true, session: true } });
+    expect(body).toMatchObject({
+      user_id: user,
+      tombstone: tombstoneKey(user),
+      erased: { tombstone: true, user_record: true, session: true },
+    });
 
     expect(await env.KV.get(kvKeys.user(user))).toBeNull();
     const tombstone = erasureTombstoneSchema.parse(await (await env.EVENT_LOG.get(tombstoneKey(user)))!.json());
@@ -37,7 +44,11 @@ describe("DELETE /v1/users/:id", () => {
     expect(state.counts).toEqual({ events: 0, pendingEvents: 0, items: 0, hidden: 0, exposures: 0, cachedVectors: 0, eventIds: 0 });
     expect(state.retention.alarm).toBeNull();
     const tables = await runInDurableObject(env.USER_SESSION.getByName(user), (_: UserSession, s) =>
-      s.storage.sql.exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'`).toArray(),
+      s.storage.sql
+        .exec<{ name: string }>(
+          `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'`,
+        )
+        .toArray(),
     );
     expect(tables).toEqual([]);
     // The erased user's recommendations no longer use the trained record.

@@ -20,7 +20,9 @@ describe("event time window", () => {
     expect(eventTimeViolation(NOW + 300_001, NOW, WINDOW)).toBe(
       "ts: more than 300 s ahead of the edge's clock; accepted window is 2026-06-09T12:00:00.000Z to 2026-12-06T12:05:00.000Z (at most 300 s ahead of the edge's clock, at most 180 days old)",
     );
-    expect(eventTimeViolation(NOW - 180 * 86_400_000 - 1, NOW, WINDOW)).toMatch(/^ts: older than 180 days; accepted window is 2026-06-09T12:00:00.000Z to/);
+    expect(eventTimeViolation(NOW - 180 * 86_400_000 - 1, NOW, WINDOW)).toMatch(
+      /^ts: older than 180 days; accepted window is 2026-06-09T12:00:00.000Z to/,
+    );
   });
 });
 
@@ -34,12 +36,18 @@ describe("trending credit", () => {
   it("adds only the difference for a stronger event in the window, nothing for a weaker or equal one", () => {
     const opened = { windowStart: NOW, weight: 1 };
     expect(trendingCredit(opened, 5, NOW + HOUR, day)).toEqual({ credit: 4, window: { windowStart: NOW, weight: 5 } });
-    expect(trendingCredit({ windowStart: NOW, weight: 5 }, 5, NOW + 2 * HOUR, day)).toEqual({ credit: 0, window: { windowStart: NOW, weight: 5 } });
+    expect(trendingCredit({ windowStart: NOW, weight: 5 }, 5, NOW + 2 * HOUR, day)).toEqual({
+      credit: 0,
+      window: { windowStart: NOW, weight: 5 },
+    });
     expect(trendingCredit({ windowStart: NOW, weight: 5 }, 3, NOW + day - 1, day).credit).toBe(0);
   });
 
   it("opens a new window exactly when the old one ends", () => {
-    expect(trendingCredit({ windowStart: NOW, weight: 5 }, 3, NOW + day, day)).toEqual({ credit: 3, window: { windowStart: NOW + day, weight: 3 } });
+    expect(trendingCredit({ windowStart: NOW, weight: 5 }, 3, NOW + day, day)).toEqual({
+      credit: 3,
+      window: { windowStart: NOW + day, weight: 3 },
+    });
   });
 
   it("never credits non-positive events", () => {

@@ -66,25 +66,35 @@ describe("no acknowledged event is lost", () => {
       acknowledged += (await json(response)).accepted;
     }
     expect(acknowledged).toBe(120);
-    expect((await loggedEventIds(requestId)).sort()).toEqual(batches.flat().map((event) => event.event_id).sort());
+    expect((await loggedEventIds(requestId)).sort()).toEqual(
+      batches
+        .flat()
+        .map((event) => event.event_id)
+        .sort(),
+    );
   });
 });
 
 describe("timestamp window", () => {
   it("rejects, per event, events stamped too far ahead of the edge's clock or older than the retention period", async () => {
     const now = Date.now();
-    const body = await postEvents([
-      { event_id: "tw-future", user_id: "tw-user", item_id: itemId(0, 6), type: "click", ts: now + 60 * DAY_MS },
-      { event_id: "tw-near-future", user_id: "tw-user", item_id: itemId(0, 7), type: "click", ts: now + 60_000 },
-      { event_id: "tw-ancient", user_id: "tw-user", item_id: itemId(0, 8), type: "click", ts: now - 181 * DAY_MS },
-      { event_id: "tw-old", user_id: "tw-user", item_id: itemId(0, 9), type: "click", ts: now - 179 * DAY_MS },
-    ], { "x-request-id": "time-window-request" });
+    const body = await postEvents(
+      [
+        { event_id: "tw-future", user_id: "tw-user", item_id: itemId(0, 6), type: "click", ts: now + 60 * DAY_MS },
+        { event_id: "tw-near-future", user_id: "tw-user", item_id: itemId(0, 7), type: "click", ts: now + 60_000 },
+        { event_id: "tw-ancient", user_id: "tw-user", item_id: itemId(0, 8), type: "click", ts: now - 181 * DAY_MS },
+        { event_id: "tw-old", user_id: "tw-user", item_id: itemId(0, 9), type: "click", ts: now - 179 * DAY_MS },
+      ],
+      { "x-request-id": "time-window-request" },
+    );
     expect(body.accepted).toBe(2);
     expect(body.rejected.map((r: any) => [r.index, r.event_id, r.error.code])).toEqual([
       [0, "tw-future", "invalid_event"],
       [2, "tw-ancient", "invalid_event"],
     ]);
-    expect(body.rejected[0].error.message).toMatch(/^ts: more than 300 s ahead of the edge's clock; accepted window is .* at most 180 days old/);
+    expect(body.rejected[0].error.message).toMatch(
+      /^ts: more than 300 s ahead of the edge's clock; accepted window is .* at most 180 days old/,
+    );
     expect(body.rejected[1].error.message).toMatch(/^ts: older than 180 days; accepted window is/);
     const seen = (await env.USER_SESSION.getByName("tw-user").snapshot()).seen.sort();
     expect(seen).toEqual([itemId(0, 7), itemId(0, 9)].sort());
@@ -100,10 +110,18 @@ describe("trending cannot be taken over by one user", () => {
   it("counts one user once per item (their strongest event), while many users still make an item trend", async () => {
     const now = Date.now();
     for (let start = 0; start < 2000; start += 500) {
-      await postEvents(Array.from({ length: 500 }, (_, i) => ({ event_id: `spam-${start + i}`, user_id: "spammer", item_id: spammed, type: "purchase" })));
+      await postEvents(
+        Array.from({ length: 500 }, (_, i) => ({ event_id: `spam-${start + i}`, user_id: "spammer", item_id: spammed, type: "purchase" })),
+      );
     }
     const future = await postEvents([
-      ...Array.from({ length: 20 }, (_, i) => ({ event_id: `spam-future-${i}`, user_id: "spammer", item_id: spammed, type: "purchase", ts: now + 60 * DAY_MS })),
+      ...Array.from({ length: 20 }, (_, i) => ({
+        event_id: `spam-future-${i}`,
+        user_id: "spammer",
+        item_id: spammed,
+        type: "purchase",
+        ts: now + 60 * DAY_MS,
+      })),
       { event_id: "spam-future-ok", user_id: "spammer", item_id: upgraded, type: "view" },
     ]);
     expect(future.accepted).toBe(1);
@@ -113,7 +131,9 @@ describe("trending cannot be taken over by one user", () => {
     await postEvents([{ event_id: "up-3", user_id: "upgrader", item_id: upgraded, type: "purchase" }]);
     await postEvents([{ event_id: "up-4", user_id: "upgrader", item_id: upgraded, type: "purchase" }]);
     // Six different users like one item: 6 × 4.
-    await postEvents(Array.from({ length: 6 }, (_, u) => ({ event_id: `crowd-${u}`, user_id: `crowd-${u}`, item_id: popular, type: "like" })));
+    await postEvents(
+      Array.from({ length: 6 }, (_, u) => ({ event_id: `crowd-${u}`, user_id: `crowd-${u}`, item_id: popular, type: "like" })),
+    );
 
     const scores = await trendingScores();
     expect(scores.get(popular)).toBeCloseTo(24, 2);
@@ -145,7 +165,10 @@ describe("A/B attribution", () => {
       { event_id: "ab-conversion", user_id: user, item_id: first.item_id, type: "purchase", request_id: served.request_id },
     ]);
     expect(body.accepted).toBe(5);
-    await vi.waitFor(async () => expect((await report()).conversions).toBeGreaterThan(before.conversions), { timeout: 10_000, interval: 50 });
+    await vi.waitFor(async () => expect((await report()).conversions).toBeGreaterThan(before.conversions), {
+      timeout: 10_000,
+      interval: 50,
+    });
     const after = await report();
     expect(after.clicks - before.clicks).toBe(1);
     expect(after.conversions - before.conversions).toBe(1);
@@ -164,7 +187,8 @@ describe("idempotency over the retention window", () => {
       type: "view",
       ts: base + i,
     }));
-    for (let start = 0; start < total; start += 500) expect((await postEvents(events.slice(start, start + 500))).accepted).toBe(Math.min(500, total - start));
+    for (let start = 0; start < total; start += 500)
+      expect((await postEvents(events.slice(start, start + 500))).accepted).toBe(Math.min(500, total - start));
     const stub = env.USER_SESSION.getByName(user);
     const before = await stub.inspect();
     expect(before.counts.events).toBe(MAX_EVENTS_PER_USER);
@@ -181,7 +205,12 @@ describe("idempotency over the retention window", () => {
 
   it("scopes event ids per user: the same event_id for two users is two events", async () => {
     const event = { event_id: "shared-id-1", item_id: itemId(0, 5), type: "click" };
-    expect(await postEvents([{ ...event, user_id: "scope-a" }, { ...event, user_id: "scope-b" }])).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+    expect(
+      await postEvents([
+        { ...event, user_id: "scope-a" },
+        { ...event, user_id: "scope-b" },
+      ]),
+    ).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
     expect(await postEvents([{ ...event, user_id: "scope-b" }])).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
   });
 });

@@ -54,7 +54,10 @@ describe("event log on R2", () => {
     expect(objects[0]!.key).not.toContain("req-log-batch-1");
     const stored = await env.EVENT_LOG.get(objects[0]!.key);
     expect(stored!.customMetadata).toMatchObject({ request_id: "req-log-batch-1", events: "2" });
-    const lines = (await stored!.text()).trimEnd().split("\n").map((line) => JSON.parse(line));
+    const lines = (await stored!.text())
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(lines.map((line) => line.event_id)).toEqual(["log-1", "log-3"]);
     for (const line of lines) expect(interactionEventSchema.safeParse(line).success).toBe(true);
     expect(lines[0].ts).toBe(stampedAt);

@@ -44,7 +44,12 @@ describe("POST /v1/events", () => {
     ["an empty batch", JSON.stringify({ events: [] }), 400, "invalid_request"],
     ["only invalid events", JSON.stringify({ events: [{ user_id: "x" }] }), 400, "invalid_request"],
     ["a bad user id", JSON.stringify({ event_id: "x", user_id: "has space", item_id: "i", type: "click" }), 400, "invalid_request"],
-    ["too many events", JSON.stringify({ events: Array.from({ length: 501 }, (_, i) => ({ event_id: `e${i}` })) }), 413, "payload_too_large"],
+    [
+      "too many events",
+      JSON.stringify({ events: Array.from({ length: 501 }, (_, i) => ({ event_id: `e${i}` })) }),
+      413,
+      "payload_too_large",
+    ],
   ])("answers %s with a 4xx JSON error", async (_, body, status, code) => {
     const response = await call("/v1/events", { method: "POST", headers: { "content-type": "application/json" }, body });
     expect(response.status).toBe(status);

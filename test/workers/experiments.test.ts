@@ -13,7 +13,16 @@ import { seedFixture } from "./fixture";
 import { adminHeaders, call, callAnonymous, json, postJson } from "./helpers";
 
 const config = parseServingConfig({
-  experiments: [{ id: "exp-live", traffic: 1, arms: [{ name: "control", weight: 1 }, { name: "treatment", weight: 1 }] }],
+  experiments: [
+    {
+      id: "exp-live",
+      traffic: 1,
+      arms: [
+        { name: "control", weight: 1 },
+        { name: "treatment", weight: 1 },
+      ],
+    },
+  ],
 });
 const experiment = config.experiments[0]!;
 const users = Array.from({ length: 40 }, (_, i) => `ab-user-${i}`);
@@ -47,10 +56,19 @@ describe("experiment counters", () => {
     await seedFixture(); // 40 items in the vector index: the catalogue for share_of_catalogue
     const treated = users.filter((user) => armOf(user) === "treatment");
     const controls = users.filter((user) => armOf(user) === "control");
-    const lists = new Map(users.map((user) => [user, servedList(armOf(user), (armOf(user) === "control" ? controls : treated).indexOf(user))]));
+    const lists = new Map(
+      users.map((user) => [user, servedList(armOf(user), (armOf(user) === "control" ? controls : treated).indexOf(user))]),
+    );
     // One window: the first call's promise is the batch's flush, which sends every user's counters.
     await Promise.all(
-      users.map((user) => recordServedResponse(env, user, { "exp-live": armOf(user) }, { ...lists.get(user)!, latencyMs: armOf(user) === "control" ? 8 : 40 })),
+      users.map((user) =>
+        recordServedResponse(
+          env,
+          user,
+          { "exp-live": armOf(user) },
+          { ...lists.get(user)!, latencyMs: armOf(user) === "control" ? 8 : 40 },
+        ),
+      ),
     );
     expect(treated.length).toBeGreaterThan(5);
     expect(controls.length).toBeGreaterThan(5);
@@ -65,8 +83,20 @@ describe("experiment counters", () => {
     const report = await experimentReport(env, experiment);
     const [control, treatment] = report.arms;
     expect(report.control).toBe("control");
-    expect(control!.counters).toEqual({ requests: controls.length, impressions: 10 * controls.length, empty_responses: 0, clicks: 1, conversions: 0 });
-    expect(treatment!.counters).toEqual({ requests: treated.length, impressions: 10 * treated.length, empty_responses: 0, clicks: treated.length, conversions: 2 });
+    expect(control!.counters).toEqual({
+      requests: controls.length,
+      impressions: 10 * controls.length,
+      empty_responses: 0,
+      clicks: 1,
+      conversions: 0,
+    });
+    expect(treatment!.counters).toEqual({
+      requests: treated.length,
+      impressions: 10 * treated.length,
+      empty_responses: 0,
+      clicks: treated.length,
+      conversions: 2,
+    });
     expect(treatment!.ctr.value).toBeCloseTo(0.1, 10);
     expect(treatment!.ctr.low).toBeLessThan(0.1);
     expect(treatment!.ctr.high).toBeGreaterThan(0.1);
@@ -89,7 +119,10 @@ describe("experiment counters", () => {
     const byPattern = [0, 1, 2, 3].map((r) => treated.filter((_, k) => k % 4 === r).length);
     expect(byPattern.every((count) => count > 0)).toBe(true);
     expect(treatment!.category_diversity).toBeCloseTo(byPattern[1]! / (byPattern[0]! + byPattern[1]!), 12);
-    expect(treatment!.categories_per_list).toBeCloseTo((byPattern[0]! + 2 * byPattern[1]! + byPattern[2]!) / (byPattern[0]! + byPattern[1]! + byPattern[2]!), 12);
+    expect(treatment!.categories_per_list).toBeCloseTo(
+      (byPattern[0]! + 2 * byPattern[1]! + byPattern[2]!) / (byPattern[0]! + byPattern[1]! + byPattern[2]!),
+      12,
+    );
     // The sums behind the means stay out of the counters (toEqual above).
     expect(Object.keys(control!.counters).sort()).toEqual(["clicks", "conversions", "empty_responses", "impressions", "requests"]);
 
@@ -119,11 +152,20 @@ describe("experiment counters", () => {
     const served = await json(await call("/v1/recommendations?user_id=ab-route-user&n=3"));
     expect(served.arms).toEqual({ "route-exp": "only" });
     // The served list is recorded in the background; a click is credited once its exposure is stored.
-    await vi.waitFor(async () => expect((await env.USER_SESSION.getByName("ab-route-user").inspect()).counts.exposures).toBe(served.items.length), {
-      timeout: 20_000,
-      interval: 50,
+    await vi.waitFor(
+      async () => expect((await env.USER_SESSION.getByName("ab-route-user").inspect()).counts.exposures).toBe(served.items.length),
+      {
+        timeout: 20_000,
+        interval: 50,
+      },
+    );
+    await postJson("/v1/events", {
+      event_id: "ab-route-1",
+      user_id: "ab-route-user",
+      item_id: served.items[0].item_id,
+      type: "click",
+      request_id: served.request_id,
     });
-    await postJson("/v1/events", { event_id: "ab-route-1", user_id: "ab-route-user", item_id: served.items[0].item_id, type: "click", request_id: served.request_id });
     await vi.waitFor(
       async () => {
         const report = await json(await call("/v1/admin/experiments/route-exp", { headers: adminHeaders }));

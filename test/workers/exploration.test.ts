@@ -12,7 +12,9 @@ import { explorationPositions, explorationSlotCount, placeExplorationSlots } fro
 
 const CATEGORIES = ["Action", "Comedy", "Drama", "Horror"];
 const pool = (source: "trending" | "fresh"): Candidate[] =>
-  CATEGORIES.flatMap((category) => Array.from({ length: 5 }, (_, i) => ({ itemId: `${source}-${category}-${i}`, source, retrievalScore: 5 - i, category })));
+  CATEGORIES.flatMap((category) =>
+    Array.from({ length: 5 }, (_, i) => ({ itemId: `${source}-${category}-${i}`, source, retrievalScore: 5 - i, category })),
+  );
 
 function input(overrides: Partial<ExplorationInput>): ExplorationInput {
   return {
@@ -80,7 +82,15 @@ describe("explorationCandidates", () => {
   it("prefers the exploration source whose arm has done better", () => {
     let fresh = 0;
     for (let seed = 0; seed < 200; seed++) {
-      const [pick] = explorationCandidates(input({ rng: createRng(seed), arms: [{ arm: "source:fresh", successes: 9, trials: 10 }, { arm: "source:trending", successes: 0, trials: 10 }] }));
+      const [pick] = explorationCandidates(
+        input({
+          rng: createRng(seed),
+          arms: [
+            { arm: "source:fresh", successes: 9, trials: 10 },
+            { arm: "source:trending", successes: 0, trials: 10 },
+          ],
+        }),
+      );
       if (pick!.exploration!.from === "fresh") fresh++;
     }
     expect(fresh).toBeGreaterThan(190);

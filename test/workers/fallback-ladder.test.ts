@@ -38,7 +38,8 @@ describe("fallback ladder", () => {
     const body = await recommend(request(fanOf(2)), {
       ...real(),
       sessionTimeoutMs: 5,
-      readSession: () => new Promise((resolve) => setTimeout(() => resolve({ recent: [], seen: [], hidden: [], interactionCount: 0 }), 200)),
+      readSession: () =>
+        new Promise((resolve) => setTimeout(() => resolve({ recent: [], seen: [], hidden: [], interactionCount: 0 }), 200)),
     });
     expect(body.fallbacks).toContainEqual(expect.objectContaining({ stage: "session", reason: "timeout" }));
     expect(body.items).toHaveLength(5);
@@ -60,7 +61,8 @@ describe("fallback ladder", () => {
     // KV fails only for the user's record; the session (up) has a fold-in vector pointing at Comedy.
     const kv = env.KV;
     const recordDown = {
-      get: (key: string, options?: unknown) => (key.startsWith("user:") ? Promise.reject(new Error("KV unavailable (injected)")) : kv.get(key, options as never)),
+      get: (key: string, options?: unknown) =>
+        key.startsWith("user:") ? Promise.reject(new Error("KV unavailable (injected)")) : kv.get(key, options as never),
     } as unknown as KVNamespace;
     const session = {
       recent: [],
@@ -69,7 +71,12 @@ describe("fallback ladder", () => {
       interactionCount: 3,
       sessionVector: { vector: [0, 1, 0, 0], strength: 3, method: "item_average" as const, modelVersion: "m", computedAt: 0, items: 3 },
     };
-    const body = await recommend(request(fanOf(0), 3), { ...real(), kv: recordDown, readSession: async () => session, exploration: { share: 0 } });
+    const body = await recommend(request(fanOf(0), 3), {
+      ...real(),
+      kv: recordDown,
+      readSession: async () => session,
+      exploration: { share: 0 },
+    });
     expect(body.fallbacks.map((f) => `${f.stage}:${f.reason}:${f.used}`)).toEqual(["user_vector:unavailable:session_vector"]);
     expect(body.user_vector.source).toBe("session");
     expect(body.items.map((item) => [item.source, item.category])).toEqual(Array(3).fill(["ann", CATEGORIES[1]]));

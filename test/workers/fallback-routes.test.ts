@@ -38,10 +38,7 @@ async function callWith(overrides: Partial<Record<keyof Env, unknown>>, path: st
 }
 
 /** A KV namespace every call of which fails, as when KV is unreachable. */
-const downKv = new Proxy(
-  {},
-  { get: () => () => Promise.reject(new Error("KV unavailable (injected)")) },
-) as unknown as KVNamespace;
+const downKv = new Proxy({}, { get: () => () => Promise.reject(new Error("KV unavailable (injected)")) }) as unknown as KVNamespace;
 
 /** The test's KV, except that reading any of `keys` fails, as when one value cannot be read. */
 function kvFailingOn(...keys: string[]): KVNamespace {
@@ -57,7 +54,8 @@ function kvFailingOn(...keys: string[]): KVNamespace {
   } as unknown as KVNamespace;
 }
 
-const rungs = (body: { fallbacks: { stage: string; reason: string; used: string }[] }) => body.fallbacks.map((f) => `${f.stage}:${f.reason}:${f.used}`);
+const rungs = (body: { fallbacks: { stage: string; reason: string; used: string }[] }) =>
+  body.fallbacks.map((f) => `${f.stage}:${f.reason}:${f.used}`);
 const ids = (body: { items: { item_id: string }[] }) => body.items.map((item) => item.item_id);
 
 describe("vector index down", () => {
@@ -127,12 +125,18 @@ describe("KV down", () => {
 describe("vector index down, through the funnel", () => {
   it("answers GET /v1/recommendations?surface=more_like_this from the lists, with one candidates entry", async () => {
     const seed = itemId(3, 0);
-    const response = await callWith({ VECTOR_INDEX_BACKEND: "down" }, `/v1/recommendations?user_id=${fanOf(3)}&surface=more_like_this&item_id=${seed}&n=3`);
+    const response = await callWith(
+      { VECTOR_INDEX_BACKEND: "down" },
+      `/v1/recommendations?user_id=${fanOf(3)}&surface=more_like_this&item_id=${seed}&n=3`,
+    );
     expect(response.status).toBe(200);
     const body = await json(response);
     // The seed cannot be read, so the `similar` source gives nothing and the trending list fills the
     // list; the re-rank rules run without embeddings. One entry each, nothing swallowed.
-    expect(rungs(body).filter((rung) => !rung.startsWith("ranker:"))).toEqual(["candidates:unavailable:popular", "rerank:unavailable:rules_without_embeddings"]);
+    expect(rungs(body).filter((rung) => !rung.startsWith("ranker:"))).toEqual([
+      "candidates:unavailable:popular",
+      "rerank:unavailable:rules_without_embeddings",
+    ]);
     expect(body.items).toHaveLength(3);
     expect(ids(body)).not.toContain(seed);
     for (const item of body.items) expect(["trending", "popular"]).toContain(item.source);
@@ -189,7 +193,9 @@ describe("session object down", () => {
     const sessions = env.USER_SESSION;
     const partlyDown = {
       getByName: (name: string) =>
-        name === "down-user-2" ? { appendEvents: () => Promise.reject(new Error("object overloaded (injected)")) } : sessions.getByName(name),
+        name === "down-user-2"
+          ? { appendEvents: () => Promise.reject(new Error("object overloaded (injected)")) }
+          : sessions.getByName(name),
     };
     const response = await callWith({ USER_SESSION: partlyDown }, "/v1/events", {
       method: "POST",
@@ -231,7 +237,11 @@ describe("sidecar answering but failing", () => {
     const baseUrl = "http://sidecar-queue-full.test";
     const sidecar = fakeSidecar(
       baseUrl,
-      () => new Response(JSON.stringify({ error: { code: "queue_full", message: "queue full" } }), { status: 503, headers: { "content-type": "application/json" } }),
+      () =>
+        new Response(JSON.stringify({ error: { code: "queue_full", message: "queue full" } }), {
+          status: 503,
+          headers: { "content-type": "application/json" },
+        }),
     );
     const overrides = { RANKER_URL: baseUrl, RANKER_BREAKER_FAILURES: "2", RANKER_BREAKER_COOLDOWN_MS: "600000" };
     const served = [];

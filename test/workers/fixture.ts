@@ -45,7 +45,14 @@ export async function seedFixture(): Promise<void> {
         JSON.stringify({
           id: itemId(c, i),
           values: itemVector(c, i),
-          metadata: { category, popularity: 100 - i, released_at: NOW_SECONDS - i * 86400 * 30, sponsored: false, title: `${category} ${i}`, genres: [category] },
+          metadata: {
+            category,
+            popularity: 100 - i,
+            released_at: NOW_SECONDS - i * 86400 * 30,
+            sponsored: false,
+            title: `${category} ${i}`,
+            genres: [category],
+          },
         }),
       );
     }
@@ -93,7 +100,16 @@ export function fixtureFoldInModel(): FoldInModel {
   const itemCategories = CATEGORIES.flatMap((category) => Array.from({ length: 10 }, () => category));
   const userFactors = Array.from({ length: 20 }, () => [0, 0.6, 0, 0]).flat();
   const userSegments = Array.from({ length: 20 }, () => ["age_bucket:18-24"]);
-  return buildFoldInModel({ modelVersion: FIXTURE_MODEL_VERSION, dimensions: 4, itemFactors, regularization: 1, alpha: 2, itemCategories, userFactors, userSegments });
+  return buildFoldInModel({
+    modelVersion: FIXTURE_MODEL_VERSION,
+    dimensions: 4,
+    itemFactors,
+    regularization: 1,
+    alpha: 2,
+    itemCategories,
+    userFactors,
+    userSegments,
+  });
 }
 
 /**
@@ -104,7 +120,9 @@ export function fixtureFoldInModel(): FoldInModel {
 export function fixtureContentEncoder(): ContentEncoderModel {
   const features = { genres: [...CATEGORIES], decades: { first: 0, count: 0 }, year: { mean: 2000, std: 10 }, titleBuckets: 0 };
   const weights = new Array<number>(contentFeatureCount(features) * 4).fill(0);
-  CATEGORIES.forEach((_, g) => (weights[(1 + g) * 4 + g] = 1.2));
+  CATEGORIES.forEach((_, g) => {
+    weights[(1 + g) * 4 + g] = 1.2;
+  });
   return { kind: "linear-content-encoder", modelVersion: FIXTURE_MODEL_VERSION, dimensions: 4, features, weights, ridge: 1 };
 }
 

@@ -97,7 +97,12 @@ describe("item status flags", () => {
     expect(similar.items).toHaveLength(5);
     expect((await okJson(`/v1/items/${comedySeed}/similar?n=5`)).items).toHaveLength(5);
 
-    expect(await json(await putStatus(flagged, { unsafe: false }))).toEqual({ item_id: flagged, unsafe: false, available: true, blocked: false });
+    expect(await json(await putStatus(flagged, { unsafe: false }))).toEqual({
+      item_id: flagged,
+      unsafe: false,
+      available: true,
+      blocked: false,
+    });
     expect(await shownIn(flagged)).toEqual(everywhere);
   });
 
@@ -121,7 +126,12 @@ describe("item status flags", () => {
 
   it("flags an item the index does not hold", async () => {
     const unknown = "not-indexed-1";
-    expect(await json(await putStatus(unknown, { available: false }))).toEqual({ item_id: unknown, unsafe: false, available: false, blocked: false });
+    expect(await json(await putStatus(unknown, { available: false }))).toEqual({
+      item_id: unknown,
+      unsafe: false,
+      available: false,
+      blocked: false,
+    });
     expect(await json(await call(`/v1/items/${unknown}/status`, { headers: adminHeaders }))).toEqual({
       item_id: unknown,
       unsafe: false,
@@ -176,6 +186,9 @@ describe("item status flags", () => {
     expect(anonymousPut.status).toBe(401);
     expect((await json(anonymousPut)).error.code).toBe("unauthorized");
     expect((await callAnonymous(`/v1/items/${flagged}/status`)).status).toBe(401);
-    expect(await json(await call(`/v1/items/${flagged}/status`, { headers: adminHeaders }))).toMatchObject({ unsafe: false, available: true });
+    expect(await json(await call(`/v1/items/${flagged}/status`, { headers: adminHeaders }))).toMatchObject({
+      unsafe: false,
+      available: true,
+    });
   });
 });

@@ -51,7 +51,9 @@ describe("light ranker", () => {
     // z = 0.5 + 0.5 − 2 = −1:      e^1 = 2.718281828459045 → 1 / 3.718281828459045 = 0.2689414213699951
     const expected = [0.8807970779778823, 0.5, 0.3775406687981454, 0.2689414213699951];
     expect(result.scores).toHaveLength(expected.length);
-    result.scores.forEach((score, i) => expect(score).toBeCloseTo(expected[i]!, 12));
+    result.scores.forEach((score, i) => {
+      expect(score).toBeCloseTo(expected[i]!, 12);
+    });
   });
 
   it("ignores the columns whose weight is 0", async () => {

@@ -25,7 +25,13 @@ beforeAll(async () => {
   await env.KV.put(kvKeys.lightRanker, JSON.stringify(lightModel));
 });
 
-const request = (userId: string) => ({ requestId: "req-live-1", userId, n: 5, surface: "home" as const, now: new Date("2026-01-01T00:00:00Z") });
+const request = (userId: string) => ({
+  requestId: "req-live-1",
+  userId,
+  n: 5,
+  surface: "home" as const,
+  now: new Date("2026-01-01T00:00:00Z"),
+});
 
 function depsWith(...rankers: Ranker[]): RecommendDeps {
   return { ...recommendDepsFor(env), rankers };
@@ -38,12 +44,22 @@ describe("sidecar ranker (live)", () => {
   it("scores every row like the trained model", async () => {
     const ranker = liveSidecar();
     const rows = [0, 1, 2].map((rank) =>
-      buildFeatureRow({ retrievalScore: 1 - rank / 10, retrievalRank: rank, itemPopularity: 50, itemReleasedAt: 1.7e9, itemSponsored: rank === 2, userActivity: 3, nowSeconds: 1.76e9 }),
+      buildFeatureRow({
+        retrievalScore: 1 - rank / 10,
+        retrievalRank: rank,
+        itemPopularity: 50,
+        itemReleasedAt: 1.7e9,
+        itemSponsored: rank === 2,
+        userActivity: 3,
+        nowSeconds: 1.76e9,
+      }),
     );
     const model = inject("rankerModel");
     const result = await ranker.rank({ rows, featureSpecHash: model.featureSpecHash });
     expect(result.modelVersion).toBe(model.modelVersion);
-    result.scores.forEach((score, i) => expect(score).toBeCloseTo(scoreLinear(model, rows[i]!), 5));
+    result.scores.forEach((score, i) => {
+      expect(score).toBeCloseTo(scoreLinear(model, rows[i]!), 5);
+    });
   });
 
   it("serves recommendations ranked by the sidecar, with no fallback", async () => {

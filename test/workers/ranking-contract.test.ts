@@ -30,7 +30,10 @@ beforeAll(async () => {
 rankerContract("sidecar (live, behind its circuit breaker)", "sidecar", () => {
   const model = inject("rankerModel");
   return {
-    ranker: withCircuitBreaker(createSidecarRanker({ baseUrl: inject("rankerUrl"), token: env.RANKER_TOKEN, timeoutMs: 10_000 }), new CircuitBreaker()),
+    ranker: withCircuitBreaker(
+      createSidecarRanker({ baseUrl: inject("rankerUrl"), token: env.RANKER_TOKEN, timeoutMs: 10_000 }),
+      new CircuitBreaker(),
+    ),
     expectedScores: (rows) => rows.map((row) => scoreLinear(model, row)),
     readsFeatures: true,
   };

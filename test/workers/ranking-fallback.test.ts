@@ -27,7 +27,13 @@ beforeAll(async () => {
   await env.KV.put(kvKeys.lightRanker, JSON.stringify(lightModel));
 });
 
-const request = (userId: string, requestId = "req-ranking-ladder") => ({ requestId, userId, n: 5, surface: "home" as const, now: new Date("2026-01-01T00:00:00Z") });
+const request = (userId: string, requestId = "req-ranking-ladder") => ({
+  requestId,
+  userId,
+  n: 5,
+  surface: "home" as const,
+  now: new Date("2026-01-01T00:00:00Z"),
+});
 const downSidecar = () => createSidecarRanker({ baseUrl: env.RANKER_URL, token: env.RANKER_TOKEN, timeoutMs: 5000 });
 const deps = (rankers: RecommendDeps["rankers"]): RecommendDeps => ({ ...recommendDepsFor(env), rankers });
 const rankerFallbacks = (body: RecommendResponse) => body.fallbacks.filter((fallback) => fallback.stage === "ranker");
@@ -42,7 +48,12 @@ describe("ranking fallback ladder", () => {
     expect(body.ranker).toBe("light");
     expect(body.model_version).toBe("light-ladder-v1");
     expect(rankerFallbacks(body)).toEqual([
-      { stage: "ranker", reason: expect.stringMatching(/^(unavailable|circuit_open)$/), used: "light", detail: expect.stringMatching(/^sidecar: /) },
+      {
+        stage: "ranker",
+        reason: expect.stringMatching(/^(unavailable|circuit_open)$/),
+        used: "light",
+        detail: expect.stringMatching(/^sidecar: /),
+      },
     ]);
     const scores = rankedScores(body);
     expect(scores.length).toBeGreaterThan(0);
@@ -55,7 +66,12 @@ describe("ranking fallback ladder", () => {
     expect(body.ranker).toBe("retrieval_order");
     expect(rankerFallbacks(body)).toEqual([
       { stage: "ranker", reason: "unavailable", used: "retrieval_order", detail: expect.stringMatching(/^sidecar: sidecar unreachable/) },
-      { stage: "ranker", reason: "unavailable", used: "retrieval_order", detail: expect.stringMatching(/^light: light ranker: no model published/) },
+      {
+        stage: "ranker",
+        reason: "unavailable",
+        used: "retrieval_order",
+        detail: expect.stringMatching(/^light: light ranker: no model published/),
+      },
     ]);
     expect(body.items).toHaveLength(5);
   });
@@ -86,7 +102,10 @@ describe("ranking fallback ladder", () => {
     /** The sidecar ranker behind the shared breaker; a short timeout while it hangs, a generous one for the probe. */
     const ladder = (timeoutMs: number) =>
       deps([
-        withCircuitBreaker(createSidecarRanker({ baseUrl: inject("rankerUrl"), token: env.RANKER_TOKEN, timeoutMs, fetch: switchableFetch }), breaker),
+        withCircuitBreaker(
+          createSidecarRanker({ baseUrl: inject("rankerUrl"), token: env.RANKER_TOKEN, timeoutMs, fetch: switchableFetch }),
+          breaker,
+        ),
         createLightRanker({ kv: env.KV, cacheTtlMs: 0 }),
       ]);
     const serve = (i: number, timeoutMs = 20) => recommend(request(fanOf(0), `req-breaker-${i}`), ladder(timeoutMs));

@@ -47,7 +47,14 @@ function capturingRanker(): Ranker & { rows: number[][] } {
 async function userColumns(userId: string, device?: string): Promise<Record<string, number>> {
   const ranker = capturingRanker();
   await recommend(
-    { requestId: `req-features-${userId}-${device ?? "none"}`, userId, n: 3, surface: "home", now: new Date(), ...(device ? { device } : {}) },
+    {
+      requestId: `req-features-${userId}-${device ?? "none"}`,
+      userId,
+      n: 3,
+      surface: "home",
+      now: new Date(),
+      ...(device ? { device } : {}),
+    },
     { ...recommendDepsFor(env), rankers: [ranker] },
   );
   expect(ranker.rows.length).toBeGreaterThan(0);
@@ -55,7 +62,9 @@ async function userColumns(userId: string, device?: string): Promise<Record<stri
   // Every candidate of one request carries the same user and device columns.
   const userStart = FEATURE_NAMES.indexOf("user_age_decades");
   for (const row of ranker.rows) expect(row.slice(userStart)).toEqual(first.slice(userStart));
-  return Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, first[i]!]).filter(([name]) => /^(user_age|user_gender|device_)/.test(String(name))));
+  return Object.fromEntries(
+    FEATURE_NAMES.map((name, i) => [name, first[i]!]).filter(([name]) => /^(user_age|user_gender|device_)/.test(String(name))),
+  );
 }
 
 describe("user and device features at the edge", () => {
@@ -93,7 +102,13 @@ describe("user and device features at the edge", () => {
     });
     expect(response.status).toBe(200);
     await vi.waitFor(
-      async () => expect(await userColumns(onboarded)).toMatchObject({ user_gender_female: 1, user_gender_male: 0, user_age_decades: 2.15, device_tv: 1 }),
+      async () =>
+        expect(await userColumns(onboarded)).toMatchObject({
+          user_gender_female: 1,
+          user_gender_male: 0,
+          user_age_decades: 2.15,
+          device_tv: 1,
+        }),
       { timeout: 20_000, interval: 50 },
     );
   });
@@ -106,10 +121,19 @@ describe("user and device features at the edge", () => {
     );
     // The trending list (the fixture's popular list) is Horror 0–2, Drama 0–2, Comedy 0–2, Action 0–2;
     // the Horror fan (vector axis 3) has seen Horror 0. Similarity = user · item vector (float32).
-    const expected = [[3, 1], [3, 2], [2, 0], [2, 1], [2, 2], [1, 0]].map(([c, i]) => itemVector(c!, i!)[3]!);
+    const expected = [
+      [3, 1],
+      [3, 2],
+      [2, 0],
+      [2, 1],
+      [2, 2],
+      [1, 0],
+    ].map(([c, i]) => itemVector(c!, i!)[3]!);
     const scores = ranker.rows.map((row) => row[FEATURE_NAMES.indexOf("retrieval_score")]!);
     expect(scores).toHaveLength(expected.length);
-    scores.forEach((score, k) => expect(score).toBeCloseTo(expected[k]!, 6));
+    scores.forEach((score, k) => {
+      expect(score).toBeCloseTo(expected[k]!, 6);
+    });
     expect(body.items.map((item) => item.source)).toEqual(["popular", "popular", "popular", "popular", "popular", "popular"]);
     expect(body.fallbacks).toEqual([]);
   });

@@ -132,13 +132,22 @@ describe("cold start: new users", () => {
 
 describe("cold start: new items", () => {
   const put = (id: string, body: object) =>
-    call(`/v1/items/${id}`, { method: "PUT", headers: { ...adminHeaders, "content-type": "application/json" }, body: JSON.stringify(body) });
+    call(`/v1/items/${id}`, {
+      method: "PUT",
+      headers: { ...adminHeaders, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
 
   it("retrieves a new item right after it is added, and never after it is deleted", async () => {
     const added = await put("new-horror-1", { title: "Midnight Orchard", genres: ["Horror"], year: 2026 });
     expect(added.status).toBe(200);
     const body = await json(added);
-    expect(body).toMatchObject({ item_id: "new-horror-1", vector_source: "content_encoder", model_version: FIXTURE_MODEL_VERSION, dimensions: 4 });
+    expect(body).toMatchObject({
+      item_id: "new-horror-1",
+      vector_source: "content_encoder",
+      model_version: FIXTURE_MODEL_VERSION,
+      dimensions: 4,
+    });
     expect(body.metadata).toMatchObject({ category: "Horror", popularity: 0, released_at: Date.UTC(2026, 0, 1) / 1000 });
 
     const fan = await recommend(fanOf(3), 5, "req-new-item");
@@ -180,7 +189,9 @@ describe("cold start: new items", () => {
 describe("exploration slots", () => {
   it("fills a share of the list (never the first slot) by Thompson sampling over categories", async () => {
     const body = await recommend("rt-explorer", 10, "req-explore-1");
-    const explored = body.items.map((item: any, position: number) => ({ ...item, position })).filter((item: any) => item.source === "exploration");
+    const explored = body.items
+      .map((item: any, position: number) => ({ ...item, position }))
+      .filter((item: any) => item.source === "exploration");
     expect(explored).toHaveLength(1);
     expect(explored[0].position).toBeGreaterThan(0);
     expect(explored[0].exploration.arm).toBe(`category:${explored[0].category}`);

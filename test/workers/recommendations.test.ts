@@ -23,7 +23,14 @@ describe("GET /v1/recommendations", () => {
     expect(body.request_id).toEqual(expect.any(String));
     expect(body.items.map((item: any) => item.item_id)).toEqual([1, 2, 3, 4, 5].map((i) => itemId(1, i)));
     expect(body.items.every((item: any) => item.source === "ann" && item.category === "Comedy")).toBe(true);
-    expect(body.timings_ms).toEqual(expect.objectContaining({ session: expect.any(Number), candidates: expect.any(Number), rank: expect.any(Number), total: expect.any(Number) }));
+    expect(body.timings_ms).toEqual(
+      expect.objectContaining({
+        session: expect.any(Number),
+        candidates: expect.any(Number),
+        rank: expect.any(Number),
+        total: expect.any(Number),
+      }),
+    );
   });
 
   it("gives different users different lists", async () => {

@@ -17,11 +17,20 @@ function fixture(pick: Partial<Candidate>): { candidates: Candidate[]; scores: n
     category: i < 6 ? "Action" : ["Drama", "Comedy", "Sci-Fi", "War", "Western"][(i - 6) % 5]!,
     sponsored: false,
   }));
-  const candidates: Candidate[] = [...exploit, { itemId: "pick", source: "exploration", retrievalScore: 0, category: "Horror", sponsored: false, ...pick }];
+  const candidates: Candidate[] = [
+    ...exploit,
+    { itemId: "pick", source: "exploration", retrievalScore: 0, category: "Horror", sponsored: false, ...pick },
+  ];
   return { candidates, scores: candidates.map((_, i) => 100 - i) };
 }
 
-async function run(pick: Partial<Candidate>, rules = buildRerankRules([{ rule: "category_cap", max: 3, window: 10 }, { rule: "sponsored_cap", max: 0, window: 10 }])) {
+async function run(
+  pick: Partial<Candidate>,
+  rules = buildRerankRules([
+    { rule: "category_cap", max: 3, window: 10 },
+    { rule: "sponsored_cap", max: 0, window: 10 },
+  ]),
+) {
   const { candidates, scores } = fixture(pick);
   const result = await rerankAndExplain({
     n: 10,

@@ -14,8 +14,19 @@ import { postJson } from "./helpers";
 beforeAll(seedFixture);
 
 const defaults = parseServingConfig(undefined);
-const request = (userId: string, n = 10) => ({ requestId: `req-rerank-${userId}`, userId, n, surface: "home" as const, now: new Date("2026-01-01T00:00:00Z") });
-const deps = (rules = buildRerankRules(defaults.surfaces.home.rerank)): RecommendDeps => ({ ...recommendDepsFor(env), rankers: [], rerankRules: rules, exploration: { share: 0 } });
+const request = (userId: string, n = 10) => ({
+  requestId: `req-rerank-${userId}`,
+  userId,
+  n,
+  surface: "home" as const,
+  now: new Date("2026-01-01T00:00:00Z"),
+});
+const deps = (rules = buildRerankRules(defaults.surfaces.home.rerank)): RecommendDeps => ({
+  ...recommendDepsFor(env),
+  rankers: [],
+  rerankRules: rules,
+  exploration: { share: 0 },
+});
 
 describe("re-ranking in the funnel", () => {
   it("caps one category at 3 of the top 10 with the default home rules", async () => {
@@ -51,7 +62,9 @@ describe("explanations", () => {
   });
 
   it("gives every item a reason that matches its source", async () => {
-    const lists = await Promise.all([...CATEGORIES.map((_, c) => fanOf(c)), "brand-new-visitor"].map((user) => recommend(request(user), deps())));
+    const lists = await Promise.all(
+      [...CATEGORIES.map((_, c) => fanOf(c)), "brand-new-visitor"].map((user) => recommend(request(user), deps())),
+    );
     const expected: Record<string, string[]> = {
       ann: ["because_you_watched", "picked_for_you"],
       popular: ["popular"],

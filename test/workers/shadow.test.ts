@@ -17,7 +17,12 @@ describe("shadow mode", () => {
     const logs: string[] = [];
     vi.spyOn(console, "log").mockImplementation((line: unknown) => void logs.push(String(line)));
     const background: Promise<unknown>[] = [];
-    const deps = { ...recommendDepsFor(env), rankers: [], exploration: { share: 0 }, waitUntil: (p: Promise<unknown>) => void background.push(p) };
+    const deps = {
+      ...recommendDepsFor(env),
+      rankers: [],
+      exploration: { share: 0 },
+      waitUntil: (p: Promise<unknown>) => void background.push(p),
+    };
     const request = { requestId: "req-shadow", userId: fanOf(1), n: 5, surface: "home" as const, now: new Date() };
 
     const plain = await recommend(request, deps);
@@ -27,6 +32,13 @@ describe("shadow mode", () => {
     expect(shadowed.items.map((item) => item.item_id)).toEqual(plain.items.map((item) => item.item_id));
     expect(shadowed.ranker).toBe("retrieval_order");
     const line = logs.map((text) => JSON.parse(text)).find((entry) => entry.event === "shadow_ranking");
-    expect(line).toMatchObject({ request_id: "req-shadow", live: "retrieval_order", shadow: "light", overlap_at_k: 0, kendall_tau: -1, k: 5 });
+    expect(line).toMatchObject({
+      request_id: "req-shadow",
+      live: "retrieval_order",
+      shadow: "light",
+      overlap_at_k: 0,
+      kendall_tau: -1,
+      k: 5,
+    });
   });
 });

@@ -22,7 +22,9 @@ const HOUR_MS = 3_600_000;
 async function storageOf(userId: string): Promise<{ tables: string[]; alarm: number | null; bytes: number }> {
   return runInDurableObject(env.USER_SESSION.getByName(userId), async (_: UserSession, state) => ({
     tables: state.storage.sql
-      .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name`)
+      .exec<{ name: string }>(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name`,
+      )
       .toArray()
       .map((row) => row.name),
     alarm: await state.storage.getAlarm(),
@@ -87,7 +89,13 @@ describe("storage for users with no state", () => {
   it("keeps the state of a user who posted an event, under the normal retention", async () => {
     const user = "stranger-turned-user";
     const served = await recommendAndWaitForExposures(user);
-    const posted = await postJson("/v1/events", { event_id: "turned-1", user_id: user, item_id: served.items[0].item_id, type: "click", request_id: served.request_id });
+    const posted = await postJson("/v1/events", {
+      event_id: "turned-1",
+      user_id: user,
+      item_id: served.items[0].item_id,
+      type: "click",
+      request_id: served.request_id,
+    });
     expect(posted.status).toBe(200);
 
     await ageExposures(user, USER_SESSION_LIMITS.strangerRetentionHours * HOUR_MS + 1);

@@ -46,10 +46,13 @@ describe("POST /v1/admin/digests", () => {
     expect(first.digests.map((d: { user_id: string }) => d.user_id)).toEqual([user, "digest-newcomer"]);
     const shownFirst: string[] = first.digests[0].items.map((item: { item_id: string }) => item.item_id);
     expect(shownFirst).toHaveLength(3);
-    await vi.waitFor(async () => {
-      const snapshot = await env.USER_SESSION.getByName(user).snapshot({ shownLimit: 100 });
-      expect(snapshot.shown).toEqual(expect.arrayContaining(shownFirst));
-    }, { timeout: 20_000, interval: 50 });
+    await vi.waitFor(
+      async () => {
+        const snapshot = await env.USER_SESSION.getByName(user).snapshot({ shownLimit: 100 });
+        expect(snapshot.shown).toEqual(expect.arrayContaining(shownFirst));
+      },
+      { timeout: 20_000, interval: 50 },
+    );
     const second = await json(await digest({ user_ids: [user], n: 3 }));
     const shownSecond: string[] = second.digests[0].items.map((item: { item_id: string }) => item.item_id);
     expect(shownSecond).toHaveLength(3);

@@ -34,7 +34,9 @@ beforeEach(async () => {
     await runInDurableObject(stub, async (_instance, state) => {
       await state.storage.deleteAlarm();
       const tables = state.storage.sql
-        .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'`)
+        .exec<{ name: string }>(
+          `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'`,
+        )
         .toArray();
       for (const { name } of tables) state.storage.sql.exec(`DELETE FROM "${name}"`);
     });

@@ -35,7 +35,10 @@ describe("UserSession snapshot memo", () => {
 
   it("keeps one snapshot per set of limits", async () => {
     const stub = env.USER_SESSION.getByName("memo-limits");
-    await stub.appendEvents([event("memo-limits", "l1", itemId(1, 1), "click"), event("memo-limits", "l2", itemId(1, 2), "view", { ts: Date.now() + 1 })]);
+    await stub.appendEvents([
+      event("memo-limits", "l1", itemId(1, 1), "click"),
+      event("memo-limits", "l2", itemId(1, 2), "view", { ts: Date.now() + 1 }),
+    ]);
     expect((await stub.snapshot({ recentLimit: 1 })).recent).toHaveLength(1);
     expect((await stub.snapshot({ recentLimit: 5 })).recent).toHaveLength(2);
     expect((await stub.snapshot({ recentLimit: 1, seenLimit: 1 })).seen).toHaveLength(1);

@@ -23,11 +23,7 @@ describe("UserSession", () => {
 
   it("keeps impressions out of seen and recent, and hides not_interested items", async () => {
     const stub = env.USER_SESSION.getByName("u-hidden");
-    await stub.appendEvents([
-      event("a", "i1", "impression", 0),
-      event("b", "i2", "click", 1),
-      event("c", "i3", "not_interested", 2),
-    ]);
+    await stub.appendEvents([event("a", "i1", "impression", 0), event("b", "i2", "click", 1), event("c", "i3", "not_interested", 2)]);
     const snapshot = await stub.snapshot();
     expect(snapshot.seen.sort()).toEqual(["i2", "i3"]);
     expect(snapshot.hidden).toEqual(["i3"]);

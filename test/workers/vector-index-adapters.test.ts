@@ -14,11 +14,13 @@ import { VectorizeVectorIndex, type VectorizeBinding } from "../../workers/vecto
 /** A stand-in binding that records calls and answers from `replies` (or throws `failure`). */
 function fakeVectorize(replies: Partial<Record<string, unknown>>, failure?: Error) {
   const calls: { method: string; args: unknown[] }[] = [];
-  const handler = (method: string) => async (...args: unknown[]) => {
-    calls.push({ method, args });
-    if (failure) throw failure;
-    return replies[method];
-  };
+  const handler =
+    (method: string) =>
+    async (...args: unknown[]) => {
+      calls.push({ method, args });
+      if (failure) throw failure;
+      return replies[method];
+    };
   const binding = {
     query: handler("query"),
     upsert: handler("upsert"),

@@ -44,10 +44,7 @@ describe("EmbeddedVectorIndex Durable Object", () => {
   it("keeps vectors, config and version across a restart", async () => {
     const client = freshClient();
     await client.configure(CONFIG, { version: "als-v1" });
-    await client.upsert([
-      ...FIXTURE,
-      { id: "ns", values: [1, 0.3, 0], namespace: "kids", metadata: { genre: "drama" } },
-    ]);
+    await client.upsert([...FIXTURE, { id: "ns", values: [1, 0.3, 0], namespace: "kids", metadata: { genre: "drama" } }]);
     await client.upsert([{ id: "b", values: [0, 2, 0], metadata: { genre: "western", year: 1960 } }]);
     await client.deleteByIds(["c"]);
     const options = { topK: 10, returnValues: true, returnMetadata: "all" } as const;
@@ -61,9 +58,7 @@ describe("EmbeddedVectorIndex Durable Object", () => {
     expect(await client.query(QUERY, filtered)).toEqual(filteredBefore);
     expect(await client.query(QUERY, { namespace: "kids" })).toMatchObject({ matches: [{ id: "ns" }] });
     expect(await client.describe()).toEqual({ ...CONFIG, vectorCount: 5, version: "als-v1" });
-    expect(await client.getByIds(["b", "c"])).toEqual([
-      { id: "b", values: [0, 2, 0], metadata: { genre: "western", year: 1960 } },
-    ]);
+    expect(await client.getByIds(["b", "c"])).toEqual([{ id: "b", values: [0, 2, 0], metadata: { genre: "western", year: 1960 } }]);
   });
 
   it("refuses a new shape without reset and empties the index with reset", async () => {

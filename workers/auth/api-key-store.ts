@@ -44,9 +44,11 @@ export function looksLikeServerKey(credential: string): boolean {
   return /^erk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/.test(credential);
 }
 
-
 function base64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 /**
@@ -82,7 +84,10 @@ export async function listServerKeys(kv: KVNamespace): Promise<ApiKeyRecord[]> {
   const records: ApiKeyRecord[] = [];
   let cursor: string | undefined;
   do {
-    const page: KVNamespaceListResult<ApiKeyRecord> = await kv.list<ApiKeyRecord>({ prefix: kvKey.idPrefix, ...(cursor ? { cursor } : {}) });
+    const page: KVNamespaceListResult<ApiKeyRecord> = await kv.list<ApiKeyRecord>({
+      prefix: kvKey.idPrefix,
+      ...(cursor ? { cursor } : {}),
+    });
     for (const entry of page.keys) if (entry.metadata) records.push(entry.metadata);
     cursor = page.list_complete ? undefined : page.cursor;
   } while (cursor);

@@ -51,7 +51,8 @@ function jwksKeys(source: string | undefined, logger: Logger): HonoJsonWebKey[] 
   let keys: HonoJsonWebKey[] = [];
   try {
     const parsed = JSON.parse(source) as { keys?: unknown };
-    if (Array.isArray(parsed.keys)) keys = parsed.keys.filter((key): key is HonoJsonWebKey => typeof key === "object" && key !== null && "kid" in key);
+    if (Array.isArray(parsed.keys))
+      keys = parsed.keys.filter((key): key is HonoJsonWebKey => typeof key === "object" && key !== null && "kid" in key);
   } catch {
     logger.error("user_token_jwks_invalid", { stage: "auth", error: "USER_TOKEN_JWKS is not valid JSON; ES256 user tokens are refused" });
   }
@@ -122,7 +123,8 @@ export async function verifyUserToken(
 /** The principal of a verified payload, after the claims this API requires. */
 function userTokenPrincipal(payload: Record<string, unknown>, maxTtl: number, now: number): Principal {
   const { sub, exp, iat, scope } = payload;
-  if (typeof sub !== "string" || !idSchema.safeParse(sub).success) throw new UserTokenError("sub must be a user id (1–64 of A-Z a-z 0-9 _ - . : @)");
+  if (typeof sub !== "string" || !idSchema.safeParse(sub).success)
+    throw new UserTokenError("sub must be a user id (1–64 of A-Z a-z 0-9 _ - . : @)");
   if (typeof exp !== "number" || !Number.isFinite(exp)) throw new UserTokenError("exp is required");
   if (iat !== undefined && (typeof iat !== "number" || !Number.isFinite(iat) || iat > now + CLOCK_SKEW_SECONDS)) {
     throw new UserTokenError("iat is in the future");

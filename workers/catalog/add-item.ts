@@ -55,10 +55,18 @@ export async function addItem(env: Env, item: NewItem, now: Date = new Date(), l
   let values = item.values;
   if (!values) {
     if (!encoder) {
-      throw new ApiError(409, "model_not_published", "no content encoder is published (KV model:content-encoder); send `values` or publish the encoder");
+      throw new ApiError(
+        409,
+        "model_not_published",
+        "no content encoder is published (KV model:content-encoder); send `values` or publish the encoder",
+      );
     }
     if (encoder.dimensions !== info.dimensions) {
-      throw new ApiError(409, "dimension_mismatch", `the content encoder gives ${encoder.dimensions}-d vectors, the index holds ${info.dimensions}-d`);
+      throw new ApiError(
+        409,
+        "dimension_mismatch",
+        `the content encoder gives ${encoder.dimensions}-d vectors, the index holds ${info.dimensions}-d`,
+      );
     }
     values = encodeItemContent(encoder, item);
   }

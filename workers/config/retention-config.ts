@@ -30,7 +30,9 @@ export function retentionConfigFor(env: Pick<Env, "USER_RETENTION_DAYS" | "STRAN
 }
 
 /** The accepted `ts` window of this environment (EVENT_MAX_FUTURE_SECONDS ahead, USER_RETENTION_DAYS back). */
-export function eventTimeWindowFor(env: Pick<Env, "EVENT_MAX_FUTURE_SECONDS" | "USER_RETENTION_DAYS" | "STRANGER_RETENTION_HOURS">): EventTimeWindow {
+export function eventTimeWindowFor(
+  env: Pick<Env, "EVENT_MAX_FUTURE_SECONDS" | "USER_RETENTION_DAYS" | "STRANGER_RETENTION_HOURS">,
+): EventTimeWindow {
   return {
     maxFutureMs: positiveNumberVar(env.EVENT_MAX_FUTURE_SECONDS, DEFAULT_EVENT_MAX_FUTURE_SECONDS) * 1000,
     maxAgeMs: retentionConfigFor(env).userMs,

@@ -7,7 +7,7 @@ import { parseServingConfig, type ServingConfig, ServingConfigError } from "../.
 
 /** Parses the `SERVING_CONFIG` var text (empty or unset = defaults). */
 export function servingConfigFromVar(text: string | undefined): ServingConfig {
-  if (!text || !text.trim()) return parseServingConfig(undefined);
+  if (!text?.trim()) return parseServingConfig(undefined);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -21,6 +21,7 @@ let cached: { text: string | undefined; config: ServingConfig } | undefined;
 
 /** This isolate's serving config, parsed once per `SERVING_CONFIG` value (throws ServingConfigError). */
 export function servingConfigFor(env: { SERVING_CONFIG?: string }): ServingConfig {
-  if (!cached || cached.text !== env.SERVING_CONFIG) cached = { text: env.SERVING_CONFIG, config: servingConfigFromVar(env.SERVING_CONFIG) };
+  if (!cached || cached.text !== env.SERVING_CONFIG)
+    cached = { text: env.SERVING_CONFIG, config: servingConfigFromVar(env.SERVING_CONFIG) };
   return cached.config;
 }

@@ -46,7 +46,7 @@ export function createR2EventLogSink(bucket: R2Bucket, options: Partial<R2EventL
   return {
     name: "r2",
     async write(batch: EventLogBatch): Promise<EventLogReceipt> {
-      const body = batch.events.map((event) => JSON.stringify(event)).join("\n") + "\n";
+      const body = `${batch.events.map((event) => JSON.stringify(event)).join("\n")}\n`;
       for (let attempt = 0; attempt < attempts; attempt++) {
         const key = eventLogObjectKey(batch.receivedAt, objectId(), prefix);
         const stored = await bucket.put(key, body, {

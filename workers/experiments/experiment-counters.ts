@@ -132,7 +132,9 @@ async function flushServed(env: Env): Promise<void> {
   );
   const failed = results.filter((result) => result.status === "rejected");
   if (failed.length > 0) {
-    throw new Error(`${failed.length} of ${results.length} experiment shards refused a batch: ${String((failed[0] as PromiseRejectedResult).reason)}`);
+    throw new Error(
+      `${failed.length} of ${results.length} experiment shards refused a batch: ${String((failed[0] as PromiseRejectedResult).reason)}`,
+    );
   }
 }
 

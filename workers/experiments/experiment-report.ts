@@ -87,7 +87,9 @@ export async function experimentReport(env: Env, experiment: ExperimentConfig): 
       if (!total) continue;
       for (const metric of EXPERIMENT_METRICS) total.counters[metric] += counters.counters[metric];
       total.shards.push(counters.counters);
-      counters.latency.forEach((count, bucket) => (total.latency[bucket] = (total.latency[bucket] ?? 0) + count));
+      counters.latency.forEach((count, bucket) => {
+        total.latency[bucket] = (total.latency[bucket] ?? 0) + count;
+      });
       // Shards written before sums and sketches existed have neither.
       for (const sum of EXPERIMENT_SUMS) total.sums[sum] += counters.sums?.[sum] ?? 0;
       if (counters.sketch) total.sketch.merge(HyperLogLog.fromBytes(counters.sketch));

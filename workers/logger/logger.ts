@@ -71,12 +71,14 @@ const loggerDefaults = { level: "info", sink: consoleSink, now: () => new Date()
  */
 export function createLogger(base: LogFields = {}, options: LoggerOptions = {}): Logger {
   const { level: minimum, sink, now } = { ...loggerDefaults, ...options };
-  const log = (level: LogLevel) => (event: string, fields: LogFields = {}) => {
-    if (LEVEL_RANK[level] < LEVEL_RANK[minimum]) return;
-    const own = { time: now().toISOString(), level, event };
-    const entry: LogFields = Object.assign({ ...own, ...rendered(base), ...rendered(fields) }, own);
-    sink(renderLine(entry), level);
-  };
+  const log =
+    (level: LogLevel) =>
+    (event: string, fields: LogFields = {}) => {
+      if (LEVEL_RANK[level] < LEVEL_RANK[minimum]) return;
+      const own = { time: now().toISOString(), level, event };
+      const entry: LogFields = Object.assign({ ...own, ...rendered(base), ...rendered(fields) }, own);
+      sink(renderLine(entry), level);
+    };
   return {
     debug: log("debug"),
     info: log("info"),
@@ -103,6 +105,11 @@ function renderLine(entry: LogFields): string {
     return JSON.stringify(entry);
   } catch (error) {
     const { time, level, event } = entry;
-    return JSON.stringify({ time, level, event, log_error: `fields not serialisable: ${error instanceof Error ? error.message : String(error)}` });
+    return JSON.stringify({
+      time,
+      level,
+      event,
+      log_error: `fields not serialisable: ${error instanceof Error ? error.message : String(error)}`,
+    });
   }
 }

@@ -90,6 +90,8 @@ export async function featureRows(input: FeatureRowsInput): Promise<FeatureRows>
 /** The list candidates whose similarity is looked up (none without a user vector; exploration picks take their slots whatever their score). */
 function listCandidates(candidates: readonly Candidate[], userVector: number[] | null): Candidate[] {
   return userVector
-    ? candidates.filter((candidate) => !VECTOR_SOURCES.has(candidate.source) && candidate.source !== "exploration").slice(0, MAX_LIST_SIMILARITIES)
+    ? candidates
+        .filter((candidate) => !VECTOR_SOURCES.has(candidate.source) && candidate.source !== "exploration")
+        .slice(0, MAX_LIST_SIMILARITIES)
     : [];
 }

@@ -115,7 +115,10 @@ function checkModel(text: string | null): LoadedModel {
     };
   }
   if (model.weights.length !== FEATURE_SPEC.size || model.featureNames.join(",") !== FEATURE_SPEC.names.join(",")) {
-    return { status: "invalid", message: `light ranker: model ${model.modelVersion} does not have one weight per feature of the spec (${FEATURE_SPEC.names.join(", ")})` };
+    return {
+      status: "invalid",
+      message: `light ranker: model ${model.modelVersion} does not have one weight per feature of the spec (${FEATURE_SPEC.names.join(", ")})`,
+    };
   }
   return { status: "ok", model };
 }

@@ -97,7 +97,10 @@ export function createSidecarRanker(options: SidecarRankerOptions): Ranker {
       }
       if (response.status === 401 || response.status === 403) {
         await response.body?.cancel();
-        throw new RankerError("unavailable", `sidecar refused the Worker's credential (${response.status}): RANKER_TOKEN must equal the sidecar's SIDECAR_AUTH_TOKEN`);
+        throw new RankerError(
+          "unavailable",
+          `sidecar refused the Worker's credential (${response.status}): RANKER_TOKEN must equal the sidecar's SIDECAR_AUTH_TOKEN`,
+        );
       }
       if (!response.ok) {
         const text = await response.text().catch(() => "");

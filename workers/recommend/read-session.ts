@@ -30,7 +30,10 @@ export async function readSessionOrEmpty(userId: string, options: ReadSessionOpt
   try {
     return await withTimeout(read(userId, snapshot), timeoutMs, "user session");
   } catch (error) {
-    fallbacks.add({ stage: "session", reason: error instanceof TimeoutError ? "timeout" : "unavailable", used: "stateless_request" }, error);
+    fallbacks.add(
+      { stage: "session", reason: error instanceof TimeoutError ? "timeout" : "unavailable", used: "stateless_request" },
+      error,
+    );
     return EMPTY_SESSION;
   }
 }

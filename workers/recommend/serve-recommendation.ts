@@ -62,7 +62,10 @@ export async function serveRecommendation(
     {
       ...deps,
       rankers: rankersForArm(deps.rankers, plan.overrides.ranker),
-      exploration: { ...deps.exploration, ...(plan.overrides.exploration_share !== undefined ? { share: plan.overrides.exploration_share } : {}) },
+      exploration: {
+        ...deps.exploration,
+        ...(plan.overrides.exploration_share !== undefined ? { share: plan.overrides.exploration_share } : {}),
+      },
       sources: plan.sources,
       rerankRules: plan.rules,
       arms: plan.arms,

@@ -64,7 +64,15 @@ export function userVectorFor(
   const blended = blendUserVector(prior, fresh ? { vector: fresh.vector, strength: fresh.strength } : null, options);
   const priorSource = userRecord ? "trained" : seed ? "seed" : null;
   const source: UserVectorInfo["source"] =
-    blended.vector === null ? null : blended.sessionShare === 0 ? priorSource : blended.sessionShare === 1 ? "session" : priorSource === "seed" ? "seed" : "blended";
+    blended.vector === null
+      ? null
+      : blended.sessionShare === 0
+        ? priorSource
+        : blended.sessionShare === 1
+          ? "session"
+          : priorSource === "seed"
+            ? "seed"
+            : "blended";
   if (trained.unavailable) {
     fallbacks.add({ stage: "user_vector", reason: "unavailable", used: blended.vector ? "session_vector" : "popular" }, trained.error);
   }

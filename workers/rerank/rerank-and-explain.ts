@@ -91,7 +91,9 @@ export async function rerankAndExplain(input: RerankInput): Promise<RerankOutput
   const placed = new Set(head);
   const capRules = input.rules.filter((rule) => CAP_RULES.has(rule.name));
   const merged = [...head, ...exploit.filter((i) => !placed.has(i))];
-  const order = (capRules.length > 0 ? applyRerankRules(merged.map(rankedItem), capRules, context).map((item) => item.index) : merged).slice(0, n);
+  const order = (
+    capRules.length > 0 ? applyRerankRules(merged.map(rankedItem), capRules, context).map((item) => item.index) : merged
+  ).slice(0, n);
 
   const anchors: ReasonAnchor[] = [];
   for (const [itemId, weight] of anchorWeights) {

@@ -86,7 +86,7 @@ export const adminRoute = new Hono<AppEnv>()
   })
   .put("/index/version", async (c) => {
     const parsed = z.object({ version: z.string().min(1).max(256) }).safeParse(await readJsonBody(c.req.raw, 4096));
-    if (!parsed.success) throw new ApiError(400, "invalid_request", "body must be {\"version\": \"...\"}");
+    if (!parsed.success) throw new ApiError(400, "invalid_request", 'body must be {"version": "..."}');
     return c.json(await embeddedIndex(c.env).setVersion(parsed.data.version));
   })
   .post("/index/vectors", async (c) => {
@@ -104,7 +104,11 @@ export const adminRoute = new Hono<AppEnv>()
       }
       const parsed = vectorLineSchema.safeParse(raw);
       if (!parsed.success) {
-        throw new ApiError(400, "invalid_request", `line ${i + 1}: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`);
+        throw new ApiError(
+          400,
+          "invalid_request",
+          `line ${i + 1}: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`,
+        );
       }
       vectors.push(parsed.data);
     }
@@ -119,14 +123,16 @@ export const adminRoute = new Hono<AppEnv>()
     const parsed = z
       .object({ ids: z.array(z.string().min(1).max(64)).min(1).max(VECTORIZE_LIMITS.maxUpsertBatch) })
       .safeParse(await readJsonBody(c.req.raw, 256 * 1024));
-    if (!parsed.success) throw new ApiError(400, "invalid_request", "body must be {\"ids\": [...]} with 1–1000 ids");
+    if (!parsed.success) throw new ApiError(400, "invalid_request", 'body must be {"ids": [...]} with 1–1000 ids');
     return c.json(await vectorIndexFor(c.env).deleteByIds(parsed.data.ids));
   })
   .route("/digests", digestsRoute)
   .route("/keys", keysRoute)
   .get("/experiments", (c) => {
     const { experiments } = servingConfigFor(c.env);
-    return c.json({ experiments: experiments.map(({ id, traffic, surfaces, arms }) => ({ id, traffic, surfaces: surfaces ?? null, arms })) });
+    return c.json({
+      experiments: experiments.map(({ id, traffic, surfaces, arms }) => ({ id, traffic, surfaces: surfaces ?? null, arms })),
+    });
   })
   .get("/experiments/:experiment_id", async (c) => {
     const id = c.req.param("experiment_id");

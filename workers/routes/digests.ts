@@ -51,7 +51,13 @@ export const digestsRoute = new Hono<AppEnv>().post("/", async (c) => {
           (promise) => c.executionCtx.waitUntil(promise),
           c.var.logger.child({ request_id: requestId }),
         );
-        digests.push({ user_id: userId, request_id: response.request_id, arms: response.arms, items: response.items, fallbacks: response.fallbacks });
+        digests.push({
+          user_id: userId,
+          request_id: response.request_id,
+          arms: response.arms,
+          items: response.items,
+          fallbacks: response.fallbacks,
+        });
       } catch (error) {
         failed.push({ user_id: userId, error: errorMessage(error, 200) });
       }

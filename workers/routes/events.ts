@@ -53,7 +53,9 @@ export const eventsRoute = new Hono<AppEnv>().post("/", async (c) => {
   switch (outcome.status) {
     case "event_log_unavailable":
       c.header("retry-after", "1");
-      throw new ApiError(503, "event_log_unavailable", "the event log could not store the events; nothing was applied, retrying is safe", { rejected });
+      throw new ApiError(503, "event_log_unavailable", "the event log could not store the events; nothing was applied, retrying is safe", {
+        rejected,
+      });
     case "stored": {
       const { accepted, duplicates, failedEventIds } = outcome;
       if (failedEventIds.length > 0) {

@@ -43,7 +43,14 @@ import { StageTimer } from "../recommend/stage-timer";
 import { vectorIndexFor } from "../services";
 
 const paramSchema = z.object({ item_id: idSchema });
-const querySchema = z.object({ n: z.coerce.number().int().min(1).max(VECTORIZE_LIMITS.maxTopK - 1).default(10) });
+const querySchema = z.object({
+  n: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(VECTORIZE_LIMITS.maxTopK - 1)
+    .default(10),
+});
 const newItemSchema = z
   .object({
     title: z.string().max(500).optional(),
@@ -83,11 +90,7 @@ export const itemsRoute = new Hono<AppEnv>()
     const { item_id: itemId } = c.req.valid("param");
     return c.json(await readItemStatus(c.env, itemId));
   })
-  .get(
-  "/:item_id/similar",
-  validate("param", paramSchema),
-  validate("query", querySchema),
-  async (c) => {
+  .get("/:item_id/similar", validate("param", paramSchema), validate("query", querySchema), async (c) => {
     const { item_id: itemId } = c.req.valid("param");
     const { n } = c.req.valid("query");
     const timer = new StageTimer();
@@ -114,5 +117,4 @@ export const itemsRoute = new Hono<AppEnv>()
       fallbacks: fallbacks.entries,
       timings_ms: timer.finish(),
     });
-  },
-);
+  });

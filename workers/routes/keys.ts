@@ -37,8 +37,12 @@ export const keysRoute = new Hono<AppEnv>()
     return c.json(await createServerKey(c.env.KV, name, scopes), 201);
   })
   .get("/", async (c) => c.json({ keys: await listServerKeys(c.env.KV) }))
-  .delete("/:key_id", validate("param", z.object({ key_id: z.string().regex(/^[0-9a-f]{16}$/, "key ids are 16 hex digits") })), async (c) => {
-    const { key_id: keyId } = c.req.valid("param");
-    if (!(await revokeServerKey(c.env.KV, keyId))) throw new ApiError(404, "not_found", `no server key '${keyId}'`);
-    return c.json({ key_id: keyId, revoked: true });
-  });
+  .delete(
+    "/:key_id",
+    validate("param", z.object({ key_id: z.string().regex(/^[0-9a-f]{16}$/, "key ids are 16 hex digits") })),
+    async (c) => {
+      const { key_id: keyId } = c.req.valid("param");
+      if (!(await revokeServerKey(c.env.KV, keyId))) throw new ApiError(404, "not_found", `no server key '${keyId}'`);
+      return c.json({ key_id: keyId, revoked: true });
+    },
+  );

@@ -19,19 +19,21 @@ import { serveRecommendation } from "../recommend/serve-recommendation";
 /** Largest `n` a client may ask for. */
 export const MAX_RECOMMENDATIONS = 100;
 
-const querySchema = z.object({
-  user_id: idSchema,
-  /** Default: the surface's configured n. */
-  n: z.coerce.number().int().min(1).max(MAX_RECOMMENDATIONS).optional(),
-  surface: z.enum(SURFACES).default("home"),
-  /** Required with surface=more_like_this: the item to find more like. */
-  item_id: idSchema.optional(),
-  /** The requesting device class (free-form, ≤ 32 characters; see shared/features/user-context-features.ts). */
-  device: z.string().min(1).max(32).optional(),
-}).refine((query) => query.surface !== "more_like_this" || query.item_id !== undefined, {
-  message: "surface=more_like_this needs item_id",
-  path: ["item_id"],
-});
+const querySchema = z
+  .object({
+    user_id: idSchema,
+    /** Default: the surface's configured n. */
+    n: z.coerce.number().int().min(1).max(MAX_RECOMMENDATIONS).optional(),
+    surface: z.enum(SURFACES).default("home"),
+    /** Required with surface=more_like_this: the item to find more like. */
+    item_id: idSchema.optional(),
+    /** The requesting device class (free-form, ≤ 32 characters; see shared/features/user-context-features.ts). */
+    device: z.string().min(1).max(32).optional(),
+  })
+  .refine((query) => query.surface !== "more_like_this" || query.item_id !== undefined, {
+    message: "surface=more_like_this needs item_id",
+    path: ["item_id"],
+  });
 
 /** The recommendations route. */
 export const recommendationsRoute = new Hono<AppEnv>().get("/", validate("query", querySchema), async (c) => {

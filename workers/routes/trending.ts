@@ -41,12 +41,14 @@ export const trendingRoute = new Hono<AppEnv>()
       request_id: c.var.requestId,
       ...(category ? { category } : {}),
       generated_at: generatedAt,
-      items: mergeCandidates([candidates], unservable).slice(0, n).map((candidate) => ({
-        item_id: candidate.itemId,
-        score: candidate.retrievalScore,
-        source: candidate.source,
-        category: candidate.category,
-      })),
+      items: mergeCandidates([candidates], unservable)
+        .slice(0, n)
+        .map((candidate) => ({
+          item_id: candidate.itemId,
+          score: candidate.retrievalScore,
+          source: candidate.source,
+          category: candidate.category,
+        })),
       fallbacks: fallbacks.entries,
     });
   })
@@ -56,5 +58,9 @@ export const trendingRoute = new Hono<AppEnv>()
       Array.from({ length: shards }, (_, shard) => c.env.TRENDING_SHARD.getByName(trendingShardName(shard)).flush()),
     );
     const publication = await c.env.TRENDING_AGGREGATOR.getByName(TRENDING_AGGREGATOR_NAME).publish();
-    return c.json({ shards_flushed: partials.length, items_reported: partials.reduce((sum, partial) => sum + partial.all.length, 0), ...publication });
+    return c.json({
+      shards_flushed: partials.length,
+      items_reported: partials.reduce((sum, partial) => sum + partial.all.length, 0),
+      ...publication,
+    });
   });

@@ -77,6 +77,9 @@ export const usersRoute = new Hono<AppEnv>()
       c.var.logger.error("erasure_failed", { stage: "erasure", step: error.step, error: error.message });
       c.header("retry-after", "1");
       const code = error.step === "tombstone" ? "event_log_unavailable" : error.step === "session" ? "session_unavailable" : "internal";
-      throw new ApiError(503, code, `the erasure did not finish (${error.step}); repeating the request is safe`, { user_id: userId, step: error.step });
+      throw new ApiError(503, code, `the erasure did not finish (${error.step}); repeating the request is safe`, {
+        user_id: userId,
+        step: error.step,
+      });
     }
   });

@@ -51,7 +51,13 @@ function cacheOf(wrapper: object): Map<string, Entry> {
  * @example
  * const list = await cached(env.KV, "popular:all", 10_000, () => env.KV.get("popular:all", "json"));
  */
-export async function cached<T>(binding: object, key: string, ttlMs: number, load: () => Promise<T>, now: () => number = Date.now): Promise<T> {
+export async function cached<T>(
+  binding: object,
+  key: string,
+  ttlMs: number,
+  load: () => Promise<T>,
+  now: () => number = Date.now,
+): Promise<T> {
   if (ttlMs <= 0) return load();
   const hit = peekIsolateCache<T>(binding, key, now);
   if (hit !== undefined) return hit;

@@ -82,7 +82,12 @@ export async function readFoldInModel(kv: KVNamespace, logger: Logger = createLo
 /** The content encoder; null before it is published or when it fails validation (logged to `logger`). */
 export async function readContentEncoder(kv: KVNamespace, logger: Logger = createLogger()): Promise<ContentEncoderModel | null> {
   return cached(kv, derivedKey(kvKeys.contentEncoder), ISOLATE_TTL_MS.published, async () =>
-    parsed(contentEncoderModelSchema, await readJson<unknown>(kv, kvKeys.contentEncoder, ISOLATE_TTL_MS.published), kvKeys.contentEncoder, logger),
+    parsed(
+      contentEncoderModelSchema,
+      await readJson<unknown>(kv, kvKeys.contentEncoder, ISOLATE_TTL_MS.published),
+      kvKeys.contentEncoder,
+      logger,
+    ),
   ) as Promise<ContentEncoderModel | null>;
 }
 

@@ -9,7 +9,7 @@ import type { PopularList } from "../../shared/artifacts/kv-keys";
 /** Removes `itemId` from the popular list stored under `key`; true when it was there. */
 export async function removeFromPopularList(kv: KVNamespace, key: string, itemId: string): Promise<boolean> {
   const list = await kv.get<PopularList>(key, "json");
-  if (!list || !list.items.some((entry) => entry.itemId === itemId)) return false;
+  if (!list?.items.some((entry) => entry.itemId === itemId)) return false;
   await kv.put(key, JSON.stringify({ ...list, items: list.items.filter((entry) => entry.itemId !== itemId) } satisfies PopularList));
   return true;
 }

@@ -5,14 +5,12 @@
  * codes; anything thrown (object overloaded, reset, unreachable) is `unavailable`, exactly like
  * the Vectorize adapter.
  */
+import type { VectorIndex, VectorMatches, VectorMutation, VectorQueryOptions, VectorRecord } from "../../shared/vector-index/vector-index";
 import type {
-  VectorIndex,
-  VectorMatches,
-  VectorMutation,
-  VectorQueryOptions,
-  VectorRecord,
-} from "../../shared/vector-index/vector-index";
-import type { ConfiguredVectorIndexInfo, ConfigureVectorIndexOptions, VectorIndexConfig } from "../../shared/vector-index/vector-index-config";
+  ConfiguredVectorIndexInfo,
+  ConfigureVectorIndexOptions,
+  VectorIndexConfig,
+} from "../../shared/vector-index/vector-index-config";
 import { VectorIndexError } from "../../shared/vector-index/vector-index-error";
 import { forgetItemVectors } from "./cached-vector-index";
 import { unwrapVectorIndexResult, type VectorIndexResult } from "../../shared/vector-index/vector-index-result";
@@ -81,20 +79,15 @@ export class EmbeddedVectorIndexClient implements VectorIndex {
    * stubs are cheap): a returned error is rebuilt as its `VectorIndexError`, anything thrown
    * (overload, reset, unreachable, a bug) becomes `unavailable`.
    */
-  async #call<T>(
-    method: string,
-    call: (index: EmbeddedIndexStub) => Promise<VectorIndexResult<T>>,
-  ): Promise<T> {
+  async #call<T>(method: string, call: (index: EmbeddedIndexStub) => Promise<VectorIndexResult<T>>): Promise<T> {
     let result: VectorIndexResult<T>;
     try {
       result = await call(this.namespace.getByName(this.name));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      throw new VectorIndexError(
-        "unavailable",
-        `embedded vector index ${JSON.stringify(this.name)} ${method} failed: ${message}`,
-        { cause: error },
-      );
+      throw new VectorIndexError("unavailable", `embedded vector index ${JSON.stringify(this.name)} ${method} failed: ${message}`, {
+        cause: error,
+      });
     }
     return unwrapVectorIndexResult(result);
   }

@@ -57,7 +57,9 @@ export async function lookUpItems(
   for (const id of missing) {
     const record = found.get(id);
     const metadata = record?.metadata ?? {};
-    const item = record ? { values: record.values, category: typeof metadata.category === "string" ? metadata.category : "", metadata } : null;
+    const item = record
+      ? { values: record.values, category: typeof metadata.category === "string" ? metadata.category : "", metadata }
+      : null;
     result.set(id, item);
     cache.delete(id);
     cache.set(id, { item, at: now });

@@ -25,7 +25,10 @@ export interface SelectVectorIndexOptions {
 const BACKENDS: Record<VectorIndexBackend, (env: Env, options: SelectVectorIndexOptions) => VectorIndex> = {
   vectorize: (env, options) => new CachedVectorIndex(new VectorizeVectorIndex(env.VECTORIZE, options.vectorize), env.VECTORIZE),
   embedded: (env, options) =>
-    new CachedVectorIndex(new EmbeddedVectorIndexClient(env.EMBEDDED_INDEX, options.embeddedName ?? EMBEDDED_INDEX_NAME), env.EMBEDDED_INDEX),
+    new CachedVectorIndex(
+      new EmbeddedVectorIndexClient(env.EMBEDDED_INDEX, options.embeddedName ?? EMBEDDED_INDEX_NAME),
+      env.EMBEDDED_INDEX,
+    ),
 };
 
 /**
@@ -39,8 +42,9 @@ export function selectVectorIndex(env: Env, options: SelectVectorIndexOptions = 
   if (!Object.hasOwn(BACKENDS, backend)) {
     throw new VectorIndexError(
       "misconfigured",
-      `VECTOR_INDEX_BACKEND must be one of ${Object.keys(BACKENDS).map((name) => `"${name}"`).join(", ")}; ` +
-        `got ${JSON.stringify(backend)}`,
+      `VECTOR_INDEX_BACKEND must be one of ${Object.keys(BACKENDS)
+        .map((name) => `"${name}"`)
+        .join(", ")}; ` + `got ${JSON.stringify(backend)}`,
     );
   }
   return BACKENDS[backend as VectorIndexBackend](env, options);

@@ -76,9 +76,7 @@ export class VectorizeVectorIndex implements VectorIndex {
   /** @inheritdoc */
   async upsert(vectors: VectorRecord[]): Promise<VectorMutation> {
     validateUpsertBatch(vectors, this.options.dimensions);
-    const result = await this.#call<VectorizeAsyncMutation | VectorizeVectorMutation>("upsert", () =>
-      this.binding.upsert(vectors),
-    );
+    const result = await this.#call<VectorizeAsyncMutation | VectorizeVectorMutation>("upsert", () => this.binding.upsert(vectors));
     return toMutation(result);
   }
 
@@ -102,17 +100,13 @@ export class VectorizeVectorIndex implements VectorIndex {
   /** @inheritdoc */
   async deleteByIds(ids: string[]): Promise<VectorMutation> {
     assertVectorIds(ids);
-    const result = await this.#call<VectorizeAsyncMutation | VectorizeVectorMutation>("deleteByIds", () =>
-      this.binding.deleteByIds(ids),
-    );
+    const result = await this.#call<VectorizeAsyncMutation | VectorizeVectorMutation>("deleteByIds", () => this.binding.deleteByIds(ids));
     return toMutation(result);
   }
 
   /** @inheritdoc */
   async describe(): Promise<VectorIndexInfo> {
-    const info = await this.#call<VectorizeIndexInfo | VectorizeIndexDetails>("describe", () =>
-      this.binding.describe(),
-    );
+    const info = await this.#call<VectorizeIndexInfo | VectorizeIndexDetails>("describe", () => this.binding.describe());
     if ("vectorCount" in info) return { vectorCount: info.vectorCount, dimensions: info.dimensions };
     const dimensions = "dimensions" in info.config ? info.config.dimensions : (this.options.dimensions ?? 0);
     return { vectorCount: info.vectorsCount, dimensions };

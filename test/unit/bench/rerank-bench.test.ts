@@ -48,9 +48,18 @@ describe("withRelativeChange", () => {
 describe("aggregateRerankSeeds", () => {
   // Seed 42: none 0.2 → mmr 0.1 (−50%); seed 43: none 0.4 → mmr 0.3 (−25%); seed 44: none 0.3 → mmr 0.24 (−20%).
   const perSeed = [
-    seedResult(42, [["none", metrics(0.2, 0.5)], ["mmr-0.7", metrics(0.1, 0.6)]]),
-    seedResult(43, [["none", metrics(0.4, 0.5)], ["mmr-0.7", metrics(0.3, 0.7, null)]]),
-    seedResult(44, [["none", metrics(0.3, 0.5)], ["mmr-0.7", metrics(0.24, 0.8)]]),
+    seedResult(42, [
+      ["none", metrics(0.2, 0.5)],
+      ["mmr-0.7", metrics(0.1, 0.6)],
+    ]),
+    seedResult(43, [
+      ["none", metrics(0.4, 0.5)],
+      ["mmr-0.7", metrics(0.3, 0.7, null)],
+    ]),
+    seedResult(44, [
+      ["none", metrics(0.3, 0.5)],
+      ["mmr-0.7", metrics(0.24, 0.8)],
+    ]),
   ];
   const [none, mmr] = aggregateRerankSeeds(perSeed);
 
@@ -132,11 +141,20 @@ describe("runRerankBench", () => {
       }),
     );
     const served = await runRerankBench({ ...quiet, data: join(root, "data"), seeds: 1, evaluation: report });
-    expect(served.model).toMatchObject({ requested: "served", used: "served", key: "implicit-als@5d", name: "factorized", factors: 5, iterations: null });
+    expect(served.model).toMatchObject({
+      requested: "served",
+      used: "served",
+      key: "implicit-als@5d",
+      name: "factorized",
+      factors: 5,
+      iterations: null,
+    });
     expect(served.model.source).toContain(report);
     expect(served.aggregate[0]!.metrics.ndcg!.std).toBe(0);
     // Diversity is measured on the factorised model's own vectors, not the fallback ALS ones.
     expect(served.perSeed[0]!.rows[0]!.diversity).not.toBeCloseTo(als.perSeed[0]!.rows[0]!.diversity, 6);
-    await expect(runRerankBench({ ...quiet, data: join(root, "data"), evaluation: join(root, "missing.json") })).rejects.toThrow(/no evaluation report/);
+    await expect(runRerankBench({ ...quiet, data: join(root, "data"), evaluation: join(root, "missing.json") })).rejects.toThrow(
+      /no evaluation report/,
+    );
   });
 });

@@ -16,7 +16,10 @@ describe("workerCredential", () => {
   afterAll(() => folder.remove());
 
   it("uses --key first", () => {
-    expect(workerCredential({ key: "from-flag", env: { EDGE_RECS_KEY: "from-env" }, devVarsPath })).toEqual({ key: "from-flag", source: "--key" });
+    expect(workerCredential({ key: "from-flag", env: { EDGE_RECS_KEY: "from-env" }, devVarsPath })).toEqual({
+      key: "from-flag",
+      source: "--key",
+    });
   });
 
   it("then EDGE_RECS_KEY", () => {

@@ -59,7 +59,9 @@ describe("sidecar app with dynamic batching", () => {
   const expectScores = (body: RankResponseBody, model: LinearRankerModel, rows: number[][]) => {
     expect(body.model_version).toBe(model.modelVersion);
     expect(body.scores).toHaveLength(rows.length);
-    body.scores.forEach((score, i) => expect(score).toBeCloseTo(scoreLinear(model, rows[i]!), 5));
+    body.scores.forEach((score, i) => {
+      expect(score).toBeCloseTo(scoreLinear(model, rows[i]!), 5);
+    });
   };
 
   it("scores concurrent requests in one batch, each with its own rows' scores", async () => {
@@ -120,7 +122,9 @@ describe("sidecar app with dynamic batching", () => {
     const oldRows = [fixtureRows(4, 5), fixtureRows(4, 6)];
     const queuedBeforeReload = oldRows.map((rows) => rank(app, rows));
     await untilQueued(2);
-    const v2 = await writeModelFolder(folder.path, { model: { ...fixtureRanker("v2"), weights: fixtureRanker().weights.map((w, i) => (i % 2 === 0 ? -w : w + 0.2)) } });
+    const v2 = await writeModelFolder(folder.path, {
+      model: { ...fixtureRanker("v2"), weights: fixtureRanker().weights.map((w, i) => (i % 2 === 0 ? -w : w + 0.2)) },
+    });
     await store.reload();
     const newRows = fixtureRows(4, 7);
     const afterReload = rank(app, newRows);

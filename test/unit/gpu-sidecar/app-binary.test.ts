@@ -11,7 +11,7 @@ import { readBinaryFeatureRows } from "../../../gpu-sidecar/rank-request";
 import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
 import { scoreLinear } from "../../../shared/ranking/linear-ranker";
 import { fixtureRows } from "../../support/ranker-fixture";
-import { CPU_STATUS, useFixtureSidecarApp, withToken } from "../../support/sidecar-app-fixture";
+import { useFixtureSidecarApp, withToken } from "../../support/sidecar-app-fixture";
 
 const OCTET = "application/octet-stream";
 
@@ -19,7 +19,9 @@ const OCTET = "application/octet-stream";
 function encodeRows(rows: number[][]): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(rows.length * FEATURE_SPEC.size * 4);
   const view = new DataView(bytes.buffer);
-  rows.flat().forEach((value, i) => view.setFloat32(i * 4, value, true));
+  rows.flat().forEach((value, i) => {
+    view.setFloat32(i * 4, value, true);
+  });
   return bytes;
 }
 
@@ -40,7 +42,10 @@ describe("sidecar app, binary encoding", () => {
       }),
     );
   const postJson = (body: unknown) =>
-    appWith().request("/v1/rank", withToken({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }));
+    appWith().request(
+      "/v1/rank",
+      withToken({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+    );
   const expectError = async (response: Response, status: number, code: string) => {
     expect(response.status).toBe(status);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
@@ -60,7 +65,9 @@ describe("sidecar app, binary encoding", () => {
     expect(fromBinary.scores).toHaveLength(37);
     expect(fromBinary.scores).toEqual(fromJson.scores);
     expect(fromBinary).toMatchObject({ model_version: "bin-v1", provider: "cpu", batch: { rows: 37, requests: 1 } });
-    fromBinary.scores.forEach((score, i) => expect(score).toBeCloseTo(scoreLinear(model, rows[i]!), 5));
+    fromBinary.scores.forEach((score, i) => {
+      expect(score).toBeCloseTo(scoreLinear(model, rows[i]!), 5);
+    });
   });
 
   it("answers float32 scores with x-model-version and x-provider to accept: application/octet-stream", async () => {
@@ -89,7 +96,9 @@ describe("sidecar app, binary encoding", () => {
       }),
     );
     expect(response.headers.get("content-type")).toBe(OCTET);
-    decodeScores(await response.arrayBuffer()).forEach((score, i) => expect(score).toBeCloseTo(scoreLinear(model, rows[i]!), 5));
+    decodeScores(await response.arrayBuffer()).forEach((score, i) => {
+      expect(score).toBeCloseTo(scoreLinear(model, rows[i]!), 5);
+    });
   });
 
   it("answers an empty body as zero rows, like an empty JSON row list", async () => {
@@ -136,7 +145,11 @@ describe("sidecar app, binary encoding", () => {
 
   it("answers 409 feature_spec_mismatch, as for JSON, when the hash differs from the model's", async () => {
     const rows = fixtureRows(2);
-    const binary = await expectError(await postBinary(encodeRows(rows), { "x-feature-spec-hash": "deadbeef" }), 409, "feature_spec_mismatch");
+    const binary = await expectError(
+      await postBinary(encodeRows(rows), { "x-feature-spec-hash": "deadbeef" }),
+      409,
+      "feature_spec_mismatch",
+    );
     const json = await expectError(await postJson({ feature_spec_hash: "deadbeef", rows }), 409, "feature_spec_mismatch");
     expect(binary).toBe(json);
   });

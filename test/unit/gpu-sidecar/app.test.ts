@@ -43,7 +43,9 @@ describe("sidecar app", () => {
     expect(body.timings_ms.queue).toBeGreaterThanOrEqual(0);
     expect(body.batch).toEqual({ rows: 20, requests: 1 });
     expect(body.scores).toHaveLength(20);
-    body.scores.forEach((score, i) => expect(score).toBeCloseTo(scoreLinear(model, rows[i]!), 5));
+    body.scores.forEach((score, i) => {
+      expect(score).toBeCloseTo(scoreLinear(model, rows[i]!), 5);
+    });
   });
 
   it("answers an empty row list with no scores", async () => {
@@ -96,19 +98,31 @@ describe("sidecar app", () => {
   it("answers 413 too_many_rows above maxRows", async () => {
     const ok = await post({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(3) }, { maxRows: 3 });
     expect(ok.status).toBe(200);
-    const message = await expectError(await post({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(4) }, { maxRows: 3 }), 413, "too_many_rows");
+    const message = await expectError(
+      await post({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(4) }, { maxRows: 3 }),
+      413,
+      "too_many_rows",
+    );
     expect(message).toContain("at most 3");
   });
 
   it("answers 413 payload_too_large to a body far beyond what maxRows needs", async () => {
     const padding = " ".repeat(200_000);
-    await expectError(await post(`{"feature_spec_hash":"${FEATURE_SPEC.hash}",${padding}"rows":[]}`, { maxRows: 1 }), 413, "payload_too_large");
+    await expectError(
+      await post(`{"feature_spec_hash":"${FEATURE_SPEC.hash}",${padding}"rows":[]}`, { maxRows: 1 }),
+      413,
+      "payload_too_large",
+    );
   });
 
   it("answers 503 model_not_loaded before a model is loaded", async () => {
     // Never reloaded, so it holds no model (the folder is not read).
     const empty = new ModelStore({ modelDir: "/nonexistent-model-dir", provider: createCpuProvider() });
-    await expectError(await post({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(1) }, { store: empty }), 503, "model_not_loaded");
+    await expectError(
+      await post({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(1) }, { store: empty }),
+      503,
+      "model_not_loaded",
+    );
     const health = await appWith({ store: empty }).request("/healthz");
     expect(health.status).toBe(503);
     expect(await health.json()).toMatchObject({ status: "model_not_loaded", model_version: null });
@@ -155,7 +169,11 @@ describe("sidecar app authentication (SIDECAR_AUTH_TOKEN)", () => {
   const { appWith } = useFixtureSidecarApp("auth-v1");
   const rankBody = () => JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(2) });
   const protectedRoutes = [
-    { name: "POST /v1/rank", path: "/v1/rank", init: () => ({ method: "POST", headers: { "content-type": "application/json" }, body: rankBody() }) },
+    {
+      name: "POST /v1/rank",
+      path: "/v1/rank",
+      init: () => ({ method: "POST", headers: { "content-type": "application/json" }, body: rankBody() }),
+    },
     { name: "POST /admin/reload", path: "/admin/reload", init: () => ({ method: "POST", headers: {} }) },
     { name: "GET /metrics", path: "/metrics", init: () => ({ method: "GET", headers: {} }) },
   ];
@@ -184,7 +202,10 @@ describe("sidecar app authentication (SIDECAR_AUTH_TOKEN)", () => {
     it("accepts the right token (any case of the Bearer scheme)", async () => {
       for (const scheme of ["Bearer", "bearer"]) {
         const base = init();
-        const response = await appWith().request(path, { ...base, headers: { ...base.headers, authorization: `${scheme} ${SIDECAR_TEST_TOKEN}` } });
+        const response = await appWith().request(path, {
+          ...base,
+          headers: { ...base.headers, authorization: `${scheme} ${SIDECAR_TEST_TOKEN}` },
+        });
         expect(response.status).toBe(200);
       }
     });

@@ -124,14 +124,20 @@ describe("loadSidecarConfig", () => {
   });
 
   it("requires the queue to hold at least one largest request", () => {
-    expect(() => loadSidecarConfig({ SIDECAR_MODEL_DIR: "m", SIDECAR_AUTH_TOKEN: TOKEN, SIDECAR_MAX_ROWS: "3000", SIDECAR_MAX_QUEUE_ROWS: "2999" })).toThrow(
+    expect(() =>
+      loadSidecarConfig({ SIDECAR_MODEL_DIR: "m", SIDECAR_AUTH_TOKEN: TOKEN, SIDECAR_MAX_ROWS: "3000", SIDECAR_MAX_QUEUE_ROWS: "2999" }),
+    ).toThrow(
       'SIDECAR_MAX_QUEUE_ROWS must be at least SIDECAR_MAX_ROWS (3000), so that the largest request fits in the queue (got "2999")',
     );
   });
 
   it("rejects out-of-range ports and row limits", () => {
-    expect(() => loadSidecarConfig({ SIDECAR_MODEL_DIR: "m", SIDECAR_AUTH_TOKEN: TOKEN, SIDECAR_PORT: "70000" })).toThrow(/SIDECAR_PORT must be between 0 and 65535/);
-    expect(() => loadSidecarConfig({ SIDECAR_MODEL_DIR: "m", SIDECAR_AUTH_TOKEN: TOKEN, SIDECAR_MAX_ROWS: "0" })).toThrow(/SIDECAR_MAX_ROWS must be at least 1/);
+    expect(() => loadSidecarConfig({ SIDECAR_MODEL_DIR: "m", SIDECAR_AUTH_TOKEN: TOKEN, SIDECAR_PORT: "70000" })).toThrow(
+      /SIDECAR_PORT must be between 0 and 65535/,
+    );
+    expect(() => loadSidecarConfig({ SIDECAR_MODEL_DIR: "m", SIDECAR_AUTH_TOKEN: TOKEN, SIDECAR_MAX_ROWS: "0" })).toThrow(
+      /SIDECAR_MAX_ROWS must be at least 1/,
+    );
   });
 
   it("requires SIDECAR_AUTH_TOKEN and says what it is for", () => {
@@ -145,8 +151,12 @@ describe("loadSidecarConfig", () => {
   });
 
   it("refuses a SIDECAR_AUTH_TOKEN shorter than 16 characters or with spaces, without showing it", () => {
-    expect(issuesOf({ SIDECAR_MODEL_DIR: "m", SIDECAR_AUTH_TOKEN: "short-secret" })).toEqual(["SIDECAR_AUTH_TOKEN must be at least 16 characters"]);
-    expect(issuesOf({ SIDECAR_MODEL_DIR: "m", SIDECAR_AUTH_TOKEN: "a secret with spaces" })).toEqual(["SIDECAR_AUTH_TOKEN must be printable ASCII without spaces"]);
+    expect(issuesOf({ SIDECAR_MODEL_DIR: "m", SIDECAR_AUTH_TOKEN: "short-secret" })).toEqual([
+      "SIDECAR_AUTH_TOKEN must be at least 16 characters",
+    ]);
+    expect(issuesOf({ SIDECAR_MODEL_DIR: "m", SIDECAR_AUTH_TOKEN: "a secret with spaces" })).toEqual([
+      "SIDECAR_AUTH_TOKEN must be printable ASCII without spaces",
+    ]);
     const error = (() => {
       try {
         loadSidecarConfig({ SIDECAR_MODEL_DIR: "m", SIDECAR_AUTH_TOKEN: "short-secret" });

@@ -4,7 +4,13 @@
  * draining. No real time passes in these tests.
  */
 import { describe, expect, it } from "vitest";
-import { BatcherRejection, DynamicBatcher, type Batch, type BatchingConfig, type BatcherObserver } from "../../../gpu-sidecar/batching/dynamic-batcher";
+import {
+  BatcherRejection,
+  DynamicBatcher,
+  type Batch,
+  type BatchingConfig,
+  type BatcherObserver,
+} from "../../../gpu-sidecar/batching/dynamic-batcher";
 import { manualClock, settle } from "./manual-clock";
 
 /** A request in these tests: its name; the "model" is the group. */
@@ -61,7 +67,12 @@ describe("DynamicBatcher", () => {
     expect(h.names()).toEqual([["a", "b"]]);
     expect(h.batches[0]).toMatchObject({ rows: 10, startedAt: 0 });
     await h.finish();
-    expect(h.outcomes).toEqual(new Map([["a", "scored a"], ["b", "scored b"]]));
+    expect(h.outcomes).toEqual(
+      new Map([
+        ["a", "scored a"],
+        ["b", "scored b"],
+      ]),
+    );
   });
 
   it("runs a partial batch when the oldest request has waited the maximum delay", async () => {
@@ -216,11 +227,14 @@ describe("DynamicBatcher", () => {
     const started: { rows: number; requests: number; queueWaitsMs: number[] }[] = [];
     const depths: number[] = [];
     const rejected: string[] = [];
-    const h = harness({ maxQueueRows: 8 }, {
-      batchStarted: (info) => started.push(info),
-      queueChanged: (depth) => depths.push(depth.rows),
-      rejected: (reason) => rejected.push(reason),
-    });
+    const h = harness(
+      { maxQueueRows: 8 },
+      {
+        batchStarted: (info) => started.push(info),
+        queueChanged: (depth) => depths.push(depth.rows),
+        rejected: (reason) => rejected.push(reason),
+      },
+    );
     h.submit("a", 4);
     await h.clock.advance(3);
     h.submit("b", 4);

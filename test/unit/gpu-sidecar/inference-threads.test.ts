@@ -124,7 +124,9 @@ describe("threaded inference pool", () => {
     const other = pool.run(pack(rows), rows.length); // the other thread's batch is unaffected
     const dead = await killed;
     await expect(doomed).rejects.toThrow(InferenceThreadError);
-    await expect(doomed).rejects.toThrow(/^inference thread [12] stopped \(exit code 1\) while scoring a batch of 300 rows; it is being replaced$/);
+    await expect(doomed).rejects.toThrow(
+      /^inference thread [12] stopped \(exit code 1\) while scoring a batch of 300 rows; it is being replaced$/,
+    );
     expect(Array.from(await other)).toEqual(Array.from(await inline.run(pack(rows), rows.length)));
     await until(() => pool.threadCount === 2, "the dead thread has been replaced");
     expect(pool.workers.map((thread) => thread.worker)).not.toContain(dead);
@@ -149,8 +151,12 @@ describe("threaded inference pool", () => {
 describe("threaded provider load errors", () => {
   it("raises a model the runtime cannot load as the same ModelLoadError as inline", async () => {
     const garbage = new TextEncoder().encode("not an onnx model");
-    const inlineError = await createCpuProvider().createSession(garbage).catch((error: unknown) => error);
-    const threadedError = await createThreadedProvider("cpu", { threads: 2 }).createSession(garbage).catch((error: unknown) => error);
+    const inlineError = await createCpuProvider()
+      .createSession(garbage)
+      .catch((error: unknown) => error);
+    const threadedError = await createThreadedProvider("cpu", { threads: 2 })
+      .createSession(garbage)
+      .catch((error: unknown) => error);
     expect(inlineError).toBeInstanceOf(ModelLoadError);
     expect(threadedError).toBeInstanceOf(ModelLoadError);
     expect((threadedError as ModelLoadError).code).toBe((inlineError as ModelLoadError).code);
@@ -161,7 +167,9 @@ describe("threaded provider load errors", () => {
     const cuda = await probeProvider("cuda");
     if (cuda.available) return ctx.skip("CUDA is available here; the unavailable case cannot be shown");
     const bytes = linearRankerToOnnx(fixtureRanker());
-    const threadedError = await createThreadedProvider("cuda", { threads: 1 }).createSession(bytes).catch((error: unknown) => error);
+    const threadedError = await createThreadedProvider("cuda", { threads: 1 })
+      .createSession(bytes)
+      .catch((error: unknown) => error);
     expect(threadedError).toBeInstanceOf(ProviderUnavailableError);
     expect((threadedError as Error).message).toBe(cuda.error.message);
     expect(createThreadedProvider("cuda", { threads: 1 }).describe()).toEqual(createExecutionProvider("cuda").describe());
@@ -172,7 +180,12 @@ describe("threaded provider load errors", () => {
       await expect(openRanker({ modelDir: folder.path, provider: "cuda", providerFallback: "none", inferenceThreads: 2 })).rejects.toThrow(
         cuda.error.message,
       );
-      const { store, provider } = await openRanker({ modelDir: folder.path, provider: "cuda", providerFallback: "cpu", inferenceThreads: 2 });
+      const { store, provider } = await openRanker({
+        modelDir: folder.path,
+        provider: "cuda",
+        providerFallback: "cpu",
+        inferenceThreads: 2,
+      });
       try {
         expect(provider).toMatchObject({ requested: "cuda", active: "cpu", fallback: { from: "cuda", reason: cuda.error.reason } });
         expect(asPool(store.current?.session).threadCount).toBe(2);
@@ -234,11 +247,15 @@ describe("threaded model reload", () => {
     const [oldResults, newResults] = await Promise.all([Promise.all(queuedOnOld), Promise.all(queuedOnNew)]);
     oldResults.forEach((result, i) => {
       expect(result.version).toBe("reload-v1");
-      result.scores.forEach((score, j) => expect(score).toBeCloseTo(scoreLinear(v1, oldRows[i]![j]!), 5));
+      result.scores.forEach((score, j) => {
+        expect(score).toBeCloseTo(scoreLinear(v1, oldRows[i]![j]!), 5);
+      });
     });
     newResults.forEach((result, i) => {
       expect(result.version).toBe("reload-v2");
-      result.scores.forEach((score, j) => expect(score).toBeCloseTo(scoreLinear(v2, newRows[i]![j]!), 5));
+      result.scores.forEach((score, j) => {
+        expect(score).toBeCloseTo(scoreLinear(v2, newRows[i]![j]!), 5);
+      });
     });
     await until(() => oldPool.threadCount === 0, "the old version's threads have stopped");
     expect(newPool.threadCount).toBe(2);
@@ -246,12 +263,17 @@ describe("threaded model reload", () => {
 
   it("keeps serving the old version when the new one fails to load in the threads", async () => {
     await writeFile(join(folder.path, "ranker-reload-v1.onnx"), "not an onnx model");
-    await writeFile(join(folder.path, "manifest.json"), JSON.stringify({ modelVersion: "broken", featureSpecHash: FEATURE_SPEC.hash, ranker: { onnx: "ranker-reload-v1.onnx" } }));
+    await writeFile(
+      join(folder.path, "manifest.json"),
+      JSON.stringify({ modelVersion: "broken", featureSpecHash: FEATURE_SPEC.hash, ranker: { onnx: "ranker-reload-v1.onnx" } }),
+    );
     await expect(store.reload()).rejects.toThrow(ModelLoadError);
     expect(store.current?.version).toBe("reload-v1");
     const rows = fixtureRows(5);
     const scores = await store.current!.session.run(pack(rows), rows.length);
-    Array.from(scores).forEach((score, i) => expect(score).toBeCloseTo(scoreLinear(fixtureRanker(), rows[i]!), 5));
+    Array.from(scores).forEach((score, i) => {
+      expect(score).toBeCloseTo(scoreLinear(fixtureRanker(), rows[i]!), 5);
+    });
   });
 });
 
@@ -279,7 +301,9 @@ describe("sidecar app with inference threads", () => {
     const binary = await rankBinary(threaded.appWith(), rows);
     expect(binary.status).toBe(200);
     expect(((await binary.json()) as RankResponseBody).scores).toEqual(inline.scores);
-    inline.scores.forEach((score, i) => expect(score).toBeCloseTo(scoreLinear(threaded.model, rows[i]!), 5));
+    inline.scores.forEach((score, i) => {
+      expect(score).toBeCloseTo(scoreLinear(threaded.model, rows[i]!), 5);
+    });
   });
 
   it("answers 500 inference_failed when the batch's thread dies, then recovers", async () => {
@@ -296,13 +320,17 @@ describe("sidecar app with inference threads", () => {
     expect(await response.json()).toEqual({
       error: {
         code: "inference_failed",
-        message: expect.stringMatching(/^inference failed on cpu: inference thread [12] stopped \(exit code 1\) while scoring a batch of 3 rows; it is being replaced$/),
+        message: expect.stringMatching(
+          /^inference failed on cpu: inference thread [12] stopped \(exit code 1\) while scoring a batch of 3 rows; it is being replaced$/,
+        ),
       },
     });
     const rows = fixtureRows(8, 3);
     const next = await rankJson(app, rows);
     expect(next.status).toBe(200);
-    ((await next.json()) as RankResponseBody).scores.forEach((score, i) => expect(score).toBeCloseTo(scoreLinear(threaded.model, rows[i]!), 5));
+    ((await next.json()) as RankResponseBody).scores.forEach((score, i) => {
+      expect(score).toBeCloseTo(scoreLinear(threaded.model, rows[i]!), 5);
+    });
     await until(() => pool.threadCount === 2, "the dead thread has been replaced");
   });
 });

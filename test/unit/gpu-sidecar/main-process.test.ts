@@ -54,11 +54,17 @@ describe("sidecar process (main.ts)", () => {
     const rows = fixtureRows(25);
     const response = await fetch(
       `${url}/v1/rank`,
-      withToken({ method: "POST", body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows }), signal: AbortSignal.timeout(10_000) }),
+      withToken({
+        method: "POST",
+        body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows }),
+        signal: AbortSignal.timeout(10_000),
+      }),
     );
     expect(response.status).toBe(200);
     const { scores } = (await response.json()) as { scores: number[] };
-    scores.forEach((score, i) => expect(score).toBeCloseTo(scoreLinear(fixtureRanker("proc-v1"), rows[i]!), 5));
+    scores.forEach((score, i) => {
+      expect(score).toBeCloseTo(scoreLinear(fixtureRanker("proc-v1"), rows[i]!), 5);
+    });
 
     sidecar.child.kill("SIGTERM");
     const exit = await sidecar.exited();
@@ -95,7 +101,9 @@ describe("sidecar process (main.ts)", () => {
     sidecar.child.kill("SIGINT");
     const exit = await sidecar.exited();
     expect(exit.code).toBe(0);
-    expect(jsonLines(exit.stderr)).toContainEqual(expect.objectContaining({ level: "warn", event: "provider_fallback", requested: "cuda" }));
+    expect(jsonLines(exit.stderr)).toContainEqual(
+      expect.objectContaining({ level: "warn", event: "provider_fallback", requested: "cuda" }),
+    );
   });
 
   it("exits 1 naming the manifest when the model folder has none", async () => {
@@ -118,7 +126,9 @@ describe("sidecar process (main.ts)", () => {
     );
     const short = await start({ SIDECAR_MODEL_DIR: folder.path, SIDECAR_AUTH_TOKEN: "tiny-secret-42" }).exited();
     expect(short.code).toBe(1);
-    expect(short.stderr).toContain("sidecar: cannot start: invalid sidecar configuration: SIDECAR_AUTH_TOKEN must be at least 16 characters");
+    expect(short.stderr).toContain(
+      "sidecar: cannot start: invalid sidecar configuration: SIDECAR_AUTH_TOKEN must be at least 16 characters",
+    );
     expect(short.stderr + short.stdout).not.toContain("tiny-secret-42");
   });
 

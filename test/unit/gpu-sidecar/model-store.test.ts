@@ -22,10 +22,14 @@ function releaseTrackingProvider(released: number[]): ExecutionProvider {
     async createSession(bytes) {
       const session = await cpu.createSession(bytes);
       const id = ++sessions;
-      return { shape: session.shape, run: (features, rows) => session.run(features, rows), release: async () => {
-        released.push(id);
-        await session.release();
-      } };
+      return {
+        shape: session.shape,
+        run: (features, rows) => session.run(features, rows),
+        release: async () => {
+          released.push(id);
+          await session.release();
+        },
+      };
     },
   };
 }
@@ -50,7 +54,9 @@ describe("ModelStore", () => {
     return store;
   };
   const expectLoadError = async (code: string, message: RegExp) => {
-    const error = await open().reload().catch((e: unknown) => e);
+    const error = await open()
+      .reload()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelLoadError);
     expect((error as ModelLoadError).code).toBe(code);
     expect((error as ModelLoadError).message).toMatch(message);
@@ -113,7 +119,9 @@ describe("ModelStore", () => {
     expect(store!.current?.version).toBe("v2");
     const rows = fixtureRows(5);
     const scores = await store!.current!.session.run(pack(rows), rows.length);
-    scores.forEach((score, i) => expect(score).toBeCloseTo(scoreLinear(v2, rows[i]!), 5));
+    scores.forEach((score, i) => {
+      expect(score).toBeCloseTo(scoreLinear(v2, rows[i]!), 5);
+    });
   });
 
   it("lets a request that started on the old version finish on it, then releases the old session", async () => {
@@ -131,7 +139,9 @@ describe("ModelStore", () => {
     const rows = fixtureRows(3);
     const scores = await lease.model.session.run(pack(rows), rows.length);
     expect(lease.model.version).toBe("v1");
-    scores.forEach((score, i) => expect(score).toBeCloseTo(scoreLinear(v1, rows[i]!), 5));
+    scores.forEach((score, i) => {
+      expect(score).toBeCloseTo(scoreLinear(v1, rows[i]!), 5);
+    });
 
     lease.release();
     lease.release();

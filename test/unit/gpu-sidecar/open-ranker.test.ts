@@ -35,7 +35,12 @@ describe("openRanker", () => {
   afterAll(() => folder.remove());
 
   it("opens the requested provider when it is available", async () => {
-    const { store, provider } = await openRanker({ modelDir: folder.path, provider: "cpu", providerFallback: "none", createProvider: onlyCpu });
+    const { store, provider } = await openRanker({
+      modelDir: folder.path,
+      provider: "cpu",
+      providerFallback: "none",
+      createProvider: onlyCpu,
+    });
     expect(provider).toMatchObject({ requested: "cpu", active: "cpu" });
     expect(provider.fallback).toBeUndefined();
     expect(store.current?.version).toBe("open-v1");
@@ -57,7 +62,11 @@ describe("openRanker", () => {
       createProvider: onlyCpu,
       onFallback: (error) => fallbacks.push(error),
     });
-    expect(provider).toMatchObject({ requested: "webgpu", active: "cpu", fallback: { from: "webgpu", reason: "no webgpu device in this test" } });
+    expect(provider).toMatchObject({
+      requested: "webgpu",
+      active: "cpu",
+      fallback: { from: "webgpu", reason: "no webgpu device in this test" },
+    });
     expect(provider.description.name).toBe("cpu");
     expect(fallbacks.map((e) => e.provider)).toEqual(["webgpu"]);
     expect(store.current?.version).toBe("open-v1");

@@ -4,10 +4,7 @@
  */
 import { linearRankerToOnnx } from "../../../pipeline/export/onnx-linear-ranker";
 import { createExecutionProvider } from "../../../gpu-sidecar/providers/create-execution-provider";
-import {
-  ProviderUnavailableError,
-  type ExecutionProviderName,
-} from "../../../gpu-sidecar/providers/execution-provider";
+import { ProviderUnavailableError, type ExecutionProviderName } from "../../../gpu-sidecar/providers/execution-provider";
 import { fixtureRanker } from "../../support/ranker-fixture";
 
 /** Whether a provider can run here; when not, the typed error it raised. */

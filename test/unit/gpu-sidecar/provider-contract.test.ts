@@ -81,7 +81,9 @@ describe.each(EXECUTION_PROVIDER_NAMES)("execution provider %s", (name) => {
     expect(body.provider).toBe(name);
     expect(body.model_version).toBe(model.modelVersion);
     expect(body.scores).toHaveLength(rows.length);
-    body.scores.forEach((score, i) => expect(score).toBeCloseTo(scoreLinear(model, rows[i]!), 5));
+    body.scores.forEach((score, i) => {
+      expect(score).toBeCloseTo(scoreLinear(model, rows[i]!), 5);
+    });
   });
 
   it("scores a single row and an empty batch", async (ctx) => {
@@ -100,7 +102,9 @@ describe.each(EXECUTION_PROVIDER_NAMES)("execution provider %s", (name) => {
     results.forEach(({ status, body }, b) => {
       expect(status).toBe(200);
       expect(body.scores).toHaveLength(batches[b]!.length);
-      body.scores.forEach((score, i) => expect(score).toBeCloseTo(scoreLinear(model, batches[b]![i]!), 5));
+      body.scores.forEach((score, i) => {
+        expect(score).toBeCloseTo(scoreLinear(model, batches[b]![i]!), 5);
+      });
     });
   });
 

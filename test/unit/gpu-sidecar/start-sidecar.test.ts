@@ -52,7 +52,17 @@ describe("startSidecar", () => {
   beforeAll(async () => {
     folder = await tempFolder();
     await writeModelFolder(folder.path, { model: fixtureRanker("served-v1") });
-    config = { host: "127.0.0.1", port: 0, modelDir: folder.path, provider: "cpu", providerFallback: "none", maxRows: 100, authToken: SIDECAR_TEST_TOKEN, inferenceThreads: 0, batching: { ...BATCHING_DEFAULTS } };
+    config = {
+      host: "127.0.0.1",
+      port: 0,
+      modelDir: folder.path,
+      provider: "cpu",
+      providerFallback: "none",
+      maxRows: 100,
+      authToken: SIDECAR_TEST_TOKEN,
+      inferenceThreads: 0,
+      batching: { ...BATCHING_DEFAULTS },
+    };
   });
   afterAll(() => folder.remove());
 
@@ -73,7 +83,12 @@ describe("startSidecar", () => {
     const sidecar = await startSidecar({ config, logger });
     try {
       const rank = (init: RequestInit) =>
-        fetch(`${sidecar.url}/v1/rank`, { method: "POST", body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(2) }), signal: AbortSignal.timeout(10_000), ...init });
+        fetch(`${sidecar.url}/v1/rank`, {
+          method: "POST",
+          body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(2) }),
+          signal: AbortSignal.timeout(10_000),
+          ...init,
+        });
       const refused = await rank({ headers: { authorization: "Bearer wrong-token-wrong-token" } });
       expect(refused.status).toBe(401);
       expect(await refused.json()).toMatchObject({ error: { code: "unauthorized" } });
@@ -94,7 +109,11 @@ describe("startSidecar", () => {
     const sidecar = await startSidecar({ config, createProvider: () => gatedCpuProvider(runStarted.resolve, gate.promise) });
     const inFlight = fetch(
       `${sidecar.url}/v1/rank`,
-      withToken({ method: "POST", body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(2) }), signal: AbortSignal.timeout(20_000) }),
+      withToken({
+        method: "POST",
+        body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(2) }),
+        signal: AbortSignal.timeout(20_000),
+      }),
     );
     await runStarted.promise;
 
@@ -109,12 +128,19 @@ describe("startSidecar", () => {
   });
 
   it("on close runs queued requests at once instead of waiting for their batch to fill", async () => {
-    const sidecar = await startSidecar({ config: { ...config, batching: { ...config.batching, maxQueueDelayMs: 10_000, requestTimeoutMs: 60_000 } } });
+    const sidecar = await startSidecar({
+      config: { ...config, batching: { ...config.batching, maxQueueDelayMs: 10_000, requestTimeoutMs: 60_000 } },
+    });
     const queued = fetch(
       `${sidecar.url}/v1/rank`,
-      withToken({ method: "POST", body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(3) }), signal: AbortSignal.timeout(20_000) }),
+      withToken({
+        method: "POST",
+        body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows: fixtureRows(3) }),
+        signal: AbortSignal.timeout(20_000),
+      }),
     );
-    for (let poll = 0; poll < 400 && sidecar.batcher.stats.queuedRequests === 0; poll++) await new Promise((resolve) => setTimeout(resolve, 5));
+    for (let poll = 0; poll < 400 && sidecar.batcher.stats.queuedRequests === 0; poll++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
     expect(sidecar.batcher.stats.queuedRequests).toBe(1);
 
     const closing = sidecar.close();
@@ -138,14 +164,20 @@ describe("startSidecar", () => {
         batches.map((rows) =>
           fetch(
             `${sidecar.url}/v1/rank`,
-            withToken({ method: "POST", body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows }), signal: AbortSignal.timeout(20_000) }),
+            withToken({
+              method: "POST",
+              body: JSON.stringify({ feature_spec_hash: FEATURE_SPEC.hash, rows }),
+              signal: AbortSignal.timeout(20_000),
+            }),
           ).then(async (response) => ({ status: response.status, body: (await response.json()) as { scores: number[] } })),
         ),
       );
       responses.forEach(({ status, body }, i) => {
         expect(status).toBe(200);
         expect(body.scores).toHaveLength(batches[i]!.length);
-        body.scores.forEach((score, j) => expect(score).toBeCloseTo(scoreLinear(model, batches[i]![j]!), 5));
+        body.scores.forEach((score, j) => {
+          expect(score).toBeCloseTo(scoreLinear(model, batches[i]![j]!), 5);
+        });
       });
     } finally {
       expect(await sidecar.close()).toEqual({ drained: true });

@@ -72,7 +72,15 @@ describe("pipeline commands", () => {
     expect(json.dataset).toBe("eval");
     expect(json.seeds).toEqual([42, 43]);
     expect(json.protocol).toMatch(/stratified by item/);
-    expect(Object.keys(json.models)).toEqual(["popularity", "item-knn", "implicit-als", "ease", "ease+implicit-als", "ease+implicit-als@8d", "funnel"]);
+    expect(Object.keys(json.models)).toEqual([
+      "popularity",
+      "item-knn",
+      "implicit-als",
+      "ease",
+      "ease+implicit-als",
+      "ease+implicit-als@8d",
+      "funnel",
+    ]);
     for (const row of Object.values(json.models)) {
       for (const key of ["MAP", "nDCG@10", "Precision@10", "Recall@10", "coverage", "novelty", "diversity", "MAP_std"]) {
         expect(typeof row[key], key).toBe("number");
@@ -110,12 +118,31 @@ describe("pipeline commands", () => {
     const out = join(root, "reports", "cmd.json");
     const { stdout } = await run(
       process.execPath,
-      ["--import", "tsx", "pipeline/cli.ts", "evaluate", "--data", data, "--seeds", "2", "--no-tune", "--dimensions", "8", "--out", out, "--workers", "2"],
+      [
+        "--import",
+        "tsx",
+        "pipeline/cli.ts",
+        "evaluate",
+        "--data",
+        data,
+        "--seeds",
+        "2",
+        "--no-tune",
+        "--dimensions",
+        "8",
+        "--out",
+        out,
+        "--workers",
+        "2",
+      ],
       { cwd: REPO },
     );
     expect(stdout).toMatch(/2 worker threads/);
     const viaWorkers = JSON.parse(await readFile(out, "utf8")) as EvaluationReport;
-    const inProcess = await runEvaluate({ data, seeds: 2, tune: false, dimensions: 8, out: join(root, "reports", "cmd-1.json"), workers: 1 }, () => undefined);
+    const inProcess = await runEvaluate(
+      { data, seeds: 2, tune: false, dimensions: 8, out: join(root, "reports", "cmd-1.json"), workers: 1 },
+      () => undefined,
+    );
     for (const [model, row] of Object.entries(inProcess.models)) {
       for (const key of ["MAP", "nDCG@10", "Precision@10", "Recall@10", "coverage"]) expect(viaWorkers.models[model]![key]).toBe(row[key]);
     }

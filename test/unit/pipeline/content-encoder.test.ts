@@ -37,7 +37,12 @@ describe("fitContentEncoder", () => {
     released_at: Date.UTC(1980 + (i % 40), 0, 1) / 1000,
   }));
   const factors = items.flatMap((item) =>
-    Array.from({ length: k }, (_, d) => item.genres.reduce((sum, genre, rank) => sum + (rank === 0 ? 1 : 0.5) * centroids[genres.indexOf(genre)]![d]!, 0) + 0.2 * rng.normal()),
+    Array.from(
+      { length: k },
+      (_, d) =>
+        item.genres.reduce((sum, genre, rank) => sum + (rank === 0 ? 1 : 0.5) * centroids[genres.indexOf(genre)]![d]!, 0) +
+        0.2 * rng.normal(),
+    ),
   );
 
   it("maps held-out items close to their trained vectors, far better than the mean vector", () => {

@@ -31,9 +31,20 @@ let folder: string;
 
 beforeEach(async () => {
   folder = await mkdtemp(join(tmpdir(), "erasure-"));
-  await writeFile(join(folder, "items.ndjson"), [{ item_id: "i1" }, { item_id: "i2" }].map((item) => JSON.stringify(item)).join("\n") + "\n");
-  await writeFile(join(folder, "users.ndjson"), [{ user_id: "keep", country: "DE" }, { user_id: "gone", country: "FR" }].map((u) => JSON.stringify(u)).join("\n") + "\n");
-  await writeFile(join(folder, "events.ndjson"), events.join("\n") + "\n");
+  await writeFile(
+    join(folder, "items.ndjson"),
+    `${[{ item_id: "i1" }, { item_id: "i2" }].map((item) => JSON.stringify(item)).join("\n")}\n`,
+  );
+  await writeFile(
+    join(folder, "users.ndjson"),
+    [
+      { user_id: "keep", country: "DE" },
+      { user_id: "gone", country: "FR" },
+    ]
+      .map((u) => `${JSON.stringify(u)}\n`)
+      .join(""),
+  );
+  await writeFile(join(folder, "events.ndjson"), `${events.join("\n")}\n`);
   await mkdir(join(folder, "tombstones"));
   await writeFile(join(folder, "tombstones", "gone.json"), JSON.stringify({ user_id: "gone", erased_at: ERASED_AT }));
 });
@@ -45,7 +56,10 @@ afterEach(async () => {
 describe("event-log loader", () => {
   it("dedupes by (user_id, event_id) and drops what a tombstone erased", async () => {
     const dataset = await loadEventLogFolder(folder);
-    const rows = Array.from({ length: dataset.events.length }, (_, k) => [dataset.users.ids.idAt(dataset.events.users[k]!), dataset.events.timestamps[k]! - T0]);
+    const rows = Array.from({ length: dataset.events.length }, (_, k) => [
+      dataset.users.ids.idAt(dataset.events.users[k]!),
+      dataset.events.timestamps[k]! - T0,
+    ]);
     expect(rows).toEqual([
       ["keep", 60_000],
       ["gone", 11 * 60_000],
@@ -70,8 +84,8 @@ describe("purge-erased", () => {
     const partition = join(folder, "events", "dt=2026-06-01", "hour=00");
     await mkdir(partition, { recursive: true });
     const objectLines = [line("p1", "gone", "i1", 5), "{ not json", line("p2", "keep", "i1", 6), line("p3", "gone", "i1", 20)];
-    await writeFile(join(partition, "1780272000000-a.ndjson"), objectLines.join("\n") + "\n");
-    const untouched = [line("q1", "other", "i1", 7)].join("\n") + "\n";
+    await writeFile(join(partition, "1780272000000-a.ndjson"), `${objectLines.join("\n")}\n`);
+    const untouched = `${[line("q1", "other", "i1", 7)].join("\n")}\n`;
     await writeFile(join(partition, "1780272000001-b.ndjson"), untouched);
 
     const report = await purgeErasedEvents(folder);
@@ -87,10 +101,12 @@ describe("purge-erased", () => {
       profilesDropped: 1,
       unreadableLinesKept: 1,
     });
-    expect(await readFile(join(folder, "events.ndjson"), "utf8")).toBe([events[0], events[3], events[4], events[5]].join("\n") + "\n");
-    expect(await readFile(join(partition, "1780272000000-a.ndjson"), "utf8")).toBe([objectLines[1], objectLines[2], objectLines[3]].join("\n") + "\n");
+    expect(await readFile(join(folder, "events.ndjson"), "utf8")).toBe(`${[events[0], events[3], events[4], events[5]].join("\n")}\n`);
+    expect(await readFile(join(partition, "1780272000000-a.ndjson"), "utf8")).toBe(
+      `${[objectLines[1], objectLines[2], objectLines[3]].join("\n")}\n`,
+    );
     expect(await readFile(join(partition, "1780272000001-b.ndjson"), "utf8")).toBe(untouched);
-    expect(await readFile(join(folder, "users.ndjson"), "utf8")).toBe(JSON.stringify({ user_id: "keep", country: "DE" }) + "\n");
+    expect(await readFile(join(folder, "users.ndjson"), "utf8")).toBe(`${JSON.stringify({ user_id: "keep", country: "DE" })}\n`);
     expect(await readFile(join(folder, "tombstones", "gone.json"), "utf8")).toContain('"gone"');
 
     // A second purge finds nothing left to drop.

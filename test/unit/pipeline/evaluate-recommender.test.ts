@@ -6,12 +6,19 @@ import { popularityProfile } from "../../../pipeline/evaluate/popularity-profile
 import { fixedModel, matrix } from "./fixed-model";
 import { usersInBoth, type InteractionSplit } from "../../../pipeline/split/interaction-split";
 
-
-
 describe("evaluateRecommender", () => {
   // 3 users, 6 items. Train: u0 {0}, u1 {1}, u2 {} (cold: not evaluated). Test: u0 {2, 3}, u1 {5}, u2 {4}.
-  const train = matrix(3, 6, [[0, 0], [1, 1], [1, 4]]);
-  const test = matrix(3, 6, [[0, 2], [0, 3], [1, 5], [2, 4]]);
+  const train = matrix(3, 6, [
+    [0, 0],
+    [1, 1],
+    [1, 4],
+  ]);
+  const test = matrix(3, 6, [
+    [0, 2],
+    [0, 3],
+    [1, 5],
+    [2, 4],
+  ]);
   const split: InteractionSplit = { train, test, testUsers: usersInBoth(train, test) };
   // u0 ranks 0 (seen, removed), 2, 1, 3 …; u1 ranks 1 (seen), 0, 2, 3 …
   const model = fixedModel([
@@ -45,7 +52,16 @@ describe("evaluateRecommender", () => {
 
 describe("itemCooccurrenceSimilarity", () => {
   it("is the cosine of the items' training user sets", () => {
-    const sim = itemCooccurrenceSimilarity(matrix(3, 3, [[0, 0], [0, 1], [1, 0], [1, 1], [1, 2], [2, 2]]));
+    const sim = itemCooccurrenceSimilarity(
+      matrix(3, 3, [
+        [0, 0],
+        [0, 1],
+        [1, 0],
+        [1, 1],
+        [1, 2],
+        [2, 2],
+      ]),
+    );
     expect(sim(0, 1)).toBeCloseTo(1, 12);
     expect(sim(0, 2)).toBeCloseTo(0.5, 12);
     expect(sim(2, 0)).toBeCloseTo(0.5, 12);

@@ -19,17 +19,19 @@ import { formatExperimentReport } from "../../../pipeline/experiments/format-exp
 import { loadItemCategories } from "../../../pipeline/experiments/load-item-categories";
 import { type EventLogTree, readEventLogTree } from "../../../pipeline/experiments/read-event-log-tree";
 import { holmAdjust } from "../../../pipeline/experiments/holm-adjust";
-import {
-  ratioDeltaEstimate,
-  ratioDeltaInterval,
-  ratioDeltaTest,
-  type UserRatioCounts,
-} from "../../../shared/experiments/ratio-delta-test";
+import { ratioDeltaEstimate, ratioDeltaInterval, ratioDeltaTest, type UserRatioCounts } from "../../../shared/experiments/ratio-delta-test";
 import { tallyExperimentArms } from "../../../pipeline/experiments/tally-experiment-arms";
 
 const config = parseServingConfig({
   experiments: [
-    { id: "exp", traffic: 0.5, arms: [{ name: "control", weight: 1 }, { name: "treatment", weight: 1 }] },
+    {
+      id: "exp",
+      traffic: 0.5,
+      arms: [
+        { name: "control", weight: 1 },
+        { name: "treatment", weight: 1 },
+      ],
+    },
     { id: "email-only", traffic: 1, surfaces: ["email"], arms: [{ name: "a", weight: 1 }] },
   ],
 });
@@ -100,10 +102,13 @@ beforeAll(async () => {
   const hour18 = join(folder, "events", "dt=2026-01-31", "hour=18");
   await mkdir(hour17, { recursive: true });
   await mkdir(hour18, { recursive: true });
-  await writeFile(join(hour17, `${T0}-req-a.ndjson`), [...controlEvents, ...treatmentEvents].map(line).join("\n") + "\n");
+  await writeFile(join(hour17, `${T0}-req-a.ndjson`), `${[...controlEvents, ...treatmentEvents].map(line).join("\n")}\n`);
   // The second batch replays a treatment click (at-least-once delivery) and carries one bad line.
-  await writeFile(join(hour18, `${T0 + 3_600_000}-req-b.ndjson`), [line(treatmentEvents[4]!), "{ not json", ...outsideEvents.map(line)].join("\n") + "\n");
-  await writeFile(join(folder, "items.ndjson"), items.map((item) => JSON.stringify(item)).join("\n") + "\n");
+  await writeFile(
+    join(hour18, `${T0 + 3_600_000}-req-b.ndjson`),
+    `${[line(treatmentEvents[4]!), "{ not json", ...outsideEvents.map(line)].join("\n")}\n`,
+  );
+  await writeFile(join(folder, "items.ndjson"), `${items.map((item) => JSON.stringify(item)).join("\n")}\n`);
   log = await readEventLogTree(folder);
   report = buildExperimentReport(log.events, config, { categories: await loadItemCategories(join(folder, "items.ndjson")) });
 });
@@ -114,13 +119,18 @@ afterAll(async () => {
 
 describe("readEventLogTree", () => {
   it("reads the partitioned NDJSON files in path order, skipping the catalogue file", () => {
-    expect(log.files).toEqual([`events/dt=2026-01-31/hour=17/${T0}-req-a.ndjson`, `events/dt=2026-01-31/hour=18/${T0 + 3_600_000}-req-b.ndjson`]);
+    expect(log.files).toEqual([
+      `events/dt=2026-01-31/hour=17/${T0}-req-a.ndjson`,
+      `events/dt=2026-01-31/hour=18/${T0 + 3_600_000}-req-b.ndjson`,
+    ]);
   });
 
   it("drops replayed event ids and invalid lines", () => {
     expect(log.duplicates).toBe(1);
     expect(log.issues.count).toBe(1);
-    expect(log.events.map((event) => event.event_id)).toEqual([...controlEvents, ...treatmentEvents, ...outsideEvents].map((event) => event.event_id));
+    expect(log.events.map((event) => event.event_id)).toEqual(
+      [...controlEvents, ...treatmentEvents, ...outsideEvents].map((event) => event.event_id),
+    );
   });
 
   it("reads a single events.ndjson file too", async () => {
@@ -265,7 +275,8 @@ describe("tallyExperimentArms", () => {
 /** The first `count` of user-0, user-1, … that `experiment` puts in `arm` on home. */
 function usersInArm(servingConfig: typeof config, experiment: string, arm: string, count: number): string[] {
   const users: string[] = [];
-  for (let i = 0; users.length < count; i++) if (assignArms(servingConfig, "home", `user-${i}`)[experiment] === arm) users.push(`user-${i}`);
+  for (let i = 0; users.length < count; i++)
+    if (assignArms(servingConfig, "home", `user-${i}`)[experiment] === arm) users.push(`user-${i}`);
   return users;
 }
 
@@ -280,7 +291,11 @@ describe("ratioDeltaEstimate", () => {
       { numerator: 2, denominator: 4 },
     ]);
     expect(estimate).toEqual({ ratio: 0.375, variance: 21 / 1024, users: 3, denominator: 8 });
-    expect(ratioDeltaInterval(estimate)).toEqual({ value: 0.375, low: 0.375 - 1.96 * Math.sqrt(21 / 1024), high: 0.375 + 1.96 * Math.sqrt(21 / 1024) });
+    expect(ratioDeltaInterval(estimate)).toEqual({
+      value: 0.375,
+      low: 0.375 - 1.96 * Math.sqrt(21 / 1024),
+      high: 0.375 + 1.96 * Math.sqrt(21 / 1024),
+    });
   });
 
   it("is the binomial p(1 − p)/N, with N − 1 for N, when every user has one impression", () => {
@@ -293,13 +308,21 @@ describe("ratioDeltaEstimate", () => {
 
   it("returns clear values instead of NaN for 0 users, 1 user, no impressions and zero variance", () => {
     expect(ratioDeltaEstimate([])).toEqual({ ratio: 0, variance: null, users: 0, denominator: 0 });
-    expect(ratioDeltaEstimate([{ numerator: 3, denominator: 0 }, { numerator: 1, denominator: 0 }])).toEqual({ ratio: 0, variance: null, users: 2, denominator: 0 });
+    expect(
+      ratioDeltaEstimate([
+        { numerator: 3, denominator: 0 },
+        { numerator: 1, denominator: 0 },
+      ]),
+    ).toEqual({ ratio: 0, variance: null, users: 2, denominator: 0 });
     const one = ratioDeltaEstimate([{ numerator: 1, denominator: 4 }]);
     expect(one).toEqual({ ratio: 0.25, variance: null, users: 1, denominator: 4 });
     expect(ratioDeltaInterval(ratioDeltaEstimate([]))).toEqual({ value: 0, low: 0, high: 1 });
     expect(ratioDeltaInterval(one)).toEqual({ value: 0.25, low: 0, high: 1 });
     expect(ratioDeltaTest(one, one)).toEqual({ z: 0, pValue: 1 });
-    const noClicks = ratioDeltaEstimate([{ numerator: 0, denominator: 3 }, { numerator: 0, denominator: 5 }]);
+    const noClicks = ratioDeltaEstimate([
+      { numerator: 0, denominator: 3 },
+      { numerator: 0, denominator: 5 },
+    ]);
     expect(noClicks.variance).toBe(0);
     expect(ratioDeltaInterval(noClicks)).toEqual({ value: 0, low: 0, high: 0 });
     expect(ratioDeltaTest(noClicks, noClicks)).toEqual({ z: 0, pValue: 1 });
@@ -313,7 +336,10 @@ describe("ratioDeltaEstimate", () => {
 
 describe("ratioDeltaTest", () => {
   it("divides the difference by the unpooled standard error", () => {
-    const { z, pValue } = ratioDeltaTest({ ratio: 0.12, variance: 0.0003, users: 100, denominator: 1000 }, { ratio: 0.1, variance: 0.0001, users: 100, denominator: 1000 });
+    const { z, pValue } = ratioDeltaTest(
+      { ratio: 0.12, variance: 0.0003, users: 100, denominator: 1000 },
+      { ratio: 0.1, variance: 0.0001, users: 100, denominator: 1000 },
+    );
     expect(z).toBeCloseTo(1, 12);
     // P(|Z| ≥ 1) = 0.31731.
     expect(pValue).toBeCloseTo(0.31731, 5);
@@ -373,7 +399,9 @@ describe("holmAdjust", () => {
   it("multiplies the i-th smallest of m p-values by m − i + 1, keeping the order monotone and capping at 1", () => {
     expect(holmAdjust([0.01, 0.04, 0.03])).toEqual([0.03, 0.06, 0.06]);
     const adjusted = holmAdjust([0.04, 0.01, 0.05, 0.03, 0.02]);
-    [0.09, 0.05, 0.09, 0.09, 0.08].forEach((expected, i) => expect(adjusted[i]).toBeCloseTo(expected, 12));
+    [0.09, 0.05, 0.09, 0.09, 0.08].forEach((expected, i) => {
+      expect(adjusted[i]).toBeCloseTo(expected, 12);
+    });
     expect(holmAdjust([0.5, 0.6])).toEqual([1, 1]);
     expect(holmAdjust([0.2])).toEqual([0.2]);
     expect(holmAdjust([])).toEqual([]);

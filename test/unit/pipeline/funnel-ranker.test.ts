@@ -14,14 +14,17 @@ import { RerankedRecommender } from "../../../pipeline/ranking/reranked-recommen
 const AFFINITY = FEATURE_NAMES.indexOf("category_affinity");
 const SCORE = FEATURE_NAMES.indexOf("retrieval_score");
 
-
 /** Items 0–2 are "a", 3–5 are "b"; all released at t = 0. */
 const items = [0, 1, 2, 3, 4, 5].map((i) => ({ releasedAt: 0, sponsored: false, category: i < 3 ? "a" : "b" }));
 
-
 describe("offline funnel", () => {
   // u0 trained on items 0 (a) and 3 (b) and 1 (a): affinity a = 2/3, b = 1/3.
-  const train = matrix(2, 6, [[0, 0], [0, 3], [0, 1], [1, 4]]);
+  const train = matrix(2, 6, [
+    [0, 0],
+    [0, 3],
+    [0, 1],
+    [1, 4],
+  ]);
   const retrieval = fixedModel([
     [0, 0, 1, 0, 5, 4],
     [3, 2, 1, 0, 0, 9],

@@ -44,8 +44,6 @@ describe("buildInteractionMatrix", () => {
   });
 
   it("rejects out-of-range triplets", () => {
-    expect(() => buildInteractionMatrix({ rows: 1, cols: 1 }, { rows: [0], cols: [1], confidence: [1] })).toThrow(
-      RangeError,
-    );
+    expect(() => buildInteractionMatrix({ rows: 1, cols: 1 }, { rows: [0], cols: [1], confidence: [1] })).toThrow(RangeError);
   });
 });

@@ -27,7 +27,12 @@ describe("invertSpd", () => {
   });
 
   it("returns A⁻¹ with A·A⁻¹ = I for sizes around and across the block size", () => {
-    for (const [n, blockSize] of [[1, 32], [7, 3], [40, 8], [70, 32]] as const) {
+    for (const [n, blockSize] of [
+      [1, 32],
+      [7, 3],
+      [40, 8],
+      [70, 32],
+    ] as const) {
       const a = randomSpd(n, n);
       const inverse = invertSpd(a.slice(), n, { blockSize });
       const product = multiply(a, inverse, n);
@@ -90,18 +95,21 @@ describe("randomizedSvd", () => {
     const u = Float64Array.from({ length: rows * 3 }, () => rng.normal());
     const v = Float64Array.from({ length: cols * 3 }, () => rng.normal());
     const m = new Float64Array(rows * cols);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) for (let r = 0; r < 3; r++) m[i * cols + j]! += u[i * 3 + r]! * v[j * 3 + r]!;
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < cols; j++) for (let r = 0; r < 3; r++) m[i * cols + j]! += u[i * 3 + r]! * v[j * 3 + r]!;
     const operator: MatrixOperator = {
       rows,
       cols,
       multiply: (x, w) => {
         const out = new Float64Array(rows * w);
-        for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) for (let c = 0; c < w; c++) out[i * w + c]! += m[i * cols + j]! * x[j * w + c]!;
+        for (let i = 0; i < rows; i++)
+          for (let j = 0; j < cols; j++) for (let c = 0; c < w; c++) out[i * w + c]! += m[i * cols + j]! * x[j * w + c]!;
         return out;
       },
       multiplyTransposed: (y, w) => {
         const out = new Float64Array(cols * w);
-        for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) for (let c = 0; c < w; c++) out[j * w + c]! += m[i * cols + j]! * y[i * w + c]!;
+        for (let i = 0; i < rows; i++)
+          for (let j = 0; j < cols; j++) for (let c = 0; c < w; c++) out[j * w + c]! += m[i * cols + j]! * y[i * w + c]!;
         return out;
       },
     };

@@ -40,8 +40,8 @@ let dataset: Dataset;
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), "load-dataset-"));
-  await writeFile(join(folder, "items.ndjson"), items.join("\n") + "\n");
-  await writeFile(join(folder, "users.ndjson"), JSON.stringify({ user_id: "u1", country: "DE" }) + "\n");
+  await writeFile(join(folder, "items.ndjson"), `${items.join("\n")}\n`);
+  await writeFile(join(folder, "users.ndjson"), `${JSON.stringify({ user_id: "u1", country: "DE" })}\n`);
   await writeFile(join(folder, "events.ndjson"), events.join("\r\n"));
   dataset = await loadDataset(folder, { name: "fixture" });
 });

@@ -9,6 +9,8 @@ import { loadDataset } from "../../../pipeline/data/load-dataset";
 import { CsvRecordParser } from "../../../pipeline/data/read-csv-records";
 import { HAS_ML100K, ML100K } from "./ml-100k-path";
 
+/** A text file's contents: each line followed by `eol`. */
+const fileOf = (lines: string[], eol = "\n") => lines.map((line) => `${line}${eol}`).join("");
 const flags = (...on: number[]) => Array.from({ length: 19 }, (_, g) => (on.includes(g) ? "1" : "0")).join("|");
 
 let root: string;
@@ -26,19 +28,19 @@ describe("loadDataset (MovieLens 100k)", () => {
     await mkdir(folder);
     await writeFile(
       join(folder, "u.item"),
-      [
+      fileOf([
         `1|Toy Story (1995)|01-Jan-1995||http://x|${flags(3, 4, 5)}`,
         `2|GoldenEye (1995)|01-Jan-1995||http://x|${flags(1, 2, 16)}`,
         `3|unknown|||http://x|${flags(0)}`,
         "4|Broken|01-Jan-1995",
         `5|Sabrina (1995)|15-Dec-1995||http://x|${flags(5, 14)}`,
-      ].join("\n") + "\n",
+      ]),
       "latin1",
     );
     await writeFile(join(folder, "u.user"), "7|24|M|technician|85711\n8|53|F|other|94043\nbad line\n");
     await writeFile(
       join(folder, "u.data"),
-      [
+      fileOf([
         "7\t1\t5\t881250949",
         "7\t2\t1\t881250950",
         "8\t1\t4\t881250951",
@@ -48,7 +50,7 @@ describe("loadDataset (MovieLens 100k)", () => {
         "9\t5\t2\t881250954", // user without a profile
         "9\t5", // too few fields
         "7\t1\t3\t881250999", // repeated pair: merged
-      ].join("\n") + "\n",
+      ]),
     );
     dataset = await loadDataset(folder);
   });
@@ -84,13 +86,7 @@ describe("loadDataset (MovieLens 100k)", () => {
 
   it("reports malformed lines with file and line number, and notes merged repeats", () => {
     expect(dataset.issues.countsByFile).toEqual({ "u.item": 1, "u.user": 1, "u.data": 3 });
-    expect(dataset.issues.samples.map((s) => `${s.file}:${s.line}`)).toEqual([
-      "u.item:4",
-      "u.user:3",
-      "u.data:4",
-      "u.data:5",
-      "u.data:8",
-    ]);
+    expect(dataset.issues.samples.map((s) => `${s.file}:${s.line}`)).toEqual(["u.item:4", "u.user:3", "u.data:4", "u.data:5", "u.data:8"]);
     expect(dataset.issues.samples[2]!.message).toMatch(/unknown item id "99"/);
     expect(dataset.issues.samples[3]!.message).toMatch(/rating "five"/);
     expect(dataset.issues.notes).toEqual([expect.stringMatching(/1 repeated rating\(s\) of 1 \(user, item\) pair/)]);
@@ -105,21 +101,24 @@ describe("loadDataset (MovieLens latest CSV)", () => {
     await mkdir(folder);
     await writeFile(
       join(folder, "movies.csv"),
-      [
-        "movieId,title,genres",
-        "1,Toy Story (1995),Adventure|Animation|Children|Comedy|Fantasy",
-        '11,"American President, The (1995)",Comedy|Drama|Romance',
-        '12,"Dracula: Dead and Loving It (1995)",Comedy|Horror',
-        '13,"A ""quoted"" title, with comma (2001)",(no genres listed)',
-        '14,"Multi',
-        'line title (1999)",Drama',
-        "x15,Bad id (2000),Drama",
-        "16,Too,many,fields",
-      ].join("\r\n") + "\r\n",
+      fileOf(
+        [
+          "movieId,title,genres",
+          "1,Toy Story (1995),Adventure|Animation|Children|Comedy|Fantasy",
+          '11,"American President, The (1995)",Comedy|Drama|Romance',
+          '12,"Dracula: Dead and Loving It (1995)",Comedy|Horror',
+          '13,"A ""quoted"" title, with comma (2001)",(no genres listed)',
+          '14,"Multi',
+          'line title (1999)",Drama',
+          "x15,Bad id (2000),Drama",
+          "16,Too,many,fields",
+        ],
+        "\r\n",
+      ),
     );
     await writeFile(
       join(folder, "ratings.csv"),
-      [
+      fileOf([
         "userId,movieId,rating,timestamp",
         "1,1,4.0,964982703",
         "1,11,0.5,964981247",
@@ -128,13 +127,11 @@ describe("loadDataset (MovieLens latest CSV)", () => {
         "2,999,4.0,1445714837",
         "3,1,abc,1445714838",
         "3,12,4.0",
-      ].join("\n") + "\n",
+      ]),
     );
     await writeFile(
       join(folder, "tags.csv"),
-      ["userId,movieId,tag,timestamp", "1,1,pixar,1", "2,1,Pixar,2", "2,1,funny,3", '3,11,"politics, romance",4', "3,77,orphan,5"].join(
-        "\n",
-      ) + "\n",
+      fileOf(["userId,movieId,tag,timestamp", "1,1,pixar,1", "2,1,Pixar,2", "2,1,funny,3", '3,11,"politics, romance",4', "3,77,orphan,5"]),
     );
     dataset = await loadDataset(folder);
   });

@@ -18,7 +18,14 @@ const binary = (shape: { rows: number; cols: number }, pairs: [number, number][]
   buildInteractionMatrix(shape, { rows: pairs.map((p) => p[0]), cols: pairs.map((p) => p[1]), confidence: pairs.map(() => 1) });
 
 /** u0 {0, 1}, u1 {0, 1, 2}, u2 {2}: every item has two users; co(0,1) = 2, co(0,2) = co(1,2) = 1. */
-const triangle = binary({ rows: 3, cols: 3 }, [[0, 0], [0, 1], [1, 0], [1, 1], [1, 2], [2, 2]]);
+const triangle = binary({ rows: 3, cols: 3 }, [
+  [0, 0],
+  [0, 1],
+  [1, 0],
+  [1, 1],
+  [1, 2],
+  [2, 2],
+]);
 
 function expectBlockRecommendations(model: Recommender, matrix: InteractionMatrix): void {
   for (let u = 0; u < matrix.rows; u++) {
@@ -63,7 +70,14 @@ describe("Ease", () => {
   it("solves B = I − P·diag(1/diag P) in closed form (hand-computed 2-item case)", () => {
     // X = {u0: 0 1, u1: 0, u2: 1}: G = [[2,1],[1,2]], λ = 1 → P = ⅛[[3,−1],[−1,3]], B₀₁ = B₁₀ = 1/3.
     const ease = new Ease({ lambda: 1 });
-    ease.fit(binary({ rows: 3, cols: 2 }, [[0, 0], [0, 1], [1, 0], [2, 1]]));
+    ease.fit(
+      binary({ rows: 3, cols: 2 }, [
+        [0, 0],
+        [0, 1],
+        [1, 0],
+        [2, 1],
+      ]),
+    );
     const s1 = ease.scoreItems(1);
     expect(s1[0]).toBe(0);
     expect(s1[1]).toBeCloseTo(1 / 3, 6);
@@ -113,7 +127,9 @@ describe("ScoreBlend", () => {
     ]);
     blend.fit(triangle);
     const expected = Array.from(popularity.scoreItems(2), (p, i) => 0.25 * p + 2 * knn.scoreItems(2)[i]!);
-    Array.from(blend.scoreItems(2)).forEach((s, i) => expect(s).toBeCloseTo(expected[i]!, 5));
+    Array.from(blend.scoreItems(2)).forEach((s, i) => {
+      expect(s).toBeCloseTo(expected[i]!, 5);
+    });
     expect(blend.label).toBe("0.25·popularity + 2·item-knn");
     expect(() => new ScoreBlend([])).toThrow(RangeError);
   });
@@ -127,7 +143,9 @@ describe("FactorizedRecommender", () => {
     factorized.fit(matrix);
     for (const u of [0, 7, 15]) {
       const expected = als.scoreItems(u);
-      Array.from(factorized.scoreItems(u)).forEach((s, i) => expect(s).toBeCloseTo(expected[i]!, 4));
+      Array.from(factorized.scoreItems(u)).forEach((s, i) => {
+        expect(s).toBeCloseTo(expected[i]!, 4);
+      });
     }
     expect(factorized.factors!.dimensions).toBe(2);
     expect(factorized.sourceModel).toBe("implicit-als");

@@ -26,7 +26,21 @@ describe.skipIf(!HAS_ML100K)("MovieLens 100k smoke test, one seed (needs ../shar
 
 describe("results table", () => {
   it("prints our rows as mean ± std, marks the serving model and lists the published rows", () => {
-    const run = { k: 10, users: 5, precision: 0.4, recall: 0.2, ndcg: 0.5, map: 0.15, hitRate: 1, coverage: 0.2, novelty: 2, diversity: 0.6, itemCounts: new Int32Array(0), fitSeconds: 1, evaluateSeconds: 0 };
+    const run = {
+      k: 10,
+      users: 5,
+      precision: 0.4,
+      recall: 0.2,
+      ndcg: 0.5,
+      map: 0.15,
+      hitRate: 1,
+      coverage: 0.2,
+      novelty: 2,
+      diversity: 0.6,
+      itemCounts: new Int32Array(0),
+      fitSeconds: 1,
+      evaluateSeconds: 0,
+    };
     const spec = { model: "implicit-als", options: { factors: 8 } } as const;
     const report = buildEvaluationReport({
       dataset: "ml-100k",
@@ -44,7 +58,11 @@ describe("results table", () => {
       timing: { total_seconds: 1, load_seconds: 0, tuning_seconds: 0 },
       generatedAt: new Date(0),
     });
-    expect(report.models["implicit-als"]).toMatchObject({ "nDCG@10": 0.4, MAP: 0.15, "nDCG@10_std": Number(Math.sqrt(0.02).toPrecision(6)) });
+    expect(report.models["implicit-als"]).toMatchObject({
+      "nDCG@10": 0.4,
+      MAP: 0.15,
+      "nDCG@10_std": Number(Math.sqrt(0.02).toPrecision(6)),
+    });
     const lines = formatResultsTable(report);
     expect(lines[0]).toMatch(/^model +MAP +nDCG@10 +Precision@10 +Recall@10 +coverage +novelty +diversity +fit s$/);
     expect(lines.find((l) => l.startsWith("* implicit-als"))).toMatch(/0\.1500 ± 0\.0000 +0\.4000 ± 0\.1414/);

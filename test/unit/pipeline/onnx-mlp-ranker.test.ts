@@ -20,7 +20,9 @@ describe("MLP ranker export", () => {
       const rows = fixtureRows(25);
       const scores = await session.run(Float32Array.from(rows.flat()), rows.length);
       expect(scores).toHaveLength(25);
-      scores.forEach((score, i) => expect(score).toBeCloseTo(scoreMlp(model, rows[i]!), 5));
+      scores.forEach((score, i) => {
+        expect(score).toBeCloseTo(scoreMlp(model, rows[i]!), 5);
+      });
     } finally {
       await session.release();
     }
@@ -30,12 +32,18 @@ describe("MLP ranker export", () => {
     const a = seededMlpRanker({ ...spec, seed: 7 });
     expect(seededMlpRanker({ ...spec, seed: 7 })).toEqual(a);
     expect(seededMlpRanker({ ...spec, seed: 8 }).layers[0]!.weights).not.toEqual(a.layers[0]!.weights);
-    expect(a.layers.map((layer) => [layer.inputs, layer.outputs])).toEqual([[FEATURE_SPEC.size, 64], [64, 64], [64, 1]]);
+    expect(a.layers.map((layer) => [layer.inputs, layer.outputs])).toEqual([
+      [FEATURE_SPEC.size, 64],
+      [64, 64],
+      [64, 1],
+    ]);
   });
 
   it("refuses layers that do not chain from the features to one output", () => {
     const model = seededMlpRanker({ ...spec, hidden: [4] });
-    expect(() => mlpRankerToOnnx({ ...model, layers: [model.layers[1]!] })).toThrow(new RegExp(`layer 0 does not fit: expected ${FEATURE_SPEC.size} inputs, got 4`));
+    expect(() => mlpRankerToOnnx({ ...model, layers: [model.layers[1]!] })).toThrow(
+      new RegExp(`layer 0 does not fit: expected ${FEATURE_SPEC.size} inputs, got 4`),
+    );
     expect(() => mlpRankerToOnnx({ ...model, layers: [model.layers[0]!] })).toThrow(/ends in one output; this one ends in 4/);
   });
 });

@@ -8,10 +8,11 @@ import { twoBlockMatrix } from "./block-fixture";
 function staircase() {
   const rows: number[] = [];
   const cols: number[] = [];
-  for (let item = 0; item < 8; item++) for (let user = 0; user <= item; user++) {
-    rows.push(user);
-    cols.push(item);
-  }
+  for (let item = 0; item < 8; item++)
+    for (let user = 0; user <= item; user++) {
+      rows.push(user);
+      cols.push(item);
+    }
   return buildInteractionMatrix({ rows: 8, cols: 8 }, { rows, cols, confidence: rows.map(() => 1) });
 }
 
@@ -37,7 +38,8 @@ describe("stratifiedRandomSplit", () => {
     const a = stratifiedRandomSplit(matrix, { seed: 7 });
     const b = stratifiedRandomSplit(matrix, { seed: 7 });
     const c = stratifiedRandomSplit(matrix, { seed: 8 });
-    const pairs = (m: typeof matrix) => Array.from({ length: m.rows }, (_, u) => Array.from(rowIndices(m, u)).map((i) => `${u}:${i}`)).flat();
+    const pairs = (m: typeof matrix) =>
+      Array.from({ length: m.rows }, (_, u) => Array.from(rowIndices(m, u)).map((i) => `${u}:${i}`)).flat();
     expect(pairs(a.test)).toEqual(pairs(b.test));
     expect(pairs(a.test)).not.toEqual(pairs(c.test));
     const all = new Set([...pairs(a.train), ...pairs(a.test)]);

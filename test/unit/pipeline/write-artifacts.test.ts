@@ -95,7 +95,9 @@ describe("writeArtifacts", () => {
       expect(Object.keys(record)).toEqual(["id", "values", "metadata"]);
       expect(record.id).toBe(dataset.items.items[i]!.id);
       expect(record.values).toHaveLength(8);
-      record.values.forEach((v, d) => expect(Math.fround(v)).toBe(servingAls.factors!.items[i * 8 + d]));
+      record.values.forEach((v, d) => {
+        expect(Math.fround(v)).toBe(servingAls.factors!.items[i * 8 + d]);
+      });
       for (const [key, type] of Object.entries(ITEM_METADATA_INDEXES)) {
         expect(typeof record.metadata[key as keyof ItemMetadata]).toBe(type);
       }
@@ -157,22 +159,34 @@ describe("writeArtifacts", () => {
     });
     const scores = result[RANKER_IO.output]!.data as Float32Array;
     expect(scores).toHaveLength(rows.length);
-    rows.forEach((row, i) => expect(scores[i]!).toBeCloseTo(scoreLinear(json, row), 5));
+    rows.forEach((row, i) => {
+      expect(scores[i]!).toBeCloseTo(scoreLinear(json, row), 5);
+    });
   });
 
   it("writes identical artifacts for the same inputs and creation time", async () => {
     const again = join(root, "again");
-    const second = await writeArtifacts(again, { dataset, retrieval: servingAls, ranker, foldIn, metrics: { m: 1 } }, { createdAt: CREATED_AT });
+    const second = await writeArtifacts(
+      again,
+      { dataset, retrieval: servingAls, ranker, foldIn, metrics: { m: 1 } },
+      { createdAt: CREATED_AT },
+    );
     expect(second.manifest.modelVersion).toBe(summary.manifest.modelVersion);
-    for (const file of ["item-vectors.ndjson", "kv-bulk.json", "items.json", "ranker.onnx", "ranker.json", "serving.json", "manifest.json"]) {
+    for (const file of [
+      "item-vectors.ndjson",
+      "kv-bulk.json",
+      "items.json",
+      "ranker.onnx",
+      "ranker.json",
+      "serving.json",
+      "manifest.json",
+    ]) {
       expect((await readFile(join(again, file))).equals(await readFile(join(out(), file))), file).toBe(true);
     }
   });
 
   it("refuses a ranker trained with another feature spec", async () => {
     const stale = { ...ranker, featureSpecHash: "00000000" };
-    await expect(writeArtifacts(join(root, "stale"), { dataset, retrieval: servingAls, ranker: stale })).rejects.toThrow(
-      /feature spec/,
-    );
+    await expect(writeArtifacts(join(root, "stale"), { dataset, retrieval: servingAls, ranker: stale })).rejects.toThrow(/feature spec/);
   });
 });

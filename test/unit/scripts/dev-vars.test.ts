@@ -27,7 +27,11 @@ describe("completeDevVars", () => {
 
   it("leaves a complete file untouched", () => {
     const full = "ADMIN_TOKEN=a\nRANKER_TOKEN=b\nUSER_TOKEN_SECRET=c\n";
-    expect(completeDevVars(full, { generate: counter() })).toEqual({ text: full, vars: { ADMIN_TOKEN: "a", RANKER_TOKEN: "b", USER_TOKEN_SECRET: "c" }, added: [] });
+    expect(completeDevVars(full, { generate: counter() })).toEqual({
+      text: full,
+      vars: { ADMIN_TOKEN: "a", RANKER_TOKEN: "b", USER_TOKEN_SECRET: "c" },
+      added: [],
+    });
   });
 
   it("treats an empty value as missing", () => {

@@ -6,7 +6,13 @@
  * ignores SIGTERM.
  */
 import { describe, expect, it } from "vitest";
-import { describeSupervisorEvent, superviseProcess, type ChildExit, type SupervisedChild, type SupervisorEvent } from "../../../scripts/process-supervisor";
+import {
+  describeSupervisorEvent,
+  superviseProcess,
+  type ChildExit,
+  type SupervisedChild,
+  type SupervisorEvent,
+} from "../../../scripts/process-supervisor";
 import { manualClock, settle } from "../gpu-sidecar/manual-clock";
 
 /** A fake child: records the signals it gets; `exit()` ends it. Exits on SIGTERM/SIGKILL unless told to ignore SIGTERM. */

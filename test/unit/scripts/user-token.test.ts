@@ -26,8 +26,19 @@ describe("mintUserToken", () => {
   });
 
   it("carries the lifetime and the scope asked for", async () => {
-    const token = await mintUserToken({ secret: SECRET, userId: "u1", nowSeconds: NOW, ttlSeconds: 86_400, scope: "recommendations:read  events:write" });
-    expect(await verify(token, SECRET, { alg: "HS256", exp: false })).toEqual({ sub: "u1", iat: NOW, exp: NOW + 86_400, scope: "recommendations:read events:write" });
+    const token = await mintUserToken({
+      secret: SECRET,
+      userId: "u1",
+      nowSeconds: NOW,
+      ttlSeconds: 86_400,
+      scope: "recommendations:read  events:write",
+    });
+    expect(await verify(token, SECRET, { alg: "HS256", exp: false })).toEqual({
+      sub: "u1",
+      iat: NOW,
+      exp: NOW + 86_400,
+      scope: "recommendations:read events:write",
+    });
   });
 
   it("is valid now when minted now, and refused with another secret", async () => {
@@ -50,7 +61,11 @@ describe("mintUserToken", () => {
 describe("npm run token (scripts/mint-user-token.ts)", () => {
   const run = (args: string[], env: Record<string, string> = {}) => {
     const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== "USER_TOKEN_SECRET"));
-    return promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/mint-user-token.ts", ...args], { cwd: REPO_ROOT, env: { ...baseEnv, ...env }, timeout: 30_000 });
+    return promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/mint-user-token.ts", ...args], {
+      cwd: REPO_ROOT,
+      env: { ...baseEnv, ...env },
+      timeout: 30_000,
+    });
   };
 
   it("prints only a token signed with USER_TOKEN_SECRET from .dev.vars", async () => {

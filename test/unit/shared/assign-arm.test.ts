@@ -3,7 +3,14 @@ import { describe, expect, it } from "vitest";
 import { assignArm, type Experiment } from "../../../shared/experiments/assign-arm";
 import { hashToUnit } from "../../../shared/math/hash-to-unit";
 
-const experiment: Experiment = { id: "ranker-v2", traffic: 0.5, arms: [{ name: "control", weight: 1 }, { name: "treatment", weight: 1 }] };
+const experiment: Experiment = {
+  id: "ranker-v2",
+  traffic: 0.5,
+  arms: [
+    { name: "control", weight: 1 },
+    { name: "treatment", weight: 1 },
+  ],
+};
 const users = Array.from({ length: 20_000 }, (_, i) => `u${String(i).padStart(5, "0")}`);
 
 describe("assignArm", () => {
@@ -23,14 +30,23 @@ describe("assignArm", () => {
   });
 
   it("honours unequal weights", () => {
-    const skewed: Experiment = { id: "mmr", traffic: 1, arms: [{ name: "a", weight: 3 }, { name: "b", weight: 1 }] };
+    const skewed: Experiment = {
+      id: "mmr",
+      traffic: 1,
+      arms: [
+        { name: "a", weight: 3 },
+        { name: "b", weight: 1 },
+      ],
+    };
     const a = users.filter((user) => assignArm(user, skewed) === "a").length / users.length;
     expect(Math.abs(a - 0.75)).toBeLessThan(0.02);
   });
 
   it("assigns independently across experiments", () => {
     const other: Experiment = { ...experiment, id: "explore-share", traffic: 1 };
-    const both = users.filter((user) => assignArm(user, { ...experiment, traffic: 1 }) === "control" && assignArm(user, other) === "control");
+    const both = users.filter(
+      (user) => assignArm(user, { ...experiment, traffic: 1 }) === "control" && assignArm(user, other) === "control",
+    );
     expect(Math.abs(both.length / users.length - 0.25)).toBeLessThan(0.02);
   });
 

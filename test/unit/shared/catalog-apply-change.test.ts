@@ -109,8 +109,16 @@ describe("catalogue records", () => {
   });
 
   it("publishes the state as the records the serving paths read", () => {
-    expect(blockedRecordOf(state, "2026-02-01T00:00:00.000Z")).toEqual({ updatedAt: "2026-02-01T00:00:00.000Z", itemIds: ["b1"], unsafe: ["u1"], unavailable: [] });
-    expect(freshListOf(state, "2026-02-01T00:00:00.000Z")).toEqual({ generatedAt: "2026-02-01T00:00:00.000Z", items: [entry("f1"), entry("f2")] });
+    expect(blockedRecordOf(state, "2026-02-01T00:00:00.000Z")).toEqual({
+      updatedAt: "2026-02-01T00:00:00.000Z",
+      itemIds: ["b1"],
+      unsafe: ["u1"],
+      unavailable: [],
+    });
+    expect(freshListOf(state, "2026-02-01T00:00:00.000Z")).toEqual({
+      generatedAt: "2026-02-01T00:00:00.000Z",
+      items: [entry("f1"), entry("f2")],
+    });
   });
 
   it("lists the edits between two versions of an id list", () => {

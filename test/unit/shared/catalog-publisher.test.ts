@@ -31,7 +31,13 @@ function harness() {
     }),
     published: () => published,
     write: (record, value) =>
-      new Promise<void>((resolve, reject) => puts.push({ record, value, resolve: () => ((kv[record] = value), resolve()), reject })),
+      new Promise<void>((resolve, reject) => {
+        const settle = () => {
+          kv[record] = value;
+          resolve();
+        };
+        puts.push({ record, value, resolve: settle, reject });
+      }),
     markPublished: (record, version) => (published = { ...published, [record]: version }),
   });
   const outcomes: string[] = [];

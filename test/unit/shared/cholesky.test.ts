@@ -18,11 +18,12 @@ describe("cholesky", () => {
     const k = 32;
     const m = Array.from({ length: k * k }, (_, i) => Math.sin(i * 1.7) + Math.cos(i * 0.3));
     const a = new Float64Array(k * k);
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-      let sum = i === j ? 1 : 0;
-      for (let p = 0; p < k; p++) sum += m[i * k + p]! * m[j * k + p]!;
-      a[i * k + j] = sum;
-    }
+    for (let i = 0; i < k; i++)
+      for (let j = 0; j < k; j++) {
+        let sum = i === j ? 1 : 0;
+        for (let p = 0; p < k; p++) sum += m[i * k + p]! * m[j * k + p]!;
+        a[i * k + j] = sum;
+      }
     const b = Array.from({ length: k }, (_, i) => i - 10);
     const x = choleskySolve(cholesky(a, k), b, k);
     for (let i = 0; i < k; i++) {

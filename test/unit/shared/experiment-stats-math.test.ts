@@ -25,16 +25,30 @@ describe("wilsonInterval", () => {
 
 describe("groupedRatioInterval (live counters: shards as random groups of users)", () => {
   it("is the pooled Wilson interval when the groups agree, or when there is one group", () => {
-    const agree = [{ numerator: 10, denominator: 100 }, { numerator: 20, denominator: 200 }, { numerator: 5, denominator: 50 }];
+    const agree = [
+      { numerator: 10, denominator: 100 },
+      { numerator: 20, denominator: 200 },
+      { numerator: 5, denominator: 50 },
+    ];
     expect(groupedRatioInterval(agree)).toEqual(wilsonInterval(35, 350));
-    expect(groupedRatioInterval([{ numerator: 3, denominator: 40 }, { numerator: 0, denominator: 0 }])).toEqual(wilsonInterval(3, 40));
+    expect(
+      groupedRatioInterval([
+        { numerator: 3, denominator: 40 },
+        { numerator: 0, denominator: 0 },
+      ]),
+    ).toEqual(wilsonInterval(3, 40));
     expect(groupedRatioInterval([])).toEqual({ value: 0, low: 0, high: 1 });
   });
 
   it("widens to the delta method over groups with Student's t when the groups disagree", () => {
     // R = 60 / 400 = 0.15; residuals x − R·n = −10, 10, −10, 10; Σ² = 400; n̄ = 100;
     // Var = 400 / 3 / (4 · 100²) = 1/300; margin = t₃ · √Var = 3.182 · 0.057735 = 0.18371.
-    const groups = [{ numerator: 5, denominator: 100 }, { numerator: 25, denominator: 100 }, { numerator: 5, denominator: 100 }, { numerator: 25, denominator: 100 }];
+    const groups = [
+      { numerator: 5, denominator: 100 },
+      { numerator: 25, denominator: 100 },
+      { numerator: 5, denominator: 100 },
+      { numerator: 25, denominator: 100 },
+    ];
     const interval = groupedRatioInterval(groups);
     expect(interval.value).toBe(0.15);
     expect(interval.low).toBe(0);

@@ -26,7 +26,11 @@ describe("fallback ladder docs", () => {
 
   it("renders one Markdown row per rung, escaping pipes", () => {
     const table = renderFallbackTable([{ stage: "s", reason: "r", used: "u", description: "a | b" }]);
-    expect(table.split("\n")).toEqual(["| stage | reason | used | what failed and what serves |", "|---|---|---|---|", "| `s` | `r` | `u` | a \\| b |"]);
+    expect(table.split("\n")).toEqual([
+      "| stage | reason | used | what failed and what serves |",
+      "|---|---|---|---|",
+      "| `s` | `r` | `u` | a \\| b |",
+    ]);
   });
 
   it("replaces only the text between the markers", () => {

@@ -68,7 +68,9 @@ describe("feature spec v3", () => {
     expect(byName.category_affinity).toBe(0);
     expect([byName.surface_home, byName.surface_more_like_this, byName.surface_email]).toEqual([1, 0, 0]);
     // Unknown user and device: all-zero columns, never a guess.
-    const userColumns = FEATURE_NAMES.filter((name) => name.startsWith("user_age") || name.startsWith("user_gender") || name.startsWith("device_"));
+    const userColumns = FEATURE_NAMES.filter(
+      (name) => name.startsWith("user_age") || name.startsWith("user_gender") || name.startsWith("device_"),
+    );
     expect(userColumns).toHaveLength(8);
     for (const name of userColumns) expect(byName[name]).toBe(0);
     expect(row.every(Number.isFinite)).toBe(true);
@@ -86,16 +88,41 @@ describe("user and device inputs", () => {
   });
 
   it("maps gender and device strings onto the spec's classes, unknown otherwise", () => {
-    expect([genderClass("F"), genderClass(" Female "), genderClass("m"), genderClass("nonbinary"), genderClass(undefined)]).toEqual(["female", "female", "male", null, null]);
-    expect(["mobile", "Android", "iPad", "TV", "desktop", "web", "fridge", undefined].map(deviceClass)).toEqual(["mobile", "mobile", "tablet", "tv", "web", "web", null, null]);
-    expect(DEVICE_CLASSES.map((device) => `device_${device}`).every((name) => (FEATURE_NAMES as readonly string[]).includes(name))).toBe(true);
+    expect([genderClass("F"), genderClass(" Female "), genderClass("m"), genderClass("nonbinary"), genderClass(undefined)]).toEqual([
+      "female",
+      "female",
+      "male",
+      null,
+      null,
+    ]);
+    expect(["mobile", "Android", "iPad", "TV", "desktop", "web", "fridge", undefined].map(deviceClass)).toEqual([
+      "mobile",
+      "mobile",
+      "tablet",
+      "tv",
+      "web",
+      "web",
+      null,
+      null,
+    ]);
+    expect(DEVICE_CLASSES.map((device) => `device_${device}`).every((name) => (FEATURE_NAMES as readonly string[]).includes(name))).toBe(
+      true,
+    );
   });
 });
 
 describe("categoryAffinityShare", () => {
   it("is the category's share of the positive evidence", () => {
     expect(categoryAffinityShare({ drama: 3, comedy: 1 }, "drama")).toBe(0.75);
-    expect(categoryAffinityShare(new Map([["drama", 3], ["comedy", 1]]), "comedy")).toBe(0.25);
+    expect(
+      categoryAffinityShare(
+        new Map([
+          ["drama", 3],
+          ["comedy", 1],
+        ]),
+        "comedy",
+      ),
+    ).toBe(0.25);
   });
 
   it("ignores dislikes and answers 0 without evidence or category", () => {

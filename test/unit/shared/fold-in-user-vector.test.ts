@@ -32,8 +32,14 @@ describe("foldInUserVector", () => {
   });
 
   it("zeroes the gradient of the user's full ALS objective (sum over every item, no Gram shortcut)", () => {
-    const session = new Map([[0, 1], [2, 2]]);
-    const x = foldInUserVector(model, [...session].map(([i, r]) => ({ vector: Y[i]!, weight: r })))!;
+    const session = new Map([
+      [0, 1],
+      [2, 2],
+    ]);
+    const x = foldInUserVector(
+      model,
+      [...session].map(([i, r]) => ({ vector: Y[i]!, weight: r })),
+    )!;
     const gradient = [model.regularization * x[0]!, model.regularization * x[1]!];
     Y.forEach((y, i) => {
       const r = session.get(i) ?? 0;
@@ -69,7 +75,10 @@ describe("foldInUserVector", () => {
 
   it("lets a negative item pull its score towards 0 without adding preference", () => {
     const positiveOnly = foldInUserVector(model, [{ vector: Y[2]!, weight: 1 }])!;
-    const withDislike = foldInUserVector(model, [{ vector: Y[2]!, weight: 1 }, { vector: Y[1]!, weight: -4 }])!;
+    const withDislike = foldInUserVector(model, [
+      { vector: Y[2]!, weight: 1 },
+      { vector: Y[1]!, weight: -4 },
+    ])!;
     expect(withDislike[1]!).toBeLessThan(positiveOnly[1]!);
     expect(foldInUserVector(model, [{ vector: Y[1]!, weight: -4 }])).toBeNull();
   });
@@ -104,7 +113,11 @@ describe("buildFoldInModel", () => {
 
 describe("sessionVector", () => {
   it("folds in with the model and averages item vectors without it", () => {
-    const interactions = [{ vector: Y[0]!, weight: 3 }, { vector: Y[1]!, weight: 1 }, { vector: Y[2]!, weight: -1 }];
+    const interactions = [
+      { vector: Y[0]!, weight: 3 },
+      { vector: Y[1]!, weight: 1 },
+      { vector: Y[2]!, weight: -1 },
+    ];
     expect(sessionVector(interactions, model)).toMatchObject({ method: "als_fold_in", strength: 4 });
     const average = sessionVector(interactions, null)!;
     expect(average.method).toBe("item_average");

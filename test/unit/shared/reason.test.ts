@@ -23,13 +23,29 @@ describe("strongestAnchor", () => {
 
 describe("explain", () => {
   it("gives each source its own reason", () => {
-    expect(explain({ source: "ann", vector: [1, 0, 0] }, anchors)).toEqual({ code: "because_you_watched", text: "Because you watched The Silent Harbor", item_id: "drama-1" });
+    expect(explain({ source: "ann", vector: [1, 0, 0] }, anchors)).toEqual({
+      code: "because_you_watched",
+      text: "Because you watched The Silent Harbor",
+      item_id: "drama-1",
+    });
     expect(explain({ source: "ann", vector: [0, 0, 0] }, anchors).code).toBe("picked_for_you");
     expect(explain({ source: "ann" }, anchors).code).toBe("picked_for_you");
     expect(explain({ source: "similar", seed: { itemId: "i9" } }, [])).toEqual({ code: "similar_to", text: "More like i9", item_id: "i9" });
-    expect(explain({ source: "trending", category: "Drama" }, [])).toEqual({ code: "trending_in_category", text: "Trending in Drama", category: "Drama" });
-    expect(explain({ source: "fresh", category: "Horror" }, [])).toEqual({ code: "new_in_category", text: "New in Horror", category: "Horror" });
-    expect(explain({ source: "exploration", category: "Jazz" }, [])).toEqual({ code: "exploring_category", text: "Exploring Jazz", category: "Jazz" });
+    expect(explain({ source: "trending", category: "Drama" }, [])).toEqual({
+      code: "trending_in_category",
+      text: "Trending in Drama",
+      category: "Drama",
+    });
+    expect(explain({ source: "fresh", category: "Horror" }, [])).toEqual({
+      code: "new_in_category",
+      text: "New in Horror",
+      category: "Horror",
+    });
+    expect(explain({ source: "exploration", category: "Jazz" }, [])).toEqual({
+      code: "exploring_category",
+      text: "Exploring Jazz",
+      category: "Jazz",
+    });
     expect(explain({ source: "popular", category: "Drama" }, []).code).toBe("popular");
   });
 });

@@ -50,7 +50,13 @@ describe("capInWindow", () => {
   });
 
   it("caps sponsored items (2 in the top 4) without touching organic ones", () => {
-    const ads = [item("s1", 9, { sponsored: true }), item("s2", 8, { sponsored: true }), item("s3", 7, { sponsored: true }), item("o1", 6), item("o2", 5)];
+    const ads = [
+      item("s1", 9, { sponsored: true }),
+      item("s2", 8, { sponsored: true }),
+      item("s3", 7, { sponsored: true }),
+      item("o1", 6),
+      item("o2", 5),
+    ];
     const out = capInWindow(ads, { key: (i) => (i.sponsored ? "sponsored" : undefined), max: 2, window: 4 });
     expect(ids(out)).toEqual(["s1", "s2", "o1", "o2", "s3"]);
   });

@@ -49,7 +49,13 @@ describe("thompsonSample", () => {
     let aWins = 0;
     const pulls = 8000;
     for (let i = 0; i < pulls; i++) {
-      const [best] = thompsonSample([{ id: "a", alpha: 1, beta: 1 }, { id: "b", alpha: 3, beta: 1 }], rng);
+      const [best] = thompsonSample(
+        [
+          { id: "a", alpha: 1, beta: 1 },
+          { id: "b", alpha: 3, beta: 1 },
+        ],
+        rng,
+      );
       if (best!.id === "a") aWins++;
     }
     expect(aWins / pulls).toBeGreaterThan(0.23);
@@ -57,7 +63,11 @@ describe("thompsonSample", () => {
   });
 
   it("returns every arm once, ordered by its draw, the same way for the same seed", () => {
-    const arms = [{ id: 1, alpha: 1, beta: 20 }, { id: 2, alpha: 20, beta: 1 }, { id: 3, alpha: 2, beta: 2 }];
+    const arms = [
+      { id: 1, alpha: 1, beta: 20 },
+      { id: 2, alpha: 20, beta: 1 },
+      { id: 3, alpha: 2, beta: 2 },
+    ];
     const draws = thompsonSample(arms, createRng(7));
     expect(draws.map((d) => d.id).sort()).toEqual([1, 2, 3]);
     expect(draws[0]!.id).toBe(2);

@@ -5,8 +5,7 @@ import { matchesFilter, validateMetadataFilter } from "../../../shared/vector-in
 import type { MetadataFilter, VectorMetadata } from "../../../shared/vector-index/vector-index";
 
 const INDEXES = { genre: "string", year: "number", kids: "boolean", title: "string" } as const;
-const match = (metadata: VectorMetadata | undefined, filter: unknown) =>
-  matchesFilter(metadata, filter as MetadataFilter, INDEXES);
+const match = (metadata: VectorMetadata | undefined, filter: unknown) => matchesFilter(metadata, filter as MetadataFilter, INDEXES);
 const refusalUnder = (indexes: Record<string, "string" | "number" | "boolean"> | undefined, filter: unknown) => {
   try {
     validateMetadataFilter(filter as MetadataFilter, indexes);

@@ -45,8 +45,8 @@ describe("UTF-8 helpers", () => {
 
   it("truncates on character boundaries", () => {
     expect(truncateUtf8("é".repeat(40), 64)).toBe("é".repeat(32));
-    expect(truncateUtf8("a".repeat(63) + "é", 64)).toBe("a".repeat(63));
-    expect(truncateUtf8("a".repeat(62) + "😀", 64)).toBe("a".repeat(62));
+    expect(truncateUtf8(`${"a".repeat(63)}é`, 64)).toBe("a".repeat(63));
+    expect(truncateUtf8(`${"a".repeat(62)}😀`, 64)).toBe("a".repeat(62));
     expect(truncateUtf8("short", 64)).toBe("short");
   });
 

@@ -10,7 +10,9 @@ describe("TopKSelector", () => {
       const keys = Array.from({ length: n }, () => Math.round(rng.normal() * 50) / 10);
       for (const k of [1, 2, 10, 100]) {
         const selector = new TopKSelector(k);
-        keys.forEach((key, item) => selector.push(item, key));
+        keys.forEach((key, item) => {
+          selector.push(item, key);
+        });
         const expected = keys
           .map((key, item) => ({ item, key }))
           .sort((a, b) => b.key - a.key || a.item - b.item)
@@ -24,7 +26,9 @@ describe("TopKSelector", () => {
   it("breaks ties with the given order", () => {
     const names = ["delta", "alpha", "charlie", "bravo"];
     const selector = new TopKSelector(3, (a, b) => names[a]!.localeCompare(names[b]!));
-    names.forEach((_, item) => selector.push(item, 1));
+    names.forEach((_, item) => {
+      selector.push(item, 1);
+    });
     expect(selector.sorted().map(({ item }) => names[item])).toEqual(["alpha", "bravo", "charlie"]);
   });
 

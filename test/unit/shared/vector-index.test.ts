@@ -58,10 +58,7 @@ describe("FlatVectorIndex", () => {
         for (let start = 0; start < records.length; start += 1000) {
           await index.upsert(records.slice(start, start + 1000));
         }
-        const filters: (MetadataFilter | undefined)[] = [
-          undefined,
-          { genre: { $in: ["drama", "horror"] }, year: { $gte: 1970 } },
-        ];
+        const filters: (MetadataFilter | undefined)[] = [undefined, { genre: { $in: ["drama", "horror"] }, year: { $gte: 1970 } }];
         for (let q = 0; q < 5; q++) {
           const query = Array.from({ length: 16 }, () => rng.normal());
           for (const namespace of [undefined, "kids"]) {
@@ -74,7 +71,9 @@ describe("FlatVectorIndex", () => {
                 .slice(0, 100);
               const { matches } = await index.query(query, { topK: 100, namespace, filter });
               expect(matches.map((match) => match.id)).toEqual(expected.map((match) => match.id));
-              matches.forEach((match, i) => expect(match.score).toBeCloseTo(expected[i]!.score, 6));
+              matches.forEach((match, i) => {
+                expect(match.score).toBeCloseTo(expected[i]!.score, 6);
+              });
             }
           }
         }

@@ -41,7 +41,10 @@ describe("CachedVectorIndex", () => {
       ["a", [1, 0]],
       ["b", [0, 1]],
     ]);
-    expect(asked).toEqual([["a", "b"], ["c", "zz"]]);
+    expect(asked).toEqual([
+      ["a", "b"],
+      ["c", "zz"],
+    ]);
     // A second wrapper of the same binding (the next request) shares what the first fetched.
     await new CachedVectorIndex(index, binding).getByIds(["a", "b", "c"]);
     expect(asked).toHaveLength(2);
@@ -51,7 +54,10 @@ describe("CachedVectorIndex", () => {
     const { index, asked } = backend();
     const binding = {};
     const cachedIndex = new CachedVectorIndex(index, binding);
-    await cachedIndex.upsert([{ id: "a", values: [1, 0] }, { id: "b", values: [0, 1] }]);
+    await cachedIndex.upsert([
+      { id: "a", values: [1, 0] },
+      { id: "b", values: [0, 1] },
+    ]);
     await cachedIndex.getByIds(["a", "b"]);
     await cachedIndex.upsert([{ id: "a", values: [2, 2] }]);
     expect((await cachedIndex.getByIds(["a"]))[0]!.values).toEqual([2, 2]);
@@ -74,7 +80,10 @@ describe("CachedVectorIndex", () => {
   it("answers a repeated query from the isolate, a different query or one after a write from the index", async () => {
     const { index, queried } = backend();
     const cachedIndex = new CachedVectorIndex(index, {});
-    await cachedIndex.upsert([{ id: "a", values: [1, 0] }, { id: "b", values: [0, 1] }]);
+    await cachedIndex.upsert([
+      { id: "a", values: [1, 0] },
+      { id: "b", values: [0, 1] },
+    ]);
     const first = await cachedIndex.query([1, 0], { topK: 1 });
     expect(first.matches.map((match) => match.id)).toEqual(["a"]);
     expect(await cachedIndex.query([1, 0], { topK: 1 })).toBe(first);

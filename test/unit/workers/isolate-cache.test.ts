@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { BINDING_TARGET, cached, invalidateIsolateCache, ISOLATE_CACHE_MAX_ENTRIES, keepInIsolateCache, peekIsolateCache } from "../../../workers/store/isolate-cache";
+import {
+  BINDING_TARGET,
+  cached,
+  invalidateIsolateCache,
+  ISOLATE_CACHE_MAX_ENTRIES,
+  keepInIsolateCache,
+  peekIsolateCache,
+} from "../../../workers/store/isolate-cache";
 
 /** A clock the test moves by hand. */
 function clock(start = 1_000_000) {

@@ -32,7 +32,11 @@ describe("createLogger", () => {
     atInfo.logger.info("b");
     atInfo.logger.warn("c");
     atInfo.logger.error("d");
-    expect(atInfo.parsed().map((entry) => [entry.level, entry.event])).toEqual([["info", "b"], ["warn", "c"], ["error", "d"]]);
+    expect(atInfo.parsed().map((entry) => [entry.level, entry.event])).toEqual([
+      ["info", "b"],
+      ["warn", "c"],
+      ["error", "d"],
+    ]);
 
     const atDebug = captured({}, { level: "debug" });
     atDebug.logger.debug("a");

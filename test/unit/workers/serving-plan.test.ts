@@ -7,7 +7,14 @@ import { rankersForArm, servingPlanFor } from "../../../workers/recommend/servin
 
 const config = parseServingConfig({
   experiments: [
-    { id: "diversity", traffic: 1, arms: [{ name: "control", weight: 1 }, { name: "diverse", weight: 1, overrides: { mmr_lambda: 0.2 } }] },
+    {
+      id: "diversity",
+      traffic: 1,
+      arms: [
+        { name: "control", weight: 1 },
+        { name: "diverse", weight: 1, overrides: { mmr_lambda: 0.2 } },
+      ],
+    },
     { id: "email-only", traffic: 1, surfaces: ["email"], arms: [{ name: "a", weight: 1 }] },
   ],
 });
@@ -15,15 +22,31 @@ const users = Array.from({ length: 400 }, (_, i) => `user-${i}`);
 
 describe("servingPlanFor", () => {
   it("takes the arm's candidate sources, else the surface's, else the surface default", () => {
-    const wide = [{ source: "ann", top_k: 50 }, { source: "trending", top_k: 20 }] as const;
+    const wide = [
+      { source: "ann", top_k: 50 },
+      { source: "trending", top_k: 20 },
+    ] as const;
     const withSources = parseServingConfig({
       surfaces: { email: { n: 4, sources: [{ source: "ann", top_k: 30 }, { source: "fresh" }], rerank: [] } },
-      experiments: [{ id: "sources", traffic: 1, surfaces: ["home"], arms: [{ name: "control", weight: 1 }, { name: "wide", weight: 1, overrides: { sources: wide } }] }],
+      experiments: [
+        {
+          id: "sources",
+          traffic: 1,
+          surfaces: ["home"],
+          arms: [
+            { name: "control", weight: 1 },
+            { name: "wide", weight: 1, overrides: { sources: wide } },
+          ],
+        },
+      ],
     });
     const inArm = (arm: string) => users.find((user) => assignArms(withSources, "home", user).sources === arm)!;
     expect(servingPlanFor(withSources, "home", inArm("wide")).sources).toEqual(wide);
     expect(servingPlanFor(withSources, "home", inArm("control")).sources).toEqual([{ source: "ann", top_k: 100 }]);
-    expect(servingPlanFor(withSources, "email", inArm("wide")).sources).toEqual([{ source: "ann", top_k: 30 }, { source: "fresh", top_k: 20 }]);
+    expect(servingPlanFor(withSources, "email", inArm("wide")).sources).toEqual([
+      { source: "ann", top_k: 30 },
+      { source: "fresh", top_k: 20 },
+    ]);
     const bare = parseServingConfig({ surfaces: { more_like_this: { n: 5, rerank: [] } } });
     expect(servingPlanFor(bare, "more_like_this", "anyone").sources).toEqual([{ source: "similar", top_k: 100 }]);
   });
@@ -42,7 +65,12 @@ describe("servingPlanFor", () => {
     const control = users.find((user) => assignArms(config, "home", user).diversity === "control")!;
     expect(servingPlanFor(config, "home", diverse).overrides).toEqual({ mmr_lambda: 0.2 });
     expect(servingPlanFor(config, "home", control).overrides).toEqual({});
-    expect(servingPlanFor(config, "home", diverse).rules.map((rule) => rule.name)).toEqual(["fresh_boost", "mmr", "category_cap", "sponsored_cap"]);
+    expect(servingPlanFor(config, "home", diverse).rules.map((rule) => rule.name)).toEqual([
+      "fresh_boost",
+      "mmr",
+      "category_cap",
+      "sponsored_cap",
+    ]);
   });
 });
 

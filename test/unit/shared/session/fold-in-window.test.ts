@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { FoldInModel } from "../../../../shared/realtime/fold-in-model";
-import { type FoldInWindowRow, foldInWindowVector, itemsWithoutVector, storableItemVector } from "../../../../shared/session/fold-in-window";
+import {
+  type FoldInWindowRow,
+  foldInWindowVector,
+  itemsWithoutVector,
+  storableItemVector,
+} from "../../../../shared/session/fold-in-window";
 
 const vec = (...values: number[]) => new Float32Array(values).buffer;
 
@@ -47,7 +52,14 @@ describe("foldInWindowVector", () => {
 
   it("folds in with the model, adding each preferred category it has a vector for as a pseudo-item of weight 1", () => {
     // YᵀY = I, λ = 0, α = 0: every confidence is 1, so x = Σ positive vectors = [1,0] + [0,1] + [1,1].
-    const model: FoldInModel = { modelVersion: "v1", dimensions: 2, gram: [1, 0, 0, 1], regularization: 0, alpha: 0, categoryVectors: { Drama: [1, 1] } };
+    const model: FoldInModel = {
+      modelVersion: "v1",
+      dimensions: 2,
+      gram: [1, 0, 0, 1],
+      regularization: 0,
+      alpha: 0,
+      categoryVectors: { Drama: [1, 1] },
+    };
     expect(foldInWindowVector(window, ["Drama", "Horror"], model, "v1", 7)).toEqual({
       vector: [2, 2],
       method: "als_fold_in",

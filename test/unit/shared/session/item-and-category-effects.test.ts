@@ -45,12 +45,22 @@ describe("categoryEffects", () => {
   });
 
   it("credits no second success for the same item, but still moves the affinity", () => {
-    expect(categoryEffects("like", "Drama", { credited_trials: 1, rewarded: 1 }, "fresh")).toEqual({ affinity: 4, arms: [], trials: 0, successes: 0 });
+    expect(categoryEffects("like", "Drama", { credited_trials: 1, rewarded: 1 }, "fresh")).toEqual({
+      affinity: 4,
+      arms: [],
+      trials: 0,
+      successes: 0,
+    });
   });
 
   it("counts a negative event without an impression as a failed trial, and after one as nothing", () => {
     expect(categoryEffects("hide", "Horror", fresh, null)).toEqual({ affinity: -5, arms: ["category:Horror"], trials: 1, successes: 0 });
-    expect(categoryEffects("skip", "Horror", { credited_trials: 1, rewarded: 0 }, null)).toEqual({ affinity: -1, arms: [], trials: 0, successes: 0 });
+    expect(categoryEffects("skip", "Horror", { credited_trials: 1, rewarded: 0 }, null)).toEqual({
+      affinity: -1,
+      arms: [],
+      trials: 0,
+      successes: 0,
+    });
   });
 
   it("credits no arm when the item has no row", () => {

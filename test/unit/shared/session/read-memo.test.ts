@@ -6,7 +6,11 @@ describe("ReadMemo", () => {
     let stored = 1;
     let loads = 0;
     const memo = new ReadMemo<number>();
-    const read = () => memo.get("k", () => (loads++, stored));
+    const read = () =>
+      memo.get("k", () => {
+        loads++;
+        return stored;
+      });
     expect([read(), read()]).toEqual([1, 1]);
     expect(loads).toBe(1);
 
@@ -37,7 +41,11 @@ describe("ReadMemo", () => {
 
   it("caches nothing when the load throws", () => {
     const memo = new ReadMemo<number>();
-    expect(() => memo.get("k", () => { throw new Error("no table"); })).toThrow("no table");
+    expect(() =>
+      memo.get("k", () => {
+        throw new Error("no table");
+      }),
+    ).toThrow("no table");
     expect(memo.get("k", () => 7)).toBe(7);
   });
 });
