@@ -10,7 +10,8 @@
  * `npm start` runs two workerd processes: wrangler's proxy in front (port 8787) and the runtime
  * that runs the Worker and its Durable Objects; both are reported, named by their command line.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { workerdProcesses } from "./process-cpu";
 
 /** Options of {@link runMemoryBench}. */
 export interface MemoryBenchOptions {
@@ -48,23 +49,6 @@ export interface MemoryBenchResult {
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
-
-/** workerd processes whose command line contains `filter`. */
-export function workerdProcesses(filter: string): { pid: number; role: ProcessMemory["role"] }[] {
-  const found: { pid: number; role: ProcessMemory["role"] }[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let cmdline: string;
-    try {
-      cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ");
-    } catch {
-      continue;
-    }
-    if (!cmdline.includes("/bin/workerd ") || !cmdline.includes(filter)) continue;
-    found.push({ pid: Number(entry), role: cmdline.includes("--inspector-addr") ? "runtime" : "proxy" });
-  }
-  return found;
-}
 
 /** Resident memory of `pid` in MB; NaN once the process is gone (wrangler dev restarts the runtime on a reload). */
 function rssMb(pid: number): number {

@@ -5,7 +5,6 @@
  * and the sidecar exist in production; the proxy and wrangler's Node process are local emulation.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { workerdProcesses } from "./memory-bench";
 
 /** A process of the local stack and what it is. */
 export interface StackProcess {
@@ -13,20 +12,34 @@ export interface StackProcess {
   role: "runtime" | "proxy" | "wrangler" | "sidecar";
 }
 
+/** Every process's id and command line (arguments joined by spaces); processes that vanish while read are skipped. */
+function* commandLines(): Generator<{ pid: number; cmdline: string }> {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      yield { pid: Number(entry), cmdline: readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ") };
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
+/** The two workerd processes of the checkout at `root`: the runtime (it has the inspector) and wrangler's proxy. */
+export function workerdProcesses(root: string): { pid: number; role: "runtime" | "proxy" }[] {
+  const found: { pid: number; role: "runtime" | "proxy" }[] = [];
+  for (const { pid, cmdline } of commandLines()) {
+    if (cmdline.includes("/bin/workerd ") && cmdline.includes(root))
+      found.push({ pid, role: cmdline.includes("--inspector-addr") ? "runtime" : "proxy" });
+  }
+  return found;
+}
+
 /** The stack processes of the checkout at `root` (its path appears in their command lines). */
 export function stackProcesses(root: string): StackProcess[] {
   const processes: StackProcess[] = workerdProcesses(root);
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let cmdline: string;
-    try {
-      cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ");
-    } catch {
-      continue;
-    }
-    if (cmdline.includes(`${root}/node_modules/wrangler/wrangler-dist/cli.js dev`))
-      processes.push({ pid: Number(entry), role: "wrangler" });
-    else if (cmdline.includes("gpu-sidecar/main.ts") && !cmdline.includes("npm")) processes.push({ pid: Number(entry), role: "sidecar" });
+  for (const { pid, cmdline } of commandLines()) {
+    if (cmdline.includes(`${root}/node_modules/wrangler/wrangler-dist/cli.js dev`)) processes.push({ pid, role: "wrangler" });
+    else if (cmdline.includes("gpu-sidecar/main.ts") && !cmdline.includes("npm")) processes.push({ pid, role: "sidecar" });
   }
   return processes;
 }
