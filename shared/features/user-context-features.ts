@@ -45,6 +45,20 @@ export function genderClass(gender: string | undefined): "female" | "male" | nul
  * years (`34` → 3.4); null when not recognised or outside 0–120 years.
  */
 export function ageDecades(ageBucket: string | undefined): number | null {
+  if (ageBucket === undefined) return null;
+  let decades = AGE_DECADES.get(ageBucket);
+  if (decades === undefined) {
+    decades = parseAgeDecades(ageBucket);
+    // Buckets are a handful of distinct strings; the bound only stops a stream of odd ones from growing it.
+    if (AGE_DECADES.size < 1024) AGE_DECADES.set(ageBucket, decades);
+  }
+  return decades;
+}
+
+/** Parsed age buckets: a ranking request reads the same bucket once per candidate row. */
+const AGE_DECADES = new Map<string, number | null>();
+
+function parseAgeDecades(ageBucket: string | undefined): number | null {
   const value = ageBucket?.trim();
   if (!value) return null;
   const range = /^(\d{1,3})\s*-\s*(\d{1,3})$/.exec(value);
