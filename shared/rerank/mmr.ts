@@ -4,7 +4,7 @@
  * diversity. Relevance is the ranker score min–max scaled to [0, 1] so λ means the same whatever
  * the ranker's scale; similarity is the cosine of item embeddings (0 when either has none).
  */
-import { cosineSimilarity } from "../math/vector";
+import { dot, l2Norm } from "../math/vector";
 import type { RankedItem } from "./ranked-item";
 
 /** Options of {@link mmr}. */
@@ -23,6 +23,8 @@ export function mmr<T extends RankedItem>(items: readonly T[], options: MmrOptio
   const min = Math.min(...scores);
   const range = Math.max(...scores) - min;
   const relevance = scores.map((score) => (range > 0 ? (score - min) / range : 1));
+  // Each item's norm once (cosineSimilarity would recompute both norms for every pair).
+  const norms = items.map((item) => (item.vector ? l2Norm(item.vector) : 0));
   const maxSimilarity = new Float64Array(items.length);
   const picked = new Uint8Array(items.length);
   const order: number[] = [];
@@ -45,7 +47,9 @@ export function mmr<T extends RankedItem>(items: readonly T[], options: MmrOptio
     for (let i = 0; i < items.length; i++) {
       const vector = items[i]!.vector;
       if (picked[i] || !vector) continue;
-      maxSimilarity[i] = Math.max(maxSimilarity[i]!, cosineSimilarity(chosen, vector));
+      // cosineSimilarity(chosen, vector), with the norms computed once above.
+      const denominator = norms[best]! * norms[i]!;
+      maxSimilarity[i] = Math.max(maxSimilarity[i]!, denominator > 0 ? dot(chosen, vector) / denominator : 0);
     }
   }
   for (let i = 0; i < items.length; i++) if (!picked[i]) order.push(i);
