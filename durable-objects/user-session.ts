@@ -132,8 +132,8 @@ export class UserSession extends DurableObject<Env> {
 
   /**
    * Remembers what the edge served this user (item, position, source, category), so impressions
-   * and clicks on it are credited to its category, exploration source and A/B arm. One insert for
-   * all items (and one update when an item waiting for its category was served with one); the
+   * and clicks on it are credited to its category, exploration source and A/B arm. One multi-row
+   * insert for up to 14 items (and one update for the items' categories); the
    * table is pruned back to `maxExposures` once it holds more than `maxExposures + exposureSlack`.
    * An object that holds nothing else (no events, no preferences) is deleted
    * STRANGER_RETENTION_HOURS later.
@@ -141,9 +141,16 @@ export class UserSession extends DurableObject<Env> {
   async recordExposures(requestId: string, items: Exposure[], ts: number = Date.now()): Promise<void> {
     this.ensureSchema();
     this.ctx.storage.transactionSync(() => {
-      const count = (this.exposureCount ?? this.store.exposureCount()) + this.store.insertExposures(requestId, items, ts);
+      this.store.insertExposures(requestId, items, ts);
+      // An upper bound (a replayed request id adds no rows); exact again after each prune.
+      const count = (this.exposureCount ?? this.store.exposureCount()) + items.length;
       const { maxExposures, exposureSlack } = USER_SESSION_LIMITS;
-      this.exposureCount = rowsOverBound(count, maxExposures, exposureSlack) > 0 ? count - this.store.pruneExposures(maxExposures) : count;
+      if (rowsOverBound(count, maxExposures, exposureSlack) > 0) {
+        this.store.pruneExposures(maxExposures);
+        this.exposureCount = this.store.exposureCount();
+      } else {
+        this.exposureCount = count;
+      }
     });
     this.shown.invalidate();
     if ((await this.currentAlarm()) === null && this.store.meta("last_activity") === null) {

@@ -58,6 +58,11 @@ type MetaKey = "schema_version" | "last_activity" | "profile" | "session_vector"
 export const PRUNE_EXPOSURES_SQL = `DELETE FROM exposures WHERE rowid IN (SELECT rowid FROM exposures ORDER BY ts DESC LIMIT -1 OFFSET ?) RETURNING 1`;
 
 /** Typed access to one UserSession object's tables. */
+/** Exposure rows per INSERT: 7 bound parameters each, at most 100 per statement. */
+const EXPOSURE_ROWS_PER_STATEMENT = 14;
+/** (item, category) pairs per UPDATE: 2 bound parameters each. */
+const CATEGORY_ROWS_PER_STATEMENT = 50;
+
 export class SessionStore {
   constructor(private readonly sql: SqlStorage) {}
 
@@ -323,34 +328,38 @@ export class SessionStore {
   }
 
   /**
-   * Stores what one request served (one statement, the items passed as one JSON parameter, so any
-   * number of items stays within the bound-parameter limit) and gives items that wait for a
-   * category the one they were served under (a second statement, only when an item has one).
-   * Returns how many exposure rows were new.
+   * Stores what one response served: multi-row INSERTs with bound parameters (a replayed request
+   * id adds nothing), then the category of any served item whose row is still waiting for it.
    */
-  insertExposures(requestId: string, items: readonly Exposure[], ts: number): number {
-    const rows = JSON.stringify(
-      items.map((item) => [item.itemId, item.position, item.source, item.category ?? null, item.explorationSource ?? null]),
-    );
-    const inserted = this.sql
-      .exec(
-        `INSERT INTO exposures (request_id, item_id, position, source, category, exploration_source, ts)
-         SELECT ?1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, ?3 FROM json_each(?2) WHERE true
-         ON CONFLICT (request_id, item_id) DO NOTHING RETURNING 1`,
-        requestId,
-        rows,
-        ts,
-      )
-      .toArray().length;
-    if (items.some((item) => item.category)) {
+  insertExposures(requestId: string, items: readonly Exposure[], ts: number): void {
+    // 7 parameters a row; a statement binds at most 100 (the Durable Object SQL limit).
+    for (let start = 0; start < items.length; start += EXPOSURE_ROWS_PER_STATEMENT) {
+      const chunk = items.slice(start, start + EXPOSURE_ROWS_PER_STATEMENT);
       this.sql.exec(
-        `UPDATE item_state SET category = served.category
-         FROM (SELECT value ->> 0 AS item_id, value ->> 3 AS category FROM json_each(?1) WHERE value ->> 3 != '') AS served
-         WHERE item_state.item_id = served.item_id AND item_state.category IS NULL`,
-        rows,
+        `INSERT INTO exposures (request_id, item_id, position, source, category, exploration_source, ts)
+         VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}
+         ON CONFLICT (request_id, item_id) DO NOTHING`,
+        ...chunk.flatMap((item) => [
+          requestId,
+          item.itemId,
+          item.position,
+          item.source,
+          item.category ?? null,
+          item.explorationSource ?? null,
+          ts,
+        ]),
       );
     }
-    return inserted;
+    const categorised = items.filter((item) => item.category);
+    for (let start = 0; start < categorised.length; start += CATEGORY_ROWS_PER_STATEMENT) {
+      const chunk = categorised.slice(start, start + CATEGORY_ROWS_PER_STATEMENT);
+      this.sql.exec(
+        `UPDATE item_state SET category = served.category
+         FROM (SELECT column1 AS item_id, column2 AS category FROM (VALUES ${chunk.map(() => "(?, ?)").join(", ")})) AS served
+         WHERE item_state.item_id = served.item_id AND item_state.category IS NULL`,
+        ...chunk.flatMap((item) => [item.itemId, item.category!]),
+      );
+    }
   }
 
   exposureCount(): number {
