@@ -23,6 +23,8 @@
  *   weight already counted in it (shared/events/trending-credit.ts); pruned once the window ends.
  * - `exposures.clicked`, `.converted`: whether this served item already credited a click or a
  *   conversion to the user's A/B arms (one each per exposure).
+ * Version 4 (request cost): the exposures table's item and time indexes are dropped — the bounded
+ *   table is scanned for the rare lookups by item or time instead of writing three B-trees per row.
  *
  * The schema is created on the first write, never on a read: an object that is only read (a
  * request for a user id with no state) stores nothing.
@@ -102,4 +104,10 @@ export const USER_SESSION_MIGRATIONS: readonly string[] = [
    CREATE INDEX trending_credits_window ON trending_credits (window_start);
    ALTER TABLE exposures ADD COLUMN clicked INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE exposures ADD COLUMN converted INTEGER NOT NULL DEFAULT 0;`,
+  // Every recommendation inserts ~10 exposure rows; each secondary index made each insert write
+  // pages all over its B-tree (the item index: one leaf per served item). The table is bounded
+  // (≤ maxExposures + slack rows), so the rare item and time lookups scan it instead, and the prune
+  // walks rowids (insertion order).
+  `DROP INDEX IF EXISTS exposures_item;
+   DROP INDEX IF EXISTS exposures_ts;`,
 ];

@@ -52,10 +52,11 @@ export interface SessionStaleness {
 type MetaKey = "schema_version" | "last_activity" | "profile" | "session_vector" | "vector_dirty" | "appended_since_bound";
 
 /**
- * Deletes the oldest exposures past the bound (?1). Walks the `exposures_ts` index backwards
- * (migration 2), so it does not sort the table.
+ * Deletes the oldest exposures past the bound (?1): rows are only ever appended, so rowid order is
+ * the order they were served in, and the newest ?1 are found by walking the table's own B-tree
+ * backwards (no index, no sort).
  */
-export const PRUNE_EXPOSURES_SQL = `DELETE FROM exposures WHERE rowid IN (SELECT rowid FROM exposures ORDER BY ts DESC LIMIT -1 OFFSET ?) RETURNING 1`;
+export const PRUNE_EXPOSURES_SQL = `DELETE FROM exposures WHERE rowid IN (SELECT rowid FROM exposures ORDER BY rowid DESC LIMIT -1 OFFSET ?) RETURNING 1`;
 
 /** Typed access to one UserSession object's tables. */
 /** Exposure rows per INSERT: 7 bound parameters each, at most 100 per statement. */

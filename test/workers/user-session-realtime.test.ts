@@ -97,7 +97,7 @@ describe("UserSession real-time state", () => {
     expect(shown!.some((item) => item.startsWith("x-0-") || item.startsWith("x-1-"))).toBe(false);
   });
 
-  it("prunes exposures along the ts index, without sorting the table", async () => {
+  it("prunes exposures in insertion (rowid) order, without sorting the table, and keeps no secondary index to write on every response", async () => {
     const stub = env.USER_SESSION.getByName("us-exposures-plan");
     await stub.recordExposures("req-plan", [{ itemId: "p-1", position: 0, source: "ann" }]);
     const plan = await runInDurableObject(stub, (_: UserSession, state) =>
@@ -106,8 +106,14 @@ describe("UserSession real-time state", () => {
         .toArray()
         .map((row) => row.detail),
     );
-    expect(plan.join("\n")).toContain("exposures_ts");
     expect(plan.join("\n")).not.toContain("TEMP B-TREE");
+    const indexes = await runInDurableObject(stub, (_: UserSession, state) =>
+      state.storage.sql
+        .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'exposures' AND sql IS NOT NULL`)
+        .toArray()
+        .map((row) => row.name),
+    );
+    expect(indexes).toEqual([]);
   });
 });
 
