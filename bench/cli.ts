@@ -95,6 +95,17 @@ function demoUsers(): string[] {
     .slice(0, 500);
 }
 
+/** `--users` (comma-separated), else the demo users; the first `distinct` of them. */
+function benchUsers(users: string | undefined, distinct: number): string[] {
+  return (users ? users.split(",") : demoUsers()).slice(0, distinct);
+}
+
+/** Prints a bench's result as JSON and, with `--json <file>`, writes it there too. */
+function report(result: unknown, json: string | undefined): void {
+  console.log(JSON.stringify(result, null, 2));
+  if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+}
+
 const KEY_HELP = "credential for the Worker (default: $EDGE_RECS_KEY, else ADMIN_TOKEN from .dev.vars)";
 
 const program = new Command().name("bench").description("Benchmarks of the edge recommendation engine.");
@@ -135,8 +146,7 @@ program
       const warmup = known.length > users.length ? known.slice(-2) : users;
       await runRecommendationsBench({ ...opts, key, users: warmup, requests: 20, concurrency: 1 });
       const result = await runRecommendationsBench({ ...opts, key, users });
-      console.log(JSON.stringify(result, null, 2));
-      if (opts.json) writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
+      report(result, opts.json);
     },
   );
 
@@ -175,9 +185,9 @@ program
       const result = await runRequestCostBench({
         ...options,
         key,
-        users: (users ? users.split(",") : demoUsers()).slice(0, distinctUsers),
+        users: benchUsers(users, distinctUsers),
       });
-      console.log(JSON.stringify(result, null, 2));
+      report(result, json);
       const perRound = result.rounds
         .map((round) => `${round.ratio} (${round.recommendations.requests_per_second}/${round.healthz.requests_per_second})`)
         .join(", ");
@@ -192,7 +202,6 @@ program
             `→ runtime-only ratio (median of rounds) ${result.runtime_cpu_ratio}; recommendations' CPU ms per request by process (last round): ${JSON.stringify(last.recommendations.cpu_ms_per_request)}`,
         );
       }
-      if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
     },
   );
 
@@ -225,16 +234,15 @@ program
       const result = await runMemoryBench({
         ...options,
         key,
-        users: (users ? users.split(",") : demoUsers()).slice(0, distinctUsers),
+        users: benchUsers(users, distinctUsers),
         processFilter: process.cwd(),
       });
-      console.log(JSON.stringify(result, null, 2));
+      report(result, json);
       for (const memory of result.processes) {
         console.log(
           `workerd ${memory.role} (pid ${memory.pid}): ${memory.after_first_minute_mb} MB after the first minute → ${memory.end_mb} MB at the end (×${memory.end_over_first_minute})`,
         );
       }
-      if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
     },
   );
 
@@ -265,8 +273,7 @@ program
       const { key } = workerCredential({ key: opts.key });
       const items = (JSON.parse(readFileSync("artifacts/demo/items.json", "utf8")) as { id: string }[]).map((item) => item.id);
       const result = await runRealtimeBench({ ...opts, key, users: demoUsers(), items });
-      console.log(JSON.stringify(result, null, 2));
-      if (opts.json) writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
+      report(result, opts.json);
     },
   );
 
@@ -303,10 +310,9 @@ program
       const result = await runSidecarOutageBench({
         ...options,
         key,
-        users: (users ? users.split(",") : demoUsers()).slice(0, distinctUsers),
+        users: benchUsers(users, distinctUsers),
       });
-      console.log(JSON.stringify(result, null, 2));
-      if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+      report(result, json);
     },
   );
 
@@ -337,8 +343,7 @@ program
       const userTokenSecret = process.env.USER_TOKEN_SECRET ?? parseDevVars(readFileSync(DEV_VARS_PATH, "utf8")).USER_TOKEN_SECRET;
       if (!userTokenSecret) throw new Error("no USER_TOKEN_SECRET: set it or run npm start once (it writes .dev.vars)");
       const result = await runFuzzBench({ ...options, key, userTokenSecret });
-      console.log(JSON.stringify(result, null, 2));
-      if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+      report(result, json);
       if (!result.passed) process.exitCode = 1;
     },
   );
@@ -389,8 +394,7 @@ program
         throw new InvalidArgumentError(`--model must be mlp or logistic, got ${opts.model}`);
       const { json, encoding, ...options } = opts;
       const result = await runSidecarBench({ ...options, model: opts.model, encodings: encoding });
-      console.log(JSON.stringify(result, null, 2));
-      if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+      report(result, json);
     },
   );
 
@@ -406,8 +410,7 @@ program
   .action((opts: { sizes: number[]; factors: number; iterations: number; json?: string }) => {
     const { json, ...options } = opts;
     const result = runAlsScalingBench(options);
-    console.log(JSON.stringify(result, null, 2));
-    if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+    report(result, json);
   });
 
 program
