@@ -10,7 +10,8 @@ import { kvKeys } from "../../shared/artifacts/kv-keys";
 import { errorMessage } from "../../shared/errors/error-message";
 import { FEATURE_SPEC } from "../../shared/features/feature-spec";
 import { scoreLinear, type LinearRankerModel } from "../../shared/ranking/linear-ranker";
-import { KV_CACHE_TTL_SECONDS } from "../store/kv-store";
+import { cached } from "../store/isolate-cache";
+import { derivedKey, KV_CACHE_TTL_SECONDS } from "../store/kv-store";
 import { RankerError, type Ranker, type RankRequest, type RankResult } from "./ranker";
 
 /** Options of {@link createLightRanker}. */
@@ -38,8 +39,6 @@ const modelSchema = z.object({
 /** What KV held, once checked. */
 type LoadedModel = { status: "ok"; model: LinearRankerModel } | { status: "missing" } | { status: "invalid"; message: string };
 
-let isolateCache: { loaded: LoadedModel; expiresAt: number } | undefined;
-
 /**
  * Creates the light ranker over the KV namespace the pipeline publishes to.
  *
@@ -50,18 +49,23 @@ let isolateCache: { loaded: LoadedModel; expiresAt: number } | undefined;
 export function createLightRanker(options: LightRankerOptions): Ranker {
   const { kv, cacheTtlMs, now } = { ...LIGHT_RANKER_DEFAULTS, now: () => Date.now(), ...options };
 
-  const load = async (): Promise<LoadedModel> => {
-    if (cacheTtlMs > 0 && isolateCache && isolateCache.expiresAt > now()) return isolateCache.loaded;
-    let text: string | null;
-    try {
-      text = await kv.get(kvKeys.lightRanker, { type: "text", cacheTtl: KV_CACHE_TTL_SECONDS });
-    } catch (error) {
-      throw new RankerError("unavailable", `light ranker: reading KV "${kvKeys.lightRanker}" failed: ${errorMessage(error)}`);
-    }
-    const loaded = checkModel(text);
-    if (cacheTtlMs > 0) isolateCache = { loaded, expiresAt: now() + cacheTtlMs };
-    return loaded;
-  };
+  // The parsed model (or its absence) is kept like the other published values (store/isolate-cache.ts); a failed read is not.
+  const load = (): Promise<LoadedModel> =>
+    cached(
+      kv,
+      derivedKey(kvKeys.lightRanker),
+      cacheTtlMs,
+      async () => {
+        let text: string | null;
+        try {
+          text = await kv.get(kvKeys.lightRanker, { type: "text", cacheTtl: KV_CACHE_TTL_SECONDS });
+        } catch (error) {
+          throw new RankerError("unavailable", `light ranker: reading KV "${kvKeys.lightRanker}" failed: ${errorMessage(error)}`);
+        }
+        return checkModel(text);
+      },
+      now,
+    );
 
   return {
     name: "light",
