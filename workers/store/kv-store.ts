@@ -29,7 +29,7 @@ export const KV_CACHE_TTL_SECONDS = 60;
 export const ISOLATE_TTL_MS = {
   /** Trained user records: per user, re-read after 30 s (erasure drops the key in its isolate). */
   user: 30_000,
-  /** Popular lists, manifest, fold-in model, content encoder, light-ranker weights. */
+  /** Popular lists, manifest, fold-in model, content encoder (the light ranker keeps its weights 60 s: LIGHT_RANKER_DEFAULTS). */
   published: 30_000,
   /** Live trending lists. */
   trending: 10_000,
