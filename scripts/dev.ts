@@ -18,6 +18,9 @@
  *    never printed), and stops everything on Ctrl-C, a sidecar waiting to restart included.
  *
  * A second run reuses every step's output. Ports: PORT (8787), SIDECAR_PORT (8788).
+ *
+ * `npm start -- --inspect` keeps wrangler's DevTools relay on (attach Chrome DevTools to the
+ * inspector wrangler prints, 127.0.0.1:9229 by default); by default it is off, see {@link wranglerEnv}.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -25,6 +28,7 @@ import { createReadStream, existsSync, readFileSync, writeFileSync, mkdirSync, r
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import type { ModelManifest } from "../shared/artifacts/model-manifest";
 import { FEATURE_SPEC } from "../shared/features/feature-spec";
 import { ITEM_METADATA_INDEXES } from "../shared/artifacts/item-metadata";
@@ -43,6 +47,7 @@ const sidecarPort = Number(process.env.SIDECAR_PORT ?? 8788);
 const host = "127.0.0.1";
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
 const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+const { values: flags } = parseArgs({ options: { inspect: { type: "boolean", default: false } } });
 const started = performance.now();
 
 function log(message: string): void {
@@ -129,6 +134,24 @@ function startSidecar(ranker: string): Supervisor {
   });
 }
 
+/**
+ * The environment `wrangler dev` runs in. Without `--inspect`, wrangler's DevTools relay is off:
+ * wrangler dev attaches to the runtime's inspector and enables its Network domain, and its proxy
+ * forwards every inspector message to wrangler's Node process as an HTTP request — four or more
+ * for each outbound fetch the Worker makes (the sidecar call of every recommendation), whether or
+ * not DevTools is open, and buffers them until one is. Measured with `npm run bench --
+ * request-cost` (docs/architecture.md "Request cost"): ~2 ms of Node and ~1 ms of proxy CPU per
+ * recommendation, and the proxy's memory growth under load. None of it exists in production.
+ * wrangler 4.86 has no flag for this; its own switch is the VS Code debug-terminal check
+ * (`VSCODE_INSPECTOR_OPTIONS` set: no inspector proxy, no DevTools hotkey), which changes nothing
+ * else here (miniflare reads the variable's value only to start VS Code's debug watchdog, and only
+ * when NODE_OPTIONS loads VS Code's bootloader). Worker logs still reach the terminal, through the
+ * runtime's stdout.
+ */
+function wranglerEnv(inspect: boolean): NodeJS.ProcessEnv {
+  return inspect ? quietEnv : { ...quietEnv, VSCODE_INSPECTOR_OPTIONS: "{}" };
+}
+
 function startWrangler(): void {
   // Local overrides of wrangler.toml [vars]: the embedded index (Vectorize cannot run locally) and this sidecar.
   // Secrets (ADMIN_TOKEN, RANKER_TOKEN, USER_TOKEN_SECRET) come from .dev.vars.
@@ -136,7 +159,7 @@ function startWrangler(): void {
   wrangler = spawnService(
     bin("wrangler"),
     ["dev", "--ip", host, "--port", String(port), "--show-interactive-dev-session=false", ...devVars],
-    quietEnv,
+    wranglerEnv(flags.inspect),
   );
   void wrangler.exited.then(({ code, signal, error }) => {
     if (stopping) return;
@@ -268,7 +291,9 @@ async function main(): Promise<void> {
 
   log(`starting the ranking sidecar on ${host}:${sidecarPort} (supervised; pid in ${sidecarPidFile.slice(root.length + 1)})`);
   sidecar = startSidecar(rankerToken);
-  log(`starting wrangler dev on ${host}:${port}`);
+  log(
+    `starting wrangler dev on ${host}:${port}${flags.inspect ? " with its DevTools inspector" : " (DevTools relay off; npm start -- --inspect turns it on)"}`,
+  );
   startWrangler();
 
   await Promise.all([
