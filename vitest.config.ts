@@ -25,7 +25,15 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
+              // The event queue as wrangler.toml configures it, but quicker: batches wait at most 1 s
+              // and a failing message reaches the dead-letter queue after 2 retries (no retry delay:
+              // EVENT_RETRY_DELAY_SECONDS below).
+              queueConsumers: {
+                "edge-recs-events": { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 2, deadLetterQueue: "edge-recs-events-dlq" },
+                "edge-recs-events-dlq": { maxBatchSize: 100, maxBatchTimeout: 1 },
+              },
               bindings: {
+                EVENT_RETRY_DELAY_SECONDS: "0",
                 ADMIN_TOKEN: "test-admin-token",
                 RANKER_TOKEN: TEST_RANKER_TOKEN,
                 USER_TOKEN_SECRET: TEST_USER_TOKEN_SECRET,

@@ -89,13 +89,31 @@ let sidecar: Supervisor | undefined;
 let wrangler: (SupervisedChild & { child: ChildProcess }) | undefined;
 let stopping = false;
 
-/** Stops the sidecar (cancelling a pending restart) and wrangler dev, then exits with `code`. */
-function stop(code: number): void {
-  if (stopping) return;
+/**
+ * How long Ctrl-C lets wrangler dev run on so the event queue delivers what it holds: the local
+ * queue lives in wrangler's memory, and its consumer waits up to max_batch_timeout (5 s,
+ * wrangler.toml) before writing a batch to the lake (docs/data-loop.md).
+ */
+const QUEUE_DRAIN_MS = 6_000;
+
+/**
+ * Stops the sidecar (cancelling a pending restart) and wrangler dev, then exits with `code`. With
+ * `drain`, wrangler dev first gets {@link QUEUE_DRAIN_MS} to deliver queued events (a second Ctrl-C
+ * stops at once).
+ */
+function stop(code: number, drain = false): void {
+  if (stopping) {
+    if (drain) process.exit(code);
+    return;
+  }
   stopping = true;
-  setTimeout(() => process.exit(code), 8000).unref();
+  const drainMs = drain && wrangler ? QUEUE_DRAIN_MS : 0;
+  if (drainMs > 0)
+    console.log(`[start] stopping: letting the event queue deliver what it holds (${drainMs / 1000} s; Ctrl-C again stops now)`);
+  setTimeout(() => process.exit(code), drainMs + 8000).unref();
   const stopWrangler = async () => {
     if (!wrangler) return;
+    await new Promise((resolve) => setTimeout(resolve, drainMs));
     const { exited } = wrangler;
     wrangler.kill("SIGTERM");
     const timer = setTimeout(() => wrangler?.kill("SIGKILL"), 5000);
@@ -107,8 +125,8 @@ function stop(code: number): void {
     process.exit(code);
   });
 }
-process.on("SIGINT", () => stop(0));
-process.on("SIGTERM", () => stop(0));
+process.on("SIGINT", () => stop(0, true));
+process.on("SIGTERM", () => stop(0, true));
 
 function startSidecar(ranker: string): Supervisor {
   const env = {

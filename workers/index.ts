@@ -1,9 +1,10 @@
 /**
  * Worker entry point: the Hono edge app plus the Durable Object classes wrangler binds
  * (UserSession for per-user state, EmbeddedVectorIndex for the local/small-catalog ANN index,
- * TrendingShard and TrendingAggregator for live trending lists).
+ * TrendingShard and TrendingAggregator for live trending lists), and the event queue's consumer.
  */
 import { createApp } from "./app";
+import { consumeEventQueue } from "./events/consume-event-queue";
 
 export { UserSession } from "../durable-objects/user-session";
 export { CatalogState } from "../durable-objects/catalog-state";
@@ -16,4 +17,6 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
+  /** The event queue's consumer and its dead-letter archive (events/consume-event-queue.ts). */
+  queue: (batch, env) => consumeEventQueue(batch, env),
 } satisfies ExportedHandler<Env>;

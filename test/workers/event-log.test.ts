@@ -1,8 +1,8 @@
 /**
- * The event log: the R2 sink meets the EventLogSink contract, `POST /v1/events` writes each
- * batch of valid events as one NDJSON object under `events/dt=YYYY-MM-DD/hour=HH/` named by the
- * server (the request id is metadata), and when the log cannot store a batch nothing is applied
- * and the client is told to retry.
+ * The event log: the R2 sink meets the EventLogSink contract (plain and gzip); `POST /v1/events`
+ * logs each batch of valid events through the event queue into NDJSON objects under
+ * `events/dt=YYYY-MM-DD/hour=HH/` named by the server (request ids are metadata); and when the log
+ * cannot take a batch the client is told to retry, and the retry completes the log.
  */
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
@@ -11,20 +11,24 @@ import { interactionEventSchema } from "../../shared/events/interaction-event";
 import { createApp } from "../../workers/app";
 import { createR2EventLogSink, eventLogObjectKey } from "../../workers/event-log/r2-event-log-sink";
 import { eventLogSinkContract } from "../contracts/event-log-sink-contract";
-import { ADMIN_TOKEN, postJson } from "./helpers";
+import { lakeObjects, lakeObjectText, waitForLakeEvents } from "./event-lake";
+import { ADMIN_TOKEN, json, postJson } from "./helpers";
 
 let contractRun = 0;
-eventLogSinkContract("r2", (options = {}) => {
-  const run = ++contractRun;
-  return {
-    sink: createR2EventLogSink(env.EVENT_LOG, {
-      prefix: `contract-${run}/events`,
-      tombstonePrefix: `contract-${run}/tombstones`,
-      ...(options.objectId ? { objectId: options.objectId } : {}),
-    }),
-    read: async (key) => (await env.EVENT_LOG.get(key))?.text() ?? null,
-  };
-});
+for (const compression of ["none", "gzip"] as const) {
+  eventLogSinkContract(`r2 (${compression})`, (options = {}) => {
+    const run = ++contractRun;
+    return {
+      sink: createR2EventLogSink(env.EVENT_LOG, {
+        prefix: `contract-${run}/events`,
+        tombstonePrefix: `contract-${run}/tombstones`,
+        compression,
+        ...(options.objectId ? { objectId: options.objectId } : {}),
+      }),
+      read: async (key) => ((await env.EVENT_LOG.head(key)) ? lakeObjectText(key) : null),
+    };
+  });
+}
 
 describe("event log on R2", () => {
   it("names objects by receive date and hour and a server-made id", () => {
@@ -33,7 +37,13 @@ describe("event log on R2", () => {
     );
   });
 
-  it("logs each accepted batch as one NDJSON object of valid events", async () => {
+  it("names gzip objects .ndjson.gz", () => {
+    expect(eventLogObjectKey(Date.UTC(2026, 0, 31, 7, 30), "id-1", "events", "gzip")).toBe(
+      "events/dt=2026-01-31/hour=07/1769844600000-id-1.ndjson.gz",
+    );
+  });
+
+  it("logs each accepted batch's valid events through the queue into a gzip NDJSON object", async () => {
     const stampedAt = Date.now() - 3_600_000;
     const response = await postJson(
       "/v1/events",
@@ -47,39 +57,48 @@ describe("event log on R2", () => {
       { "x-request-id": "req-log-batch-1" },
     );
     expect(response.status).toBe(200);
-    const listed = await env.EVENT_LOG.list({ prefix: "events/", include: ["customMetadata"] });
-    const objects = listed.objects.filter((object) => object.customMetadata?.request_id === "req-log-batch-1");
+    const logged = await waitForLakeEvents(["log-1", "log-3"]);
+    expect(logged.map((event) => event.event_id).sort()).toEqual(["log-1", "log-3"]);
+    for (const event of logged) expect(interactionEventSchema.safeParse(event).success).toBe(true);
+    expect(logged.find((event) => event.event_id === "log-1").ts).toBe(stampedAt);
+    expect(typeof logged.find((event) => event.event_id === "log-3").ts).toBe("number");
+
+    const objects = (await lakeObjects()).filter((object) => object.events.some((event) => event.event_id === "log-1"));
     expect(objects).toHaveLength(1);
-    expect(objects[0]!.key).toMatch(/^events\/dt=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/\d+-[0-9a-f-]{36}\.ndjson$/);
+    expect(objects[0]!.key).toMatch(/^events\/dt=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/\d+-[0-9a-f-]{36}\.ndjson\.gz$/);
     expect(objects[0]!.key).not.toContain("req-log-batch-1");
-    const stored = await env.EVENT_LOG.get(objects[0]!.key);
-    expect(stored!.customMetadata).toMatchObject({ request_id: "req-log-batch-1", events: "2" });
-    const lines = (await stored!.text())
-      .trimEnd()
-      .split("\n")
-      .map((line) => JSON.parse(line));
-    expect(lines.map((line) => line.event_id)).toEqual(["log-1", "log-3"]);
-    for (const line of lines) expect(interactionEventSchema.safeParse(line).success).toBe(true);
-    expect(lines[0].ts).toBe(stampedAt);
-    expect(typeof lines[1].ts).toBe("number");
+    expect(objects[0]!.customMetadata.request_id!.split(",")).toContain("req-log-batch-1");
   });
 
-  it("answers 503 and applies nothing when the log cannot store the batch", async () => {
-    const broken = { ...env, EVENT_LOG: { put: () => Promise.reject(new Error("R2 down (injected)")) } as unknown as R2Bucket };
-    const ctx = createExecutionContext();
-    const response = await createApp().fetch(
-      new Request("http://edge.test/v1/events", {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_TOKEN}` },
-        body: JSON.stringify({ event_id: "lost-1", user_id: "u-log-down", item_id: "i1", type: "click" }),
-      }),
-      broken,
-      ctx,
-    );
-    await waitOnExecutionContext(ctx);
-    expect(response.status).toBe(503);
-    expect(response.headers.get("retry-after")).toBe("1");
-    expect(((await response.json()) as any).error.code).toBe("event_log_unavailable");
-    expect((await env.USER_SESSION.getByName("u-log-down").snapshot()).interactionCount).toBe(0);
+  it("answers 503 when the queue cannot take the batch, and the retry completes the log", async () => {
+    const broken = { ...env, EVENT_QUEUE: { sendBatch: () => Promise.reject(new Error("queue down (injected)")) } as unknown as Queue };
+    const event = { event_id: "lost-1", user_id: "u-log-down", item_id: "i1", type: "click" };
+    const send = async (environment: Env) => {
+      const ctx = createExecutionContext();
+      const response = await createApp().fetch(
+        new Request("http://edge.test/v1/events", {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_TOKEN}` },
+          body: JSON.stringify(event),
+        }),
+        environment,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      return response;
+    };
+    const failed = await send(broken);
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get("retry-after")).toBe("1");
+    const error = (await json(failed)).error;
+    expect(error.code).toBe("event_log_unavailable");
+    expect(error.details).toMatchObject({ accepted: 1, duplicates: 0, failed_event_ids: [] });
+    // The session took it (the next response reflects it); the log did not.
+    expect((await env.USER_SESSION.getByName("u-log-down").snapshot()).interactionCount).toBe(1);
+
+    const retried = await send(env);
+    expect(retried.status).toBe(200);
+    expect(await json(retried)).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
+    expect(await waitForLakeEvents(["lost-1"])).toHaveLength(1);
   });
 });

@@ -12,6 +12,7 @@ import { shardForKey } from "../../shared/realtime/shard-for-key";
 import { TRENDING_AGGREGATOR_NAME, trendingConfigFor, trendingShardName } from "../../workers/config/trending-config";
 import { itemId, seedFixture } from "./fixture";
 import { adminHeaders, call, json, postJson } from "./helpers";
+import { shardScore, waitForTrendingScores } from "./trending-wait";
 
 beforeAll(seedFixture);
 
@@ -25,6 +26,9 @@ function trendingObjects() {
 }
 
 /**
+ * Events reach the shards through the event queue's consumer, so each case waits for the counts it
+ * posted (test/workers/trending-wait.ts) before it flushes.
+ *
  * Each case starts from no live trending at all: the objects' rows and alarms are cleared (their
  * schema stays, so the live instances keep working) and the published lists are deleted from KV.
  * The trained popular list of the fixture stays.
@@ -72,6 +76,8 @@ async function postTrendingEvents(prefix: string): Promise<void> {
     ],
   });
   expect(await json(posted)).toEqual({ accepted: 5, duplicates: 0, rejected: [] });
+  // The queue's consumer counts them (after its batch timeout).
+  await waitForTrendingScores({ [comedy5]: 8, [drama7]: 1 });
 }
 
 describe("live trending", () => {
@@ -135,6 +141,7 @@ describe("live trending", () => {
     const doomed = itemId(3, 6);
     const liked = await postJson("/v1/events", { event_id: "t-remove-1", user_id: "t-remove-a", item_id: doomed, type: "like" });
     expect(await json(liked)).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    await waitForTrendingScores({ [doomed]: 4 });
     await flush();
     const before = await json(await call("/v1/trending?n=1"));
     expect(before.items.map((item: any) => [item.item_id, item.source])).toEqual([[doomed, "trending"]]);
@@ -143,7 +150,17 @@ describe("live trending", () => {
     expect(removed.status).toBe(200);
     const overall = await json(await call("/v1/trending?n=50"));
     expect(overall.items.map((item: any) => item.item_id)).not.toContain(doomed);
-    await postJson("/v1/events", { event_id: "t-remove-2", user_id: "t-remove-b", item_id: doomed, type: "like" });
+    // With a like on another item in the same batch: once that one is counted, the consumer's call
+    // for the removed item has reached its shard too (calls to one object are served in order).
+    const control = itemId(0, 8);
+    await postJson("/v1/events", {
+      events: [
+        { event_id: "t-remove-2", user_id: "t-remove-b", item_id: doomed, type: "like" },
+        { event_id: "t-remove-3", user_id: "t-remove-b", item_id: control, type: "like" },
+      ],
+    });
+    await waitForTrendingScores({ [control]: 4 });
+    expect(await shardScore(doomed)).toBe(0);
     await flush();
     const after = await json(await call("/v1/trending?n=50"));
     expect(after.items.map((item: any) => item.item_id)).not.toContain(doomed);

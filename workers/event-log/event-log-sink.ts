@@ -1,34 +1,46 @@
 /**
  * The event log sink: where accepted interaction events go for offline training, and where
  * erasures are recorded so training forgets an erased user. An interface with one file per
- * implementation — R2 today (`r2-event-log-sink.ts`, NDJSON objects partitioned by date and hour,
- * tombstones beside them); a queue-backed sink can replace it without touching the routes.
+ * implementation, picked by `EVENT_LOG_SINK` (select-event-log-sink.ts):
  *
- * Delivery is at least once: the events route writes a batch to the sink before it stores the
- * events in the users' Durable Objects, so a failure anywhere can be retried by the client, and a
- * replayed event may appear in the log twice. Event ids are scoped per user, so readers dedupe by
- * (`user_id`, `event_id`) (shared/events/event-key.ts; the pipeline's event-log loader does).
+ * - `queue` (default): the events route enqueues each batch on Cloudflare Queues
+ *   (queue-event-log-sink.ts); the queue consumer (events/consume-event-queue.ts) writes them to the
+ *   R2 lake in large partitioned objects and counts trending per queue batch;
+ * - `r2`: the route writes one R2 object per request itself (r2-event-log-sink.ts; also what the
+ *   consumer uses to write the lake);
+ * - `pipelines`: Cloudflare Pipelines (pipelines-event-log-sink.ts; exactly-once delivery into R2 as
+ *   Parquet or JSON, no local simulation).
  *
- * A sink never overwrites a stored batch: every batch gets a server-made name (never derived from
+ * Delivery is at least once: a replayed request, a retried queue message or a retried write can log
+ * an event twice, so readers dedupe by (`user_id`, `event_id`) (shared/events/event-key.ts; the
+ * pipeline's event-log loader does). Erasure tombstones always go to the R2 bucket.
+ *
+ * A sink never overwrites a stored batch: every object gets a server-made name (never derived from
  * client input such as `x-request-id`), and a write that would replace an existing object fails
  * instead, so every acknowledged event stays in the log.
  */
 import type { ErasureTombstone } from "../../shared/events/erasure-tombstone";
-import type { InteractionEvent } from "../../shared/events/interaction-event";
+import type { TrendingEntry } from "../../shared/realtime/trending-entry";
+import type { SessionEvent } from "../../shared/session/session-contract";
 
-/** One batch of validated events, as received in one request. */
+/** One batch of validated events, as received in one request (or merged by the queue consumer). */
 export interface EventLogBatch {
   /** Validated events; `ts` is always set (the edge fills it in when the client did not). */
-  events: (InteractionEvent & { ts: number })[];
+  events: SessionEvent[];
   /** When the edge received the batch, ms since epoch (picks the partition). */
   receivedAt: number;
-  /** The request that carried the batch (kept as metadata; never part of the object's name). */
+  /** The request(s) that carried the batch (kept as metadata; never part of an object's name). */
   requestId: string;
+  /**
+   * Trending credits the users' sessions granted for these events; a sink that `countsTrending`
+   * has them counted downstream, any other ignores them (the route counts them itself).
+   */
+  trending?: readonly TrendingEntry[];
 }
 
 /** Where a batch (or a tombstone) was written. */
 export interface EventLogReceipt {
-  /** Sink-specific location (an R2 object key). */
+  /** Sink-specific location (an R2 object key, or the queue and the number of messages). */
   key: string;
   events: number;
 }
@@ -37,8 +49,10 @@ export interface EventLogReceipt {
 export interface EventLogSink {
   /** Implementation name, for logs. */
   readonly name: string;
+  /** True when the batch's `trending` credits are counted downstream of this sink (the queue's consumer). */
+  readonly countsTrending: boolean;
   /**
-   * Durably writes the batch as a new object (resolves once stored); rejects when the sink is
+   * Durably writes the batch (resolves once stored or durably enqueued); rejects when the sink is
    * unavailable, and never replaces a batch written before.
    */
   write(batch: EventLogBatch): Promise<EventLogReceipt>;

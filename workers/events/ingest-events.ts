@@ -1,13 +1,17 @@
 /**
  * Ingests a batch of valid interaction events (`POST /v1/events` validates them first):
- * 1. writes them to the event log sink (R2 NDJSON under a server-made name that is never
- *    overwritten, at least once — see event-log/event-log-sink.ts); if that fails nothing else happens,
- * 2. stores them in their user's Durable Object, idempotently by (`user_id`, `event_id`) for the
+ * 1. stores them in their user's Durable Object, idempotently by (`user_id`, `event_id`) for the
  *    retention window (a replay is reported as a duplicate and changes nothing: not the session,
- *    not trending, not the A/B counters),
- * 3. has the trending shards count what the user's session credits — one count per user × item per
- *    TRENDING_USER_WINDOW_HOURS, with the strongest event's weight (best effort: a shard that fails
- *    is logged),
+ *    not trending, not the A/B counters) — so the user's next request reflects them;
+ * 2. writes every valid event to the event log sink (by default: enqueued on Cloudflare Queues,
+ *    at least once — see event-log/event-log-sink.ts) with the trending credits the sessions
+ *    granted (one per user × item per TRENDING_USER_WINDOW_HOURS, the strongest event's weight);
+ *    the queue's consumer counts them per queue batch. The client is answered only after this
+ *    write: an acknowledged event is durably logged. When the write fails the sessions have the
+ *    events but the log does not; the client is told to retry, which changes nothing in the
+ *    sessions (duplicates) and logs the events (readers drop repeats);
+ * 3. a sink that does not count trending (`r2`, `pipelines`) has the route call the trending
+ *    shards itself (best effort: a shard that fails is logged);
  * 4. credits the user's A/B arms, in the background: only clicks and conversions echoing a
  *    `request_id` that served that item to that user (once per served item).
  */
@@ -30,24 +34,17 @@ export interface IngestOptions {
 }
 
 /**
- * What happened to a batch: `event_log_unavailable` (nothing was applied, retrying is safe), or
- * `stored` with the counts and the ids of events whose user session failed (retrying them is safe).
+ * What happened to a batch: `stored` with the counts and the ids of events whose user session
+ * failed (retrying them is safe), or `event_log_unavailable` (the sessions that answered have the
+ * events, the log does not; retrying the whole batch is safe).
  */
 export type IngestOutcome =
-  | { status: "event_log_unavailable" }
+  | { status: "event_log_unavailable"; accepted: number; duplicates: number; failedEventIds: string[] }
   | { status: "stored"; accepted: number; duplicates: number; failedEventIds: string[] };
 
 /** Ingests `events` (already validated and authorised). */
 export async function ingestEvents(env: Env, events: readonly SessionEvent[], options: IngestOptions): Promise<IngestOutcome> {
   const { logger } = options;
-  const sink = eventLogSinkFor(env);
-  try {
-    await sink.write({ events: [...events], receivedAt: options.receivedAt, requestId: options.requestId });
-  } catch (error) {
-    logger.error("event_log_write_failed", { sink: sink.name, error });
-    return { status: "event_log_unavailable" };
-  }
-
   const groups = groupByUser(events);
   const results = await Promise.allSettled(groups.map(([userId, group]) => appendForUser(env, userId, group)));
   let accepted = 0;
@@ -73,14 +70,30 @@ export async function ingestEvents(env: Env, events: readonly SessionEvent[], op
       if (event) attributedEvents.push(event);
     }
   });
+  const counts = { accepted, duplicates, failedEventIds };
 
-  await countTrending(env, trendingEntries, logger);
+  let countsTrending = false;
+  try {
+    const sink = eventLogSinkFor(env);
+    countsTrending = sink.countsTrending;
+    await sink.write({
+      events: [...events],
+      receivedAt: options.receivedAt,
+      requestId: options.requestId,
+      ...(countsTrending ? { trending: trendingEntries } : {}),
+    });
+  } catch (error) {
+    logger.error("event_log_write_failed", { stage: "event_log", error });
+    return { status: "event_log_unavailable", ...counts };
+  }
+
+  if (!countsTrending) await countTrending(env, trendingEntries, logger);
   options.waitUntil(
     recordAttributedEvents(env, servingConfigFor(env), attributedEvents).catch((error: unknown) =>
       logger.warn("experiment_attribution_failed", { stage: "experiment_attribution", error }),
     ),
   );
-  return { status: "stored", accepted, duplicates, failedEventIds };
+  return { status: "stored", ...counts };
 }
 
 /**

@@ -4,10 +4,11 @@
  * included (events/validate-events.ts: an event stamped more than EVENT_MAX_FUTURE_SECONDS ahead
  * of the edge's clock or older than USER_RETENTION_DAYS is rejected as `invalid_event`), checks
  * that a user token posts only for its own user, and hands the valid events to
- * events/ingest-events.ts: the event log, the users' Durable Objects (idempotent by `event_id`),
- * the trending shards and the A/B counters. The next recommendation request for the user already
- * reflects them. When the event log fails nothing is applied (503 `event_log_unavailable`); when a
- * user's object fails, its events are named (503 `session_unavailable`); retrying either is safe.
+ * events/ingest-events.ts: the users' Durable Objects (idempotent by `event_id`), the event log
+ * (by default the event queue, whose consumer writes the lake and counts trending) and the A/B
+ * counters. The next recommendation request for the user already reflects them, and a 200 means
+ * every valid event is durably logged. When the event log fails (503 `event_log_unavailable`) or a
+ * user's object fails (503 `session_unavailable`, its events named), retrying is safe.
  *
  * @example
  * curl -X POST http://127.0.0.1:8787/v1/events -H 'content-type: application/json' \
@@ -51,11 +52,16 @@ export const eventsRoute = new Hono<AppEnv>().post("/", async (c) => {
     waitUntil: (promise) => c.executionCtx.waitUntil(promise),
   });
   switch (outcome.status) {
-    case "event_log_unavailable":
+    case "event_log_unavailable": {
+      const { accepted, duplicates, failedEventIds } = outcome;
       c.header("retry-after", "1");
-      throw new ApiError(503, "event_log_unavailable", "the event log could not store the events; nothing was applied, retrying is safe", {
-        rejected,
-      });
+      throw new ApiError(
+        503,
+        "event_log_unavailable",
+        "the event log could not store the events; the users' sessions may have them already, retrying the batch is safe (idempotent by event_id)",
+        { accepted, duplicates, failed_event_ids: failedEventIds, rejected },
+      );
+    }
     case "stored": {
       const { accepted, duplicates, failedEventIds } = outcome;
       if (failedEventIds.length > 0) {
