@@ -3,7 +3,7 @@
  * writes them as JSON. Timing goals live here, never in unit tests.
  *
  * Benches that call the Worker send `Authorization: Bearer <key>`: `--key`, else EDGE_RECS_KEY, else
- * the ADMIN_TOKEN npm start wrote to .dev.vars (`worker-credential.ts`).
+ * the ADMIN_TOKEN npm start wrote to .dev.vars (`scripts/worker-credential.ts`).
  *
  *   recommendations [--url http://127.0.0.1:8787] [--key <key>] [--users u00001,u00002] [--distinct-users 50]
  *                   [--requests 500] [--concurrency 4] [--max-seconds 60] [--n 10] [--json <file>]
@@ -74,7 +74,7 @@ import { runRecommendationsBench } from "./recommendations-bench";
 import { runRequestCostBench } from "./request-cost-bench";
 import { runMemoryBench } from "./memory-bench";
 import { runSidecarOutageBench, SIDECAR_OUTAGE_BENCH_DEFAULTS } from "./sidecar-outage-bench";
-import { DEV_VARS_PATH, workerCredential } from "./worker-credential";
+import { DEV_VARS_PATH, workerCredential } from "../scripts/worker-credential";
 import { FUZZ_BENCH_DEFAULTS, runFuzzBench } from "./fuzz-bench";
 import { parseDevVars } from "../scripts/dev-vars";
 import { runSidecarBench, SIDECAR_BENCH_DEFAULTS, SIDECAR_BENCH_ENCODINGS, type SidecarBenchEncoding } from "./sidecar-bench";

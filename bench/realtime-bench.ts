@@ -12,7 +12,7 @@
  *   untimed warm-up whose rate is reported on its own: locally each new Durable Object is a new
  *   SQLite file on disk, which dominates a cold run and says nothing about the steady state.
  *
- * Every request carries `Authorization: Bearer <key>` (see `worker-credential.ts`).
+ * Every request carries `Authorization: Bearer <key>` (see `scripts/worker-credential.ts`).
  */
 import { summarizeLatencies, type LatencySummary } from "./latency-summary";
 

@@ -5,7 +5,7 @@
  * split by whether the request was the user's first of the run: a first request creates or wakes
  * the user's session object (locally a SQLite file of its own; on Cloudflare a cold Durable
  * Object), which dominates its session read, while returning users hit a warm object. Every
- * request carries `Authorization: Bearer <key>` (see `worker-credential.ts`).
+ * request carries `Authorization: Bearer <key>` (see `scripts/worker-credential.ts`).
  */
 import { summarizeLatencies, type LatencySummary } from "./latency-summary";
 

@@ -3,9 +3,9 @@
  *
  *   generate [--out data/demo] [--items 5000] [--users 2000] [--days 90] [--seed 42] [--name demo]
  *   train --data <folder> [--out artifacts/<dataset name>] [--evaluation <evaluation.json>]
- *         [--factors 32] [--iterations 15] [--seed 42] [--created-at <ISO time>]
+ *         [--factors 32] [--iterations 15] [--seed 42] [--created-at <ISO time>] [--lake local|<Worker URL>|<folder>]
  *   evaluate --data <folder> [--seeds 5] [--out <file.json>] [--protocol random-by-item|leave-last-out]
- *            [--k 10] [--dimensions 32] [--no-tune] [--params <evaluation.json>] [--workers <n>]
+ *            [--k 10] [--dimensions 32] [--no-tune] [--params <evaluation.json>] [--workers <n>] [--lake …]
  *   default-list [--artifacts artifacts/demo] [--out workers/fallbacks/default-popular.json] [--size 50]
  *   experiment-report --events <folder|file.ndjson> [--config <serving-config.json>] [--items <items.ndjson|items.json>]
  *                     [--out <file.json>]
@@ -43,6 +43,10 @@ program
     await runGenerate(opts);
   });
 
+/** Help of `--lake`. */
+const LAKE_OPTION_HELP =
+  "merge the events the edge logged: 'local' (the running npm start), a Worker URL (admin key in EDGE_RECS_KEY) or a folder with the bucket's layout";
+
 program
   .command("train")
   .description("train the serving model and the ranker on a dataset folder and write the artifacts the edge serves")
@@ -56,8 +60,10 @@ program
   .option("--iterations <n>", "ALS iterations (without an evaluation report)", positiveInteger, IMPLICIT_ALS_DEFAULTS.iterations)
   .option("--seed <n>", "random seed", integer, 42)
   .option("--created-at <time>", "artifact creation time, ISO 8601 (default: now, or SOURCE_DATE_EPOCH)", isoDate)
+  .option("--lake <source>", LAKE_OPTION_HELP)
   .action(
     async (opts: {
+      lake?: string;
       data: string;
       out?: string;
       evaluation?: string;
@@ -74,6 +80,7 @@ program
         ...(createdAt !== undefined ? { createdAt } : {}),
         seed: opts.seed,
         als: { factors: opts.factors, iterations: opts.iterations },
+        ...(opts.lake !== undefined ? { lake: opts.lake } : {}),
       });
     },
   );
@@ -91,11 +98,12 @@ program
   .option("--no-tune", "skip hyperparameter tuning (use defaults)")
   .option("--params <file>", "reuse the models and hyperparameters of an earlier evaluation JSON")
   .option("--workers <n>", "worker threads for seeds and tuning (default: one per core; 1 = in-process)", positiveInteger)
+  .option("--lake <source>", LAKE_OPTION_HELP)
   .action(
     async (
       opts: Pick<
         EvaluateCommandOptions,
-        "data" | "seeds" | "firstSeed" | "out" | "protocol" | "k" | "dimensions" | "tune" | "params" | "workers"
+        "data" | "seeds" | "firstSeed" | "out" | "protocol" | "k" | "dimensions" | "tune" | "params" | "workers" | "lake"
       >,
     ) => {
       await runEvaluate(opts);

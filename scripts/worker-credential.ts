@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { parseDevVars } from "../scripts/dev-vars";
+import { parseDevVars } from "./dev-vars";
 
 /** `.dev.vars` at the repository root, where `npm start` writes it. */
 export const DEV_VARS_PATH = fileURLToPath(new URL("../.dev.vars", import.meta.url));

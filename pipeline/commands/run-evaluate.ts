@@ -10,6 +10,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { Dataset } from "../data/dataset";
 import { columnEventCounts, nonZeroCount } from "../data/interaction-matrix";
+import { lakeSourceFrom } from "../data/lake/lake-source-from";
 import { loadDataset } from "../data/load-dataset";
 import { planEntry, type EvaluationPlan } from "../evaluate/evaluation-plan";
 import { PROTOCOLS, type EvaluationProtocol, type ProtocolName } from "../evaluate/evaluation-protocol";
@@ -51,6 +52,8 @@ export interface EvaluateCommandOptions {
   workers?: number;
   /** Also evaluate the `funnel` row: serving-model candidates re-ranked by a ranker trained on validation. */
   funnel: boolean;
+  /** Event lake to merge into the dataset (`local`, a Worker URL or a folder; pipeline/data/lake/lake-source-from.ts). */
+  lake?: string;
 }
 
 /** Defaults: 5 seeds from 42, the published protocol, k = 10, 32-d serving vectors, tuning on. */
@@ -77,7 +80,7 @@ export async function runEvaluate(
   try {
     const dataset = await log.step(
       `loaded ${resolve(opts.data)}`,
-      () => loadDataset(opts.data),
+      () => loadDataset(opts.data, opts.lake !== undefined ? { lake: lakeSourceFrom(opts.lake) } : {}),
       (d) =>
         `"${d.name}" (${d.format}): ${d.items.ids.size} items, ${d.users.ids.size} users, ${nonZeroCount(d.interactions)} interactions`,
     );

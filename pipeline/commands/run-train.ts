@@ -8,6 +8,7 @@
  */
 import { access, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { lakeSourceFrom } from "../data/lake/lake-source-from";
 import { loadDataset } from "../data/load-dataset";
 import { nonZeroCount, type InteractionMatrix } from "../data/interaction-matrix";
 import { evaluateRetrieval, type RetrievalQuality } from "../evaluate/evaluate-retrieval";
@@ -43,6 +44,8 @@ export interface TrainCommandOptions {
   seed: number;
   /** Artifact creation time (default: now). */
   createdAt?: Date;
+  /** Event lake to merge into the dataset (`local`, a Worker URL or a folder; pipeline/data/lake/lake-source-from.ts). */
+  lake?: string;
 }
 
 /** Runs the whole training command; returns the artifact summary. */
@@ -50,9 +53,9 @@ export async function runTrain(options: TrainCommandOptions, write?: LineWriter)
   const log = new ProgressLog("train", write);
   const dataset = await log.step(
     `loaded ${resolve(options.data)}`,
-    () => loadDataset(options.data),
+    () => loadDataset(options.data, options.lake !== undefined ? { lake: lakeSourceFrom(options.lake) } : {}),
     (d) =>
-      `"${d.name}" (${d.format}): ${d.items.ids.size} items, ${d.users.ids.size} users, ` +
+      `"${d.name}" (${d.format}${options.lake !== undefined ? ` + event lake ${options.lake}` : ""}): ${d.items.ids.size} items, ${d.users.ids.size} users, ` +
       `${d.events.length} events, ${nonZeroCount(d.interactions)} positive user-item pairs`,
   );
   for (const line of dataset.issues.format().split("\n").filter(Boolean)) log.info(line);

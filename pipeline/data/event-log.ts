@@ -92,3 +92,22 @@ export function positiveInteractions(log: EventLog, shape: { users: number; item
   }
   return buildInteractionMatrix({ rows: shape.users, cols: shape.items }, { rows, cols, confidence, timestamps });
 }
+
+/** `log` in time order (stable: events with the same `ts` keep their order). */
+export function sortEventLogByTime(log: EventLog): EventLog {
+  const order = Array.from({ length: log.length }, (_, k) => k);
+  order.sort((a, b) => log.timestamps[a]! - log.timestamps[b]! || a - b);
+  const pick = <T extends Int32Array | Uint8Array | Float64Array>(column: T, make: (n: number) => T): T => {
+    const out = make(log.length);
+    for (let k = 0; k < order.length; k++) out[k] = column[order[k]!]!;
+    return out;
+  };
+  return {
+    length: log.length,
+    users: pick(log.users, (n) => new Int32Array(n)),
+    items: pick(log.items, (n) => new Int32Array(n)),
+    types: pick(log.types, (n) => new Uint8Array(n)),
+    timestamps: pick(log.timestamps, (n) => new Float64Array(n)),
+    values: pick(log.values, (n) => new Float64Array(n)),
+  };
+}

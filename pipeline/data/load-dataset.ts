@@ -4,7 +4,8 @@
  */
 import { basename, resolve } from "node:path";
 import type { Dataset } from "./dataset";
-import { detectDatasetFormat, type DatasetFormat } from "./detect-dataset-format";
+import { DatasetFormatError, detectDatasetFormat, type DatasetFormat } from "./detect-dataset-format";
+import type { LakeSource } from "./lake/lake-source";
 import { loadEventLogFolder } from "./load-event-log-folder";
 import { loadMovielens100k } from "./load-movielens-100k";
 import { loadMovielensLatest } from "./load-movielens-latest";
@@ -17,6 +18,10 @@ export interface LoadDatasetOptions {
   name?: string;
   /** How many skipped lines are kept verbatim in `dataset.issues`. */
   maxIssueSamples: number;
+  /** Events logged by the edge to merge in (event-log folders only; pipeline/data/lake/). */
+  lake?: LakeSource;
+  /** Only the lake's partitions that end after this time (ms since epoch). */
+  lakeSince?: number;
 }
 
 /**
@@ -27,6 +32,9 @@ export async function loadDataset(folder: string, options: Partial<LoadDatasetOp
   const opts = { maxIssueSamples: 20, ...options } satisfies LoadDatasetOptions;
   const format = opts.format ?? (await detectDatasetFormat(folder));
   const fallbackName = basename(resolve(folder));
+  if (opts.lake && format !== "event-log") {
+    throw new DatasetFormatError(`--lake merges the edge's events into an event-log folder; ${folder} is ${format}`);
+  }
   switch (format) {
     case "event-log":
       return loadEventLogFolder(folder, { fallbackName, ...opts });

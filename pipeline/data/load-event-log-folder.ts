@@ -6,17 +6,24 @@
  * scoped per user, so the same id for two users is two events. Erasures are honoured: every event
  * of a user with a tombstone (`tombstones/<user_id>.json`) stamped at or before its `erased_at` is
  * dropped, and so is that user's profile line (it carries no time to prove it came later).
+ *
+ * With a `lake` (pipeline/data/lake/), the events the edge logged since are merged in: the lake's
+ * tombstones join the folder's, its events are deduplicated together with the folder's (the same
+ * event logged twice, or already in the folder, counts once), events of users the folder does not
+ * know add those users, and the merged log is put in time order.
  */
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { isErasedEvent } from "../../shared/events/erasure-tombstone";
 import { eventKey } from "../../shared/events/event-key";
-import { interactionEventSchema } from "../../shared/events/interaction-event";
+import { type InteractionEvent, interactionEventSchema } from "../../shared/events/interaction-event";
 import type { CatalogItem, Dataset, ItemCatalog, UserDirectory, UserProfile } from "./dataset";
 import { DatasetFormatError } from "./detect-dataset-format";
-import { EventLogBuilder, positiveInteractions } from "./event-log";
+import { EventLogBuilder, positiveInteractions, sortEventLogByTime } from "./event-log";
 import { EVENT_LOG_FILES, catalogItemRecordSchema, eventLogDescriptorSchema, userProfileRecordSchema } from "./event-log-folder";
 import { IdIndex } from "./id-index";
+import type { LakeSource } from "./lake/lake-source";
+import { readLakeEvents, readLakeTombstones } from "./lake/read-lake";
 import { LoadIssueLog } from "./load-issue-log";
 import { readErasureTombstones } from "./read-erasure-tombstones";
 import { readNdjson } from "./read-ndjson";
@@ -28,6 +35,10 @@ export interface EventLogFolderOptions {
   /** Name used when neither `name` nor a descriptor gives one. */
   fallbackName: string;
   maxIssueSamples: number;
+  /** Events logged by the edge to merge in (the event lake). */
+  lake?: LakeSource;
+  /** Only the lake's partitions that end after this time (ms since epoch). */
+  lakeSince?: number;
 }
 
 /**
@@ -47,30 +58,36 @@ export async function loadEventLogFolder(folder: string, options: Partial<EventL
   const descriptorName = await readDescriptorName(join(folder, EVENT_LOG_FILES.descriptor), issues);
   const items = await readCatalog(join(folder, EVENT_LOG_FILES.items), issues);
   const erasedAt = await readErasureTombstones(folder, issues);
+  if (opts.lake) {
+    for (const [userId, at] of await readLakeTombstones(opts.lake, issues)) erasedAt.set(userId, Math.max(at, erasedAt.get(userId) ?? at));
+  }
   const users = await readUsers(join(folder, EVENT_LOG_FILES.users), issues, erasedAt);
 
   const events = new EventLogBuilder();
   const eventsFile = EVENT_LOG_FILES.events;
   const seenEvents = new Set<string>();
   let erasedEvents = 0;
-  for await (const { line, value: event } of readNdjson(join(folder, eventsFile), interactionEventSchema, issues)) {
+  let lakeRepeats = 0;
+  /** Adds one event; `repeat` says what to do with one already added. */
+  const add = (event: InteractionEvent, file: string, line: number, repeat: "report" | "count") => {
     const item = items.ids.indexOf(event.item_id);
     if (item < 0) {
-      issues.record(eventsFile, line, `unknown item_id "${event.item_id}"`);
-      continue;
+      issues.record(file, line, `unknown item_id "${event.item_id}"`);
+      return;
     }
     if (event.ts === undefined) {
-      issues.record(eventsFile, line, "missing ts");
-      continue;
+      issues.record(file, line, "missing ts");
+      return;
     }
     if (isErasedEvent(erasedAt, event.user_id, event.ts)) {
       erasedEvents++;
-      continue;
+      return;
     }
     const key = eventKey(event);
     if (seenEvents.has(key)) {
-      issues.record(eventsFile, line, `duplicate event_id "${event.event_id}" of user "${event.user_id}"`);
-      continue;
+      if (repeat === "count") lakeRepeats++;
+      else issues.record(file, line, `duplicate event_id "${event.event_id}" of user "${event.user_id}"`);
+      return;
     }
     seenEvents.add(key);
     let user = users.ids.indexOf(event.user_id);
@@ -79,8 +96,25 @@ export async function loadEventLogFolder(folder: string, options: Partial<EventL
       users.profiles.push(undefined);
     }
     events.push(user, item, event.type, event.ts, event.value);
+  };
+  for await (const { line, value: event } of readNdjson(join(folder, eventsFile), interactionEventSchema, issues))
+    add(event, eventsFile, line, "report");
+  const fromFolder = seenEvents.size;
+  let log = events.finish();
+  if (opts.lake) {
+    // At-least-once delivery logs some events twice: repeats are expected there, counted, not reported.
+    for await (const { event, key, line } of readLakeEvents(
+      opts.lake,
+      issues,
+      opts.lakeSince === undefined ? {} : { since: opts.lakeSince },
+    )) {
+      add(event, key, line, "count");
+    }
+    log = sortEventLogByTime(events.finish());
+    issues.notes.push(
+      `event lake (${opts.lake.description}): ${seenEvents.size - fromFolder} new event(s) merged, ${lakeRepeats} repeat(s) dropped by (user_id, event_id)`,
+    );
   }
-  const log = events.finish();
   if (erasedAt.size > 0) {
     issues.notes.push(`erasure tombstones: ${erasedAt.size} user(s); ${erasedEvents} event(s) stamped at or before their erasure dropped`);
   }

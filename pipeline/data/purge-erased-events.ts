@@ -1,6 +1,7 @@
 /**
  * Purges erased users from an event-log folder in place: every NDJSON event file under the folder
- * (an event-log folder's `events.ndjson`, or the bucket's `events/dt=…/hour=…/*.ndjson` tree) is
+ * (an event-log folder's `events.ndjson`, or the bucket's `events/dt=…/hour=…/*.ndjson[.gz]` tree; a
+ * `.gz` file is read and rewritten gzip-compressed) is
  * rewritten without the events of users with a tombstone (`tombstones/<user_id>.json`) stamped at
  * or before their `erased_at` (an event of such a user without a `ts` is dropped too: nothing shows
  * it came later); `users.ndjson` loses those users' profile lines. Kept lines are copied byte for
@@ -9,6 +10,8 @@
  * still honour them.
  */
 import { createReadStream, createWriteStream } from "node:fs";
+import type { Readable, Writable } from "node:stream";
+import { createGunzip, createGzip } from "node:zlib";
 import { once } from "node:events";
 import { readdir, rename, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
@@ -67,14 +70,21 @@ type Keyed = { user_id: string; ts?: unknown };
 /** Copies `path` without the lines `drop` selects, replacing it only when something was dropped. */
 async function rewriteWithout(path: string, drop: (record: Keyed) => boolean): Promise<{ dropped: number; unreadable: number }> {
   const temporary = `${path}.purge-tmp`;
-  const out = createWriteStream(temporary, { encoding: "utf8" });
-  const failed = once(out, "error").then(([error]) => {
+  const gzip = path.endsWith(".gz");
+  const file = createWriteStream(temporary);
+  // A .gz file is read through gunzip and written through gzip; `finish` of the file means all is on disk.
+  const out: Writable = gzip ? createGzip() : file;
+  if (gzip) out.pipe(file);
+  const failed = Promise.race([once(out, "error"), once(file, "error")]).then(([error]) => {
     throw error;
   });
   let dropped = 0;
   let unreadable = 0;
   try {
-    const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
+    const raw: Readable = createReadStream(path);
+    const input = gzip ? raw.pipe(createGunzip()) : raw;
+    input.setEncoding("utf8");
+    const lines = createInterface({ input, crlfDelay: Infinity });
     for await (const text of lines) {
       const record = parseKeyed(text);
       if (record === null) {
@@ -86,9 +96,10 @@ async function rewriteWithout(path: string, drop: (record: Keyed) => boolean): P
       if (!out.write(`${text}\n`)) await Promise.race([once(out, "drain"), failed]);
     }
     out.end();
-    await Promise.race([once(out, "finish"), failed]);
+    await Promise.race([once(file, "finish"), failed]);
   } catch (error) {
     out.destroy();
+    file.destroy();
     await rm(temporary, { force: true });
     throw error;
   }
@@ -107,11 +118,14 @@ function parseKeyed(text: string): Keyed | null {
   }
 }
 
-/** Every `*.ndjson` under `root` except the catalogue, relative and sorted. */
+/** Every `*.ndjson` and `*.ndjson.gz` under `root` except the catalogue, relative and sorted. */
 async function ndjsonFiles(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   return entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith(".ndjson") && entry.name !== EVENT_LOG_FILES.items)
+    .filter(
+      (entry) =>
+        entry.isFile() && (entry.name.endsWith(".ndjson") || entry.name.endsWith(".ndjson.gz")) && entry.name !== EVENT_LOG_FILES.items,
+    )
     .map((entry) => relative(root, join(entry.parentPath, entry.name)).split("\\").join("/"))
     .sort();
 }

@@ -8,6 +8,7 @@
  * - `POST /v1/admin/index/delete` — `{ids: [...]}`
  * - `PUT  /v1/admin/index/version` — `{version}` once a full upload is done (embedded)
  * - `POST /v1/admin/digests` — email digests for many users (routes/digests.ts)
+ * - `GET  /v1/admin/event-log`, `GET /v1/admin/event-log/object` — read the event lake (routes/event-log-admin.ts)
  * - `POST|GET /v1/admin/keys`, `DELETE /v1/admin/keys/:key_id` — server keys (routes/keys.ts)
  * - `GET  /v1/admin/experiments` — the configured experiments
  * - `GET  /v1/admin/experiments/:id` — live per-arm counters, CTR and conversion with 95 % Wilson
@@ -28,6 +29,7 @@ import { servingConfigFor } from "../config/serving-config";
 import { ApiError } from "../errors/api-error";
 import { experimentReport } from "../experiments/experiment-report";
 import { digestsRoute } from "./digests";
+import { eventLogAdminRoute } from "./event-log-admin";
 import { keysRoute } from "./keys";
 import { adminAuth } from "../middleware/admin-auth";
 import { validate } from "../middleware/validate";
@@ -127,6 +129,7 @@ export const adminRoute = new Hono<AppEnv>()
     return c.json(await vectorIndexFor(c.env).deleteByIds(parsed.data.ids));
   })
   .route("/digests", digestsRoute)
+  .route("/event-log", eventLogAdminRoute)
   .route("/keys", keysRoute)
   .get("/experiments", (c) => {
     const { experiments } = servingConfigFor(c.env);

@@ -2,7 +2,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { workerCredential } from "../../../bench/worker-credential";
+import { workerCredential } from "../../../scripts/worker-credential";
 import { tempFolder } from "../../support/ranker-fixture";
 
 describe("workerCredential", () => {
