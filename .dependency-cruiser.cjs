@@ -12,7 +12,7 @@
  */
 
 /** The Worker's edge-infrastructure folders: env and config parsing, KV stores, index selection, event log, API errors, logger, metrics. */
-const INFRASTRUCTURE = "^workers/(config|store|vector-index|event-log|errors|logger|metrics)/";
+const INFRASTRUCTURE = "^workers/(config|store|vector-index|event-log|errors|logger|metrics|releases)/";
 
 /** @type {import("dependency-cruiser").IConfiguration} */
 module.exports = {

@@ -10,6 +10,7 @@
  *   experiment-report --events <folder|file.ndjson> [--config <serving-config.json>] [--items <items.ndjson|items.json>]
  *                     [--out <file.json>]
  *   purge-erased --events <folder>
+ *   release list|publish|rollback|promote|gc --local|--remote [--from artifacts/demo] [--canary 0.1] [--to <id>] [--keep 3]
  *
  * Errors print one clear line to stderr and exit with status 1.
  */
@@ -21,6 +22,8 @@ import { runTrain } from "./commands/run-train";
 import { runDefaultList } from "./commands/run-default-list";
 import { runExperimentReport } from "./commands/run-experiment-report";
 import { runPurgeErased } from "./commands/run-purge-erased";
+import { DEFAULT_RELEASES_DIR, type ReleaseCommandOptions, runRelease } from "./commands/run-release";
+import { releaseClientFor } from "./release/release-target";
 import { EVALUATE_COMMAND_DEFAULTS, type EvaluateCommandOptions, runEvaluate } from "./commands/run-evaluate";
 import { isProtocolName, PROTOCOL_NAMES, type ProtocolName } from "./evaluate/evaluation-protocol";
 
@@ -86,6 +89,35 @@ program
   );
 
 program
+  .command("release")
+  .description("list, publish, roll back, promote or garbage-collect releases on the local stack (--local) or a deployed Worker (--remote)")
+  .argument("<action>", "list | publish | rollback | promote | gc", releaseAction)
+  .option("--local", "the running npm start stack (http://127.0.0.1:$PORT)")
+  .option("--remote", "a deployed Worker (EDGE_RECS_URL, admin key in EDGE_RECS_KEY)")
+  .option("--from <folder>", "publish: the artifacts folder to publish", "artifacts/demo")
+  .option("--canary <share>", "publish: serve the new release to this share of users first (0 < share < 1)", share)
+  .option("--to <id>", "rollback: the release to return to (default: the previous one)")
+  .option("--keep <n>", "gc: releases to keep besides those in use", positiveInteger, 3)
+  .option("--releases-dir <folder>", "where releases are kept (the sidecar's SIDECAR_RELEASES_DIR)", DEFAULT_RELEASES_DIR)
+  .action(
+    async (
+      action: ReleaseCommandOptions["action"],
+      opts: { local?: boolean; remote?: boolean; from: string; canary?: number; to?: string; keep: number; releasesDir: string },
+    ) => {
+      if (Boolean(opts.local) === Boolean(opts.remote)) throw new Error("release: say where, --local or --remote");
+      await runRelease({
+        action,
+        client: releaseClientFor(opts.local ? "local" : "remote"),
+        from: opts.from,
+        keep: opts.keep,
+        releasesDir: opts.releasesDir,
+        ...(opts.canary !== undefined ? { canary: opts.canary } : {}),
+        ...(opts.to !== undefined ? { to: opts.to } : {}),
+      });
+    },
+  );
+
+program
   .command("evaluate")
   .description("split, tune, train and evaluate every model over several seeds; print the table, write JSON and HTML")
   .requiredOption("--data <folder>", "dataset folder (event log, MovieLens 100k or MovieLens CSV)")
@@ -138,6 +170,20 @@ program
   .action(async (opts: { events: string }) => {
     await runPurgeErased(opts);
   });
+
+const RELEASE_ACTIONS = ["list", "publish", "rollback", "promote", "gc"] as const;
+
+function releaseAction(value: string): ReleaseCommandOptions["action"] {
+  const action = RELEASE_ACTIONS.find((name) => name === value);
+  if (!action) throw new InvalidArgumentError(`expected one of ${RELEASE_ACTIONS.join(", ")}`);
+  return action;
+}
+
+function share(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError("expected a share between 0 and 1 (exclusive), e.g. 0.1");
+  return n;
+}
 
 function integer(value: string): number {
   const n = Number(value);

@@ -5,7 +5,8 @@
  * 2. trains and exports artifacts unless `artifacts/demo` holds them;
  * 3. writes `.dev.vars` with fresh random ADMIN_TOKEN, RANKER_TOKEN and USER_TOKEN_SECRET, or
  *    appends whichever of them an older file lacks (existing values are never rewritten);
- * 4. publishes the KV bulk file into wrangler's local KV when the model version changed;
+ * 4. (after wrangler dev is up) publishes the demo artifacts as a release when it is not the one
+ *    serving: KV records and item vectors through the Worker's admin API, then the pointer flip;
  * 5. starts the ranking sidecar (SIDECAR_AUTH_TOKEN = RANKER_TOKEN) and `wrangler dev`, both on
  *    127.0.0.1. The sidecar is supervised: if it crashes or is killed it is restarted with
  *    exponential backoff (0.5 s doubling to 10 s, reset after 60 s up; `process-supervisor.ts`),
@@ -13,7 +14,6 @@
  *    Worker serves with its light ranker (circuit breaker) and returns to the sidecar after the
  *    breaker's probe. `wrangler dev` exiting stops everything (it reloads code by itself; an exit
  *    means something a restart would not fix);
- * 6. loads the item vectors into the embedded vector index when its version differs;
  * 7. prints example requests with a real demo user (credentials read from .dev.vars by the shell,
  *    never printed), and stops everything on Ctrl-C, a sidecar waiting to restart included.
  *
@@ -23,23 +23,23 @@
  * inspector wrangler prints, 127.0.0.1:9229 by default); by default it is off, see {@link wranglerEnv}.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { createReadStream, existsSync, readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { ModelManifest } from "../shared/artifacts/model-manifest";
 import { FEATURE_SPEC } from "../shared/features/feature-spec";
-import { ITEM_METADATA_INDEXES } from "../shared/artifacts/item-metadata";
+import { DEFAULT_RELEASES_DIR } from "../pipeline/commands/run-release";
+import { publishRelease } from "../pipeline/release/publish-release";
+import { ReleaseClient } from "../pipeline/release/release-client";
 import { completeDevVars } from "./dev-vars";
 import { describeSupervisorEvent, superviseProcess, type ChildExit, type SupervisedChild, type Supervisor } from "./process-supervisor";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dataDir = join(root, "data", "demo");
 const artifactsDir = join(root, "artifacts", "demo");
+const releasesDir = join(root, DEFAULT_RELEASES_DIR);
 const devVarsPath = join(root, ".dev.vars");
-const publishedMarker = join(root, ".wrangler", "state", "edge-recs-kv-published.json");
 /** Where the running sidecar's pid is kept (absent while it is down), for tools such as `npm run bench -- sidecar-outage`. */
 const sidecarPidFile = join(root, ".wrangler", "state", "sidecar.pid");
 const port = Number(process.env.PORT ?? 8787);
@@ -134,6 +134,8 @@ function startSidecar(ranker: string): Supervisor {
     SIDECAR_HOST: host,
     SIDECAR_PORT: String(sidecarPort),
     SIDECAR_MODEL_DIR: artifactsDir,
+    // Releases the edge may ask for by model version (pipeline release publish keeps them here).
+    SIDECAR_RELEASES_DIR: releasesDir,
     SIDECAR_AUTH_TOKEN: ranker,
   };
   // `node --import tsx` rather than the tsx CLI: the pid is then the sidecar itself, not a wrapper
@@ -212,68 +214,20 @@ function readDevVars(): Record<string, string> {
   return vars;
 }
 
-async function publishKv(manifest: ModelManifest): Promise<void> {
-  const bulkPath = join(artifactsDir, manifest.files.kvBulk);
-  const digest = createHash("sha256").update(readFileSync(bulkPath)).digest("hex");
-  const published = existsSync(publishedMarker) ? JSON.parse(readFileSync(publishedMarker, "utf8")) : null;
-  if (published?.modelVersion === manifest.modelVersion && published?.digest === digest) {
-    log(`local KV already holds ${manifest.modelVersion}`);
+/**
+ * Publishes the demo artifacts as a release through the Worker's admin API (the same code as
+ * `npm run pipeline -- release publish --local`) unless that release already serves: its KV records
+ * under `rel/<id>/`, its item vectors in its own embedded index, then the pointer flip.
+ */
+async function publishDemoRelease(manifest: ModelManifest, token: string): Promise<void> {
+  const client = new ReleaseClient({ url: `http://${host}:${port}`, key: token });
+  const { pointer } = await client.list();
+  if (pointer?.current === manifest.modelVersion) {
+    log(`release ${manifest.modelVersion} already serves`);
     return;
   }
-  log(`publishing ${manifest.files.kvBulk} to local KV (wrangler kv bulk put --local)`);
-  await run(bin("wrangler"), ["kv", "bulk", "put", bulkPath, "--binding", "KV", "--local"], "KV publish");
-  mkdirSync(dirname(publishedMarker), { recursive: true });
-  writeFileSync(publishedMarker, JSON.stringify({ modelVersion: manifest.modelVersion, digest, at: new Date().toISOString() }));
-}
-
-async function admin(path: string, token: string, init: RequestInit = {}): Promise<unknown> {
-  const response = await fetch(`http://${host}:${port}/v1/admin${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) },
-  });
-  const body = await response.json().catch(() => null);
-  if (!response.ok) throw new Error(`admin ${init.method ?? "GET"} ${path} → ${response.status} ${JSON.stringify(body)}`);
-  return body;
-}
-
-async function seedVectorIndex(manifest: ModelManifest, token: string): Promise<void> {
-  const info = (await admin("/index", token)) as { version?: string | null; vectorCount: number };
-  if (info.version === manifest.modelVersion) {
-    log(`embedded vector index already holds ${manifest.modelVersion} (${info.vectorCount} vectors)`);
-    return;
-  }
-  log(`loading ${manifest.counts.items} item vectors into the embedded vector index`);
-  await admin("/index", token, {
-    method: "PUT",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      dimensions: manifest.dimensions,
-      metric: manifest.metric,
-      metadata_indexes: ITEM_METADATA_INDEXES,
-    }),
-  });
-  let batch: string[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
-    await admin("/index/vectors", token, {
-      method: "POST",
-      headers: { "content-type": "application/x-ndjson" },
-      body: batch.join("\n"),
-    });
-    batch = [];
-  };
-  const lines = createInterface({ input: createReadStream(join(artifactsDir, manifest.files.vectors)) });
-  for await (const line of lines) {
-    if (!line.trim()) continue;
-    batch.push(line);
-    if (batch.length === 1000) await flush();
-  }
-  await flush();
-  await admin("/index/version", token, {
-    method: "PUT",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ version: manifest.modelVersion }),
-  });
+  log(`publishing ${manifest.modelVersion} as a release (KV records, item vectors, pointer)`);
+  await publishRelease({ from: artifactsDir, releasesDir, client, mode: { kind: "activate" }, log: (line) => log(line) });
 }
 
 function demoUser(manifest: ModelManifest): string {
@@ -305,7 +259,6 @@ async function main(): Promise<void> {
   const token = vars.ADMIN_TOKEN;
   const rankerToken = vars.RANKER_TOKEN;
   if (!token || !rankerToken) throw new Error(".dev.vars has no ADMIN_TOKEN or RANKER_TOKEN; delete the file to have it written again");
-  await publishKv(manifest);
 
   log(`starting the ranking sidecar on ${host}:${sidecarPort} (supervised; pid in ${sidecarPidFile.slice(root.length + 1)})`);
   sidecar = startSidecar(rankerToken);
@@ -318,7 +271,7 @@ async function main(): Promise<void> {
     waitFor(`http://${host}:${sidecarPort}/healthz`, "sidecar", 60_000),
     waitFor(`http://${host}:${port}/healthz`, "wrangler dev", 120_000),
   ]);
-  await seedVectorIndex(manifest, token);
+  await publishDemoRelease(manifest, token);
 
   const user = demoUser(manifest);
   const base = `http://${host}:${port}`;

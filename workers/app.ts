@@ -15,7 +15,9 @@ import { VectorIndexError } from "../shared/vector-index/vector-index-error";
 import type { AppEnv } from "./app-env";
 import { ApiError } from "./errors/api-error";
 import { createLogger } from "./logger/logger";
+import { releaseForUser } from "../shared/artifacts/release";
 import { authenticate } from "./auth/authenticate";
+import { readReleasePointer, withRelease } from "./releases/serving-release";
 import { RATE_LIMIT_RETRY_AFTER_SECONDS } from "./auth/rate-limit";
 import { actsForPathUser, actsForQueryUser, requireScope } from "./auth/require-access";
 import { countSubrequests } from "./metrics/subrequest-counter";
@@ -39,6 +41,16 @@ export function createApp(): Hono<AppEnv> {
     await next();
   });
   app.use("/v1/*", authenticate);
+  // Every API request is served from one release (releases/serving-release.ts): read the pointer
+  // once, then see only that release's KV records, vector index and model version.
+  app.use("/v1/*", async (c, next) => {
+    const pointer = await readReleasePointer(c.env.KV).catch(() => null);
+    if (pointer) {
+      const id = releaseForUser(pointer, c.req.query("user_id"));
+      c.env = withRelease(c.env, { id, pointer, canary: id !== pointer.current });
+    }
+    await next();
+  });
   app.use("/v1/recommendations/*", requireScope("recommendations:read"), actsForQueryUser());
   app.on("GET", ["/v1/items/:item_id/similar", "/v1/trending"], requireScope("recommendations:read"));
   app.use("/v1/events/*", requireScope("events:write"));

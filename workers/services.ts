@@ -1,6 +1,7 @@
 /**
  * Builds the funnel's services from the Worker's bindings and vars: the vector index selected by
- * VECTOR_INDEX_BACKEND, the rankers in fallback order (sidecar behind a circuit breaker, light),
+ * VECTOR_INDEX_BACKEND (the serving release's, releases/serving-release.ts), the rankers in
+ * fallback order (sidecar — asked for the release's model version — behind a circuit breaker, light),
  * the session reader and exposure recorder,
  * and the exploration settings.
  */
@@ -15,12 +16,16 @@ import { createSidecarRanker } from "./ranking/sidecar";
 import { positiveIntegerVar } from "./config/env-vars";
 import { subrequestFetch } from "./metrics/subrequest-counter";
 import { explorationConfigFor } from "./exploration/exploration-config";
+import { releaseOf } from "./releases/serving-release";
 import { selectVectorIndex } from "./vector-index/select-vector-index";
 
-/** The vector index for this environment; a misconfiguration becomes an index that is unavailable. */
-export function vectorIndexFor(env: Env): VectorIndex {
+/**
+ * The vector index for this environment (the serving release's, or the embedded index named
+ * `embeddedName`); a misconfiguration becomes an index that is unavailable.
+ */
+export function vectorIndexFor(env: Env, embeddedName?: string): VectorIndex {
   try {
-    return selectVectorIndex(env);
+    return selectVectorIndex(env, embeddedName === undefined ? {} : { embeddedName });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const unavailable = async (): Promise<never> => {
@@ -44,7 +49,9 @@ function millis(value: string | undefined, fallback: number): number {
 export function rankersFor(env: Env): Ranker[] {
   const light = createLightRanker({ kv: env.KV });
   if (!env.RANKER_URL) return [light];
+  const release = releaseOf(env);
   const sidecar = createSidecarRanker({
+    ...(release ? { modelVersion: release.id } : {}),
     baseUrl: env.RANKER_URL,
     token: env.RANKER_TOKEN,
     timeoutMs: millis(env.RANKER_TIMEOUT_MS, 250),

@@ -10,6 +10,8 @@ import type { FoldInModel } from "../../shared/realtime/fold-in-model";
 import { foldInWindowVector, itemsWithoutVector, storableItemVector } from "../../shared/session/fold-in-window";
 import { USER_SESSION_LIMITS } from "../../shared/session/user-session-limits";
 import type { Logger } from "../../workers/logger/logger";
+import { releaseForUser } from "../../shared/artifacts/release";
+import { readReleasePointer, releaseOf, withRelease } from "../../workers/releases/serving-release";
 import { readFoldInModel } from "../../workers/store/kv-store";
 import { itemIndexFor, lookUpItems } from "../../workers/vector-index/item-lookup";
 import { applyPendingEvents } from "./apply-session-events";
@@ -33,7 +35,7 @@ export class SessionVectorRefresh {
   private again = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lookupFailedAt = 0;
-  private model: { value: FoldInModel | null; fetchedAt: number } | null = null;
+  private model: { value: FoldInModel | null; fetchedAt: number; release: string | null } | null = null;
 
   constructor(private readonly host: SessionVectorRefreshHost) {}
 
@@ -97,13 +99,16 @@ export class SessionVectorRefresh {
   private async refresh(): Promise<void> {
     const { store, ctx } = this.host;
     if (!this.host.hasTables()) return;
-    const model = await this.foldInModel();
+    // The release this user is served from (the canary's for its share): its fold-in model and its
+    // item vectors, so the session vector lives in the same space as what the edge serves.
+    const env = await this.releaseEnv();
+    const model = await this.foldInModel(env);
     if (!this.host.hasTables()) return;
     const version = model?.modelVersion ?? "unversioned";
     const pending = store.pendingItems(USER_SESSION_LIMITS.lookupsPerRefresh);
     const missing = itemsWithoutVector(store.foldInWindow(USER_SESSION_LIMITS.foldInItems), version);
     const ids = [...new Set([...pending, ...missing])];
-    const records = await this.lookUp(ids);
+    const records = await this.lookUp(env, ids);
     if (!this.host.hasTables()) return;
     const lookedUp = this.lookupFailedAt === 0 ? new Set(ids) : new Set<string>();
     const cachedVersion = store.cachedVector()?.modelVersion;
@@ -136,10 +141,10 @@ export class SessionVectorRefresh {
   }
 
   /** Categories and vectors of `ids` from the vector index (none when lookups are backing off or fail). */
-  private async lookUp(ids: string[]): Promise<Map<string, { values: number[]; category: string }>> {
+  private async lookUp(env: Env, ids: string[]): Promise<Map<string, { values: number[]; category: string }>> {
     if (ids.length === 0 || !this.lookupAllowed()) return new Map();
     try {
-      const found = await lookUpItems(itemIndexFor(this.host.env), ids);
+      const found = await lookUpItems(itemIndexFor(env), ids);
       this.lookupFailedAt = 0;
       return new Map(
         ids.flatMap((id) => {
@@ -158,15 +163,26 @@ export class SessionVectorRefresh {
     return Date.now() - this.lookupFailedAt > USER_SESSION_LIMITS.lookupRetryMs;
   }
 
-  private async foldInModel(): Promise<FoldInModel | null> {
+  private async foldInModel(env: Env): Promise<FoldInModel | null> {
     const now = Date.now();
-    if (this.model && now - this.model.fetchedAt < USER_SESSION_LIMITS.modelTtlMs) return this.model.value;
+    const release = releaseOf(env)?.id ?? null;
+    if (this.model && this.model.release === release && now - this.model.fetchedAt < USER_SESSION_LIMITS.modelTtlMs)
+      return this.model.value;
     try {
-      this.model = { value: await readFoldInModel(this.host.env.KV, this.host.logger), fetchedAt: now };
+      this.model = { value: await readFoldInModel(env.KV, this.host.logger), fetchedAt: now, release };
     } catch (error) {
-      this.host.logger.warn("fold_in_model_read_failed", { kv_key: kvKeys.foldIn, error });
-      this.model = { value: this.model?.value ?? null, fetchedAt: now };
+      this.host.logger.warn("fold_in_model_read_failed", { kv_key: kvKeys.foldIn, release, error });
+      this.model = { value: this.model?.release === release ? this.model.value : null, fetchedAt: now, release };
     }
     return this.model.value;
+  }
+
+  /** The object's env as its user's release sees it (the env itself while no release is published). */
+  private async releaseEnv(): Promise<Env> {
+    const { env, ctx } = this.host;
+    const pointer = await readReleasePointer(env.KV).catch(() => null);
+    if (!pointer) return env;
+    const id = releaseForUser(pointer, ctx.id.name);
+    return withRelease(env, { id, pointer, canary: id !== pointer.current });
   }
 }

@@ -25,6 +25,8 @@ export type ApiErrorCode =
   | "invalid_config"
   | "flag_list_full"
   | "catalog_publish_failed"
+  | "release_not_ready"
+  | "release_in_use"
   | "internal";
 
 /** An error with an HTTP status, thrown by routes and rendered by the app's error handler. */

@@ -24,6 +24,11 @@ export interface SidecarRankerOptions {
   timeoutMs?: number;
   /** The fetch to use (a service binding's fetch in some deployments). */
   fetch?: typeof fetch;
+  /**
+   * The model version (release id) to be scored with, sent as `x-model-version`; an answer scored
+   * with any other version is refused (`rejected`: the funnel falls back to the release's light ranker).
+   */
+  modelVersion?: string;
 }
 
 const rankResponseSchema = z.object({
@@ -69,7 +74,7 @@ async function readScores(response: Response): Promise<{ scores: number[]; model
  * await sidecar.rank({ rows, featureSpecHash: FEATURE_SPEC.hash }); // { scores: [...], modelVersion: "..." }
  */
 export function createSidecarRanker(options: SidecarRankerOptions): Ranker {
-  const { baseUrl, token, timeoutMs, fetch: fetchImpl } = { timeoutMs: 250, fetch: globalThis.fetch, ...options };
+  const { baseUrl, token, timeoutMs, fetch: fetchImpl, modelVersion } = { timeoutMs: 250, fetch: globalThis.fetch, ...options };
   const url = new URL("/v1/rank", baseUrl).toString();
   const authorization = `Bearer ${token}`;
   return {
@@ -87,6 +92,8 @@ export function createSidecarRanker(options: SidecarRankerOptions): Ranker {
             "x-feature-spec-hash": featureSpecHash,
             // The sidecar gives up at the same deadline, so it never scores a request the Worker abandoned.
             "x-timeout-ms": String(timeoutMs),
+            // The serving release's model: the sidecar scores with that version or refuses (409).
+            ...(modelVersion !== undefined ? { "x-model-version": modelVersion } : {}),
           },
           body,
           signal: AbortSignal.timeout(timeoutMs),
@@ -114,6 +121,13 @@ export function createSidecarRanker(options: SidecarRankerOptions): Ranker {
         // A 200 the Worker cannot use is the sidecar's fault, not the input's: it counts towards the
         // circuit breaker like a 5xx, so a sidecar answering garbage stops costing every request a round trip.
         throw new RankerError("unavailable", "sidecar answered with a malformed score list");
+      }
+      if (modelVersion !== undefined && result.modelVersion !== modelVersion) {
+        // A sidecar that scored with another version (one that ignores the header) would mix two releases.
+        throw new RankerError(
+          "rejected",
+          `sidecar scored with model ${result.modelVersion ?? "(unnamed)"}, the release serves ${modelVersion}`,
+        );
       }
       return result.modelVersion === undefined ? { scores: result.scores } : { scores: result.scores, modelVersion: result.modelVersion };
     },

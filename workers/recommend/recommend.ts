@@ -81,6 +81,8 @@ export interface RecommendDeps {
   rerankRules?: readonly RerankRule[];
   /** A/B arms of this user (experiment id → arm), echoed in the response for attribution. */
   arms?: Record<string, string>;
+  /** The release the request is served from (workers/releases/): the response's `model_version`. */
+  releaseId?: string;
   /** Shadow mode: scores the same rows in the background when it is not the ranker that served. */
   shadowRanker?: Ranker;
   /** The request's logger; default: one carrying `request_id` that writes to the console. */
@@ -214,7 +216,7 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
     ...(deps.waitUntil ? { waitUntil: deps.waitUntil } : {}),
     logger,
   });
-  const modelVersion = ranked.modelVersion ?? userRecord?.modelVersion;
+  const modelVersion = deps.releaseId ?? ranked.modelVersion ?? userRecord?.modelVersion;
   return {
     request_id: request.requestId,
     user_id: request.userId,

@@ -5,6 +5,7 @@
  */
 import type { Surface } from "../../shared/events/interaction-event";
 import type { ServingConfig } from "../../shared/serving/serving-config";
+import { releaseOf } from "../releases/serving-release";
 import { servingConfigFor } from "../config/serving-config";
 import { recordServedResponse } from "../experiments/experiment-counters";
 import { subrequestsOf } from "../metrics/subrequest-counter";
@@ -72,6 +73,7 @@ export async function serveRecommendation(
       ...(shadowRanker ? { shadowRanker } : {}),
       waitUntil,
       logger,
+      ...(releaseOf(env) ? { releaseId: releaseOf(env)!.id } : {}),
     },
   );
   if (Object.keys(plan.arms).length > 0) {

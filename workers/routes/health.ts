@@ -1,14 +1,22 @@
-/** `GET /healthz` — liveness plus what is being served (model version, vector index backend). */
+/**
+ * `GET /healthz` — liveness plus what is being served: the current release (`model_version`; the
+ * release id is its model version), the canary when one runs, and the vector index backend. Before
+ * any release is published, the model version of the unscoped manifest.
+ */
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
+import { releaseKv } from "../releases/release-kv";
+import { readReleasePointer } from "../releases/serving-release";
 import { readManifest } from "../store/kv-store";
 
 /** The health route. */
 export const healthRoute = new Hono<AppEnv>().get("/", async (c) => {
-  const manifest = await readManifest(c.env.KV).catch(() => null);
+  const pointer = await readReleasePointer(c.env.KV).catch(() => null);
+  const manifest = await readManifest(pointer ? releaseKv(c.env.KV, pointer.current) : c.env.KV).catch(() => null);
   return c.json({
     status: "ok",
     vector_index_backend: c.env.VECTOR_INDEX_BACKEND,
-    model_version: manifest?.modelVersion ?? null,
+    model_version: manifest?.modelVersion ?? pointer?.current ?? null,
+    ...(pointer ? { release: { current: pointer.current, previous: pointer.previous, canary: pointer.canary } } : {}),
   });
 });

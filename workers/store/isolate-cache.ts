@@ -31,6 +31,45 @@ export function bindingOf(binding: object): object {
   return (binding as Record<symbol, object | undefined>)[BINDING_TARGET] ?? binding;
 }
 
+/**
+ * Where a wrapper that renames keys (a release's view of KV, workers/releases/release-kv.ts) keeps
+ * its renaming, so a cached value is kept under the key actually read: two releases' `popular:all`
+ * are two entries, while keys it does not rename stay shared with the binding itself.
+ */
+export const KEY_MAPPER = Symbol("key mapper");
+
+function cacheKey(binding: object, key: string): string {
+  const map = (binding as Record<symbol, ((key: string) => string) | undefined>)[KEY_MAPPER];
+  return map ? map(key) : key;
+}
+
+const scopes = new WeakMap<object, Map<string, object>>();
+
+/**
+ * A stable stand-in for `binding` under `scope`, for caches that must not share entries across
+ * scopes of one binding (the item vectors of two releases' indexes in one Durable Object namespace).
+ */
+export function scopedBinding(binding: object, scope: string): object {
+  const target = bindingOf(binding);
+  let byScope = scopes.get(target);
+  if (!byScope) {
+    byScope = new Map();
+    scopes.set(target, byScope);
+  }
+  let token = byScope.get(scope);
+  if (!token) {
+    token = { scope };
+    byScope.set(scope, token);
+  }
+  return token;
+}
+
+/**
+ * How long an isolate keeps the release pointer (shared/artifacts/release.ts): a publish, rollback
+ * or canary change reaches a busy isolate within this bound (its own writes at once).
+ */
+export const ISOLATE_TTL_MS_RELEASE = 5_000;
+
 /** Most keys one binding's cache holds (per-user records are the many; lists are a handful). */
 export const ISOLATE_CACHE_MAX_ENTRIES = 10_000;
 
@@ -68,7 +107,7 @@ export async function cached<T>(
 
 /** The unexpired value of `key` for `binding`, or undefined. */
 export function peekIsolateCache<T>(binding: object, key: string, now: () => number = Date.now): T | undefined {
-  const hit = caches.get(bindingOf(binding))?.get(key);
+  const hit = caches.get(bindingOf(binding))?.get(cacheKey(binding, key));
   return hit && hit.expires > now() ? (hit.value as T) : undefined;
 }
 
@@ -86,9 +125,10 @@ export function keepInIsolateCache(
 ): void {
   if (ttlMs <= 0 || value === undefined) return;
   const cache = cacheOf(binding);
-  cache.delete(key);
+  const mapped = cacheKey(binding, key);
+  cache.delete(mapped);
   while (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
-  cache.set(key, { value, expires: now() + ttlMs });
+  cache.set(mapped, { value, expires: now() + ttlMs });
 }
 
 /** Drops `keys` (every key when none are given) of `binding` from this isolate's cache. */
@@ -96,5 +136,5 @@ export function invalidateIsolateCache(binding: object, ...keys: string[]): void
   const cache = caches.get(bindingOf(binding));
   if (!cache) return;
   if (keys.length === 0) cache.clear();
-  for (const key of keys) cache.delete(key);
+  for (const key of keys) cache.delete(cacheKey(binding, key));
 }

@@ -12,6 +12,8 @@
  * not reach: live trending counts and A/B counters (aggregates without user ids) and artifacts of a
  * training run that started before the tombstone was written (the next run drops the user).
  */
+import { releaseKv } from "../releases/release-kv";
+import { releaseOf, unscopedKv } from "../releases/serving-release";
 import { forgetKvValues } from "../store/kv-store";
 import { kvKeys } from "../../shared/artifacts/kv-keys";
 import { eventLogSinkFor } from "../event-log/select-event-log-sink";
@@ -48,10 +50,16 @@ export async function eraseUser(env: Env, userId: string, now: number = Date.now
     .catch((error: unknown) => {
       throw new ErasureStepError("tombstone", error);
     });
-  await env.KV.delete(kvKeys.user(userId)).catch((error: unknown) => {
+  // The user's record in every release a request may still be served from (current, previous,
+  // canary), and the unscoped one of a deployment from before releases.
+  const release = releaseOf(env);
+  const kv = unscopedKv(env);
+  const ids = release ? [release.pointer.current, release.pointer.previous, release.pointer.canary?.release] : [];
+  const views = [kv, ...[...new Set(ids)].filter((id): id is string => typeof id === "string").map((id) => releaseKv(kv, id))];
+  await Promise.all(views.map((view) => view.delete(kvKeys.user(userId)))).catch((error: unknown) => {
     throw new ErasureStepError("user_record", error);
   });
-  forgetKvValues(env.KV, kvKeys.user(userId));
+  for (const view of views) forgetKvValues(view, kvKeys.user(userId));
   await env.USER_SESSION.getByName(userId)
     .erase()
     .catch((error: unknown) => {

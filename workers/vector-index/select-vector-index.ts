@@ -6,6 +6,9 @@
  */
 import type { VectorIndex } from "../../shared/vector-index/vector-index";
 import { VectorIndexError } from "../../shared/vector-index/vector-index-error";
+import { embeddedIndexName } from "../../shared/artifacts/release";
+import { releaseOf } from "../releases/serving-release";
+import { scopedBinding } from "../store/isolate-cache";
 import { CachedVectorIndex } from "./cached-vector-index";
 import { EMBEDDED_INDEX_NAME, EmbeddedVectorIndexClient } from "./embedded";
 import { VectorizeVectorIndex, type VectorizeVectorIndexOptions } from "./vectorize";
@@ -17,18 +20,23 @@ export type VectorIndexBackend = "vectorize" | "embedded";
 export interface SelectVectorIndexOptions {
   /** What the Vectorize adapter should check locally (dimensions, metadata indexes). */
   vectorize?: VectorizeVectorIndexOptions;
-  /** Durable Object name of the embedded index (default "items"). */
+  /**
+   * Durable Object name of the embedded index (default: the serving release's,
+   * `items@<release>`, when the env was made for a release; else "items").
+   */
   embeddedName?: string;
 }
 
 /** Each backend, with item vectors fetched by id kept in the isolate (cached-vector-index.ts). */
 const BACKENDS: Record<VectorIndexBackend, (env: Env, options: SelectVectorIndexOptions) => VectorIndex> = {
   vectorize: (env, options) => new CachedVectorIndex(new VectorizeVectorIndex(env.VECTORIZE, options.vectorize), env.VECTORIZE),
-  embedded: (env, options) =>
-    new CachedVectorIndex(
-      new EmbeddedVectorIndexClient(env.EMBEDDED_INDEX, options.embeddedName ?? EMBEDDED_INDEX_NAME),
-      env.EMBEDDED_INDEX,
-    ),
+  embedded: (env, options) => {
+    const release = releaseOf(env);
+    const name = options.embeddedName ?? (release ? embeddedIndexName(release.id) : EMBEDDED_INDEX_NAME);
+    // Each named index (one per release) keeps its own cached vectors and answers.
+    const cacheBinding = name === EMBEDDED_INDEX_NAME ? env.EMBEDDED_INDEX : scopedBinding(env.EMBEDDED_INDEX, name);
+    return new CachedVectorIndex(new EmbeddedVectorIndexClient(env.EMBEDDED_INDEX, name), cacheBinding);
+  },
 };
 
 /**

@@ -1,0 +1,130 @@
+/**
+ * `npm run pipeline -- release <action> --local|--remote`: the release commands.
+ *
+ * - `list` — the pointer and every kept release with its metrics;
+ * - `publish [--from artifacts/demo] [--canary <share>]` — publish an artifacts folder as a release
+ *   and flip to it (or start it as a canary); prints the release id;
+ * - `rollback [--to <id>]` — stop a running canary, else make the previous release (or `--to`) current;
+ * - `promote` — make the canary current;
+ * - `gc [--keep 3]` — delete the oldest releases beyond `keep` that are not current, previous or canary
+ *   (their KV records, index and kept folder).
+ */
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { ReleaseRecord } from "../../shared/artifacts/release";
+import type { ReleaseClient } from "../release/release-client";
+import { publishRelease } from "../release/publish-release";
+
+/** Where releases are kept by default (and where `npm start` points the sidecar). */
+export const DEFAULT_RELEASES_DIR = "artifacts/releases";
+
+/** Options of {@link runRelease}. */
+export interface ReleaseCommandOptions {
+  action: "list" | "publish" | "rollback" | "promote" | "gc";
+  client: ReleaseClient;
+  from?: string;
+  canary?: number;
+  to?: string;
+  keep?: number;
+  releasesDir?: string;
+  write?: (line: string) => void;
+}
+
+/** Runs one release action; returns the release id it left serving (or listed as current). */
+export async function runRelease(options: ReleaseCommandOptions): Promise<string | null> {
+  const write = options.write ?? ((line: string) => console.log(line));
+  const log = (line: string) => write(`[release] ${line}`);
+  const { client } = options;
+  const releasesDir = options.releasesDir ?? DEFAULT_RELEASES_DIR;
+  switch (options.action) {
+    case "list": {
+      const { pointer, releases } = await client.list();
+      write(describeReleases(pointer?.current ?? null, pointer?.previous ?? null, pointer?.canary ?? null, releases));
+      return pointer?.current ?? null;
+    }
+    case "publish": {
+      const published = await publishRelease({
+        from: options.from ?? "artifacts/demo",
+        releasesDir,
+        client,
+        mode: options.canary !== undefined ? { kind: "canary", share: options.canary } : { kind: "activate" },
+        log,
+      });
+      write(published.id);
+      return published.id;
+    }
+    case "rollback": {
+      const { pointer } = await client.list();
+      if (!pointer) throw new Error("no release is published: nothing to roll back");
+      if (options.to === undefined && pointer.canary) {
+        await client.stopCanary();
+        log(`stopped the canary ${pointer.canary.release}; ${pointer.current} serves everyone`);
+        write(pointer.current);
+        return pointer.current;
+      }
+      const target = options.to ?? pointer.previous;
+      if (!target) throw new Error(`release ${pointer.current} has no previous release to roll back to; name one with --to`);
+      const { pointer: next } = await client.activate(target);
+      log(`rolled back: ${next.current} serves (was ${pointer.current})`);
+      write(next.current);
+      return next.current;
+    }
+    case "promote": {
+      const { pointer } = await client.list();
+      if (!pointer?.canary) throw new Error("no canary is running: nothing to promote");
+      const { pointer: next } = await client.activate(pointer.canary.release);
+      log(`promoted the canary: ${next.current} serves everyone (previous: ${next.previous})`);
+      write(next.current);
+      return next.current;
+    }
+    case "gc": {
+      const keep = options.keep ?? 3;
+      const { pointer, releases } = await client.list();
+      const inUse = new Set(
+        [pointer?.current, pointer?.previous, pointer?.canary?.release].filter((id): id is string => typeof id === "string"),
+      );
+      const byAge = [...releases].sort((a, b) => b.published_at.localeCompare(a.published_at));
+      const doomed = byAge.slice(keep).filter((release) => !inUse.has(release.id));
+      for (const release of doomed) {
+        await client.unregister(release.id);
+        let deleted = 0;
+        for (;;) {
+          const page = await client.purge(release.id);
+          deleted += page.deleted;
+          if (!page.remaining) break;
+        }
+        await rm(join(releasesDir, release.id), { recursive: true, force: true });
+        log(`deleted release ${release.id} (${deleted} KV records, its index and ${join(releasesDir, release.id)})`);
+      }
+      if (doomed.length === 0) log(`nothing to delete: ${releases.length} release(s), keeping ${keep} and those in use`);
+      return pointer?.current ?? null;
+    }
+    default:
+      return options.action satisfies never;
+  }
+}
+
+/** A table of releases for `list`. */
+export function describeReleases(
+  current: string | null,
+  previous: string | null,
+  canary: { release: string; share: number } | null,
+  releases: readonly ReleaseRecord[],
+): string {
+  if (releases.length === 0) return "no releases published";
+  const rows = [...releases]
+    .sort((a, b) => b.published_at.localeCompare(a.published_at))
+    .map((release) => {
+      const role =
+        release.id === current
+          ? "current"
+          : release.id === canary?.release
+            ? `canary ${Math.round(canary.share * 100)}%`
+            : release.id === previous
+              ? "previous"
+              : "";
+      const ndcg = release.metrics["retrieval_ndcg@10"];
+      return `${role.padEnd(12)} ${release.id.padEnd(40)} published ${release.published_at}  ${release.counts.items} items, ${release.counts.users} users${ndcg !== undefined ? `, nDCG@10 ${ndcg.toFixed(4)}` : ""}`;
+    });
+  return rows.join("\n");
+}

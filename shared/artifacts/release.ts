@@ -1,0 +1,94 @@
+/**
+ * Releases: a versioned, immutable set of published artifacts (KV records, item vectors, rankers,
+ * fold-in model, content encoder, evaluation report, feature-spec hash), and one pointer naming the
+ * release that serves. Shared by the publisher (pipeline/release/) and the Worker (workers/releases/).
+ *
+ * KV layout (the Worker's KV namespace):
+ * - `release:pointer` → {@link ReleasePointer}: the current release, the one before it (what a
+ *   rollback returns to) and an optional canary serving a share of users;
+ * - `release:registry` → {@link ReleaseRegistry}: every published release still kept;
+ * - `rel/<id>/<key>` for every release-scoped key of kv-keys.ts (`manifest`, `popular:*`, `user:*`,
+ *   `model:*`, `ranker:*`): a release's records never overwrite another's.
+ *
+ * A request reads the pointer once and serves every part of its answer from that one release: its
+ * KV records, its vector index (the embedded index named {@link embeddedIndexName}) and its ranker
+ * (the sidecar is asked for that model version). Without a pointer the Worker reads the unscoped
+ * keys, as before releases (tests that seed KV directly, an older deployment).
+ */
+import { z } from "zod";
+import { fnv1a } from "../math/fnv1a";
+
+/** A release id: the model version the pipeline stamped (`als-20261206T140546Z-db667769`). */
+export const releaseIdSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9._-]+$/, "release ids may contain letters, digits and . _ -");
+
+/** The pointer: which release serves, which served before, and a canary. */
+export const releasePointerSchema = z.object({
+  current: releaseIdSchema,
+  /** The release `current` replaced: what `release rollback` returns to. */
+  previous: releaseIdSchema.nullable(),
+  /** A release serving `share` of users (by a hash of the user id), before it is promoted or dropped. */
+  canary: z.object({ release: releaseIdSchema, share: z.number().gt(0).lt(1) }).nullable(),
+  updated_at: z.string(),
+});
+
+/** The release pointer. */
+export type ReleasePointer = z.infer<typeof releasePointerSchema>;
+
+/** What the registry records of one release (from its manifest). */
+export const releaseRecordSchema = z.object({
+  id: releaseIdSchema,
+  created_at: z.string(),
+  published_at: z.string(),
+  dataset: z.string(),
+  retrieval_model: z.string(),
+  feature_spec_hash: z.string(),
+  dimensions: z.number().int().positive(),
+  counts: z.object({ items: z.number().int(), users: z.number().int(), interactions: z.number().int() }),
+  metrics: z.record(z.string(), z.number()).default({}),
+});
+
+/** One registered release. */
+export type ReleaseRecord = z.infer<typeof releaseRecordSchema>;
+
+/** Every release still kept, newest published last. */
+export const releaseRegistrySchema = z.object({ releases: z.array(releaseRecordSchema) });
+
+/** The release registry. */
+export type ReleaseRegistry = z.infer<typeof releaseRegistrySchema>;
+
+/** KV keys of the pointer and the registry (never release-scoped). */
+export const RELEASE_KV_KEYS = { pointer: "release:pointer", registry: "release:registry" } as const;
+
+/** Prefixes of the KV keys a release owns (kv-keys.ts): the manifest, lists, user records, models, rankers. */
+const RELEASE_SCOPED = ["popular:", "user:", "model:", "ranker:"] as const;
+
+/** True when `key` (an unscoped kv-keys.ts key) belongs to a release. */
+export function isReleaseScopedKey(key: string): boolean {
+  return key === "manifest" || RELEASE_SCOPED.some((prefix) => key.startsWith(prefix));
+}
+
+/** Where release `id` keeps `key`: `rel/<id>/<key>` for release-scoped keys, `key` itself otherwise. */
+export function releaseKey(id: string, key: string): string {
+  return isReleaseScopedKey(key) ? `rel/${id}/${key}` : key;
+}
+
+/** The KV key prefix of everything release `id` owns. */
+export function releaseKeyPrefix(id: string): string {
+  return `rel/${id}/`;
+}
+
+/** Name of the embedded vector index (EmbeddedVectorIndex object) holding release `id`'s item vectors. */
+export function embeddedIndexName(id: string): string {
+  return `items@${id}`;
+}
+
+/** The release `userId` is served from under `pointer`: the canary for its share of users, else the current one. */
+export function releaseForUser(pointer: ReleasePointer, userId: string | undefined): string {
+  const { canary } = pointer;
+  if (!canary || userId === undefined) return pointer.current;
+  return fnv1a(`canary:${canary.release}:${userId}`) / 0x1_0000_0000 < canary.share ? canary.release : pointer.current;
+}

@@ -1,0 +1,193 @@
+/**
+ * Releases end to end in workerd: two releases uploaded side by side (KV records under
+ * `rel/<id>/`, embedded indexes `items@<id>` holding different items), registration refused until a
+ * release is uploaded, the pointer flip and the rollback seen by `/healthz` and the recommendations
+ * route, no response mixing two releases while the pointer flips under load, a canary serving its
+ * share of users, a release in use kept, erasure reaching every live release.
+ */
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { kvKeys, type PopularList, type UserRecord } from "../../shared/artifacts/kv-keys";
+import { ITEM_METADATA_INDEXES } from "../../shared/artifacts/item-metadata";
+import { releaseForUser, releaseKey } from "../../shared/artifacts/release";
+import { adminHeaders, call, json } from "./helpers";
+
+const A = "als-20261201T000000Z-aaaaaaaa";
+const B = "als-20261202T000000Z-bbbbbbbb";
+const CATEGORIES = ["Action", "Comedy"] as const;
+
+/** Items of release `tag`: ids carry the tag, so a response shows which release it came from. */
+const itemOf = (tag: string, c: number, i: number) => `${tag}-${CATEGORIES[c]!.toLowerCase()}-${i}`;
+
+function manifest(id: string) {
+  return {
+    modelVersion: id,
+    createdAt: "2026-12-01T00:00:00.000Z",
+    dataset: "release-test",
+    retrievalModel: "implicit-als",
+    dimensions: 2,
+    metric: "dot-product",
+    featureSpecHash: "f0000000",
+    ranker: { onnx: "ranker.onnx", json: "ranker.json", kind: "logistic" },
+    files: { vectors: "item-vectors.ndjson", kvBulk: "kv-bulk.json", items: "items.json" },
+    counts: { items: 20, users: 2, interactions: 40 },
+    metrics: { "retrieval_ndcg@10": id === A ? 0.1 : 0.2 },
+  };
+}
+
+async function admin(path: string, init: RequestInit = {}): Promise<Response> {
+  return call(`/v1/admin${path}`, { ...init, headers: { ...adminHeaders, "content-type": "application/json", ...(init.headers ?? {}) } });
+}
+
+/** Uploads release `id` (tag `tag`): its KV records and its embedded index; does not register it. */
+async function upload(id: string, tag: string): Promise<void> {
+  const put = (key: string, value: unknown) => env.KV.put(releaseKey(id, key), JSON.stringify(value));
+  await put(kvKeys.manifest, manifest(id));
+  for (const [c] of CATEGORIES.entries()) {
+    const record: UserRecord = { vector: c === 0 ? [1, 0] : [0, 1], history: [], activity: 5, modelVersion: id };
+    await put(kvKeys.user(`rel-fan-${c}`), record);
+  }
+  const popular: PopularList = {
+    generatedAt: "2026-12-01T00:00:00.000Z",
+    items: Array.from({ length: 5 }, (_, i) => ({ itemId: itemOf(tag, 0, i), score: 10 - i, category: CATEGORIES[0] })),
+  };
+  await put(kvKeys.popularAll, popular);
+  expect(
+    (
+      await admin(`/index?release=${id}`, {
+        method: "PUT",
+        body: JSON.stringify({ dimensions: 2, metric: "dot-product", metadata_indexes: ITEM_METADATA_INDEXES }),
+      })
+    ).status,
+  ).toBe(200);
+  const lines = CATEGORIES.flatMap((category, c) =>
+    Array.from({ length: 10 }, (_, i) =>
+      JSON.stringify({
+        id: itemOf(tag, c, i),
+        values: c === 0 ? [1 - i / 20, 0.1] : [0.1, 1 - i / 20],
+        metadata: { category, popularity: 50 - i, released_at: 1_700_000_000, sponsored: false },
+      }),
+    ),
+  );
+  const upserted = await call(`/v1/admin/index/vectors?release=${id}`, {
+    method: "POST",
+    headers: { ...adminHeaders, "content-type": "application/x-ndjson" },
+    body: lines.join("\n"),
+  });
+  expect(upserted.status).toBe(200);
+  expect((await admin(`/index/version?release=${id}`, { method: "PUT", body: JSON.stringify({ version: id }) })).status).toBe(200);
+}
+
+const register = (id: string) => admin(`/releases/${id}`, { method: "PUT", body: JSON.stringify(manifest(id)) });
+const activate = (id: string) => admin(`/releases/${id}/activate`, { method: "POST" });
+
+async function recommend(user: string): Promise<any> {
+  const response = await call(`/v1/recommendations?user_id=${user}&n=5`);
+  expect(response.status).toBe(200);
+  return json(response);
+}
+
+/** The release tags the response's items came from. */
+const tagsOf = (body: any) => new Set(body.items.map((item: any) => String(item.item_id).split("-")[0]));
+
+describe("releases", () => {
+  beforeAll(async () => {
+    await upload(A, "a");
+  });
+
+  it("refuses to register a release that is not uploaded, and registers one that is", async () => {
+    const missing = await register(B);
+    expect(missing.status).toBe(409);
+    expect((await json(missing)).error.code).toBe("release_not_ready");
+    const registered = await register(A);
+    expect(registered.status).toBe(200);
+    expect((await json(registered)).release).toMatchObject({ id: A, dataset: "release-test", metrics: { "retrieval_ndcg@10": 0.1 } });
+  });
+
+  it("serves the activated release: /healthz and every response name it, items come from its index", async () => {
+    expect((await activate(A)).status).toBe(200);
+    const health = await json(await call("/healthz"));
+    expect(health).toMatchObject({ model_version: A, release: { current: A, previous: null, canary: null } });
+    const body = await recommend("rel-fan-1");
+    expect(body.model_version).toBe(A);
+    expect(body.user_vector.source).toBe("trained");
+    expect([...tagsOf(body)]).toEqual(["a"]);
+    expect(body.items[0].item_id).toBe(itemOf("a", 1, 0));
+  });
+
+  it("flips to a new release and rolls back, each response from one release", async () => {
+    await upload(B, "b");
+    expect((await register(B)).status).toBe(200);
+    expect((await json(await activate(B))).pointer).toMatchObject({ current: B, previous: A });
+    const afterFlip = await recommend("rel-fan-0");
+    expect(afterFlip.model_version).toBe(B);
+    expect([...tagsOf(afterFlip)]).toEqual(["b"]);
+    expect((await json(await call("/healthz"))).model_version).toBe(B);
+
+    // Rollback: the previous release becomes current again.
+    expect((await json(await activate(A))).pointer).toMatchObject({ current: A, previous: B });
+    const afterRollback = await recommend("rel-fan-0");
+    expect(afterRollback.model_version).toBe(A);
+    expect([...tagsOf(afterRollback)]).toEqual(["a"]);
+  });
+
+  it("never mixes two releases in one response while the pointer flips under load", async () => {
+    const bodies: any[] = [];
+    for (let round = 0; round < 6; round++) {
+      // Requests in flight while the pointer moves.
+      const [flipped, ...answers] = await Promise.all([
+        activate(round % 2 === 0 ? B : A),
+        ...Array.from({ length: 6 }, (_, i) => recommend(`rel-load-${(round + i) % 5}`)),
+      ]);
+      expect(flipped.status).toBe(200);
+      bodies.push(...answers);
+    }
+    const seen = new Set<string>();
+    for (const body of bodies) {
+      const tags = tagsOf(body);
+      expect(tags.size).toBe(1);
+      expect(body.model_version).toBe(tags.has("a") ? A : B);
+      seen.add(body.model_version);
+    }
+    expect(seen).toEqual(new Set([A, B]));
+  });
+
+  it("serves a canary to its share of users, by a stable hash, and stops it", async () => {
+    await activate(A);
+    const started = await admin(`/releases/${B}/canary`, { method: "PUT", body: JSON.stringify({ share: 0.3 }) });
+    expect(started.status).toBe(200);
+    const pointer = (await json(started)).pointer;
+    const users = Array.from({ length: 40 }, (_, i) => `canary-user-${i}`);
+    let canaries = 0;
+    for (const user of users) {
+      const body = await recommend(user);
+      const expected = releaseForUser(pointer, user);
+      expect(body.model_version).toBe(expected);
+      expect([...tagsOf(body)]).toEqual([expected === A ? "a" : "b"]);
+      if (expected === B) canaries++;
+    }
+    expect(canaries).toBeGreaterThan(0);
+    expect(canaries).toBeLessThan(users.length);
+    expect((await json(await call("/healthz"))).release.canary).toEqual({ release: B, share: 0.3 });
+    expect((await admin("/releases/canary", { method: "DELETE" })).status).toBe(200);
+    for (const user of users.slice(0, 10)) expect((await recommend(user)).model_version).toBe(A);
+  });
+
+  it("keeps a release that is current, previous or canary, and lists them all", async () => {
+    const inUse = await admin(`/releases/${A}`, { method: "DELETE" });
+    expect(inUse.status).toBe(409);
+    expect((await json(inUse)).error.code).toBe("release_in_use");
+    const listed = await json(await admin("/releases"));
+    expect(listed.pointer.current).toBe(A);
+    expect(listed.releases.map((release: any) => release.id).sort()).toEqual([A, B]);
+  });
+
+  it("erases a user's trained record in every live release", async () => {
+    await activate(B); // current B, previous A
+    const erased = await call("/v1/users/rel-fan-1", { method: "DELETE" });
+    expect(erased.status).toBe(200);
+    expect(await env.KV.get(releaseKey(A, kvKeys.user("rel-fan-1")))).toBeNull();
+    expect(await env.KV.get(releaseKey(B, kvKeys.user("rel-fan-1")))).toBeNull();
+    expect(await env.KV.get(releaseKey(B, kvKeys.user("rel-fan-0")))).not.toBeNull();
+  });
+});

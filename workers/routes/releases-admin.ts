@@ -1,0 +1,228 @@
+/**
+ * Releases (admin only; shared/artifacts/release.ts): what `npm run pipeline -- release …` calls once
+ * a release's KV records and vectors are uploaded.
+ *
+ * - `GET    /v1/admin/releases` — the pointer and the registry;
+ * - `PUT    /v1/admin/releases/:id` — register an uploaded release (body: its manifest.json); refused
+ *   with 409 `release_not_ready` unless its manifest is in KV under `rel/<id>/manifest` and, with
+ *   the embedded index, its index `items@<id>` holds that version;
+ * - `POST   /v1/admin/releases/:id/activate` — make it current (the current one becomes `previous`,
+ *   what a rollback returns to; a canary of it is promoted);
+ * - `PUT    /v1/admin/releases/:id/canary` `{share}` — serve it to `share` of users (0 < share < 1);
+ * - `DELETE /v1/admin/releases/canary` — stop the canary;
+ * - `POST   /v1/admin/releases/:id/kv` `{entries: [{key, value}]}` — upload ≤ 500 of a release's KV
+ *   records (release-scoped keys only, stored under `rel/<id>/`), before it is registered (a
+ *   registered release is immutable: 409 `release_in_use`);
+ * - `POST   /v1/admin/releases/:id/purge` — delete up to 500 of an unregistered release's KV records
+ *   per call (`{deleted, remaining}`), for garbage collection;
+ * - `DELETE /v1/admin/releases/:id` — unregister a release that is not current, previous or canary
+ *   (409 `release_in_use`), and empty its embedded index; then purge its KV records.
+ *
+ * The pointer and the registry are single KV records written read-modify-write: admin changes are
+ * rare and made by one operator tool at a time. This isolate sees a change at once; others within
+ * ISOLATE_TTL_MS_RELEASE (5 s), on top of KV's propagation.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import {
+  embeddedIndexName,
+  RELEASE_KV_KEYS,
+  type ReleasePointer,
+  type ReleaseRecord,
+  type ReleaseRegistry,
+  isReleaseScopedKey,
+  releaseIdSchema,
+  releaseKey,
+  releaseKeyPrefix,
+  releaseRegistrySchema,
+} from "../../shared/artifacts/release";
+import { kvKeys } from "../../shared/artifacts/kv-keys";
+import type { ModelManifest } from "../../shared/artifacts/model-manifest";
+import type { AppEnv } from "../app-env";
+import { ApiError } from "../errors/api-error";
+import { validate } from "../middleware/validate";
+import { readReleasePointer, unscopedKv } from "../releases/serving-release";
+import { invalidateIsolateCache } from "../store/isolate-cache";
+import { EmbeddedVectorIndexClient } from "../vector-index/embedded";
+import { readJsonBody } from "./read-json-body";
+
+const idParam = z.object({ id: releaseIdSchema });
+
+/** Largest KV upload body, and most entries per call (each a KV write: well within a request's subrequest budget). */
+const MAX_KV_UPLOAD_BYTES = 25 * 1024 * 1024;
+const KV_UPLOAD_ENTRIES = 500;
+/** Keys deleted per purge call. */
+const PURGE_PAGE = 500;
+
+const kvUploadBody = z.object({
+  entries: z
+    .array(
+      z.object({
+        key: z
+          .string()
+          .min(1)
+          .max(400)
+          .refine(isReleaseScopedKey, "only release-scoped keys (manifest, popular:*, user:*, model:*, ranker:*)"),
+        value: z.string().max(MAX_KV_UPLOAD_BYTES),
+      }),
+    )
+    .min(1)
+    .max(KV_UPLOAD_ENTRIES),
+});
+
+const manifestBody = z.object({
+  modelVersion: releaseIdSchema,
+  createdAt: z.string(),
+  dataset: z.string(),
+  retrievalModel: z.string(),
+  dimensions: z.number().int().positive(),
+  featureSpecHash: z.string(),
+  counts: z.object({ items: z.number().int(), users: z.number().int(), interactions: z.number().int() }),
+  metrics: z.record(z.string(), z.number()).optional(),
+});
+
+async function readRegistry(kv: KVNamespace): Promise<ReleaseRegistry> {
+  const value = await kv.get(RELEASE_KV_KEYS.registry, "json");
+  const parsed = releaseRegistrySchema.safeParse(value ?? { releases: [] });
+  return parsed.success ? parsed.data : { releases: [] };
+}
+
+/** The KV binding as no release sees it: release routes work on every release, not on the one the request was served from. */
+function rawKv(env: Env): KVNamespace {
+  return unscopedKv(env);
+}
+
+async function writePointer(kv: KVNamespace, pointer: Omit<ReleasePointer, "updated_at">): Promise<ReleasePointer> {
+  const written: ReleasePointer = { ...pointer, updated_at: new Date().toISOString() };
+  await kv.put(RELEASE_KV_KEYS.pointer, JSON.stringify(written));
+  invalidateIsolateCache(kv, RELEASE_KV_KEYS.pointer);
+  return written;
+}
+
+async function registered(kv: KVNamespace, id: string): Promise<ReleaseRecord> {
+  const record = (await readRegistry(kv)).releases.find((release) => release.id === id);
+  if (!record) throw new ApiError(404, "not_found", `release ${id} is not registered (PUT /v1/admin/releases/${id} first)`);
+  return record;
+}
+
+/** The release routes, under `/v1/admin/releases`. */
+export const releasesAdminRoute = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const kv = rawKv(c.env);
+    const [pointer, registry] = await Promise.all([readReleasePointer(kv), readRegistry(kv)]);
+    return c.json({ pointer, releases: registry.releases });
+  })
+  .delete("/canary", async (c) => {
+    const kv = rawKv(c.env);
+    const pointer = await readReleasePointer(kv);
+    if (!pointer) throw new ApiError(404, "not_found", "no release is published");
+    return c.json({ pointer: await writePointer(kv, { ...pointer, canary: null }) });
+  })
+  .put("/:id", validate("param", idParam), async (c) => {
+    const { id } = c.req.valid("param");
+    const parsed = manifestBody.safeParse(await readJsonBody(c.req.raw, 256 * 1024));
+    if (!parsed.success)
+      throw new ApiError(400, "invalid_request", `manifest: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`);
+    const manifest = parsed.data;
+    if (manifest.modelVersion !== id)
+      throw new ApiError(400, "invalid_request", `manifest.modelVersion is ${manifest.modelVersion}, not ${id}`);
+    const kv = rawKv(c.env);
+    // Read from KV itself, not the isolate cache: an earlier look may have cached its absence.
+    const stored = await kv.get<ModelManifest>(releaseKey(id, kvKeys.manifest), "json").catch(() => null);
+    if (stored?.modelVersion !== id) {
+      throw new ApiError(
+        409,
+        "release_not_ready",
+        `KV holds no manifest for release ${id} under rel/${id}/manifest: upload its KV records first`,
+      );
+    }
+    if (c.env.VECTOR_INDEX_BACKEND === "embedded") {
+      const info = await new EmbeddedVectorIndexClient(c.env.EMBEDDED_INDEX, embeddedIndexName(id)).describe().catch(() => null);
+      if (info?.version !== id || info.vectorCount === 0) {
+        throw new ApiError(
+          409,
+          "release_not_ready",
+          `the embedded index ${embeddedIndexName(id)} does not hold release ${id}: upload its vectors first`,
+        );
+      }
+    }
+    const record: ReleaseRecord = {
+      id,
+      created_at: manifest.createdAt,
+      published_at: new Date().toISOString(),
+      dataset: manifest.dataset,
+      retrieval_model: manifest.retrievalModel,
+      feature_spec_hash: manifest.featureSpecHash,
+      dimensions: manifest.dimensions,
+      counts: manifest.counts,
+      metrics: manifest.metrics ?? {},
+    };
+    const registry = await readRegistry(kv);
+    const releases = [...registry.releases.filter((release) => release.id !== id), record];
+    await kv.put(RELEASE_KV_KEYS.registry, JSON.stringify({ releases } satisfies ReleaseRegistry));
+    return c.json({ release: record });
+  })
+  .post("/:id/kv", validate("param", idParam), async (c) => {
+    const { id } = c.req.valid("param");
+    const parsed = kvUploadBody.safeParse(await readJsonBody(c.req.raw, MAX_KV_UPLOAD_BYTES));
+    if (!parsed.success)
+      throw new ApiError(400, "invalid_request", `${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`);
+    const kv = rawKv(c.env);
+    if ((await readRegistry(kv)).releases.some((release) => release.id === id)) {
+      throw new ApiError(409, "release_in_use", `release ${id} is registered and immutable; publish a new release instead`);
+    }
+    await Promise.all(parsed.data.entries.map(({ key, value }) => kv.put(releaseKey(id, key), value)));
+    return c.json({ written: parsed.data.entries.length });
+  })
+  .post("/:id/purge", validate("param", idParam), async (c) => {
+    const { id } = c.req.valid("param");
+    const kv = rawKv(c.env);
+    if ((await readRegistry(kv)).releases.some((release) => release.id === id)) {
+      throw new ApiError(409, "release_in_use", `release ${id} is registered; DELETE it first`);
+    }
+    const page = await kv.list({ prefix: releaseKeyPrefix(id), limit: PURGE_PAGE });
+    await Promise.all(page.keys.map((key) => kv.delete(key.name)));
+    return c.json({ deleted: page.keys.length, remaining: !page.list_complete });
+  })
+  .post("/:id/activate", validate("param", idParam), async (c) => {
+    const { id } = c.req.valid("param");
+    const kv = rawKv(c.env);
+    await registered(kv, id);
+    const pointer = await readReleasePointer(kv);
+    if (pointer?.current === id) return c.json({ pointer, changed: false });
+    const next = await writePointer(kv, {
+      current: id,
+      previous: pointer?.current ?? null,
+      canary: pointer?.canary && pointer.canary.release !== id ? pointer.canary : null,
+    });
+    return c.json({ pointer: next, changed: true });
+  })
+  .put("/:id/canary", validate("param", idParam), async (c) => {
+    const { id } = c.req.valid("param");
+    const parsed = z.object({ share: z.number().gt(0).lt(1) }).safeParse(await readJsonBody(c.req.raw, 4096));
+    if (!parsed.success) throw new ApiError(400, "invalid_request", 'body must be {"share": <number between 0 and 1, exclusive>}');
+    const kv = rawKv(c.env);
+    await registered(kv, id);
+    const pointer = await readReleasePointer(kv);
+    if (!pointer) throw new ApiError(409, "release_not_ready", "a canary needs a current release to compare with; activate one first");
+    if (pointer.current === id) throw new ApiError(409, "release_in_use", `release ${id} is already current`);
+    return c.json({ pointer: await writePointer(kv, { ...pointer, canary: { release: id, share: parsed.data.share } }) });
+  })
+  .delete("/:id", validate("param", idParam), async (c) => {
+    const { id } = c.req.valid("param");
+    const kv = rawKv(c.env);
+    await registered(kv, id);
+    const pointer = await readReleasePointer(kv);
+    if (pointer && [pointer.current, pointer.previous, pointer.canary?.release].includes(id)) {
+      throw new ApiError(409, "release_in_use", `release ${id} is current, previous or canary; it is kept`);
+    }
+    if (c.env.VECTOR_INDEX_BACKEND === "embedded") {
+      await new EmbeddedVectorIndexClient(c.env.EMBEDDED_INDEX, embeddedIndexName(id)).configure(
+        { dimensions: 1, metric: "dot-product", metadataIndexes: {} },
+        { reset: true },
+      );
+    }
+    const registry = await readRegistry(kv);
+    await kv.put(RELEASE_KV_KEYS.registry, JSON.stringify({ releases: registry.releases.filter((release) => release.id !== id) }));
+    return c.json({ deleted: id });
+  });
