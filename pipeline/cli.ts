@@ -10,6 +10,7 @@
  *   experiment-report --events <folder|file.ndjson> [--config <serving-config.json>] [--items <items.ndjson|items.json>]
  *                     [--out <file.json>]
  *   purge-erased --events <folder>
+ *   retrain --local|--remote [--data data/demo] [--force] [--tolerance 0.05] [--min-users 20] [--canary 0.1]
  *   release list|publish|rollback|promote|gc --local|--remote [--from artifacts/demo] [--canary 0.1] [--to <id>] [--keep 3]
  *
  * Errors print one clear line to stderr and exit with status 1.
@@ -23,6 +24,7 @@ import { runDefaultList } from "./commands/run-default-list";
 import { runExperimentReport } from "./commands/run-experiment-report";
 import { runPurgeErased } from "./commands/run-purge-erased";
 import { DEFAULT_RELEASES_DIR, type ReleaseCommandOptions, runRelease } from "./commands/run-release";
+import { RETRAIN_DEFAULTS, runRetrain } from "./commands/run-retrain";
 import { releaseClientFor } from "./release/release-target";
 import { EVALUATE_COMMAND_DEFAULTS, type EvaluateCommandOptions, runEvaluate } from "./commands/run-evaluate";
 import { isProtocolName, PROTOCOL_NAMES, type ProtocolName } from "./evaluate/evaluation-protocol";
@@ -85,6 +87,48 @@ program
         als: { factors: opts.factors, iterations: opts.iterations },
         ...(opts.lake !== undefined ? { lake: opts.lake } : {}),
       });
+    },
+  );
+
+program
+  .command("retrain")
+  .description(
+    "train on the dataset plus the event lake, compare with the serving release on the most recent events, publish when not worse",
+  )
+  .option("--local", "the running npm start stack (its lake and its releases)")
+  .option("--remote", "a deployed Worker (EDGE_RECS_URL, admin key in EDGE_RECS_KEY)")
+  .option("--data <folder>", "the dataset folder releases are trained on", "data/demo")
+  .option("--force", "publish even when the challenger is worse or cannot be compared")
+  .option("--tolerance <share>", "largest relative nDCG@10 loss accepted", share, RETRAIN_DEFAULTS.tolerance)
+  .option("--min-users <n>", "fewest users with events on both sides of the cut for a verdict", positiveInteger, RETRAIN_DEFAULTS.minUsers)
+  .option("--canary <share>", "serve the new release to this share of users first", share)
+  .option("--releases-dir <folder>", "where releases are kept", DEFAULT_RELEASES_DIR)
+  .action(
+    async (opts: {
+      local?: boolean;
+      remote?: boolean;
+      data: string;
+      force?: boolean;
+      tolerance: number;
+      minUsers: number;
+      canary?: number;
+      releasesDir: string;
+    }) => {
+      if (Boolean(opts.local) === Boolean(opts.remote)) throw new Error("retrain: say where, --local or --remote");
+      const client = releaseClientFor(opts.local ? "local" : "remote");
+      const report = await runRetrain({
+        client,
+        lake: opts.local ? "local" : client.url,
+        data: opts.data,
+        force: Boolean(opts.force),
+        tolerance: opts.tolerance,
+        minUsers: opts.minUsers,
+        seed: RETRAIN_DEFAULTS.seed,
+        releasesDir: opts.releasesDir,
+        ...(opts.canary !== undefined ? { canary: opts.canary } : {}),
+      });
+      if (report.release) console.log(report.release);
+      else process.exitCode = 2;
     },
   );
 
