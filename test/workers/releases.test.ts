@@ -190,4 +190,49 @@ describe("releases", () => {
     expect(await env.KV.get(releaseKey(B, kvKeys.user("rel-fan-1")))).toBeNull();
     expect(await env.KV.get(releaseKey(B, kvKeys.user("rel-fan-0")))).not.toBeNull();
   });
+
+  it("uploads a release's KV records through the admin API, only release-scoped keys, never into a registered release", async () => {
+    const C = "als-20261203T000000Z-cccccccc";
+    const uploaded = await admin(`/releases/${C}/kv`, {
+      method: "POST",
+      body: JSON.stringify({ entries: [{ key: kvKeys.popularAll, value: '{"generatedAt":"x","items":[]}' }] }),
+    });
+    expect(uploaded.status).toBe(200);
+    expect(await env.KV.get(releaseKey(C, kvKeys.popularAll))).toBe('{"generatedAt":"x","items":[]}');
+    const unscoped = await admin(`/releases/${C}/kv`, {
+      method: "POST",
+      body: JSON.stringify({ entries: [{ key: "catalog:blocked", value: "{}" }] }),
+    });
+    expect(unscoped.status).toBe(400);
+    const intoRegistered = await admin(`/releases/${A}/kv`, {
+      method: "POST",
+      body: JSON.stringify({ entries: [{ key: kvKeys.popularAll, value: "{}" }] }),
+    });
+    expect(intoRegistered.status).toBe(409);
+    expect((await json(intoRegistered)).error.code).toBe("release_in_use");
+  });
+
+  it("deletes a release no longer in use: unregistered, its index emptied, its KV records purged page by page", async () => {
+    // A rollback target must stay: make A current again and B previous, then publish nothing else —
+    // so delete B only after moving previous away from it.
+    await activate(A); // current A, previous B
+    const C = "als-20261204T000000Z-dddddddd";
+    await upload(C, "c");
+    expect((await register(C)).status).toBe(200);
+    await activate(C); // current C, previous A: B is free
+    expect((await admin(`/releases/${B}/purge`, { method: "POST" })).status).toBe(409); // still registered
+    expect((await admin(`/releases/${B}`, { method: "DELETE" })).status).toBe(200);
+    let purged = 0;
+    for (;;) {
+      const page = await json(await admin(`/releases/${B}/purge`, { method: "POST" }));
+      purged += page.deleted;
+      if (!page.remaining) break;
+    }
+    expect(purged).toBeGreaterThan(0);
+    expect((await env.KV.list({ prefix: `rel/${B}/` })).keys).toEqual([]);
+    const listed = await json(await admin("/releases"));
+    expect(listed.releases.map((release: any) => release.id).sort()).toEqual([A, C]);
+    expect((await json(await admin(`/index?release=${B}`))).vectorCount).toBe(0);
+    expect((await recommend("rel-fan-0")).model_version).toBe(C);
+  });
 });
