@@ -40,6 +40,17 @@ export async function runRelease(options: ReleaseCommandOptions): Promise<string
     case "list": {
       const { pointer, releases } = await client.list();
       write(describeReleases(pointer?.current ?? null, pointer?.previous ?? null, pointer?.canary ?? null, releases));
+      if (pointer?.canary) {
+        const { report } = await client.canaryReport();
+        for (const arm of report.arms) {
+          const { requests, impressions, clicks } = arm.counters;
+          const ctr = `${(arm.ctr.value * 100).toFixed(2)}% [${(arm.ctr.low * 100).toFixed(2)}, ${(arm.ctr.high * 100).toFixed(2)}]`;
+          const guardrails = arm.guardrails ? `  guardrails ${JSON.stringify(arm.guardrails)}` : "";
+          write(
+            `  ${arm.arm.padEnd(8)} ${requests} requests, ${impressions} impressions, ${clicks} clicks, CTR ${ctr}, p99 ${arm.latency_p99_ms ?? "–"} ms${guardrails}`,
+          );
+        }
+      }
       return pointer?.current ?? null;
     }
     case "publish": {

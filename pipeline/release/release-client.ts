@@ -5,6 +5,15 @@
  */
 import type { ReleasePointer, ReleaseRecord } from "../../shared/artifacts/release";
 
+/** What `release list` shows of one arm of the canary's report. */
+export interface CanaryArmReport {
+  arm: string;
+  counters: { requests: number; impressions: number; clicks: number; conversions: number };
+  ctr: { value: number; low: number; high: number };
+  latency_p99_ms: number | null;
+  guardrails?: Record<string, string>;
+}
+
 /** Where the Worker is and how to call it. */
 export interface ReleaseClientOptions {
   url: string;
@@ -101,6 +110,11 @@ export class ReleaseClient {
 
   startCanary(id: string, share: number): Promise<{ pointer: ReleasePointer }> {
     return this.call("PUT", `/releases/${encodeURIComponent(id)}/canary`, { share });
+  }
+
+  /** The running canary's A/B report (arms `control` and `canary`). */
+  canaryReport(): Promise<{ canary: string; current: string; share: number; report: { arms: CanaryArmReport[] } }> {
+    return this.call("GET", "/releases/canary");
   }
 
   stopCanary(): Promise<{ pointer: ReleasePointer }> {

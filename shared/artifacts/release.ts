@@ -16,7 +16,7 @@
  * keys, as before releases (tests that seed KV directly, an older deployment).
  */
 import { z } from "zod";
-import { fnv1a } from "../math/fnv1a";
+import { fnv1a, fnv1aHex } from "../math/fnv1a";
 
 /** A release id: the model version the pipeline stamped (`als-20261206T140546Z-db667769`). */
 export const releaseIdSchema = z
@@ -91,4 +91,22 @@ export function releaseForUser(pointer: ReleasePointer, userId: string | undefin
   const { canary } = pointer;
   if (!canary || userId === undefined) return pointer.current;
   return fnv1a(`canary:${canary.release}:${userId}`) / 0x1_0000_0000 < canary.share ? canary.release : pointer.current;
+}
+
+/**
+ * The canary as an A/B experiment: its id (one per canary release, so each canary starts with fresh
+ * counters) and the arm of `userId` — `canary` or `control` (the current release). The edge records
+ * served responses, clicks and conversions under it like any configured experiment, and
+ * `GET /v1/admin/releases/canary` reports it.
+ */
+export function canaryExperimentId(release: string): string {
+  return `canary-${fnv1aHex(release)}`;
+}
+
+/** `{[canary experiment id]: "canary" | "control"}` for `userId`, or `{}` when no canary runs. */
+export function canaryArms(pointer: ReleasePointer | null, userId: string): Record<string, string> {
+  if (!pointer?.canary) return {};
+  return {
+    [canaryExperimentId(pointer.canary.release)]: releaseForUser(pointer, userId) === pointer.canary.release ? "canary" : "control",
+  };
 }

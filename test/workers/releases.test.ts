@@ -6,7 +6,7 @@
  * share of users, a release in use kept, erasure reaching every live release.
  */
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { kvKeys, type PopularList, type UserRecord } from "../../shared/artifacts/kv-keys";
 import { ITEM_METADATA_INDEXES } from "../../shared/artifacts/item-metadata";
 import { releaseForUser, releaseKey } from "../../shared/artifacts/release";
@@ -169,6 +169,18 @@ describe("releases", () => {
     expect(canaries).toBeGreaterThan(0);
     expect(canaries).toBeLessThan(users.length);
     expect((await json(await call("/healthz"))).release.canary).toEqual({ release: B, share: 0.3 });
+    // The canary is an A/B experiment of its own: served responses counted per arm (batched ≤ 1 s).
+    await vi.waitFor(
+      async () => {
+        const report = await json(await admin("/releases/canary"));
+        expect(report).toMatchObject({ canary: B, current: A, share: 0.3 });
+        const requests = Object.fromEntries(report.report.arms.map((arm: any) => [arm.arm, arm.counters.requests]));
+        expect(requests).toEqual({ control: users.length - canaries, canary: canaries });
+      },
+      { timeout: 10_000, interval: 200 },
+    );
+    const served = await recommend(users.find((user) => releaseForUser(pointer, user) === B)!);
+    expect(Object.entries(served.arms).find(([id]) => id.startsWith("canary-"))?.[1]).toBe("canary");
     expect((await admin("/releases/canary", { method: "DELETE" })).status).toBe(200);
     for (const user of users.slice(0, 10)) expect((await recommend(user)).model_version).toBe(A);
   });

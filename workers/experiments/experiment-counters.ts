@@ -7,6 +7,8 @@
  * its user is in — the assignment is deterministic, so it is recomputed from the user id rather than
  * stored.
  */
+import { canaryArms } from "../../shared/artifacts/release";
+import { readReleasePointer, unscopedKv } from "../releases/serving-release";
 import { assignArms } from "../../shared/experiments/assign-arms";
 import type { ExperimentIncrement, LatencyObservations } from "../../shared/experiments/experiment-counters-contract";
 import { EXPERIMENT_EVENT_METRIC } from "../../shared/experiments/experiment-event-metric";
@@ -144,14 +146,15 @@ async function flushServed(env: Env): Promise<void> {
  * `request_id` proves nothing, so crediting unmatched events would let any client move an arm.
  */
 export async function recordAttributedEvents(env: Env, config: ServingConfig, events: readonly SessionEvent[]): Promise<void> {
-  if (config.experiments.length === 0) return;
+  const pointer = await readReleasePointer(unscopedKv(env)).catch(() => null);
+  if (config.experiments.length === 0 && !pointer?.canary) return;
   const shards = experimentShards(env);
   const byShard = new Map<string, ExperimentIncrement[]>();
   for (const event of events) {
     const metric = EXPERIMENT_EVENT_METRIC[event.type];
     // Live impressions come from served responses (recordServedResponse), not from impression events.
     if (!event.request_id || !metric || metric === "impressions") continue;
-    const arms = assignArms(config, event.context?.surface ?? "home", event.user_id);
+    const arms = { ...assignArms(config, event.context?.surface ?? "home", event.user_id), ...canaryArms(pointer, event.user_id) };
     for (const [experimentId, arm] of Object.entries(arms)) {
       const name = experimentShardName(experimentId, event.user_id, shards);
       const list = byShard.get(name) ?? [];

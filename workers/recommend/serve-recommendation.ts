@@ -5,6 +5,7 @@
  */
 import type { Surface } from "../../shared/events/interaction-event";
 import type { ServingConfig } from "../../shared/serving/serving-config";
+import { canaryArms } from "../../shared/artifacts/release";
 import { releaseOf } from "../releases/serving-release";
 import { servingConfigFor } from "../config/serving-config";
 import { recordServedResponse } from "../experiments/experiment-counters";
@@ -48,6 +49,8 @@ export async function serveRecommendation(
 ): Promise<RecommendResponse> {
   const config = servingConfigFor(env);
   const plan = servingPlanFor(config, request.surface, request.userId);
+  // A running canary is an experiment of its own: control (the current release) or canary.
+  const arms = { ...plan.arms, ...canaryArms(releaseOf(env)?.pointer ?? null, request.userId) };
   const deps = recommendDepsFor(env);
   const shadowRanker = config.shadow_ranker ? shadowRankerFor(deps.rankers, config.shadow_ranker) : undefined;
   const response = await recommend(
@@ -69,21 +72,21 @@ export async function serveRecommendation(
       },
       sources: plan.sources,
       rerankRules: plan.rules,
-      arms: plan.arms,
+      arms,
       ...(shadowRanker ? { shadowRanker } : {}),
       waitUntil,
       logger,
       ...(releaseOf(env) ? { releaseId: releaseOf(env)!.id } : {}),
     },
   );
-  if (Object.keys(plan.arms).length > 0) {
+  if (Object.keys(arms).length > 0) {
     const served = {
       itemIds: response.items.map((item) => item.item_id),
       categories: response.items.map((item) => item.category),
       latencyMs: response.timings_ms.total ?? 0,
     };
     waitUntil(
-      recordServedResponse(env, request.userId, plan.arms, served).catch((error: unknown) =>
+      recordServedResponse(env, request.userId, arms, served).catch((error: unknown) =>
         logger.warn("experiment_counters_failed", { stage: "experiment_counters", error }),
       ),
     );

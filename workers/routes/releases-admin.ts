@@ -9,6 +9,8 @@
  * - `POST   /v1/admin/releases/:id/activate` — make it current (the current one becomes `previous`,
  *   what a rollback returns to; a canary of it is promoted);
  * - `PUT    /v1/admin/releases/:id/canary` `{share}` — serve it to `share` of users (0 < share < 1);
+ * - `GET    /v1/admin/releases/canary` — the canary's live A/B report (arms `control` and `canary`:
+ *   requests, CTR and conversion with intervals, latency, guardrails), as for configured experiments;
  * - `DELETE /v1/admin/releases/canary` — stop the canary;
  * - `POST   /v1/admin/releases/:id/kv` `{entries: [{key, value}]}` — upload ≤ 500 of a release's KV
  *   records (release-scoped keys only, stored under `rel/<id>/`), before it is registered (a
@@ -25,6 +27,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import {
+  canaryExperimentId,
   embeddedIndexName,
   RELEASE_KV_KEYS,
   type ReleasePointer,
@@ -37,6 +40,8 @@ import {
   releaseRegistrySchema,
 } from "../../shared/artifacts/release";
 import { kvKeys } from "../../shared/artifacts/kv-keys";
+import type { ExperimentConfig } from "../../shared/serving/serving-config";
+import { experimentReport } from "../experiments/experiment-report";
 import type { ModelManifest } from "../../shared/artifacts/model-manifest";
 import type { AppEnv } from "../app-env";
 import { ApiError } from "../errors/api-error";
@@ -111,6 +116,20 @@ export const releasesAdminRoute = new Hono<AppEnv>()
     const kv = rawKv(c.env);
     const [pointer, registry] = await Promise.all([readReleasePointer(kv), readRegistry(kv)]);
     return c.json({ pointer, releases: registry.releases });
+  })
+  .get("/canary", async (c) => {
+    const pointer = await readReleasePointer(rawKv(c.env));
+    if (!pointer?.canary) throw new ApiError(404, "not_found", "no canary is running");
+    const { release, share } = pointer.canary;
+    const experiment: ExperimentConfig = {
+      id: canaryExperimentId(release),
+      traffic: 1,
+      arms: [
+        { name: "control", weight: 1 - share, overrides: {} },
+        { name: "canary", weight: share, overrides: {} },
+      ],
+    };
+    return c.json({ canary: release, current: pointer.current, share, report: await experimentReport(c.env, experiment) });
   })
   .delete("/canary", async (c) => {
     const kv = rawKv(c.env);
