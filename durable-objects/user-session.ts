@@ -110,7 +110,6 @@ export class UserSession extends DurableObject<Env> {
       return outcome;
     });
     if (applied.result.accepted.length > 0) await this.scheduleAlarm(now + this.retention().userMs);
-    if (applied.needsRefresh) this.refresh.schedule();
     return applied.result;
   }
 

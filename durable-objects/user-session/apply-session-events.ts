@@ -18,8 +18,6 @@ import type { SessionStore } from "./session-store";
 /** What appending a batch did. */
 export interface AppliedEvents {
   result: AppendResult;
-  /** True when an event waits for its category or changed the item signals the vector folds in. */
-  needsRefresh: boolean;
 }
 
 /** Stores `events` (all of one user) accepted at `now`; `trendingWindowMs` is TRENDING_USER_WINDOW_HOURS. */
@@ -30,7 +28,6 @@ export function applySessionEvents(
   trendingWindowMs: number,
 ): AppliedEvents {
   const result: AppendResult = { accepted: [], duplicates: [], trending: [], attributed: [] };
-  let needsRefresh = false;
   for (const event of events) {
     if (!store.claimEventId(event.event_id, event.ts)) {
       result.duplicates.push(event.event_id);
@@ -49,18 +46,14 @@ export function applySessionEvents(
     const column = exposureCreditColumn(event.type, event.request_id);
     if (column && store.markExposureCredited(column, event.request_id!, event.item_id)) result.attributed.push(event.event_id);
     store.addToItemState(event.item_id, event.ts, itemStateDelta(event.type));
-    if (category === null) {
-      needsRefresh = true;
-    } else {
+    // An event whose item's category is unknown waits (pending) for the next refresh's lookup.
+    if (category !== null) {
       if (before?.category == null && category) store.setItemCategory(event.item_id, category);
       applyCategoryEffects(store, event, category, exposure?.exploration_source ?? null);
     }
-    if (eventWeight[event.type] !== 0) {
-      needsRefresh = true;
-      store.setMeta("vector_dirty", "1");
-    }
+    if (eventWeight[event.type] !== 0) store.setMeta("vector_dirty", "1");
   }
-  return { result, needsRefresh };
+  return { result };
 }
 
 /** Applies the waiting category effects of an item's events, now that its category is stored. */

@@ -2,8 +2,13 @@
  * Brings a UserSession's derived state up to date: looks up (in the vector index) the categories of
  * items whose events wait for one and the vectors of the fold-in window, applies the waiting
  * category effects, and recomputes the session vector. Owns what that needs in memory — the fold-in
- * model read from KV (reused for USER_SESSION_LIMITS.modelTtlMs), the lookup back-off, the one
- * refresh in flight and the delayed background refresh after events.
+ * model read from KV (reused for USER_SESSION_LIMITS.modelTtlMs), the lookup back-off and the one
+ * refresh in flight.
+ *
+ * It runs when the state is read (a snapshot waits up to refreshBudgetMs, then the refresh finishes
+ * in the background), not after every event: a background refresh per event batch made ingestion
+ * pay a vector-index lookup and a second commit per user even for users nobody asked about, and its
+ * contention slowed the next read too (docs/data-loop.md, "Ingestion").
  */
 import { kvKeys } from "../../shared/artifacts/kv-keys";
 import type { FoldInModel } from "../../shared/realtime/fold-in-model";
@@ -33,7 +38,6 @@ export interface SessionVectorRefreshHost {
 export class SessionVectorRefresh {
   private running: Promise<void> | null = null;
   private again = false;
-  private timer: ReturnType<typeof setTimeout> | null = null;
   private lookupFailedAt = 0;
   private model: { value: FoldInModel | null; fetchedAt: number; release: string | null } | null = null;
 
@@ -58,19 +62,8 @@ export class SessionVectorRefresh {
     await Promise.race([this.once().catch(() => undefined), budget]).finally(() => clearTimeout(timer ?? null));
   }
 
-  /** Refreshes in the background shortly after events (see `refreshDelayMs`). */
-  schedule(): void {
-    if (this.timer !== null) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.host.ctx.waitUntil(this.once().catch(() => undefined));
-    }, USER_SESSION_LIMITS.refreshDelayMs);
-  }
-
   /** Forgets everything in memory (the object was erased). */
   reset(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
     this.model = null;
   }
 

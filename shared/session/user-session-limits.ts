@@ -37,11 +37,6 @@ export const USER_SESSION_LIMITS = {
   armHalfLifeMs: 30 * DAY_MS,
   /** How long a snapshot waits for a refresh before serving the previous vector. */
   refreshBudgetMs: 120,
-  /**
-   * After an event, the background refresh waits this long so a burst of events (impressions,
-   * then a click) costs one lookup and one write; a request arriving meanwhile refreshes at once.
-   */
-  refreshDelayMs: 200,
   /** After a failed lookup, how long before trying again. */
   lookupRetryMs: 5000,
   /** How long a fetched fold-in model is reused before KV is read again. */
