@@ -4,15 +4,13 @@
  * its receive time, in chunks; tombstones still go to R2; with EVENT_LOG_SINK = "pipelines" the
  * route counts trending itself, and a missing binding is a retryable 503, not a crash.
  */
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { tombstoneKey } from "../../shared/events/erasure-tombstone";
-import { createApp } from "../../workers/app";
 import { createPipelinesEventLogSink, type PipelineStream } from "../../workers/event-log/pipelines-event-log-sink";
 import { createR2EventLogSink } from "../../workers/event-log/r2-event-log-sink";
 import { itemId, seedFixture } from "./fixture";
-import { ADMIN_TOKEN, json } from "./helpers";
+import { json, postJsonWithEnv } from "./helpers";
 import { shardScore } from "./trending-wait";
 
 beforeAll(seedFixture);
@@ -49,20 +47,7 @@ describe("the Pipelines sink", () => {
   });
 });
 
-async function post(environment: Env, body: unknown): Promise<Response> {
-  const ctx = createExecutionContext();
-  const response = await createApp().fetch(
-    new Request("http://edge.test/v1/events", {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_TOKEN}` },
-      body: JSON.stringify(body),
-    }),
-    environment,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return response;
-}
+const post = (environment: Env, body: unknown) => postJsonWithEnv(environment, "/v1/events", body);
 
 describe("POST /v1/events with EVENT_LOG_SINK = pipelines", () => {
   it("logs through the stream and counts trending in the request", async () => {

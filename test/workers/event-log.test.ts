@@ -5,14 +5,12 @@
  * cannot take a batch the client is told to retry, and the retry completes the log.
  */
 import { env } from "cloudflare:workers";
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { interactionEventSchema } from "../../shared/events/interaction-event";
-import { createApp } from "../../workers/app";
 import { createR2EventLogSink, eventLogObjectKey } from "../../workers/event-log/r2-event-log-sink";
 import { eventLogSinkContract } from "../contracts/event-log-sink-contract";
 import { lakeObjects, lakeObjectText, waitForLakeEvents } from "./event-lake";
-import { ADMIN_TOKEN, json, postJson } from "./helpers";
+import { json, postJson, postJsonWithEnv } from "./helpers";
 
 let contractRun = 0;
 for (const compression of ["none", "gzip"] as const) {
@@ -73,20 +71,7 @@ describe("event log on R2", () => {
   it("answers 503 when the queue cannot take the batch, and the retry completes the log", async () => {
     const broken = { ...env, EVENT_QUEUE: { sendBatch: () => Promise.reject(new Error("queue down (injected)")) } as unknown as Queue };
     const event = { event_id: "lost-1", user_id: "u-log-down", item_id: "i1", type: "click" };
-    const send = async (environment: Env) => {
-      const ctx = createExecutionContext();
-      const response = await createApp().fetch(
-        new Request("http://edge.test/v1/events", {
-          method: "POST",
-          headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_TOKEN}` },
-          body: JSON.stringify(event),
-        }),
-        environment,
-        ctx,
-      );
-      await waitOnExecutionContext(ctx);
-      return response;
-    };
+    const send = (environment: Env) => postJsonWithEnv(environment, "/v1/events", event);
     const failed = await send(broken);
     expect(failed.status).toBe(503);
     expect(failed.headers.get("retry-after")).toBe("1");

@@ -48,3 +48,23 @@ export const adminHeaders = { authorization: `Bearer ${ADMIN_TOKEN}` };
 export async function json<T = any>(response: Response): Promise<T> {
   return (await response.json()) as T;
 }
+
+/**
+ * POSTs `body` as JSON to `path` with the admin key, through the Worker's fetch handler called with
+ * `environment` (an env with a binding replaced: a failing queue, a fake Pipelines stream), and waits
+ * for its background work.
+ */
+export async function postJsonWithEnv(environment: Env, path: string, body: unknown): Promise<Response> {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(
+    new Request(`http://edge.test${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: JSON.stringify(body),
+    }),
+    environment,
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return response;
+}
