@@ -73,7 +73,7 @@ export class ReleaseRecommender implements Recommender {
     const user = this.userVectors.get(userIndex);
     if (!user) {
       scores.fill(Number.NEGATIVE_INFINITY);
-      this.popular.forEach((item, rank) => (scores[item] = this.popular.length - rank));
+      for (const [rank, item] of this.popular.entries()) scores[item] = this.popular.length - rank;
       return scores;
     }
     const d = this.dimensions;
