@@ -25,6 +25,11 @@
  *   conversion to the user's A/B arms (one each per exposure).
  * Version 4 (request cost): the exposures table's item and time indexes are dropped — the bounded
  *   table is scanned for the rare lookups by item or time instead of writing three B-trees per row.
+ * Version 5 (request cost, memory): `exposures` holds one row per response — `request_id`, `ts`, `n`
+ *   (items served) and `items` (JSON `[[item_id, source, category, exploration_source], …]` in
+ *   position order; shared/session/served-items.ts) — bounded in served items, pruned oldest
+ *   response first; `exposure_credits` (request_id, item_id, credit ∈ clicked | converted) records
+ *   each served item's A/B credit once.
  *
  * The schema is created on the first write, never on a read: an object that is only read (a
  * request for a user id with no state) stores nothing.
@@ -110,4 +115,28 @@ export const USER_SESSION_MIGRATIONS: readonly string[] = [
   // walks rowids (insertion order).
   `DROP INDEX IF EXISTS exposures_item;
    DROP INDEX IF EXISTS exposures_ts;`,
+  // One row per response instead of one per served item (shared/session/served-items.ts), and the
+  // A/B credits (written only when an event credits a served item) in a table of their own.
+  `ALTER TABLE exposures RENAME TO exposures_by_item;
+   CREATE TABLE exposures (
+     request_id TEXT NOT NULL UNIQUE,
+     ts INTEGER NOT NULL,
+     n INTEGER NOT NULL,
+     items TEXT NOT NULL
+   );
+   INSERT INTO exposures (request_id, ts, n, items)
+     SELECT request_id, max(ts), count(*), json_group_array(json_array(item_id, source, category, exploration_source))
+     FROM (SELECT rowid AS rid, * FROM exposures_by_item ORDER BY request_id, position)
+     GROUP BY request_id
+     ORDER BY min(rid);
+   CREATE TABLE exposure_credits (
+     request_id TEXT NOT NULL,
+     item_id TEXT NOT NULL,
+     credit TEXT NOT NULL,
+     PRIMARY KEY (request_id, item_id, credit)
+   ) WITHOUT ROWID;
+   INSERT INTO exposure_credits (request_id, item_id, credit)
+     SELECT request_id, item_id, 'clicked' FROM exposures_by_item WHERE clicked = 1
+     UNION ALL SELECT request_id, item_id, 'converted' FROM exposures_by_item WHERE converted = 1;
+   DROP TABLE exposures_by_item;`,
 ];

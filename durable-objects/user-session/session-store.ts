@@ -8,6 +8,7 @@ import type { EventType } from "../../shared/events/interaction-event";
 import type { TrendingCreditWindow } from "../../shared/events/trending-credit";
 import type { AffinityRow, ArmRow } from "../../shared/session/decayed-evidence";
 import type { ExposureCreditColumn } from "../../shared/session/exposure-credit";
+import { packServedItems, pruneCutoff, servedItem } from "../../shared/session/served-items";
 import type { FoldInWindowRow } from "../../shared/session/fold-in-window";
 import type { ItemStateDelta } from "../../shared/session/item-state-delta";
 import type { StoredInspection } from "../../shared/session/session-inspection";
@@ -52,15 +53,13 @@ export interface SessionStaleness {
 type MetaKey = "schema_version" | "last_activity" | "profile" | "session_vector" | "vector_dirty" | "appended_since_bound";
 
 /**
- * Deletes the oldest exposures past the bound (?1): rows are only ever appended, so rowid order is
- * the order they were served in, and the newest ?1 are found by walking the table's own B-tree
- * backwards (no index, no sort).
+ * Deletes the oldest responses, up to rowid ?1 (shared/session/served-items.ts `pruneCutoff` finds
+ * it by walking the table's own B-tree backwards): rows are only ever appended, so rowid order is
+ * the order they were served in — a range delete, no index, no sort.
  */
-export const PRUNE_EXPOSURES_SQL = `DELETE FROM exposures WHERE rowid IN (SELECT rowid FROM exposures ORDER BY rowid DESC LIMIT -1 OFFSET ?) RETURNING 1`;
+export const PRUNE_EXPOSURES_SQL = `DELETE FROM exposures WHERE rowid <= ? RETURNING n`;
 
 /** Typed access to one UserSession object's tables. */
-/** Exposure rows per INSERT: 7 bound parameters each, at most 100 per statement. */
-const EXPOSURE_ROWS_PER_STATEMENT = 14;
 /** (item, category) pairs per UPDATE: 2 bound parameters each. */
 const CATEGORY_ROWS_PER_STATEMENT = 50;
 
@@ -138,7 +137,7 @@ export class SessionStore {
         pendingEvents: this.count(`SELECT count(*) AS n FROM events WHERE applied = 0`),
         items: this.count(`SELECT count(*) AS n FROM item_state`),
         hidden: this.count(`SELECT count(*) AS n FROM item_state WHERE hidden = 1`),
-        exposures: this.count(`SELECT count(*) AS n FROM exposures`),
+        exposures: this.exposureCount(),
         cachedVectors: this.count(`SELECT count(*) AS n FROM item_vectors`),
         eventIds: this.count(`SELECT count(*) AS n FROM event_ids`),
       },
@@ -152,7 +151,14 @@ export class SessionStore {
 
   /** Distinct items already served, newest first. */
   shown(limit: number): string[] {
-    return this.itemIds(`SELECT item_id FROM exposures GROUP BY item_id ORDER BY max(ts) DESC LIMIT ?`, limit);
+    return this.itemIds(
+      `SELECT item_id FROM (
+         SELECT json_extract(served.value, '$[0]') AS item_id, exposures.rowid AS response, CAST(served.key AS INTEGER) AS position
+         FROM exposures, json_each(exposures.items) AS served
+       )
+       GROUP BY item_id ORDER BY max(response) DESC, min(position) LIMIT ?`,
+      limit,
+    );
   }
 
   // Events.
@@ -309,48 +315,49 @@ export class SessionStore {
   /** The exposure an event refers to: the one of its request when known, else the latest. */
   exposureOf(itemId: string, requestId: string | null | undefined): ExposureRow | undefined {
     if (requestId) {
-      const exact = this.sql
-        .exec<ExposureRow>(`SELECT category, exploration_source FROM exposures WHERE request_id = ? AND item_id = ?`, requestId, itemId)
-        .toArray()[0];
+      const row = this.sql.exec<{ items: string }>(`SELECT items FROM exposures WHERE request_id = ?`, requestId).toArray()[0];
+      const exact = row ? servedItem(row.items, itemId) : undefined;
       if (exact) return exact;
     }
-    return this.sql
-      .exec<ExposureRow>(`SELECT category, exploration_source FROM exposures WHERE item_id = ? ORDER BY ts DESC LIMIT 1`, itemId)
+    const latest = this.sql
+      .exec<{ items: string }>(
+        `SELECT exposures.items FROM exposures, json_each(exposures.items) AS served
+         WHERE json_extract(served.value, '$[0]') = ? ORDER BY exposures.rowid DESC LIMIT 1`,
+        itemId,
+      )
       .toArray()[0];
+    return latest ? servedItem(latest.items, itemId) : undefined;
   }
 
-  /** Marks the served item's A/B credit `column`; false when it was not served or already credited. */
+  /** Marks the served item's A/B credit `column`; false when it was not served in that request or already credited. */
   markExposureCredited(column: ExposureCreditColumn, requestId: string, itemId: string): boolean {
+    const row = this.sql.exec<{ items: string }>(`SELECT items FROM exposures WHERE request_id = ?`, requestId).toArray()[0];
+    if (!row || !servedItem(row.items, itemId)) return false;
     return (
       this.sql
-        .exec(`UPDATE exposures SET ${column} = 1 WHERE request_id = ? AND item_id = ? AND ${column} = 0 RETURNING 1`, requestId, itemId)
+        .exec(
+          `INSERT INTO exposure_credits (request_id, item_id, credit) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1`,
+          requestId,
+          itemId,
+          column,
+        )
         .toArray().length > 0
     );
   }
 
   /**
-   * Stores what one response served: multi-row INSERTs with bound parameters (a replayed request
-   * id adds nothing), then the category of any served item whose row is still waiting for it.
+   * Stores what one response served as one row (a replayed request id adds nothing), then the
+   * category of any served item whose state is still waiting for it.
    */
   insertExposures(requestId: string, items: readonly Exposure[], ts: number): void {
-    // 7 parameters a row; a statement binds at most 100 (the Durable Object SQL limit).
-    for (let start = 0; start < items.length; start += EXPOSURE_ROWS_PER_STATEMENT) {
-      const chunk = items.slice(start, start + EXPOSURE_ROWS_PER_STATEMENT);
-      this.sql.exec(
-        `INSERT INTO exposures (request_id, item_id, position, source, category, exploration_source, ts)
-         VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}
-         ON CONFLICT (request_id, item_id) DO NOTHING`,
-        ...chunk.flatMap((item) => [
-          requestId,
-          item.itemId,
-          item.position,
-          item.source,
-          item.category ?? null,
-          item.explorationSource ?? null,
-          ts,
-        ]),
-      );
-    }
+    if (items.length === 0) return;
+    this.sql.exec(
+      `INSERT INTO exposures (request_id, ts, n, items) VALUES (?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING`,
+      requestId,
+      ts,
+      items.length,
+      packServedItems(items),
+    );
     const categorised = items.filter((item) => item.category);
     for (let start = 0; start < categorised.length; start += CATEGORY_ROWS_PER_STATEMENT) {
       const chunk = categorised.slice(start, start + CATEGORY_ROWS_PER_STATEMENT);
@@ -363,13 +370,25 @@ export class SessionStore {
     }
   }
 
+  /** Served items held (the sum over responses). */
   exposureCount(): number {
-    return this.count(`SELECT count(*) AS n FROM exposures`);
+    return this.count(`SELECT coalesce(sum(n), 0) AS n FROM exposures`);
   }
 
-  /** Deletes the oldest exposures past `bound`; returns how many. */
+  /**
+   * Deletes the oldest responses until the newest hold at most `bound` items, and the credits of the
+   * deleted ones; returns how many items went.
+   */
   pruneExposures(bound: number): number {
-    return this.sql.exec(PRUNE_EXPOSURES_SQL, bound).toArray().length;
+    const rows = this.sql.exec<{ id: number; n: number }>(`SELECT rowid AS id, n FROM exposures ORDER BY rowid DESC`).toArray();
+    const cutoff = pruneCutoff(rows, bound);
+    if (cutoff === null) return 0;
+    const deleted = this.sql
+      .exec<{ n: number }>(PRUNE_EXPOSURES_SQL, cutoff)
+      .toArray()
+      .reduce((sum, row) => sum + row.n, 0);
+    this.sql.exec(`DELETE FROM exposure_credits WHERE request_id NOT IN (SELECT request_id FROM exposures)`);
+    return deleted;
   }
 
   lastExposureTs(): number | null {

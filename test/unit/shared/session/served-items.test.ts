@@ -1,0 +1,35 @@
+/** One exposures row per response: packing in position order, lookups by item, and where pruning cuts. */
+import { describe, expect, it } from "vitest";
+import { packServedItems, pruneCutoff, servedItem, unpackServedItems } from "../../../../shared/session/served-items";
+
+describe("served items", () => {
+  it("packs a response's items in position order and finds each one", () => {
+    const packed = packServedItems([
+      { itemId: "b", position: 1, source: "trending", category: "Drama" },
+      { itemId: "a", position: 0, source: "ann" },
+      { itemId: "c", position: 2, source: "exploration", category: "Jazz", explorationSource: "fresh" },
+    ]);
+    expect(unpackServedItems(packed)).toEqual([
+      ["a", "ann", null, null],
+      ["b", "trending", "Drama", null],
+      ["c", "exploration", "Jazz", "fresh"],
+    ]);
+    expect(servedItem(packed, "c")).toEqual({ category: "Jazz", exploration_source: "fresh" });
+    expect(servedItem(packed, "z")).toBeUndefined();
+    expect(unpackServedItems("not json")).toEqual([]);
+  });
+
+  it("cuts at the newest row that no longer fits the bound (rows are whole responses)", () => {
+    const rows = [
+      { id: 5, n: 10 },
+      { id: 4, n: 10 },
+      { id: 3, n: 5 },
+      { id: 2, n: 10 },
+      { id: 1, n: 10 },
+    ];
+    expect(pruneCutoff(rows, 100)).toBeNull();
+    expect(pruneCutoff(rows, 25)).toBe(2);
+    expect(pruneCutoff(rows, 24)).toBe(3);
+    expect(pruneCutoff(rows, 0)).toBe(5);
+  });
+});
