@@ -2,15 +2,19 @@
  * The sidecar's HTTP API (Hono, served by @hono/node-server in `main.ts`, testable with
  * `app.request()`):
  *
- * - `POST /v1/rank` `{feature_spec_hash, rows, timeout_ms?}` → `{scores, model_version, provider, timings_ms, batch}`;
+ * - `POST /v1/rank` `{feature_spec_hash, rows, timeout_ms?, model_version?}` → `{scores, model_version, provider, timings_ms, batch}`;
  *   rows are checked, then queued in the dynamic batcher (`batching/`) and scored in a batch.
+ *   An `x-model-version` header (or `model_version`) names the model version to score with: the
+ *   default model's, a loaded release's, or one loaded now from `SIDECAR_RELEASES_DIR`; a version
+ *   the sidecar cannot serve is 409 `model_version_unavailable`. Unnamed: the default model.
  *   With `content-type: application/octet-stream` the body is the feature matrix itself
  *   (row-major little-endian float32; `x-feature-spec-hash`, `x-timeout-ms?` headers), and with
  *   `accept: application/octet-stream` the answer is the scores as little-endian float32 (model
  *   version, provider, timings and batch in `x-*` headers); see `rank-request.ts`
- * - `GET /healthz` → `{status: "ok", model_version, provider, feature_spec_hash, uptime_s, batching, queue, ...}`
+ * - `GET /healthz` → `{status: "ok", model_version, provider, feature_spec_hash, uptime_s, batching, queue, loaded_versions, ...}`
+ * - `GET /v1/models` → `{default, loaded: [{version, loaded_at, in_flight, last_used_at}], max_models}`
  * - `GET /metrics` → Prometheus text format (`sidecar-metrics.ts`)
- * - `POST /admin/reload` → reloads the model folder, swapping versions without dropping requests
+ * - `POST /admin/reload` → reloads the default model's folder, swapping versions without dropping requests
  *
  * Every route except `GET /healthz` (liveness, for supervisors and load balancers) requires
  * `Authorization: Bearer <SIDECAR_AUTH_TOKEN>` and answers 401 `unauthorized` without it
@@ -29,7 +33,8 @@ import { createRankBatcher, type RankBatcher, type RankBatchResult } from "./bat
 import { SIDECAR_CONFIG_DEFAULTS } from "./config";
 import { errorMessage } from "../shared/errors/error-message";
 import { silentLogger, type JsonLogger } from "./json-logger";
-import type { ModelStore } from "./model-store";
+import type { ModelLease, ModelStore } from "./model-store";
+import { ModelVersionError } from "./model-version";
 import type { ProviderStatus } from "./open-ranker";
 import {
   BINARY_CONTENT_TYPE,
@@ -47,7 +52,7 @@ import { createSidecarMetrics, type SidecarMetrics } from "./sidecar-metrics";
 /** What the app needs from the rest of the sidecar. */
 export interface SidecarAppDeps {
   /** The model store requests lease models from. */
-  store: Pick<ModelStore, "acquire" | "current" | "reload">;
+  store: Pick<ModelStore, "acquire" | "acquireVersion" | "current" | "models" | "maxModels" | "reload">;
   /** The provider the store's sessions run on. */
   provider: ProviderStatus;
   /** Most rows per `/v1/rank` request (default 2000). */
@@ -89,6 +94,18 @@ export interface HealthBody {
   batching: { enabled: boolean; max_batch_rows: number; max_queue_delay_ms: number; max_queue_rows: number; request_timeout_ms: number };
   /** Requests and rows waiting in the batching queue now. */
   queue: { requests: number; rows: number };
+  /** Every model version loaded, the default (`model_version`) first. */
+  loaded_versions: string[];
+}
+
+/** `GET /v1/models` body. */
+export interface ModelsBody {
+  /** The default model's version (served when a request names none), `null` before it loads. */
+  default: string | null;
+  /** Every loaded version, the default first; times are ISO 8601, `last_used_at` `null` if unused yet. */
+  loaded: { version: string; loaded_at: string; in_flight: number; last_used_at: string | null }[];
+  /** SIDECAR_MAX_MODELS: most versions loaded at once (exceeded only while every other version is busy). */
+  max_models: number;
 }
 
 /** JSON bytes allowed per feature value (generous: covers pretty-printed bodies). */
@@ -165,12 +182,28 @@ export function createSidecarApp(deps: SidecarAppDeps): Hono {
         request_timeout_ms: batcher.config.requestTimeoutMs,
       },
       queue: { requests: batcher.stats.queuedRequests, rows: batcher.stats.queuedRows },
+      loaded_versions: store.models.map((loaded) => loaded.version),
     };
     return c.json(body, model ? 200 : 503);
   });
 
+  app.get("/v1/models", (c) => {
+    const body: ModelsBody = {
+      default: store.current?.version ?? null,
+      loaded: store.models.map((loaded) => ({
+        version: loaded.version,
+        loaded_at: loaded.loadedAt.toISOString(),
+        in_flight: loaded.inFlight,
+        last_used_at: loaded.lastUsedAt?.toISOString() ?? null,
+      })),
+      max_models: store.maxModels,
+    };
+    return c.json(body);
+  });
+
   app.get("/metrics", async (c) => {
     metrics.setModel(store.current, provider.active);
+    metrics.modelsLoaded.set(store.models.length);
     return c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
   });
 
@@ -182,7 +215,7 @@ export function createSidecarApp(deps: SidecarAppDeps): Hono {
   app.post("/v1/rank", limitBody(maxRows * FEATURE_SPEC.size * BYTES_PER_VALUE + BODY_OVERHEAD_BYTES, maxRows), async (c) => {
     const binary = isBinaryMediaType(c.req.header("content-type"));
     const request = binary ? await readBinaryRequest(c) : await readJsonRequest(c, maxRows);
-    const lease = store.acquire();
+    const lease = request.modelVersion === undefined ? store.acquire() : await acquireVersion(store, request.modelVersion);
     if (!lease) throw new SidecarError("model_not_loaded", "no ranker model is loaded");
     let queued = false;
     try {
@@ -215,6 +248,7 @@ export function createSidecarApp(deps: SidecarAppDeps): Hono {
           });
       }
       metrics.rows.inc(rowCount);
+      metrics.rowsByVersion.inc({ model_version: model.version }, rowCount);
       const timings = { queue: roundMs(result.startedAt - submittedAt), inference: roundMs(result.inferenceMs) };
       if (isBinaryMediaType(c.req.header("accept"))) {
         return c.body(float32LittleEndianBytes(result.scores), 200, {
@@ -232,7 +266,7 @@ export function createSidecarApp(deps: SidecarAppDeps): Hono {
         timings_ms: timings,
         batch: { rows: result.batchRows, requests: result.batchRequests },
       };
-      return c.json(body);
+      return c.json(body, 200, { [RANK_HEADERS.modelVersion]: model.version });
     } finally {
       if (!queued) lease.release();
     }
@@ -296,9 +330,42 @@ function batchFailure(error: unknown, provider: string): SidecarError {
 }
 
 /** A rank request read from either encoding, before the model's checks. */
-type ParsedRankRequest =
-  | { kind: "json"; featureSpecHash: string; timeoutMs: number | undefined; rows: unknown[] }
-  | { kind: "binary"; featureSpecHash: string; timeoutMs: number | undefined; body: Uint8Array };
+type ParsedRankRequest = { featureSpecHash: string; timeoutMs: number | undefined; modelVersion: string | undefined } & (
+  | { kind: "json"; rows: unknown[] }
+  | { kind: "binary"; body: Uint8Array }
+);
+
+/**
+ * Leases model version `version` for a request: a name that is not a model version is 400
+ * `invalid_request`; a version the store cannot serve (no such release, no releases folder, a
+ * model that fails to load) is 409 `model_version_unavailable`, never a 500, so the caller falls
+ * back to its own ranker for that release.
+ */
+async function acquireVersion(store: Pick<ModelStore, "acquireVersion">, version: string): Promise<ModelLease> {
+  try {
+    return await store.acquireVersion(version);
+  } catch (error) {
+    if (error instanceof ModelVersionError && error.code === "invalid_version") {
+      throw new SidecarError("invalid_request", error.message);
+    }
+    throw new SidecarError("model_version_unavailable", errorMessage(error));
+  }
+}
+
+/**
+ * The model version a request names: the `x-model-version` header, or the JSON body's
+ * `model_version` (both may be sent if they agree); `undefined` when neither is.
+ */
+function requestedModelVersion(c: Context, bodyVersion: string | undefined): string | undefined {
+  const header = c.req.header(RANK_HEADERS.modelVersion);
+  if (header !== undefined && bodyVersion !== undefined && header !== bodyVersion) {
+    throw new SidecarError(
+      "invalid_request",
+      `the ${RANK_HEADERS.modelVersion} header ("${header.slice(0, 140)}") and model_version ("${bodyVersion.slice(0, 140)}") name different model versions`,
+    );
+  }
+  return header ?? bodyVersion;
+}
 
 async function readJsonRequest(c: Context, maxRows: number): Promise<ParsedRankRequest> {
   const parsed = rankRequestSchema.safeParse(await readJson(c));
@@ -306,12 +373,12 @@ async function readJsonRequest(c: Context, maxRows: number): Promise<ParsedRankR
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`);
     throw new SidecarError(
       "invalid_request",
-      `expected {feature_spec_hash: string, rows: number[][], timeout_ms?: number}; ${problems.join("; ")}`,
+      `expected {feature_spec_hash: string, rows: number[][], timeout_ms?: number, model_version?: string}; ${problems.join("; ")}`,
     );
   }
-  const { feature_spec_hash: featureSpecHash, rows, timeout_ms: timeoutMs } = parsed.data;
+  const { feature_spec_hash: featureSpecHash, rows, timeout_ms: timeoutMs, model_version: bodyVersion } = parsed.data;
   if (rows.length > maxRows) throw tooManyRows(rows.length, maxRows);
-  return { kind: "json", featureSpecHash, timeoutMs, rows };
+  return { kind: "json", featureSpecHash, timeoutMs, modelVersion: requestedModelVersion(c, bodyVersion), rows };
 }
 
 /** The binary encoding: metadata in headers, the float32 matrix as the body (see `rank-request.ts`). */
@@ -331,7 +398,8 @@ async function readBinaryRequest(c: Context): Promise<ParsedRankRequest> {
       );
     }
   }
-  return { kind: "binary", featureSpecHash, timeoutMs, body: new Uint8Array(await c.req.arrayBuffer()) };
+  const modelVersion = requestedModelVersion(c, undefined);
+  return { kind: "binary", featureSpecHash, timeoutMs, modelVersion, body: new Uint8Array(await c.req.arrayBuffer()) };
 }
 
 function tooManyRows(rows: number, maxRows: number): SidecarError {

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { BATCHING_DEFAULTS, type BatchingConfig } from "./batching/dynamic-batcher";
+import { MODEL_STORE_DEFAULTS } from "./model-store";
 import { EXECUTION_PROVIDER_NAMES, type ExecutionProviderName } from "./providers/execution-provider";
 
 /** What the sidecar does when the configured provider is unavailable. */
@@ -18,8 +19,19 @@ export interface SidecarConfig {
   host: string;
   /** TCP port (`SIDECAR_PORT`, default 8788; 0 picks a free port). */
   port: number;
-  /** Folder holding `manifest.json` and the ranker it names (`SIDECAR_MODEL_DIR`, required). */
+  /**
+   * Folder holding `manifest.json` and the ranker it names (`SIDECAR_MODEL_DIR`, required): the
+   * default model, loaded at start and serving requests that name no model version.
+   */
   modelDir: string;
+  /**
+   * Folder of release folders, each named by its model version and shaped like `modelDir`
+   * (`SIDECAR_RELEASES_DIR`, optional): a request naming a version that is not loaded loads
+   * `<releasesDir>/<version>/`. Unset: only the default model's version can be named.
+   */
+  releasesDir: string | undefined;
+  /** Most model versions loaded at once, the default included (`SIDECAR_MAX_MODELS`, default 3, at least 1). */
+  maxModels: number;
   /** Execution provider (`SIDECAR_PROVIDER`, default `cpu`). */
   provider: ExecutionProviderName;
   /** Fallback when the provider is unavailable (`SIDECAR_PROVIDER_FALLBACK`, default `none`). */
@@ -48,6 +60,7 @@ export const SIDECAR_CONFIG_DEFAULTS = {
   provider: "cpu",
   providerFallback: "none",
   maxRows: 2000,
+  maxModels: MODEL_STORE_DEFAULTS.maxModels,
   inferenceThreads: 0,
   batching: BATCHING_DEFAULTS,
 } as const satisfies Partial<SidecarConfig>;
@@ -82,6 +95,8 @@ const envSchema = z
         .default(SIDECAR_CONFIG_DEFAULTS.port),
     ),
     SIDECAR_MODEL_DIR: optional(z.string({ error: "is required: the folder that contains the model's manifest.json" })),
+    SIDECAR_RELEASES_DIR: optional(z.string().optional()),
+    SIDECAR_MAX_MODELS: integer(1, 64, SIDECAR_CONFIG_DEFAULTS.maxModels),
     SIDECAR_PROVIDER: optional(
       z
         .enum(EXECUTION_PROVIDER_NAMES, { error: `must be one of ${EXECUTION_PROVIDER_NAMES.join(", ")}` })
@@ -147,7 +162,7 @@ export class SidecarConfigError extends Error {
  *
  * @example
  * loadSidecarConfig({ SIDECAR_MODEL_DIR: "artifacts/latest", SIDECAR_AUTH_TOKEN: "3f9c…(≥ 16 chars)", SIDECAR_PROVIDER: "wasm" });
- * // → { host: "127.0.0.1", port: 8788, modelDir: "artifacts/latest", provider: "wasm", providerFallback: "none", maxRows: 2000,
+ * // → { host: "127.0.0.1", port: 8788, modelDir: "artifacts/latest", releasesDir: undefined, maxModels: 3, provider: "wasm", providerFallback: "none", maxRows: 2000,
  * //     authToken: "3f9c…", inferenceThreads: 0, batching: { enabled: true, maxBatchRows: 2048, maxQueueDelayMs: 2, maxQueueRows: 16384, requestTimeoutMs: 1000 } }
  */
 export function loadSidecarConfig(env: Record<string, string | undefined> = process.env): SidecarConfig {
@@ -168,6 +183,8 @@ export function loadSidecarConfig(env: Record<string, string | undefined> = proc
     host: vars.SIDECAR_HOST,
     port: vars.SIDECAR_PORT,
     modelDir: vars.SIDECAR_MODEL_DIR,
+    releasesDir: vars.SIDECAR_RELEASES_DIR,
+    maxModels: vars.SIDECAR_MAX_MODELS,
     provider: vars.SIDECAR_PROVIDER,
     providerFallback: vars.SIDECAR_PROVIDER_FALLBACK,
     maxRows: vars.SIDECAR_MAX_ROWS,

@@ -6,7 +6,9 @@ export type ModelLoadErrorCode =
   | "manifest_invalid"
   | "model_file_missing"
   | "model_invalid"
-  | "feature_width_mismatch";
+  | "feature_width_mismatch"
+  /** A release folder's manifest names another model version than the folder's name. */
+  | "version_mismatch";
 
 /** A model version that cannot be served; the sidecar keeps the previous one (or refuses to start). */
 export class ModelLoadError extends Error {

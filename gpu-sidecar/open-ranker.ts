@@ -43,6 +43,12 @@ export interface OpenRankerOptions {
   onFallback?: (error: ProviderUnavailableError) => void;
   /** Passed to the {@link ModelStore}. */
   onReleaseError?: ModelStoreOptions["onReleaseError"];
+  /** Release folders requests may name (passed to the {@link ModelStore}). */
+  releasesDir?: string | undefined;
+  /** Most model versions loaded at once (passed to the {@link ModelStore}). */
+  maxModels?: number;
+  /** Told when a release version loads, fails to load or is evicted (passed to the {@link ModelStore}). */
+  onVersionEvent?: ModelStoreOptions["onVersionEvent"];
 }
 
 /** A loaded model store and the provider it runs on. */
@@ -60,7 +66,7 @@ export interface OpenRanker {
  * provider.fallback; // { from: "cuda", reason: "the CUDA execution provider binaries are not installed (...)" }
  */
 export async function openRanker(options: OpenRankerOptions): Promise<OpenRanker> {
-  const { modelDir, onReleaseError, inferenceThreads = 0, onThreadEvent } = options;
+  const { modelDir, onReleaseError, inferenceThreads = 0, onThreadEvent, releasesDir, maxModels, onVersionEvent } = options;
   const createProvider =
     options.createProvider ??
     (inferenceThreads > 0
@@ -68,7 +74,14 @@ export async function openRanker(options: OpenRankerOptions): Promise<OpenRanker
           createThreadedProvider(name, { threads: inferenceThreads, ...(onThreadEvent ? { onThreadEvent } : {}) })
       : createExecutionProvider);
   const load = async (provider: ExecutionProvider) => {
-    const store = new ModelStore({ modelDir, provider, onReleaseError });
+    const store = new ModelStore({
+      modelDir,
+      provider,
+      onReleaseError,
+      ...(releasesDir !== undefined ? { releasesDir } : {}),
+      ...(maxModels !== undefined ? { maxModels } : {}),
+      ...(onVersionEvent ? { onVersionEvent } : {}),
+    });
     await store.reload();
     return store;
   };

@@ -15,6 +15,11 @@ export const rankRequestSchema = z.object({
   feature_spec_hash: z.string().min(1),
   /** The caller's own deadline in ms (e.g. the edge's timeout); the sidecar gives up then, or at SIDECAR_REQUEST_TIMEOUT_MS if sooner. */
   timeout_ms: z.number().positive().optional(),
+  /**
+   * The model version to score with, like the `x-model-version` header (which wins when both are
+   * sent and must then agree); unset: the default model.
+   */
+  model_version: z.string().optional(),
   rows: z.custom<unknown[]>((value) => Array.isArray(value), "expected an array of rows"),
 });
 
@@ -72,7 +77,10 @@ export const RANK_HEADERS = {
   featureSpecHash: "x-feature-spec-hash",
   /** Request: the caller's deadline in ms, like `timeout_ms` (optional). */
   timeoutMs: "x-timeout-ms",
-  /** Binary response: the model version that scored the rows. */
+  /**
+   * Request (either encoding, optional): the model version to score with, e.g. the release the
+   * edge serves; unset: the default model. Response: the model version that scored the rows.
+   */
   modelVersion: "x-model-version",
   /** Binary response: the execution provider. */
   provider: "x-provider",

@@ -13,6 +13,7 @@ export type SidecarErrorCode =
   | "unauthorized"
   | "not_found"
   | "feature_spec_mismatch"
+  | "model_version_unavailable"
   | "too_many_rows"
   | "payload_too_large"
   | "reload_failed"
@@ -30,6 +31,8 @@ export const SIDECAR_ERROR_STATUS = {
   unauthorized: 401,
   not_found: 404,
   feature_spec_mismatch: 409,
+  /** The request named a model version the sidecar does not have and cannot load: the caller ranks without the sidecar. */
+  model_version_unavailable: 409,
   too_many_rows: 413,
   payload_too_large: 413,
   reload_failed: 500,

@@ -1,10 +1,11 @@
 /**
  * The sidecar's Prometheus metrics (prom-client), served at `GET /metrics`: batch sizes, queue
- * wait, inference time, requests, rows, errors by code, queue-full rejections, queue depth and
- * the served model. Each sidecar owns its registry (no global state), so tests can create many.
+ * wait, inference time, requests, rows (in all and by model version), errors by code, queue-full
+ * rejections, queue depth, the default model, and the model versions loaded, loaded and evicted. Each sidecar owns its registry (no global state), so tests can create many.
  */
 import { collectDefaultMetrics, Counter, exponentialBuckets, Gauge, Histogram, Registry } from "prom-client";
 import type { BatcherObserver, BatcherRejectionReason } from "./batching/dynamic-batcher";
+import type { ModelVersionEvent } from "./model-store";
 import type { SidecarErrorCode } from "./sidecar-error";
 
 /** Options of {@link createSidecarMetrics}. */
@@ -28,6 +29,14 @@ export interface SidecarMetrics {
   requests: Counter<"status">;
   /** Rows scored successfully. */
   rows: Counter;
+  /** Rows scored successfully, by the model version that scored them. */
+  rowsByVersion: Counter<"model_version">;
+  /** Model versions loaded now, the default included. */
+  modelsLoaded: Gauge;
+  /** Release versions loaded on demand, by result (`loaded`, `failed`). */
+  versionLoads: Counter<"result">;
+  /** Release versions evicted to stay within SIDECAR_MAX_MODELS. */
+  versionEvictions: Counter;
   /** Error responses, by error code. */
   errors: Counter<"code">;
   /** Requests refused because the queue was full. */
@@ -43,6 +52,8 @@ export interface SidecarMetrics {
   countError(code: SidecarErrorCode): void;
   /** Sets the served-model info (called before each scrape). */
   setModel(model: { version: string; featureSpecHash: string } | undefined, provider: string): void;
+  /** Records a release version loaded, failing to load or evicted (the store's `onVersionEvent`). */
+  countVersionEvent(event: ModelVersionEvent): void;
 }
 
 const ROW_BUCKETS = exponentialBuckets(1, 2, 14); // 1 … 8192 rows
@@ -88,6 +99,24 @@ export function createSidecarMetrics(options: SidecarMetricsOptions = {}): Sidec
     registers,
   });
   const rows = new Counter({ name: "sidecar_rows_scored_total", help: "Feature rows scored successfully.", registers });
+  const rowsByVersion = new Counter({
+    name: "sidecar_model_rows_scored_total",
+    help: "Feature rows scored successfully, by the model version that scored them.",
+    labelNames: ["model_version"] as const,
+    registers,
+  });
+  const modelsLoaded = new Gauge({ name: "sidecar_models_loaded", help: "Model versions loaded, the default included.", registers });
+  const versionLoads = new Counter({
+    name: "sidecar_model_version_loads_total",
+    help: "Release model versions loaded on demand from SIDECAR_RELEASES_DIR, by result.",
+    labelNames: ["result"] as const,
+    registers,
+  });
+  const versionEvictions = new Counter({
+    name: "sidecar_model_version_evictions_total",
+    help: "Release model versions unloaded to stay within SIDECAR_MAX_MODELS.",
+    registers,
+  });
   const errors = new Counter({
     name: "sidecar_errors_total",
     help: "Error responses, by error code.",
@@ -131,6 +160,10 @@ export function createSidecarMetrics(options: SidecarMetricsOptions = {}): Sidec
     inference,
     requests,
     rows,
+    rowsByVersion,
+    modelsLoaded,
+    versionLoads,
+    versionEvictions,
     errors,
     queueRejections,
     queueRequests,
@@ -141,6 +174,10 @@ export function createSidecarMetrics(options: SidecarMetricsOptions = {}): Sidec
     setModel: (model, provider) => {
       modelInfo.reset();
       if (model) modelInfo.set({ model_version: model.version, feature_spec_hash: model.featureSpecHash, provider }, 1);
+    },
+    countVersionEvent: (event) => {
+      if (event.kind === "evicted") versionEvictions.inc();
+      else versionLoads.inc({ result: event.kind === "loaded" ? "loaded" : "failed" });
     },
   };
 }

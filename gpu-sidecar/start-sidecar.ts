@@ -59,6 +59,19 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
   const { config, logger, drainTimeoutMs, createProvider, processMetrics } = { ...startDefaults, ...options };
   const { store, provider } = await openRanker({
     modelDir: config.modelDir,
+    releasesDir: config.releasesDir,
+    maxModels: config.maxModels,
+    // Release versions load on demand, once serving (after `metrics` below exists).
+    onVersionEvent: (event) => {
+      metrics.countVersionEvent(event);
+      if (event.kind === "loaded") {
+        logger.info("model_version_loaded", { model_version: event.version, load_ms: Math.round(event.loadMs), loaded: event.loaded });
+      } else if (event.kind === "evicted") {
+        logger.info("model_version_evicted", { model_version: event.version, loaded: event.loaded });
+      } else {
+        logger.warn("model_version_load_failed", { model_version: event.version, message: event.message });
+      }
+    },
     provider: config.provider,
     providerFallback: config.providerFallback,
     ...(createProvider ? { createProvider } : {}),
@@ -93,6 +106,8 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
     model_version: store.current?.version ?? null,
     feature_spec_hash: store.current?.featureSpecHash ?? null,
     model_path: store.current?.modelPath ?? null,
+    releases_dir: config.releasesDir ?? null,
+    max_models: config.maxModels,
     max_rows: config.maxRows,
     inference_threads: config.inferenceThreads,
     batching: config.batching,

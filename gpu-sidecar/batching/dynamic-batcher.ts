@@ -2,12 +2,15 @@
  * Dynamic micro-batching in the manner of Triton's dynamic batcher. Requests join a FIFO queue;
  * a batch is taken from the head and runs as soon as an executor is free and
  *
- * - the batch is full: it holds `maxBatchRows` rows, or the next request does not fit (too many
- *   rows, or a different group — e.g. a request still on the previous model version), or
+ * - the batch is full: it holds `maxBatchRows` rows, or the next request of its group does not
+ *   fit, or a request of another group is waiting (e.g. one on another model version), or
  * - the oldest request has waited `maxQueueDelayMs`, or
  * - the batcher is draining (shutdown: everything queued runs without waiting).
  *
- * A request larger than `maxBatchRows` runs alone. The queue is bounded by rows: a request that
+ * A batch holds requests of one group only (the group of its oldest request: a model version):
+ * it takes the oldest request and the later ones of the same group, in arrival order, past
+ * requests of other groups, which wait for the next batch. A request larger than `maxBatchRows`
+ * runs alone. The queue is bounded by rows: a request that
  * would take it past `maxQueueRows` is refused at once (`queue_full`), which the sidecar answers
  * with 503 and `Retry-After`. Every request has a deadline (`requestTimeoutMs`) covering its
  * queue wait and its batch: past it the caller gets `timeout`; a request still queued then is
@@ -197,9 +200,9 @@ export class DynamicBatcher<P, R> {
 
   #pump(): void {
     while (this.#running < this.#concurrency && this.#queue.length > 0) {
-      const size = this.#readyBatchSize();
-      if (size === 0) break;
-      this.#start(this.#queue.splice(0, size));
+      const batch = this.#readyBatch();
+      if (!batch) break;
+      this.#start(batch);
     }
     this.#scheduleDelayTimer();
     if (this.#queue.length === 0 && this.#running === 0) {
@@ -207,22 +210,37 @@ export class DynamicBatcher<P, R> {
     }
   }
 
-  /** How many requests from the head form a batch that may run now (0: keep waiting). */
-  #readyBatchSize(): number {
+  /**
+   * The batch that may run now (`undefined`: keep waiting): the oldest request and, in arrival
+   * order, the later requests of its group that fit, skipping requests of other groups (they wait
+   * for a batch of their own, led by the oldest of them once it is at the head).
+   */
+  #readyBatch(): Entry<P, R>[] | undefined {
     const { enabled, maxBatchRows, maxQueueDelayMs } = this.config;
     const head = this.#queue[0]!;
-    if (!enabled) return 1;
+    if (!enabled) return [head];
+    const batch: Entry<P, R>[] = [];
     let rows = 0;
-    let size = 0;
+    // Full: the batch cannot grow, or another group waits behind it (holding it would delay that group too).
+    let full = false;
     for (const entry of this.#queue) {
-      if (entry.item.group !== head.item.group || (size > 0 && rows + entry.item.rows > maxBatchRows)) break;
+      if (entry.item.group !== head.item.group) {
+        full = true;
+        continue;
+      }
+      if (batch.length > 0 && rows + entry.item.rows > maxBatchRows) {
+        full = true;
+        break;
+      }
+      batch.push(entry);
       rows += entry.item.rows;
-      size++;
-      if (rows >= maxBatchRows) break;
+      if (rows >= maxBatchRows) {
+        full = true;
+        break;
+      }
     }
-    const full = rows >= maxBatchRows || size < this.#queue.length;
     const waitedEnough = head === this.#overdue || this.#clock.now() - head.enqueuedAt >= maxQueueDelayMs;
-    return full || waitedEnough || this.#draining ? size : 0;
+    return full || waitedEnough || this.#draining ? batch : undefined;
   }
 
   #start(entries: Entry<P, R>[]): void {
@@ -230,6 +248,9 @@ export class DynamicBatcher<P, R> {
     const rows = entries.reduce((sum, entry) => sum + entry.item.rows, 0);
     this.#queuedRows -= rows;
     for (const entry of entries) entry.state = "running";
+    // The entries are in queue order: a prefix of it (one group queued) or a selection (several).
+    if (this.#queue[entries.length - 1] === entries[entries.length - 1]) this.#queue.splice(0, entries.length);
+    else this.#queue = this.#queue.filter((entry) => entry.state === "queued");
     this.#running++;
     this.#queueChanged();
     this.#observer.batchStarted?.({ rows, requests: entries.length, queueWaitsMs: entries.map((entry) => now - entry.enqueuedAt) });

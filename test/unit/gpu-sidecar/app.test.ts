@@ -149,6 +149,7 @@ describe("sidecar app", () => {
       uptime_s: 42,
       batching: { enabled: true, max_batch_rows: 2048, max_queue_delay_ms: 2, max_queue_rows: 16384, request_timeout_ms: 1000 },
       queue: { requests: 0, rows: 0 },
+      loaded_versions: ["app-v1"],
     });
   });
 

@@ -22,6 +22,8 @@ describe("loadSidecarConfig", () => {
       host: "127.0.0.1",
       port: 8788,
       modelDir: "artifacts/latest",
+      releasesDir: undefined,
+      maxModels: 3,
       provider: "cpu",
       providerFallback: "none",
       maxRows: 2000,
@@ -36,6 +38,8 @@ describe("loadSidecarConfig", () => {
       SIDECAR_HOST: "0.0.0.0",
       SIDECAR_PORT: "0",
       SIDECAR_MODEL_DIR: "/models/current",
+      SIDECAR_RELEASES_DIR: "/models/releases",
+      SIDECAR_MAX_MODELS: "5",
       SIDECAR_PROVIDER: "webgpu",
       SIDECAR_PROVIDER_FALLBACK: "cpu",
       SIDECAR_MAX_ROWS: "500",
@@ -52,6 +56,8 @@ describe("loadSidecarConfig", () => {
       host: "0.0.0.0",
       port: 0,
       modelDir: "/models/current",
+      releasesDir: "/models/releases",
+      maxModels: 5,
       provider: "webgpu",
       providerFallback: "cpu",
       maxRows: 500,
@@ -121,6 +127,29 @@ describe("loadSidecarConfig", () => {
     expect(() => loadSidecarConfig({ SIDECAR_MODEL_DIR: "m", SIDECAR_AUTH_TOKEN: TOKEN, SIDECAR_INFERENCE_THREADS: "two" })).toThrow(
       'SIDECAR_INFERENCE_THREADS must be a number (got "two")',
     );
+  });
+
+  it("treats an empty SIDECAR_RELEASES_DIR or SIDECAR_MAX_MODELS as unset", () => {
+    const config = loadSidecarConfig({
+      SIDECAR_MODEL_DIR: "m",
+      SIDECAR_AUTH_TOKEN: TOKEN,
+      SIDECAR_RELEASES_DIR: " ",
+      SIDECAR_MAX_MODELS: "",
+    });
+    expect(config).toMatchObject({ releasesDir: undefined, maxModels: 3 });
+  });
+
+  it("accepts SIDECAR_MAX_MODELS=1 and refuses 0, fractions and words", () => {
+    expect(loadSidecarConfig({ SIDECAR_MODEL_DIR: "m", SIDECAR_AUTH_TOKEN: TOKEN, SIDECAR_MAX_MODELS: "1" }).maxModels).toBe(1);
+    expect(issuesOf({ SIDECAR_MODEL_DIR: "m", SIDECAR_AUTH_TOKEN: TOKEN, SIDECAR_MAX_MODELS: "0" })).toEqual([
+      'SIDECAR_MAX_MODELS must be at least 1 (got "0")',
+    ]);
+    expect(issuesOf({ SIDECAR_MODEL_DIR: "m", SIDECAR_AUTH_TOKEN: TOKEN, SIDECAR_MAX_MODELS: "2.5" })).toEqual([
+      'SIDECAR_MAX_MODELS must be an integer (got "2.5")',
+    ]);
+    expect(issuesOf({ SIDECAR_MODEL_DIR: "m", SIDECAR_AUTH_TOKEN: TOKEN, SIDECAR_MAX_MODELS: "many" })).toEqual([
+      'SIDECAR_MAX_MODELS must be a number (got "many")',
+    ]);
   });
 
   it("requires the queue to hold at least one largest request", () => {

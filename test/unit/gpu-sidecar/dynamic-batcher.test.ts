@@ -133,6 +133,47 @@ describe("DynamicBatcher", () => {
     expect(h.batches[1]!.group).toBe("v2");
   });
 
+  it("batches each group's requests together past requests of other groups, oldest group first, never mixing them", async () => {
+    const h = harness({ maxBatchRows: 100 });
+    h.submit("busy", 1, "v1");
+    await h.clock.advance(5);
+    // Queued while a batch runs (as under load): the two groups interleave.
+    h.submit("a1", 2, "v1");
+    h.submit("b1", 2, "v2");
+    h.submit("a2", 2, "v1");
+    h.submit("b2", 2, "v2");
+    h.submit("a3", 2, "v1");
+    await h.finish();
+    // Another group waits, so the oldest group's batch runs at once, with all of its requests.
+    expect(h.names()).toEqual([["busy"], ["a1", "a2", "a3"]]);
+    expect(h.batcher.stats).toMatchObject({ queuedRequests: 2, queuedRows: 4 });
+    await h.finish();
+    await h.clock.advance(5); // alone in the queue now, the other group waits for its batch to fill as usual
+    expect(h.names()).toEqual([["busy"], ["a1", "a2", "a3"], ["b1", "b2"]]);
+    expect(h.batches.map((batch) => batch.group)).toEqual(["v1", "v1", "v2"]);
+    await h.finish();
+    for (const name of ["a1", "a2", "a3", "b1", "b2"]) expect(h.outcomes.get(name)).toBe(`scored ${name}`);
+  });
+
+  it("keeps arrival order within a group when a group's batch is full", async () => {
+    const h = harness({ maxBatchRows: 4 });
+    h.submit("busy", 4, "v1");
+    await settle();
+    h.submit("a1", 2, "v1");
+    h.submit("b1", 2, "v2");
+    h.submit("a2", 2, "v1");
+    h.submit("a3", 2, "v1");
+    await h.finish();
+    expect(h.names()).toEqual([["busy"], ["a1", "a2"]]);
+    await h.finish();
+    // b1 is now the oldest: its group goes next, then a3.
+    expect(h.names()).toEqual([["busy"], ["a1", "a2"], ["b1"]]);
+    await h.finish();
+    await h.clock.advance(5);
+    expect(h.names()).toEqual([["busy"], ["a1", "a2"], ["b1"], ["a3"]]);
+    await h.finish();
+  });
+
   it("refuses a request that would overfill the queue, at once, and accepts again once it drains", async () => {
     const h = harness({ maxQueueRows: 12, maxBatchRows: 100 });
     h.submit("a", 6);

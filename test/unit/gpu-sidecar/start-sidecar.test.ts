@@ -56,6 +56,8 @@ describe("startSidecar", () => {
       host: "127.0.0.1",
       port: 0,
       modelDir: folder.path,
+      releasesDir: undefined,
+      maxModels: 3,
       provider: "cpu",
       providerFallback: "none",
       maxRows: 100,
