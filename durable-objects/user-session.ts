@@ -62,7 +62,7 @@ export class UserSession extends DurableObject<Env> {
   private readonly stored = new ReadMemo<StoredSession>();
   /** Served items, by limit; dropped on every write and every exposure. */
   private readonly shown = new ReadMemo<string[]>();
-  /** Rows in `exposures` (undefined until counted once). */
+  /** Served items held in `exposures` (the sum of its responses' `n`; undefined until counted once). */
   private exposureCount: number | undefined;
   /** The retention alarm (undefined until read once). */
   private alarmAt: number | null | undefined;
@@ -131,9 +131,12 @@ export class UserSession extends DurableObject<Env> {
 
   /**
    * Remembers what the edge served this user (item, position, source, category), so impressions
-   * and clicks on it are credited to its category, exploration source and A/B arm. One multi-row
-   * insert for up to 14 items (and one update for the items' categories); the
-   * table is pruned back to `maxExposures` once it holds more than `maxExposures + exposureSlack`.
+   * and clicks on it are credited to its category, exploration source and A/B arm. The response is
+   * one `exposures` row — its items packed in position order (shared/session/served-items.ts) — so
+   * this is one single-row insert (and one update for the items' categories); a replayed request id
+   * adds nothing. The bound is counted in served items: once the table holds more than
+   * `maxExposures + exposureSlack` items, whole responses are pruned, oldest first, until the rest
+   * hold at most `maxExposures` (and the A/B credits of the pruned ones go with them).
    * An object that holds nothing else (no events, no preferences) is deleted
    * STRANGER_RETENTION_HOURS later.
    */
@@ -141,7 +144,7 @@ export class UserSession extends DurableObject<Env> {
     this.ensureSchema();
     this.ctx.storage.transactionSync(() => {
       this.store.insertExposures(requestId, items, ts);
-      // An upper bound (a replayed request id adds no rows); exact again after each prune.
+      // Served items, an upper bound (a replayed request id adds nothing); exact again after each prune.
       const count = (this.exposureCount ?? this.store.exposureCount()) + items.length;
       const { maxExposures, exposureSlack } = USER_SESSION_LIMITS;
       if (rowsOverBound(count, maxExposures, exposureSlack) > 0) {

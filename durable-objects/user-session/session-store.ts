@@ -8,7 +8,7 @@ import type { EventType } from "../../shared/events/interaction-event";
 import type { TrendingCreditWindow } from "../../shared/events/trending-credit";
 import type { AffinityRow, ArmRow } from "../../shared/session/decayed-evidence";
 import type { ExposureCreditColumn } from "../../shared/session/exposure-credit";
-import { packServedItems, pruneCutoff, servedItem } from "../../shared/session/served-items";
+import { newestServed, packServedItems, pruneCutoff, servedItem } from "../../shared/session/served-items";
 import type { FoldInWindowRow } from "../../shared/session/fold-in-window";
 import type { ItemStateDelta } from "../../shared/session/item-state-delta";
 import type { StoredInspection } from "../../shared/session/session-inspection";
@@ -149,16 +149,9 @@ export class SessionStore {
     };
   }
 
-  /** Distinct items already served, newest first. */
+  /** Distinct items already served, newest response first, each where it was last served (in position order). */
   shown(limit: number): string[] {
-    return this.itemIds(
-      `SELECT item_id FROM (
-         SELECT json_extract(served.value, '$[0]') AS item_id, exposures.rowid AS response, CAST(served.key AS INTEGER) AS position
-         FROM exposures, json_each(exposures.items) AS served
-       )
-       GROUP BY item_id ORDER BY max(response) DESC, min(position) LIMIT ?`,
-      limit,
-    );
+    return newestServed(this.sql.exec<{ items: string }>(`SELECT items FROM exposures ORDER BY rowid DESC`), limit);
   }
 
   // Events.

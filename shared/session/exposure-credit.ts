@@ -1,12 +1,12 @@
 /**
  * Crediting rules between events and what was served (exposures): which category an event's item
- * counts under, and which A/B counter column of the served item an accepted event may mark (one
+ * counts under, and which A/B credit of the served item an accepted event may claim (one
  * click and one conversion per served item, and only for an event that echoes its `request_id`).
  */
 import type { EventType } from "../events/interaction-event";
 import { EXPERIMENT_EVENT_METRIC } from "../experiments/experiment-event-metric";
 
-/** The exposure columns that remember an A/B credit. */
+/** The A/B credits a served item can give once each (the `credit` of an `exposure_credits` row). */
 export type ExposureCreditColumn = "clicked" | "converted";
 
 /**

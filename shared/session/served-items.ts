@@ -37,6 +37,24 @@ export function servedItem(text: string, itemId: string): { category: string | n
 }
 
 /**
+ * Distinct served item ids, newest first, from the packed `items` of rows given newest response
+ * first: an item counts where it was last served, items of one response in position order; reads
+ * rows only until `limit` items are found.
+ * @example newestServed([{ items: `[["d","ann",null,null],["a","ann",null,null]]` }, { items: `[["a","ann",null,null],["b","ann",null,null]]` }], 10) // → ["d", "a", "b"]
+ */
+export function newestServed(rowsNewestFirst: Iterable<{ items: string }>, limit: number): string[] {
+  const shown = new Set<string>();
+  if (limit <= 0) return [];
+  for (const row of rowsNewestFirst) {
+    for (const [itemId] of unpackServedItems(row.items)) {
+      shown.add(itemId);
+      if (shown.size >= limit) return [...shown];
+    }
+  }
+  return [...shown];
+}
+
+/**
  * The oldest rows to drop so the newest hold at most `bound` items: given rows newest first as
  * `{id, n}`, the largest id to delete (every row with id ≤ it goes), or null when all fit.
  * @example pruneCutoff([{ id: 3, n: 10 }, { id: 2, n: 10 }, { id: 1, n: 10 }], 20) // → 1

@@ -24,8 +24,8 @@ export interface AppendResult {
   trending: TrendingCredit[];
   /**
    * Accepted clicks and conversions that echo a `request_id` which served that item to this user
-   * (an `exposures` row), at most one click and one conversion per served item: the only events
-   * the live A/B counters may credit.
+   * (an item of that response's `exposures` row), at most one click and one conversion per served
+   * item: the only events the live A/B counters may credit.
    */
   attributed: string[];
 }

@@ -13,11 +13,15 @@ export const USER_SESSION_LIMITS = {
   maxItemStates: 5000,
   /** Hidden items kept (never shown again); the oldest fall off past this. */
   maxHiddenItems: 10_000,
-  /** Served items remembered for crediting impressions and clicks to their source (and A/B arm). */
+  /**
+   * Served items remembered for crediting impressions and clicks to their source (and A/B arm),
+   * counted in items although `exposures` holds one row per response (pruned whole, oldest first).
+   */
   maxExposures: 1000,
   /**
-   * How far `exposures` may grow past `maxExposures` before it is pruned back to it (so the prune
-   * runs once per ~10 requests of 10 items, not on every request): at most 1100 rows are held.
+   * How many served items `exposures` may hold past `maxExposures` before its oldest responses are
+   * pruned until the rest hold at most `maxExposures` (so the prune runs once per ~10 requests of 10
+   * items, not on every request): at most 1100 items (~110 rows of 10) are held.
    */
   exposureSlack: 100,
   /**

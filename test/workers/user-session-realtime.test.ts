@@ -2,7 +2,8 @@
  * The UserSession object's real-time state, called directly: bandit arms credited through what
  * was served (category and exploration source), category affinity with negative signals, events
  * on items the catalogue does not know, the item-average vector when no fold-in model is
- * published, bounded exposures (pruned along their ts index), and the retention alarm that
+ * published, what was served (one exposures row per response, its A/B credits once per served
+ * item, bounded in items by pruning whole responses oldest first), and the retention alarm that
  * deletes an inactive user's state.
  */
 import { env } from "cloudflare:workers";
@@ -75,6 +76,84 @@ describe("UserSession real-time state", () => {
     expect(sessionVector!.vector[1]).toBeCloseTo((1 * 1 + 4 * 0.98) / 5, 6);
   });
 
+  it("stores one exposures row per response, its items in position order, and lists what was shown newest first", async () => {
+    const stub = env.USER_SESSION.getByName("us-one-row");
+    await stub.recordExposures(
+      "req-1",
+      [
+        { itemId: "c", position: 2, source: "exploration", category: "Jazz", explorationSource: "fresh" },
+        { itemId: "a", position: 0, source: "ann", category: "Drama" },
+        { itemId: "b", position: 1, source: "trending" },
+      ],
+      now,
+    );
+    await stub.recordExposures(
+      "req-2",
+      [
+        { itemId: "d", position: 0, source: "ann" },
+        { itemId: "a", position: 1, source: "ann", category: "Drama" },
+      ],
+      now + 1,
+    );
+    // A replayed request id adds nothing.
+    await stub.recordExposures("req-1", [{ itemId: "a", position: 0, source: "ann", category: "Drama" }], now + 2);
+    const rows = await exposureRows(stub);
+    expect(rows).toEqual([
+      {
+        request_id: "req-1",
+        n: 3,
+        items: JSON.stringify([
+          ["a", "ann", "Drama", null],
+          ["b", "trending", null, null],
+          ["c", "exploration", "Jazz", "fresh"],
+        ]),
+      },
+      {
+        request_id: "req-2",
+        n: 2,
+        items: JSON.stringify([
+          ["d", "ann", null, null],
+          ["a", "ann", "Drama", null],
+        ]),
+      },
+    ]);
+    // The inspection still counts served items, not responses.
+    expect((await stub.inspect()).counts.exposures).toBe(5);
+    expect((await stub.snapshot({ shownLimit: 10 })).shown).toEqual(["d", "a", "b", "c"]);
+    expect((await stub.snapshot({ shownLimit: 2 })).shown).toEqual(["d", "a"]);
+  });
+
+  it("credits a click and a conversion once per served item of a request, only for items that request served", async () => {
+    const user = "us-credits";
+    const stub = env.USER_SESSION.getByName(user);
+    await stub.recordExposures("req-1", [
+      { itemId: itemId(2, 3), position: 0, source: "exploration", category: "Drama", explorationSource: "fresh" },
+      { itemId: itemId(1, 1), position: 1, source: "ann", category: "Comedy" },
+    ]);
+    await stub.recordExposures("req-2", [{ itemId: itemId(2, 3), position: 0, source: "ann", category: "Drama" }]);
+    const first = await stub.appendEvents([
+      event(user, "c1", itemId(2, 3), "click", { request_id: "req-1" }),
+      event(user, "c2", itemId(2, 3), "click", { request_id: "req-1" }), // same served item: credited already
+      event(user, "c3", itemId(2, 3), "click", { request_id: "req-2" }), // the same item served again: a new credit
+      event(user, "c4", itemId(1, 1), "like", { request_id: "req-1" }), // a conversion
+      event(user, "c5", itemId(1, 1), "click", { request_id: "req-2" }), // req-2 did not serve it
+      event(user, "c6", itemId(1, 1), "click"), // no request id
+    ]);
+    expect(first.accepted).toHaveLength(6);
+    expect(first.attributed).toEqual(["c1", "c3", "c4"]);
+    const again = await stub.appendEvents([
+      event(user, "c7", itemId(1, 1), "complete", { request_id: "req-1" }),
+      event(user, "c8", itemId(1, 1), "view", { request_id: "req-1" }),
+    ]);
+    expect(again.attributed).toEqual(["c8"]);
+    expect(await creditRows(stub)).toEqual([
+      { request_id: "req-1", item_id: itemId(1, 1), credit: "clicked" },
+      { request_id: "req-1", item_id: itemId(1, 1), credit: "converted" },
+      { request_id: "req-1", item_id: itemId(2, 3), credit: "clicked" },
+      { request_id: "req-2", item_id: itemId(2, 3), credit: "clicked" },
+    ]);
+  });
+
   it("bounds the served-items memory, pruning back to the bound once it is over by more than the slack", async () => {
     const stub = env.USER_SESSION.getByName("us-exposures");
     const { maxExposures, exposureSlack } = USER_SESSION_LIMITS;
@@ -87,9 +166,17 @@ describe("UserSession real-time state", () => {
     const requests = (maxExposures + exposureSlack) / 100;
     for (let request = 0; request < requests; request++) await serve(request);
     expect((await stub.inspect()).counts.exposures).toBe(maxExposures + exposureSlack);
+    expect(await exposureRows(stub)).toHaveLength(requests);
+    // A credit of the oldest response goes with it.
+    const credited = await stub.appendEvents([event("us-exposures", "x1", "x-0-0", "click", { request_id: "req-0" })]);
+    expect(credited.attributed).toEqual(["x1"]);
 
     await serve(requests);
     expect((await stub.inspect()).counts.exposures).toBe(maxExposures);
+    expect((await exposureRows(stub)).map((row) => row.request_id)).toEqual(
+      Array.from({ length: maxExposures / 100 }, (_, index) => `req-${requests + 1 - maxExposures / 100 + index}`),
+    );
+    expect(await creditRows(stub)).toEqual([]);
     // The oldest requests were dropped, the newest kept.
     const { shown } = await stub.snapshot({ shownLimit: 5000 });
     expect(shown).toHaveLength(maxExposures);
@@ -116,6 +203,26 @@ describe("UserSession real-time state", () => {
     expect(indexes).toEqual([]);
   });
 });
+
+/** The object's `exposures` rows in insertion order. */
+function exposureRows(stub: DurableObjectStub<UserSession>) {
+  return runInDurableObject(stub, (_: UserSession, state) =>
+    state.storage.sql
+      .exec<{ request_id: string; n: number; items: string }>(`SELECT request_id, n, items FROM exposures ORDER BY rowid`)
+      .toArray(),
+  );
+}
+
+/** The object's A/B credits. */
+function creditRows(stub: DurableObjectStub<UserSession>) {
+  return runInDurableObject(stub, (_: UserSession, state) =>
+    state.storage.sql
+      .exec<{ request_id: string; item_id: string; credit: string }>(
+        `SELECT request_id, item_id, credit FROM exposure_credits ORDER BY request_id, item_id, credit`,
+      )
+      .toArray(),
+  );
+}
 
 describe("retention alarm", () => {
   it("schedules deletion after the retention period and deletes an inactive user's state", async () => {
