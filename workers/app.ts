@@ -15,9 +15,8 @@ import { VectorIndexError } from "../shared/vector-index/vector-index-error";
 import type { AppEnv } from "./app-env";
 import { ApiError } from "./errors/api-error";
 import { createLogger } from "./logger/logger";
-import { releaseForUser } from "../shared/artifacts/release";
 import { authenticate } from "./auth/authenticate";
-import { readReleasePointer, withRelease } from "./releases/serving-release";
+import { envForUser } from "./releases/serving-release";
 import { RATE_LIMIT_RETRY_AFTER_SECONDS } from "./auth/rate-limit";
 import { actsForPathUser, actsForQueryUser, requireScope } from "./auth/require-access";
 import { countSubrequests } from "./metrics/subrequest-counter";
@@ -44,11 +43,7 @@ export function createApp(): Hono<AppEnv> {
   // Every API request is served from one release (releases/serving-release.ts): read the pointer
   // once, then see only that release's KV records, vector index and model version.
   app.use("/v1/*", async (c, next) => {
-    const pointer = await readReleasePointer(c.env.KV).catch(() => null);
-    if (pointer) {
-      const id = releaseForUser(pointer, c.req.query("user_id"));
-      c.env = withRelease(c.env, { id, pointer, canary: id !== pointer.current });
-    }
+    c.env = await envForUser(c.env, c.req.query("user_id"));
     await next();
   });
   app.use("/v1/recommendations/*", requireScope("recommendations:read"), actsForQueryUser());

@@ -15,8 +15,7 @@ import type { FoldInModel } from "../../shared/realtime/fold-in-model";
 import { foldInWindowVector, itemsWithoutVector, storableItemVector } from "../../shared/session/fold-in-window";
 import { USER_SESSION_LIMITS } from "../../shared/session/user-session-limits";
 import type { Logger } from "../../workers/logger/logger";
-import { releaseForUser } from "../../shared/artifacts/release";
-import { readReleasePointer, releaseOf, withRelease } from "../../workers/releases/serving-release";
+import { envForUser, releaseOf } from "../../workers/releases/serving-release";
 import { readFoldInModel } from "../../workers/store/kv-store";
 import { itemIndexFor, lookUpItems } from "../../workers/vector-index/item-lookup";
 import { applyPendingEvents } from "./apply-session-events";
@@ -94,7 +93,7 @@ export class SessionVectorRefresh {
     if (!this.host.hasTables()) return;
     // The release this user is served from (the canary's for its share): its fold-in model and its
     // item vectors, so the session vector lives in the same space as what the edge serves.
-    const env = await this.releaseEnv();
+    const env = await envForUser(this.host.env, ctx.id.name);
     const model = await this.foldInModel(env);
     if (!this.host.hasTables()) return;
     const version = model?.modelVersion ?? "unversioned";
@@ -168,14 +167,5 @@ export class SessionVectorRefresh {
       this.model = { value: this.model?.release === release ? this.model.value : null, fetchedAt: now, release };
     }
     return this.model.value;
-  }
-
-  /** The object's env as its user's release sees it (the env itself while no release is published). */
-  private async releaseEnv(): Promise<Env> {
-    const { env, ctx } = this.host;
-    const pointer = await readReleasePointer(env.KV).catch(() => null);
-    if (!pointer) return env;
-    const id = releaseForUser(pointer, ctx.id.name);
-    return withRelease(env, { id, pointer, canary: id !== pointer.current });
   }
 }

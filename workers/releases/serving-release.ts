@@ -5,7 +5,7 @@
  * (release-kv.ts), its vector index (services.ts) and its model version at the sidecar. So no answer
  * mixes two releases, whenever the pointer moves.
  */
-import { RELEASE_KV_KEYS, type ReleasePointer, releasePointerSchema } from "../../shared/artifacts/release";
+import { RELEASE_KV_KEYS, type ReleasePointer, releaseForUser, releasePointerSchema } from "../../shared/artifacts/release";
 import { cached, ISOLATE_TTL_MS_RELEASE } from "../store/isolate-cache";
 import { releaseKv } from "./release-kv";
 
@@ -36,6 +36,18 @@ export function withRelease(env: Env, release: ServingRelease): Env {
   const scoped = { ...env, KV: releaseKv(env.KV, release.id) } as Env;
   releases.set(scoped, { release, kv: env.KV });
   return scoped;
+}
+
+/**
+ * `env` as `userId`'s release sees it (the canary's for its share of users, else the current one),
+ * or `env` itself while no release is published or the pointer cannot be read. The one way the
+ * Worker's requests and the UserSession objects pick their release.
+ */
+export async function envForUser(env: Env, userId: string | undefined): Promise<Env> {
+  const pointer = await readReleasePointer(env.KV).catch(() => null);
+  if (!pointer) return env;
+  const id = releaseForUser(pointer, userId);
+  return withRelease(env, { id, pointer, canary: id !== pointer.current });
 }
 
 /** The KV binding of `env` as no release sees it (for work across releases: erasure, the release routes). */
