@@ -37,8 +37,8 @@ import { releasesAdminRoute } from "./releases-admin";
 import { keysRoute } from "./keys";
 import { adminAuth } from "../middleware/admin-auth";
 import { validate } from "../middleware/validate";
-import { releaseOf } from "../releases/serving-release";
 import { vectorIndexFor } from "../services";
+import { servingEmbeddedIndexName } from "../vector-index/select-vector-index";
 import { EmbeddedVectorIndexClient } from "../vector-index/embedded";
 import { readBodyText } from "./read-body-text";
 import { readJsonBody } from "./read-json-body";
@@ -67,8 +67,7 @@ function embeddedIndex(env: Env, name?: string): EmbeddedVectorIndexClient {
       `this route manages the embedded index; VECTOR_INDEX_BACKEND is "${env.VECTOR_INDEX_BACKEND}" (publish to Vectorize with 'wrangler vectorize insert')`,
     );
   }
-  const release = releaseOf(env);
-  return new EmbeddedVectorIndexClient(env.EMBEDDED_INDEX, name ?? (release ? embeddedIndexName(release.id) : undefined));
+  return new EmbeddedVectorIndexClient(env.EMBEDDED_INDEX, name ?? servingEmbeddedIndexName(env));
 }
 
 /**

@@ -31,13 +31,18 @@ export interface SelectVectorIndexOptions {
 const BACKENDS: Record<VectorIndexBackend, (env: Env, options: SelectVectorIndexOptions) => VectorIndex> = {
   vectorize: (env, options) => new CachedVectorIndex(new VectorizeVectorIndex(env.VECTORIZE, options.vectorize), env.VECTORIZE),
   embedded: (env, options) => {
-    const release = releaseOf(env);
-    const name = options.embeddedName ?? (release ? embeddedIndexName(release.id) : EMBEDDED_INDEX_NAME);
+    const name = options.embeddedName ?? servingEmbeddedIndexName(env);
     // Each named index (one per release) keeps its own cached vectors and answers.
     const cacheBinding = name === EMBEDDED_INDEX_NAME ? env.EMBEDDED_INDEX : scopedBinding(env.EMBEDDED_INDEX, name);
     return new CachedVectorIndex(new EmbeddedVectorIndexClient(env.EMBEDDED_INDEX, name), cacheBinding);
   },
 };
+
+/** The embedded index `env` serves from: its release's (`items@<release>`), else the default "items". */
+export function servingEmbeddedIndexName(env: Env): string {
+  const release = releaseOf(env);
+  return release ? embeddedIndexName(release.id) : EMBEDDED_INDEX_NAME;
+}
 
 /**
  * The vector index selected by `env.VECTOR_INDEX_BACKEND`.
