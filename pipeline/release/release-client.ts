@@ -4,6 +4,7 @@
  * to a deployed Worker, with an admin key as the only credential.
  */
 import type { ReleasePointer, ReleaseRecord } from "../../shared/artifacts/release";
+import { WorkerAdmin } from "../admin/worker-admin";
 
 /** What `release list` shows of one arm of the canary's report. */
 export interface CanaryArmReport {
@@ -14,68 +15,8 @@ export interface CanaryArmReport {
   guardrails?: Record<string, string>;
 }
 
-/** Where the Worker is and how to call it. */
-export interface ReleaseClientOptions {
-  url: string;
-  /** An admin credential (never printed). */
-  key: string;
-  fetch?: typeof fetch;
-}
-
-/** A failed admin call: status and the Worker's error code, when it sent one. */
-export class AdminCallError extends Error {
-  override name = "AdminCallError";
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly code?: string,
-  ) {
-    super(message);
-  }
-}
-
 /** The admin calls of releases. */
-export class ReleaseClient {
-  private readonly base: string;
-  private readonly fetchImpl: typeof fetch;
-
-  constructor(private readonly options: ReleaseClientOptions) {
-    this.base = options.url.replace(/\/+$/, "");
-    this.fetchImpl = options.fetch ?? globalThis.fetch;
-  }
-
-  /** What the Worker is (for messages). */
-  get url(): string {
-    return this.base;
-  }
-
-  async call<T>(method: string, path: string, body?: unknown, contentType = "application/json"): Promise<T> {
-    let response: Response;
-    try {
-      response = await this.fetchImpl(`${this.base}/v1/admin${path}`, {
-        method,
-        headers: { authorization: `Bearer ${this.options.key}`, ...(body !== undefined ? { "content-type": contentType } : {}) },
-        ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
-      });
-    } catch (error) {
-      throw new AdminCallError(
-        `${method} ${path}: the Worker at ${this.base} is unreachable (${(error as Error).message}); is npm start running?`,
-        0,
-      );
-    }
-    const text = await response.text();
-    const json = text ? (JSON.parse(text) as unknown) : null;
-    if (!response.ok) {
-      const error = (json as { error?: { code?: string; message?: string } } | null)?.error;
-      throw new AdminCallError(
-        `${method} ${path} → ${response.status} ${error?.code ?? ""}: ${error?.message ?? text.slice(0, 300)}`,
-        response.status,
-        error?.code,
-      );
-    }
-    return json as T;
-  }
-
+export class ReleaseClient extends WorkerAdmin {
   list(): Promise<{ pointer: ReleasePointer | null; releases: ReleaseRecord[] }> {
     return this.call("GET", "/releases");
   }

@@ -6,17 +6,14 @@
  * - `http://…` or `https://…` — a deployed Worker, read with the admin key in EDGE_RECS_KEY;
  * - anything else — a folder holding the bucket's layout.
  */
-import { workerCredential } from "../../../scripts/worker-credential";
+import { workerAdminOptions } from "../../admin/worker-admin";
 import { folderLakeSource } from "./folder-lake-source";
 import type { LakeSource } from "./lake-source";
 import { workerLakeSource } from "./worker-lake-source";
 
 /** The lake `spec` names; throws, saying what to set, when a Worker needs a key it does not have. */
 export function lakeSourceFrom(spec: string, env: Record<string, string | undefined> = process.env): LakeSource {
-  if (spec === "local") {
-    const { key } = workerCredential({ env });
-    return workerLakeSource({ url: `http://127.0.0.1:${env.PORT ?? 8787}`, key });
-  }
+  if (spec === "local") return workerLakeSource(workerAdminOptions("local", env));
   if (/^https?:\/\//.test(spec)) {
     const key = env.EDGE_RECS_KEY?.trim();
     if (!key) throw new Error(`--lake ${spec}: set EDGE_RECS_KEY to an admin key of that Worker`);

@@ -1,57 +1,38 @@
 /**
  * The event lake read through the Worker's admin API (`GET /v1/admin/event-log`, `…/object`;
- * workers/routes/event-log-admin.ts): the same code reads `npm start`'s local R2 and a deployed
- * Worker's bucket, with the admin key as the only credential.
+ * workers/routes/event-log-admin.ts; calls and retries: pipeline/admin/worker-admin.ts): the same
+ * code reads `npm start`'s local R2 and a deployed Worker's bucket, with the admin key as the only
+ * credential.
  */
+import { AdminCallError, WorkerAdmin, type WorkerAdminOptions } from "../../admin/worker-admin";
 import type { LakeSource } from "./lake-source";
 
-/** Options of {@link workerLakeSource}. */
-export interface WorkerLakeSourceOptions {
-  /** The Worker's base URL, e.g. `http://127.0.0.1:8787`. */
-  url: string;
-  /** An admin credential (never logged). */
-  key: string;
-  /** Attempts per call on a network error or a 5xx (with a short backoff). */
-  attempts: number;
-  fetch: typeof fetch;
-}
-
 /** A {@link LakeSource} over the Worker's admin API. */
-export function workerLakeSource(options: Pick<WorkerLakeSourceOptions, "url" | "key"> & Partial<WorkerLakeSourceOptions>): LakeSource {
-  const { url, key, attempts, fetch: fetchImpl } = { attempts: 3, fetch: globalThis.fetch, ...options };
-  const call = async (path: string, query: Record<string, string>): Promise<Response> => {
-    const target = new URL(path, url.endsWith("/") ? url : `${url}/`);
-    for (const [name, value] of Object.entries(query)) target.searchParams.set(name, value);
-    for (let attempt = 1; ; attempt++) {
-      let response: Response | undefined;
-      let failure: unknown;
-      try {
-        response = await fetchImpl(target, { headers: { authorization: `Bearer ${key}` } });
-      } catch (error) {
-        failure = error;
-      }
-      if (response?.ok) return response;
-      const retryable = response === undefined || response.status >= 500;
-      if (!retryable || attempt >= attempts) {
-        const detail = response
-          ? `${response.status} ${(await response.text()).slice(0, 300)}`
-          : String((failure as Error)?.message ?? failure);
-        throw new Error(`event lake at ${url}: GET ${target.pathname}${target.search} failed: ${detail}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+export function workerLakeSource(options: WorkerAdminOptions): LakeSource {
+  const admin = new WorkerAdmin(options);
+  const get = async (path: string, query: Record<string, string>): Promise<Response> => {
+    const target = `${path}?${new URLSearchParams(query)}`;
+    try {
+      return await admin.request("GET", target);
+    } catch (error) {
+      const detail =
+        error instanceof AdminCallError && error.status > 0
+          ? error.message.slice(error.message.indexOf("→") + 2)
+          : (error as Error).message;
+      throw new Error(`event lake at ${admin.url}: GET /v1/admin${target} failed: ${detail}`);
     }
   };
   return {
-    description: `Worker ${url}`,
+    description: `Worker ${admin.url}`,
     async *list(prefix: string) {
       let cursor: string | null = null;
       do {
-        const response = await call("v1/admin/event-log", { prefix, ...(cursor ? { cursor } : {}) });
+        const response = await get("/event-log", { prefix, ...(cursor ? { cursor } : {}) });
         const page = (await response.json()) as { objects: { key: string }[]; cursor: string | null };
         for (const object of page.objects) yield object.key;
         cursor = page.cursor;
       } while (cursor);
     },
-    read: async (objectKey: string) => new Uint8Array(await (await call("v1/admin/event-log/object", { key: objectKey })).arrayBuffer()),
+    read: async (key: string) => new Uint8Array(await (await get("/event-log/object", { key })).arrayBuffer()),
   };
 }
