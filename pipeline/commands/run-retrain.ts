@@ -16,7 +16,7 @@
  *    starts it as a canary), writes the comparison to `<release folder>/retrain-report.json`, and
  *    prints the new release id.
  */
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ModelManifest } from "../../shared/artifacts/model-manifest";
 import { loadDataset } from "../data/load-dataset";
@@ -32,6 +32,7 @@ import { timeCutSplit, timeQuantile } from "../split/time-cut-split";
 import { ProgressLog, type LineWriter } from "./progress-log";
 import { DEFAULT_RELEASES_DIR } from "./run-release";
 import { runTrain } from "./run-train";
+import { isFile } from "../data/file-kind";
 
 /** Options of {@link runRetrain}. */
 export interface RetrainCommandOptions {
@@ -77,7 +78,7 @@ export async function runRetrain(options: RetrainCommandOptions, write?: LineWri
   const { pointer } = await options.client.list();
   const serving = pointer?.current ?? null;
   const servingFolder = serving ? join(releasesDir, serving) : null;
-  const servingKept = servingFolder !== null && (await exists(join(servingFolder, "manifest.json")));
+  const servingKept = servingFolder !== null && (await isFile(join(servingFolder, "manifest.json")));
   if (serving && !servingKept) log.info(`the serving release ${serving} is not kept in ${releasesDir}: it cannot be scored here`);
 
   const dataset = await log.step(
@@ -159,8 +160,4 @@ export function decide(
   }
   const reason = `challenger nDCG@10 ${challenger.ndcg.toFixed(4)} < ${floor.toFixed(4)} (serving ${serving.ndcg.toFixed(4)} − ${options.tolerance * 100} %)`;
   return options.force ? { verdict: "publish_forced", reason } : { verdict: "refused", reason: `${reason}; --force publishes anyway` };
-}
-
-async function exists(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
 }

@@ -2,9 +2,9 @@
  * Recognises which input format a dataset folder is in. This is the one place new formats hook
  * in: add the name to `DATASET_FORMATS`, a marker rule below, and a case in `loadDataset`.
  */
-import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { EVENT_LOG_FILES } from "./event-log-folder";
+import { isDirectory, isFile } from "./file-kind";
 import { MOVIELENS_100K_FILES, MOVIELENS_LATEST_FILES } from "./movielens-files";
 
 /** Input formats the pipeline can load. */
@@ -33,12 +33,4 @@ export async function detectDatasetFormat(folder: string): Promise<DatasetFormat
   }
   const expected = FORMAT_MARKERS.map((m) => `${m.file} (${m.format})`).join(", ");
   throw new DatasetFormatError(`no known dataset format in ${folder}: expected one of ${expected}`);
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
-}
-
-async function isFile(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
 }

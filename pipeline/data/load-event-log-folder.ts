@@ -12,7 +12,7 @@
  * event logged twice, or already in the folder, counts once), events of users the folder does not
  * know add those users, and the merged log is put in time order.
  */
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isErasedEvent } from "../../shared/events/erasure-tombstone";
 import { eventKey } from "../../shared/events/event-key";
@@ -27,6 +27,7 @@ import { readLakeEvents, readLakeTombstones } from "./lake/read-lake";
 import { LoadIssueLog } from "./load-issue-log";
 import { readErasureTombstones } from "./read-erasure-tombstones";
 import { readNdjson } from "./read-ndjson";
+import { isFile } from "./file-kind";
 
 /** Options of {@link loadEventLogFolder}. */
 export interface EventLogFolderOptions {
@@ -51,7 +52,7 @@ export async function loadEventLogFolder(folder: string, options: Partial<EventL
   const opts = { fallbackName: "dataset", maxIssueSamples: 20, ...options } satisfies EventLogFolderOptions;
   const issues = new LoadIssueLog({ maxSamples: opts.maxIssueSamples });
   for (const required of [EVENT_LOG_FILES.items, EVENT_LOG_FILES.events]) {
-    if (!(await exists(join(folder, required)))) {
+    if (!(await isFile(join(folder, required)))) {
       throw new DatasetFormatError(`event-log folder ${folder} has no ${required}`);
     }
   }
@@ -130,7 +131,7 @@ export async function loadEventLogFolder(folder: string, options: Partial<EventL
 }
 
 async function readDescriptorName(path: string, issues: LoadIssueLog): Promise<string | undefined> {
-  if (!(await exists(path))) return undefined;
+  if (!(await isFile(path))) return undefined;
   const file = EVENT_LOG_FILES.descriptor;
   let json: unknown;
   try {
@@ -171,7 +172,7 @@ async function readCatalog(path: string, issues: LoadIssueLog): Promise<ItemCata
 
 async function readUsers(path: string, issues: LoadIssueLog, erasedAt: ReadonlyMap<string, number>): Promise<UserDirectory> {
   const directory: UserDirectory = { ids: new IdIndex(), profiles: [] };
-  if (!(await exists(path))) return directory;
+  if (!(await isFile(path))) return directory;
   for await (const { line, value } of readNdjson(path, userProfileRecordSchema, issues)) {
     if (erasedAt.has(value.user_id)) continue;
     if (directory.ids.has(value.user_id)) {
@@ -187,8 +188,4 @@ async function readUsers(path: string, issues: LoadIssueLog, erasedAt: ReadonlyM
     directory.profiles.push(profile);
   }
   return directory;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
 }

@@ -8,13 +8,14 @@
  * (SIDECAR_RELEASES_DIR) and keeps the previous one while the edge still asks for it.
  */
 import { createReadStream } from "node:fs";
-import { cp, mkdir, readFile, stat } from "node:fs/promises";
+import { cp, mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { ModelManifest } from "../../shared/artifacts/model-manifest";
 import { ITEM_METADATA_INDEXES } from "../../shared/artifacts/item-metadata";
 import { releaseIdSchema } from "../../shared/artifacts/release";
 import type { ReleaseClient } from "./release-client";
+import { isFile } from "../data/file-kind";
 
 /** Options of {@link publishRelease}. */
 export interface PublishReleaseOptions {
@@ -49,7 +50,7 @@ export async function publishRelease(options: PublishReleaseOptions): Promise<Pu
   const manifest = JSON.parse(await readFile(join(options.from, "manifest.json"), "utf8")) as ModelManifest;
   const id = releaseIdSchema.parse(manifest.modelVersion);
   const folder = join(options.releasesDir, id);
-  if (await exists(join(folder, "manifest.json"))) {
+  if (await isFile(join(folder, "manifest.json"))) {
     const kept = JSON.parse(await readFile(join(folder, "manifest.json"), "utf8")) as ModelManifest;
     if (kept.modelVersion !== id) throw new Error(`${folder} holds release ${kept.modelVersion}, not ${id}`);
     log(`release ${id} is already kept in ${folder}`);
@@ -110,8 +111,4 @@ export async function publishRelease(options: PublishReleaseOptions): Promise<Pu
       return options.mode satisfies never;
   }
   return { id, folder, kvRecords, vectors, uploaded: !registered };
-}
-
-async function exists(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
 }
