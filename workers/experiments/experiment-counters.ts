@@ -146,6 +146,7 @@ async function flushServed(env: Env): Promise<void> {
  * `request_id` proves nothing, so crediting unmatched events would let any client move an arm.
  */
 export async function recordAttributedEvents(env: Env, config: ServingConfig, events: readonly SessionEvent[]): Promise<void> {
+  if (events.length === 0) return;
   const pointer = await readReleasePointer(unscopedKv(env)).catch(() => null);
   if (config.experiments.length === 0 && !pointer?.canary) return;
   const shards = experimentShards(env);

@@ -92,11 +92,6 @@ async function readRegistry(kv: KVNamespace): Promise<ReleaseRegistry> {
   return parsed.success ? parsed.data : { releases: [] };
 }
 
-/** The KV binding as no release sees it: release routes work on every release, not on the one the request was served from. */
-function rawKv(env: Env): KVNamespace {
-  return unscopedKv(env);
-}
-
 async function writePointer(kv: KVNamespace, pointer: Omit<ReleasePointer, "updated_at">): Promise<ReleasePointer> {
   const written: ReleasePointer = { ...pointer, updated_at: new Date().toISOString() };
   await kv.put(RELEASE_KV_KEYS.pointer, JSON.stringify(written));
@@ -110,15 +105,15 @@ async function registered(kv: KVNamespace, id: string): Promise<ReleaseRecord> {
   return record;
 }
 
-/** The release routes, under `/v1/admin/releases`. */
+/** The release routes, under `/v1/admin/releases` (on the KV binding as no release sees it: they work on every release). */
 export const releasesAdminRoute = new Hono<AppEnv>()
   .get("/", async (c) => {
-    const kv = rawKv(c.env);
+    const kv = unscopedKv(c.env);
     const [pointer, registry] = await Promise.all([readReleasePointer(kv), readRegistry(kv)]);
     return c.json({ pointer, releases: registry.releases });
   })
   .get("/canary", async (c) => {
-    const pointer = await readReleasePointer(rawKv(c.env));
+    const pointer = await readReleasePointer(unscopedKv(c.env));
     if (!pointer?.canary) throw new ApiError(404, "not_found", "no canary is running");
     const { release, share } = pointer.canary;
     const experiment: ExperimentConfig = {
@@ -132,7 +127,7 @@ export const releasesAdminRoute = new Hono<AppEnv>()
     return c.json({ canary: release, current: pointer.current, share, report: await experimentReport(c.env, experiment) });
   })
   .delete("/canary", async (c) => {
-    const kv = rawKv(c.env);
+    const kv = unscopedKv(c.env);
     const pointer = await readReleasePointer(kv);
     if (!pointer) throw new ApiError(404, "not_found", "no release is published");
     return c.json({ pointer: await writePointer(kv, { ...pointer, canary: null }) });
@@ -145,7 +140,7 @@ export const releasesAdminRoute = new Hono<AppEnv>()
     const manifest = parsed.data;
     if (manifest.modelVersion !== id)
       throw new ApiError(400, "invalid_request", `manifest.modelVersion is ${manifest.modelVersion}, not ${id}`);
-    const kv = rawKv(c.env);
+    const kv = unscopedKv(c.env);
     // Read from KV itself, not the isolate cache: an earlier look may have cached its absence.
     const stored = await kv.get<ModelManifest>(releaseKey(id, kvKeys.manifest), "json").catch(() => null);
     if (stored?.modelVersion !== id) {
@@ -186,7 +181,7 @@ export const releasesAdminRoute = new Hono<AppEnv>()
     const parsed = kvUploadBody.safeParse(await readJsonBody(c.req.raw, MAX_KV_UPLOAD_BYTES));
     if (!parsed.success)
       throw new ApiError(400, "invalid_request", `${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`);
-    const kv = rawKv(c.env);
+    const kv = unscopedKv(c.env);
     if ((await readRegistry(kv)).releases.some((release) => release.id === id)) {
       throw new ApiError(409, "release_in_use", `release ${id} is registered and immutable; publish a new release instead`);
     }
@@ -195,7 +190,7 @@ export const releasesAdminRoute = new Hono<AppEnv>()
   })
   .post("/:id/purge", validate("param", idParam), async (c) => {
     const { id } = c.req.valid("param");
-    const kv = rawKv(c.env);
+    const kv = unscopedKv(c.env);
     if ((await readRegistry(kv)).releases.some((release) => release.id === id)) {
       throw new ApiError(409, "release_in_use", `release ${id} is registered; DELETE it first`);
     }
@@ -205,7 +200,7 @@ export const releasesAdminRoute = new Hono<AppEnv>()
   })
   .post("/:id/activate", validate("param", idParam), async (c) => {
     const { id } = c.req.valid("param");
-    const kv = rawKv(c.env);
+    const kv = unscopedKv(c.env);
     await registered(kv, id);
     const pointer = await readReleasePointer(kv);
     if (pointer?.current === id) return c.json({ pointer, changed: false });
@@ -220,7 +215,7 @@ export const releasesAdminRoute = new Hono<AppEnv>()
     const { id } = c.req.valid("param");
     const parsed = z.object({ share: z.number().gt(0).lt(1) }).safeParse(await readJsonBody(c.req.raw, 4096));
     if (!parsed.success) throw new ApiError(400, "invalid_request", 'body must be {"share": <number between 0 and 1, exclusive>}');
-    const kv = rawKv(c.env);
+    const kv = unscopedKv(c.env);
     await registered(kv, id);
     const pointer = await readReleasePointer(kv);
     if (!pointer) throw new ApiError(409, "release_not_ready", "a canary needs a current release to compare with; activate one first");
@@ -229,7 +224,7 @@ export const releasesAdminRoute = new Hono<AppEnv>()
   })
   .delete("/:id", validate("param", idParam), async (c) => {
     const { id } = c.req.valid("param");
-    const kv = rawKv(c.env);
+    const kv = unscopedKv(c.env);
     await registered(kv, id);
     const pointer = await readReleasePointer(kv);
     if (pointer && [pointer.current, pointer.previous, pointer.canary?.release].includes(id)) {
