@@ -12,23 +12,9 @@ import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
 import { scoreLinear } from "../../../shared/ranking/linear-ranker";
 import { fixtureRows } from "../../support/ranker-fixture";
 import { useFixtureSidecarApp, withToken } from "../../support/sidecar-app-fixture";
+import { decodeScores, encodeRows } from "../../support/float32-bytes";
 
 const OCTET = "application/octet-stream";
-
-/** Little-endian float32 bytes of `rows`, written byte by byte (independent of the code under test). */
-function encodeRows(rows: number[][]): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(rows.length * FEATURE_SPEC.size * 4);
-  const view = new DataView(bytes.buffer);
-  rows.flat().forEach((value, i) => {
-    view.setFloat32(i * 4, value, true);
-  });
-  return bytes;
-}
-
-function decodeScores(bytes: ArrayBuffer): number[] {
-  const view = new DataView(bytes);
-  return Array.from({ length: bytes.byteLength / 4 }, (_, i) => view.getFloat32(i * 4, true));
-}
 
 describe("sidecar app, binary encoding", () => {
   const { model, appWith } = useFixtureSidecarApp("bin-v1");

@@ -25,23 +25,9 @@ import {
   type ProviderRecord,
   type RecordingProviderOptions,
 } from "./release-fixture";
+import { decodeScores, encodeRows } from "../../support/float32-bytes";
 
 const OCTET = "application/octet-stream";
-
-/** Little-endian float32 bytes of `rows`. */
-function encodeRows(rows: number[][]): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(rows.length * FEATURE_SPEC.size * 4);
-  const view = new DataView(bytes.buffer);
-  rows.flat().forEach((value, i) => {
-    view.setFloat32(i * 4, value, true);
-  });
-  return bytes;
-}
-
-function decodeScores(bytes: ArrayBuffer): number[] {
-  const view = new DataView(bytes);
-  return Array.from({ length: bytes.byteLength / 4 }, (_, i) => view.getFloat32(i * 4, true));
-}
 
 /** A deferred promise, to hold loads or batches until the test lets them go. */
 function gate() {
