@@ -17,15 +17,15 @@ import { positiveIntegerVar } from "./config/env-vars";
 import { subrequestFetch } from "./metrics/subrequest-counter";
 import { explorationConfigFor } from "./exploration/exploration-config";
 import { releaseOf } from "./releases/serving-release";
-import { selectVectorIndex } from "./vector-index/select-vector-index";
+import { type SelectVectorIndexOptions, selectVectorIndex } from "./vector-index/select-vector-index";
 
 /**
- * The vector index for this environment (the serving release's, or the embedded index named
- * `embeddedName`); a misconfiguration becomes an index that is unavailable.
+ * The vector index for this environment (the serving release's, or the one `options` names: an
+ * embedded index, a Vectorize slot); a misconfiguration becomes an index that is unavailable.
  */
-export function vectorIndexFor(env: Env, embeddedName?: string): VectorIndex {
+export function vectorIndexFor(env: Env, options: SelectVectorIndexOptions = {}): VectorIndex {
   try {
-    return selectVectorIndex(env, embeddedName === undefined ? {} : { embeddedName });
+    return selectVectorIndex(env, options);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const unavailable = async (): Promise<never> => {

@@ -1,7 +1,8 @@
 /**
  * Publishes an artifacts folder (what `train` writes) as a release: copies it to
  * `<releases dir>/<id>/` (immutable: an existing folder must hold the same manifest), uploads its KV
- * records under `rel/<id>/` and its item vectors into the release's own index, registers it, and
+ * records under `rel/<id>/` and its item vectors into the release's own index (an embedded index of
+ * its own, or a Vectorize slot, in its namespace), waits until they are searchable, registers it, and
  * then — only then — flips the pointer (or starts a canary). Until the flip nothing that serves
  * changes; the flip is one KV write, so no response mixes two releases. The ranking sidecar loads
  * the release's model from the releases folder when the edge first asks for it
@@ -28,6 +29,8 @@ export interface PublishReleaseOptions {
   mode: { kind: "activate" } | { kind: "canary"; share: number } | { kind: "register" };
   /** Progress lines. */
   log?: (line: string) => void;
+  /** How long to wait for uploaded vectors to become searchable (Vectorize applies writes asynchronously); default 5 minutes. */
+  searchableWithinMs?: number;
 }
 
 /** What was published. */
@@ -43,6 +46,38 @@ export interface PublishedRelease {
 /** KV records per upload call and vectors per upsert call (the Worker's limits). */
 const KV_BATCH = 500;
 const VECTOR_BATCH = 1000;
+/** Vectors of the last upload call read back to see the upload searchable, and how often. */
+const PROBE_IDS = 20;
+const PROBE_EVERY_MS = 1000;
+
+/**
+ * Waits until the release's index returns every probe id. Vectorize applies mutations in order, a
+ * few seconds after they are acknowledged: once the last call's vectors read back, all do, and the
+ * pointer may move. The embedded index answers at once.
+ */
+export async function awaitSearchable(
+  client: ReleaseClient,
+  id: string,
+  probe: string[],
+  withinMs: number,
+  log: (line: string) => void,
+): Promise<void> {
+  if (probe.length === 0) return;
+  const started = Date.now();
+  for (;;) {
+    const { vectors } = await client.readVectors(id, probe);
+    if (vectors.length === probe.length) {
+      if (Date.now() - started > PROBE_EVERY_MS) log(`vectors searchable after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return;
+    }
+    if (Date.now() - started > withinMs) {
+      throw new Error(
+        `release ${id}: ${probe.length - vectors.length} of ${probe.length} uploaded vectors still unreadable after ${withinMs / 1000} s; run the publish again`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, PROBE_EVERY_MS));
+  }
+}
 
 /** Publishes `options.from` as a release; returns its id. */
 export async function publishRelease(options: PublishReleaseOptions): Promise<PublishedRelease> {
@@ -73,10 +108,12 @@ export async function publishRelease(options: PublishReleaseOptions): Promise<Pu
     log(`uploaded ${kvRecords} KV records under rel/${id}/`);
     await client.configureIndex(id, { dimensions: manifest.dimensions, metric: manifest.metric, metadata_indexes: ITEM_METADATA_INDEXES });
     let batch: string[] = [];
+    let probe: string[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
       await client.upsertVectors(id, batch.join("\n"));
       vectors += batch.length;
+      probe = batch.slice(-PROBE_IDS).map((line) => (JSON.parse(line) as { id: string }).id);
       batch = [];
     };
     const lines = createInterface({ input: createReadStream(join(folder, manifest.files.vectors)), crlfDelay: Infinity });
@@ -86,6 +123,7 @@ export async function publishRelease(options: PublishReleaseOptions): Promise<Pu
       if (batch.length === VECTOR_BATCH) await flush();
     }
     await flush();
+    await awaitSearchable(client, id, probe, options.searchableWithinMs ?? 300_000, log);
     await client.setIndexVersion(id);
     log(`uploaded ${vectors} item vectors into the release's index`);
     await client.register(id, manifest);

@@ -33,6 +33,11 @@ export class ReleaseClient extends WorkerAdmin {
     return this.call("POST", `/index/vectors?release=${encodeURIComponent(id)}`, ndjson, "application/x-ndjson");
   }
 
+  /** The vectors of `ids` (≤ 100) the release's index returns now. */
+  readVectors(id: string, ids: string[]): Promise<{ vectors: { id: string }[] }> {
+    return this.call("GET", `/index/vectors?release=${encodeURIComponent(id)}&ids=${ids.map(encodeURIComponent).join(",")}`);
+  }
+
   describeIndex(id: string): Promise<{ version?: string | null; vectorCount?: number }> {
     return this.call("GET", `/index?release=${encodeURIComponent(id)}`);
   }

@@ -32,6 +32,12 @@ export const releasePointerSchema = z.object({
   previous: releaseIdSchema.nullable(),
   /** A release serving `share` of users (by a hash of the user id), before it is promoted or dropped. */
   canary: z.object({ release: releaseIdSchema, share: z.number().gt(0).lt(1) }).nullable(),
+  /**
+   * With Vectorize: the slot (the binding name of one of VECTORIZE_SLOTS' indexes) holding each
+   * release the pointer names — so one read tells a request both its release and where its vectors
+   * are. Empty with the embedded index (one named index per release) and before slots existed.
+   */
+  vector_slots: z.record(z.string(), z.string()).default({}),
   updated_at: z.string(),
 });
 
@@ -49,6 +55,8 @@ export const releaseRecordSchema = z.object({
   dimensions: z.number().int().positive(),
   counts: z.object({ items: z.number().int(), users: z.number().int(), interactions: z.number().int() }),
   metrics: z.record(z.string(), z.number()).default({}),
+  /** With Vectorize: the slot its vectors were uploaded to (see {@link VectorSlotLedger}); null with the embedded index. */
+  vector_slot: z.string().nullable().default(null),
 });
 
 /** One registered release. */
@@ -61,7 +69,7 @@ export const releaseRegistrySchema = z.object({ releases: z.array(releaseRecordS
 export type ReleaseRegistry = z.infer<typeof releaseRegistrySchema>;
 
 /** KV keys of the pointer and the registry (never release-scoped). */
-export const RELEASE_KV_KEYS = { pointer: "release:pointer", registry: "release:registry" } as const;
+export const RELEASE_KV_KEYS = { pointer: "release:pointer", registry: "release:registry", vectorSlots: "release:vector-slots" } as const;
 
 /** Prefixes of the KV keys a release owns (kv-keys.ts): the manifest, lists, user records, models, rankers. */
 const RELEASE_SCOPED = ["popular:", "user:", "model:", "ranker:"] as const;
@@ -79,6 +87,73 @@ export function releaseKey(id: string, key: string): string {
 /** The KV key prefix of everything release `id` owns. */
 export function releaseKeyPrefix(id: string): string {
   return `rel/${id}/`;
+}
+
+/**
+ * Which release each Vectorize slot holds. A Vectorize index is one per binding and its vector ids
+ * are the index's own (not a namespace's), so two releases cannot share one index without
+ * overwriting each other's item vectors; each release therefore gets a whole index — a slot — for
+ * as long as it may serve (current, previous: the rollback target, canary), and its vectors carry
+ * the release id as their namespace, so what an earlier occupant left behind is never matched.
+ */
+export const vectorSlotLedgerSchema = z.object({
+  slots: z.record(
+    z.string(),
+    z.object({
+      release: releaseIdSchema,
+      claimed_at: z.string(),
+      /** Set once the publisher has uploaded every vector (`PUT /v1/admin/index/version`). */
+      complete: z.boolean(),
+    }),
+  ),
+});
+
+/** The slot ledger (KV `release:vector-slots`). */
+export type VectorSlotLedger = z.infer<typeof vectorSlotLedgerSchema>;
+
+/** The releases the pointer may serve (current, previous, canary): their slots are never reclaimed. */
+export function liveReleases(pointer: ReleasePointer | null): Set<string> {
+  const live = new Set<string>();
+  if (!pointer) return live;
+  live.add(pointer.current);
+  if (pointer.previous) live.add(pointer.previous);
+  if (pointer.canary) live.add(pointer.canary.release);
+  return live;
+}
+
+/** Where a release's vectors go: its slot, and the release it displaces there (null when the slot was free). */
+export interface VectorSlotClaim {
+  slot: string;
+  displaced: string | null;
+}
+
+/**
+ * The slot for release `id` among `slots` (binding names, in order): the one it already holds, else
+ * a slot never used, else the one claimed longest ago whose release the pointer cannot serve.
+ * Null when every slot holds a live release (add a slot, or stop the canary, before publishing).
+ */
+export function pickVectorSlot(
+  id: string,
+  slots: readonly string[],
+  ledger: VectorSlotLedger,
+  pointer: ReleasePointer | null,
+): VectorSlotClaim | null {
+  const held = slots.find((slot) => ledger.slots[slot]?.release === id);
+  if (held) return { slot: held, displaced: null };
+  const unused = slots.find((slot) => ledger.slots[slot] === undefined);
+  if (unused) return { slot: unused, displaced: null };
+  const live = liveReleases(pointer);
+  const reclaimable = slots
+    .filter((slot) => !live.has(ledger.slots[slot]!.release))
+    .sort((a, b) => ledger.slots[a]!.claimed_at.localeCompare(ledger.slots[b]!.claimed_at));
+  const slot = reclaimable[0];
+  return slot === undefined ? null : { slot, displaced: ledger.slots[slot]!.release };
+}
+
+/** The slot holding release `id`'s complete vectors, or null (never uploaded, or displaced since). */
+export function completeSlotOf(id: string, ledger: VectorSlotLedger): string | null {
+  for (const [slot, occupant] of Object.entries(ledger.slots)) if (occupant.release === id && occupant.complete) return slot;
+  return null;
 }
 
 /** Name of the embedded vector index (EmbeddedVectorIndex object) holding release `id`'s item vectors. */

@@ -50,21 +50,22 @@ export async function json<T = any>(response: Response): Promise<T> {
 }
 
 /**
- * POSTs `body` as JSON to `path` with the admin key, through the Worker's fetch handler called with
- * `environment` (an env with a binding replaced: a failing queue, a fake Pipelines stream), and waits
- * for its background work.
+ * Sends a request through the Worker's fetch handler called with `environment` (an env with a
+ * binding replaced: a failing queue, a fake Pipelines stream, stand-in Vectorize indexes) and
+ * waits for its background work.
  */
-export async function postJsonWithEnv(environment: Env, path: string, body: unknown): Promise<Response> {
+export async function callWithEnv(environment: Env, path: string, init: RequestInit = {}): Promise<Response> {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(
-    new Request(`http://edge.test${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_TOKEN}` },
-      body: JSON.stringify(body),
-    }),
-    environment,
-    ctx,
-  );
+  const response = await worker.fetch(new Request(`http://edge.test${path}`, init), environment, ctx);
   await waitOnExecutionContext(ctx);
   return response;
+}
+
+/** POSTs `body` as JSON to `path` with the admin key through {@link callWithEnv}. */
+export function postJsonWithEnv(environment: Env, path: string, body: unknown): Promise<Response> {
+  return callWithEnv(environment, path, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_TOKEN}` },
+    body: JSON.stringify(body),
+  });
 }

@@ -7,88 +7,24 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { kvKeys, type PopularList, type UserRecord } from "../../shared/artifacts/kv-keys";
-import { ITEM_METADATA_INDEXES } from "../../shared/artifacts/item-metadata";
+import { kvKeys } from "../../shared/artifacts/kv-keys";
 import { releaseForUser, releaseKey } from "../../shared/artifacts/release";
-import { adminHeaders, call, json } from "./helpers";
+import { call, json } from "./helpers";
+import { itemOf, putReleaseKv, releaseAdmin, tagsOf, vectorLines } from "./release-fixture";
 
 const A = "als-20261201T000000Z-aaaaaaaa";
 const B = "als-20261202T000000Z-bbbbbbbb";
-const CATEGORIES = ["Action", "Comedy"] as const;
 
-/** Items of release `tag`: ids carry the tag, so a response shows which release it came from. */
-const itemOf = (tag: string, c: number, i: number) => `${tag}-${CATEGORIES[c]!.toLowerCase()}-${i}`;
-
-function manifest(id: string) {
-  return {
-    modelVersion: id,
-    createdAt: "2026-12-01T00:00:00.000Z",
-    dataset: "release-test",
-    retrievalModel: "implicit-als",
-    dimensions: 2,
-    metric: "dot-product",
-    featureSpecHash: "f0000000",
-    ranker: { onnx: "ranker.onnx", json: "ranker.json", kind: "logistic" },
-    files: { vectors: "item-vectors.ndjson", kvBulk: "kv-bulk.json", items: "items.json" },
-    counts: { items: 20, users: 2, interactions: 40 },
-    metrics: { "retrieval_ndcg@10": id === A ? 0.1 : 0.2 },
-  };
-}
-
-async function admin(path: string, init: RequestInit = {}): Promise<Response> {
-  return call(`/v1/admin${path}`, { ...init, headers: { ...adminHeaders, "content-type": "application/json", ...(init.headers ?? {}) } });
-}
+const { admin, activate, configureIndex, upsertVectors, completeIndex, recommend } = releaseAdmin(call);
+const register = (id: string) => releaseAdmin(call).register(id, id === A ? 0.1 : 0.2);
 
 /** Uploads release `id` (tag `tag`): its KV records and its embedded index; does not register it. */
 async function upload(id: string, tag: string): Promise<void> {
-  const put = (key: string, value: unknown) => env.KV.put(releaseKey(id, key), JSON.stringify(value));
-  await put(kvKeys.manifest, manifest(id));
-  for (const [c] of CATEGORIES.entries()) {
-    const record: UserRecord = { vector: c === 0 ? [1, 0] : [0, 1], history: [], activity: 5, modelVersion: id };
-    await put(kvKeys.user(`rel-fan-${c}`), record);
-  }
-  const popular: PopularList = {
-    generatedAt: "2026-12-01T00:00:00.000Z",
-    items: Array.from({ length: 5 }, (_, i) => ({ itemId: itemOf(tag, 0, i), score: 10 - i, category: CATEGORIES[0] })),
-  };
-  await put(kvKeys.popularAll, popular);
-  expect(
-    (
-      await admin(`/index?release=${id}`, {
-        method: "PUT",
-        body: JSON.stringify({ dimensions: 2, metric: "dot-product", metadata_indexes: ITEM_METADATA_INDEXES }),
-      })
-    ).status,
-  ).toBe(200);
-  const lines = CATEGORIES.flatMap((category, c) =>
-    Array.from({ length: 10 }, (_, i) =>
-      JSON.stringify({
-        id: itemOf(tag, c, i),
-        values: c === 0 ? [1 - i / 20, 0.1] : [0.1, 1 - i / 20],
-        metadata: { category, popularity: 50 - i, released_at: 1_700_000_000, sponsored: false },
-      }),
-    ),
-  );
-  const upserted = await call(`/v1/admin/index/vectors?release=${id}`, {
-    method: "POST",
-    headers: { ...adminHeaders, "content-type": "application/x-ndjson" },
-    body: lines.join("\n"),
-  });
-  expect(upserted.status).toBe(200);
-  expect((await admin(`/index/version?release=${id}`, { method: "PUT", body: JSON.stringify({ version: id }) })).status).toBe(200);
+  await putReleaseKv(id, tag, id === A ? 0.1 : 0.2);
+  expect((await configureIndex(id)).status).toBe(200);
+  expect((await upsertVectors(id, vectorLines(tag))).status).toBe(200);
+  expect((await completeIndex(id)).status).toBe(200);
 }
-
-const register = (id: string) => admin(`/releases/${id}`, { method: "PUT", body: JSON.stringify(manifest(id)) });
-const activate = (id: string) => admin(`/releases/${id}/activate`, { method: "POST" });
-
-async function recommend(user: string): Promise<any> {
-  const response = await call(`/v1/recommendations?user_id=${user}&n=5`);
-  expect(response.status).toBe(200);
-  return json(response);
-}
-
-/** The release tags the response's items came from. */
-const tagsOf = (body: any) => new Set(body.items.map((item: any) => String(item.item_id).split("-")[0]));
 
 describe("releases", () => {
   beforeAll(async () => {

@@ -27,6 +27,7 @@ export type ApiErrorCode =
   | "catalog_publish_failed"
   | "release_not_ready"
   | "release_in_use"
+  | "no_free_vector_slot"
   | "internal";
 
 /** An error with an HTTP status, thrown by routes and rendered by the app's error handler. */

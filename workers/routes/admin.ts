@@ -2,12 +2,18 @@
  * Admin routes (a credential with the `admin` scope: `Authorization: Bearer <ADMIN_TOKEN>`): publishing to and inspecting the vector
  * index, and inspecting a user's session. `npm start` publishes the demo model through them.
  *
- * - `GET  /v1/admin/index` — describe the active index (embedded: also config and version); every
- *   index route takes `?release=<id>` to work on that release's embedded index instead of the serving one
- * - `PUT  /v1/admin/index` — (re)create the embedded index: `{dimensions, metric, metadata_indexes}`
+ * - `GET  /v1/admin/index` — describe the active index (embedded: also config and version; Vectorize:
+ *   the slot); every index route takes `?release=<id>` to work on that release's index instead of the
+ *   serving one (its embedded index `items@<id>`, or its namespace in its Vectorize slot)
+ * - `PUT  /v1/admin/index` — (re)create the embedded index: `{dimensions, metric, metadata_indexes}`;
+ *   with Vectorize and `?release=<id>`, claim a slot for the release (409 `no_free_vector_slot` when
+ *   every slot holds a release that may serve, `dimension_mismatch` on other dimensions)
+ * - `GET  /v1/admin/index/vectors?ids=a,b` — read ≤ 100 vectors back by id (the publisher's check
+ *   that an upload is searchable: Vectorize applies writes asynchronously)
  * - `POST /v1/admin/index/vectors` — upsert Vectorize NDJSON lines (≤ 1000 per call)
  * - `POST /v1/admin/index/delete` — `{ids: [...]}`
- * - `PUT  /v1/admin/index/version` — `{version}` once a full upload is done (embedded)
+ * - `PUT  /v1/admin/index/version` — `{version}` once a full upload is done (embedded: the index's
+ *   version; Vectorize: marks the release's slot complete, which registering it requires)
  * - `POST /v1/admin/digests` — email digests for many users (routes/digests.ts)
  * - `GET|PUT|POST|DELETE /v1/admin/releases…` — register, activate, canary, delete releases (routes/releases-admin.ts)
  * - `GET  /v1/admin/event-log`, `GET /v1/admin/event-log/object` — read the event lake (routes/event-log-admin.ts)
@@ -22,7 +28,7 @@
  */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { embeddedIndexName, releaseIdSchema } from "../../shared/artifacts/release";
+import { embeddedIndexName, pickVectorSlot, releaseIdSchema } from "../../shared/artifacts/release";
 import { idSchema } from "../../shared/events/interaction-event";
 import { VECTORIZE_LIMITS } from "../../shared/vector-index/limits";
 import type { VectorRecord } from "../../shared/vector-index/vector-index";
@@ -38,10 +44,21 @@ import { keysRoute } from "./keys";
 import { adminAuth } from "../middleware/admin-auth";
 import { validate } from "../middleware/validate";
 import { vectorIndexFor } from "../services";
-import { servingEmbeddedIndexName } from "../vector-index/select-vector-index";
+import { type SelectVectorIndexOptions, servingEmbeddedIndexName } from "../vector-index/select-vector-index";
+import { servingVectorizeSlot, vectorizeSlotNames } from "../vector-index/vectorize-slots";
+import { readReleasePointer, unscopedKv } from "../releases/serving-release";
+import { readVectorSlotLedger, writeVectorSlotLedger } from "../releases/vector-slot-ledger";
 import { EmbeddedVectorIndexClient } from "../vector-index/embedded";
 import { readBodyText } from "./read-body-text";
 import { readJsonBody } from "./read-json-body";
+
+/** Most vector ids read back in one call. */
+const MAX_IDS_PER_READ = 100;
+
+/** 409 for an index route the Vectorize backend has no equivalent of. */
+function unsupportedOnVectorize(detail: string): ApiError {
+  return new ApiError(409, "unsupported_backend", `VECTOR_INDEX_BACKEND is "vectorize": ${detail}`);
+}
 
 /** Largest NDJSON upload accepted in one call, in bytes. */
 const MAX_NDJSON_BYTES = 25 * 1024 * 1024;
@@ -60,26 +77,86 @@ const vectorLineSchema = z.object({
 });
 
 function embeddedIndex(env: Env, name?: string): EmbeddedVectorIndexClient {
-  if (env.VECTOR_INDEX_BACKEND !== "embedded") {
-    throw new ApiError(
-      409,
-      "unsupported_backend",
-      `this route manages the embedded index; VECTOR_INDEX_BACKEND is "${env.VECTOR_INDEX_BACKEND}" (publish to Vectorize with 'wrangler vectorize insert')`,
-    );
-  }
   return new EmbeddedVectorIndexClient(env.EMBEDDED_INDEX, name ?? servingEmbeddedIndexName(env));
 }
 
-/**
- * The index an index route works on: `?release=<id>` names a release's embedded index (what
- * `pipeline release publish` fills before it flips the pointer); without it, the serving one.
- */
-function indexNameOf(c: Context<AppEnv>): string | undefined {
+/** `?release=<id>`, validated, or undefined. */
+function releaseParam(c: Context<AppEnv>): string | undefined {
   const release = c.req.query("release");
   if (release === undefined) return undefined;
   const parsed = releaseIdSchema.safeParse(release);
   if (!parsed.success) throw new ApiError(400, "invalid_request", `release: ${parsed.error.issues[0]?.message ?? "invalid"}`);
-  return embeddedIndexName(parsed.data);
+  return parsed.data;
+}
+
+/**
+ * The index an index route works on: `?release=<id>` names a release's index — its embedded index,
+ * or with Vectorize its namespace in the slot it claimed (what `pipeline release publish` fills
+ * before it flips the pointer); without it, the serving one.
+ */
+async function indexTargetOf(c: Context<AppEnv>): Promise<SelectVectorIndexOptions> {
+  const release = releaseParam(c);
+  if (release === undefined) return {};
+  if (c.env.VECTOR_INDEX_BACKEND !== "vectorize") return { embeddedName: embeddedIndexName(release) };
+  const ledger = await readVectorSlotLedger(unscopedKv(c.env));
+  const slot = Object.entries(ledger.slots).find(([, occupant]) => occupant.release === release)?.[0];
+  if (!slot) {
+    throw new ApiError(
+      409,
+      "release_not_ready",
+      `release ${release} holds no Vectorize slot: PUT /v1/admin/index?release=${release} first`,
+    );
+  }
+  return { vectorizeSlot: { slot, namespace: release } };
+}
+
+/**
+ * With Vectorize, `PUT /v1/admin/index?release=<id>` claims a slot for the release (an index of
+ * VECTORIZE_SLOTS that holds no release the pointer may serve) instead of creating an index:
+ * Vectorize indexes are created with wrangler, their dimensions fixed. The slot's dimensions must
+ * match the release's.
+ */
+async function claimSlot(env: Env, release: string, dimensions: number) {
+  const kv = unscopedKv(env);
+  const [ledger, pointer] = await Promise.all([readVectorSlotLedger(kv), readReleasePointer(kv)]);
+  const slots = vectorizeSlotNames(env);
+  const claim = pickVectorSlot(release, slots, ledger, pointer);
+  if (!claim) {
+    const held = slots.map((slot) => `${slot}: ${ledger.slots[slot]?.release}`).join(", ");
+    throw new ApiError(
+      409,
+      "no_free_vector_slot",
+      `every Vectorize slot holds a release that may serve (${held}); stop the canary or add a slot (VECTORIZE_SLOTS and a [[vectorize]] binding) before publishing`,
+    );
+  }
+  const info = await vectorIndexFor(env, { vectorizeSlot: { slot: claim.slot, namespace: release } }).describe();
+  if (info.dimensions !== dimensions) {
+    throw new ApiError(
+      409,
+      "dimension_mismatch",
+      `Vectorize slot ${claim.slot} has ${info.dimensions} dimensions, release ${release} has ${dimensions}: recreate the slot's index with --dimensions=${dimensions}`,
+    );
+  }
+  ledger.slots[claim.slot] = { release, claimed_at: new Date().toISOString(), complete: false };
+  await writeVectorSlotLedger(kv, ledger);
+  return { backend: "vectorize", release, slot: claim.slot, displaced: claim.displaced, dimensions: info.dimensions };
+}
+
+/** With Vectorize, `PUT /v1/admin/index/version?release=<id>` marks the release's upload complete in its slot. */
+async function completeSlot(env: Env, release: string, version: string) {
+  if (version !== release) throw new ApiError(400, "invalid_request", `a release's index holds version ${release}, not ${version}`);
+  const kv = unscopedKv(env);
+  const ledger = await readVectorSlotLedger(kv);
+  const slot = Object.entries(ledger.slots).find(([, occupant]) => occupant.release === release)?.[0];
+  if (!slot)
+    throw new ApiError(
+      409,
+      "release_not_ready",
+      `release ${release} holds no Vectorize slot: PUT /v1/admin/index?release=${release} first`,
+    );
+  ledger.slots[slot] = { ...ledger.slots[slot]!, complete: true };
+  await writeVectorSlotLedger(kv, ledger);
+  return { backend: "vectorize", release, slot, version };
 }
 
 /** The admin routes. */
@@ -87,8 +164,10 @@ export const adminRoute = new Hono<AppEnv>()
   .use("*", adminAuth)
   .get("/index", async (c) => {
     try {
-      const info = await vectorIndexFor(c.env, indexNameOf(c)).describe();
-      return c.json({ backend: c.env.VECTOR_INDEX_BACKEND, configured: true, ...info });
+      const target = await indexTargetOf(c);
+      const info = await vectorIndexFor(c.env, target).describe();
+      const slot = target.vectorizeSlot ?? (c.env.VECTOR_INDEX_BACKEND === "vectorize" ? servingVectorizeSlot(c.env) : null);
+      return c.json({ backend: c.env.VECTOR_INDEX_BACKEND, configured: true, ...(slot ? { slot: slot.slot } : {}), ...info });
     } catch (error) {
       if (error instanceof VectorIndexError && error.code === "misconfigured") {
         return c.json({ backend: c.env.VECTOR_INDEX_BACKEND, configured: false, detail: error.message });
@@ -96,17 +175,41 @@ export const adminRoute = new Hono<AppEnv>()
       throw error;
     }
   })
+  .get("/index/vectors", async (c) => {
+    const ids = (c.req.query("ids") ?? "").split(",").filter((id) => id.length > 0);
+    if (ids.length === 0 || ids.length > MAX_IDS_PER_READ) {
+      throw new ApiError(400, "invalid_request", `ids must list 1–${MAX_IDS_PER_READ} comma-separated vector ids`);
+    }
+    const records = await vectorIndexFor(c.env, await indexTargetOf(c)).getByIds(ids);
+    return c.json({ vectors: records });
+  })
   .put("/index", async (c) => {
     const parsed = configureSchema.safeParse(await readJsonBody(c.req.raw, 64 * 1024));
     if (!parsed.success) throw new ApiError(400, "invalid_request", parsed.error.issues[0]?.message ?? "invalid config");
     const { dimensions, metric, metadata_indexes: metadataIndexes } = parsed.data;
-    const info = await embeddedIndex(c.env, indexNameOf(c)).configure({ dimensions, metric, metadataIndexes }, { reset: true });
+    const release = releaseParam(c);
+    if (c.env.VECTOR_INDEX_BACKEND === "vectorize") {
+      if (release === undefined)
+        throw unsupportedOnVectorize(
+          "create a Vectorize index with 'wrangler vectorize create'; ?release=<id> claims a slot for a release",
+        );
+      return c.json(await claimSlot(c.env, release, dimensions));
+    }
+    const info = await embeddedIndex(c.env, release && embeddedIndexName(release)).configure(
+      { dimensions, metric, metadataIndexes },
+      { reset: true },
+    );
     return c.json(info);
   })
   .put("/index/version", async (c) => {
     const parsed = z.object({ version: z.string().min(1).max(256) }).safeParse(await readJsonBody(c.req.raw, 4096));
     if (!parsed.success) throw new ApiError(400, "invalid_request", 'body must be {"version": "..."}');
-    return c.json(await embeddedIndex(c.env, indexNameOf(c)).setVersion(parsed.data.version));
+    const release = releaseParam(c);
+    if (c.env.VECTOR_INDEX_BACKEND === "vectorize") {
+      if (release === undefined) throw unsupportedOnVectorize("a Vectorize slot's version is its release: send ?release=<id>");
+      return c.json(await completeSlot(c.env, release, parsed.data.version));
+    }
+    return c.json(await embeddedIndex(c.env, release && embeddedIndexName(release)).setVersion(parsed.data.version));
   })
   .post("/index/vectors", async (c) => {
     const text = await readBodyText(c.req.raw, MAX_NDJSON_BYTES);
@@ -135,7 +238,7 @@ export const adminRoute = new Hono<AppEnv>()
     if (vectors.length > VECTORIZE_LIMITS.maxUpsertBatch) {
       throw new ApiError(413, "payload_too_large", `at most ${VECTORIZE_LIMITS.maxUpsertBatch} vectors per call, got ${vectors.length}`);
     }
-    const mutation = await vectorIndexFor(c.env, indexNameOf(c)).upsert(vectors);
+    const mutation = await vectorIndexFor(c.env, await indexTargetOf(c)).upsert(vectors);
     return c.json({ upserted: vectors.length, ...mutation });
   })
   .post("/index/delete", async (c) => {
@@ -143,7 +246,7 @@ export const adminRoute = new Hono<AppEnv>()
       .object({ ids: z.array(z.string().min(1).max(64)).min(1).max(VECTORIZE_LIMITS.maxUpsertBatch) })
       .safeParse(await readJsonBody(c.req.raw, 256 * 1024));
     if (!parsed.success) throw new ApiError(400, "invalid_request", 'body must be {"ids": [...]} with 1–1000 ids');
-    return c.json(await vectorIndexFor(c.env, indexNameOf(c)).deleteByIds(parsed.data.ids));
+    return c.json(await vectorIndexFor(c.env, await indexTargetOf(c)).deleteByIds(parsed.data.ids));
   })
   .route("/digests", digestsRoute)
   .route("/event-log", eventLogAdminRoute)

@@ -4,10 +4,12 @@
  *
  * - `GET    /v1/admin/releases` — the pointer and the registry;
  * - `PUT    /v1/admin/releases/:id` — register an uploaded release (body: its manifest.json); refused
- *   with 409 `release_not_ready` unless its manifest is in KV under `rel/<id>/manifest` and, with
- *   the embedded index, its index `items@<id>` holds that version;
+ *   with 409 `release_not_ready` unless its manifest is in KV under `rel/<id>/manifest` and its
+ *   vectors are uploaded: the embedded index `items@<id>` holds that version, or with Vectorize a
+ *   slot holds the whole release (admin.ts, `PUT /v1/admin/index/version?release=<id>`);
  * - `POST   /v1/admin/releases/:id/activate` — make it current (the current one becomes `previous`,
- *   what a rollback returns to; a canary of it is promoted);
+ *   what a rollback returns to; a canary of it is promoted); with Vectorize, refused (409
+ *   `release_not_ready`) for a release whose slot a later upload reclaimed;
  * - `PUT    /v1/admin/releases/:id/canary` `{share}` — serve it to `share` of users (0 < share < 1);
  * - `GET    /v1/admin/releases/canary` — the canary's live A/B report (arms `control` and `canary`:
  *   requests, CTR and conversion with intervals, latency, guardrails), as for configured experiments;
@@ -18,7 +20,7 @@
  * - `POST   /v1/admin/releases/:id/purge` — delete up to 500 of an unregistered release's KV records
  *   per call (`{deleted, remaining}`), for garbage collection;
  * - `DELETE /v1/admin/releases/:id` — unregister a release that is not current, previous or canary
- *   (409 `release_in_use`), and empty its embedded index; then purge its KV records.
+ *   (409 `release_in_use`), empty its embedded index or free its Vectorize slot; then purge its KV records.
  *
  * The pointer and the registry are single KV records written read-modify-write: admin changes are
  * rare and made by one operator tool at a time. This isolate sees a change at once; others within
@@ -28,7 +30,9 @@ import { Hono } from "hono";
 import { z } from "zod";
 import {
   canaryExperimentId,
+  completeSlotOf,
   embeddedIndexName,
+  liveReleases,
   RELEASE_KV_KEYS,
   type ReleasePointer,
   type ReleaseRecord,
@@ -47,6 +51,7 @@ import type { AppEnv } from "../app-env";
 import { ApiError } from "../errors/api-error";
 import { validate } from "../middleware/validate";
 import { readReleasePointer, unscopedKv } from "../releases/serving-release";
+import { readVectorSlotLedger, writeVectorSlotLedger } from "../releases/vector-slot-ledger";
 import { invalidateIsolateCache } from "../store/isolate-cache";
 import { EmbeddedVectorIndexClient } from "../vector-index/embedded";
 import { readJsonBody } from "./read-json-body";
@@ -92,8 +97,19 @@ async function readRegistry(kv: KVNamespace): Promise<ReleaseRegistry> {
   return parsed.success ? parsed.data : { releases: [] };
 }
 
-async function writePointer(kv: KVNamespace, pointer: Omit<ReleasePointer, "updated_at">): Promise<ReleasePointer> {
-  const written: ReleasePointer = { ...pointer, updated_at: new Date().toISOString() };
+/**
+ * Writes the pointer, naming the Vectorize slot of each release it may serve (read from the slot
+ * ledger; none with the embedded index), so a request learns its release and its vectors' place in
+ * one read.
+ */
+async function writePointer(kv: KVNamespace, pointer: Omit<ReleasePointer, "updated_at" | "vector_slots">): Promise<ReleasePointer> {
+  const ledger = await readVectorSlotLedger(kv);
+  const vectorSlots: Record<string, string> = {};
+  for (const id of liveReleases({ ...pointer, vector_slots: {}, updated_at: "" })) {
+    const slot = completeSlotOf(id, ledger);
+    if (slot) vectorSlots[id] = slot;
+  }
+  const written: ReleasePointer = { ...pointer, vector_slots: vectorSlots, updated_at: new Date().toISOString() };
   await kv.put(RELEASE_KV_KEYS.pointer, JSON.stringify(written));
   invalidateIsolateCache(kv, RELEASE_KV_KEYS.pointer);
   return written;
@@ -102,6 +118,22 @@ async function writePointer(kv: KVNamespace, pointer: Omit<ReleasePointer, "upda
 async function registered(kv: KVNamespace, id: string): Promise<ReleaseRecord> {
   const record = (await readRegistry(kv)).releases.find((release) => release.id === id);
   if (!record) throw new ApiError(404, "not_found", `release ${id} is not registered (PUT /v1/admin/releases/${id} first)`);
+  return record;
+}
+
+/**
+ * A registered release that can serve: with Vectorize, its slot must still hold its vectors (a slot
+ * is reclaimed by a later upload once its release is no longer current, previous or canary).
+ */
+async function servable(env: Env, kv: KVNamespace, id: string): Promise<ReleaseRecord> {
+  const record = await registered(kv, id);
+  if (env.VECTOR_INDEX_BACKEND === "vectorize" && completeSlotOf(id, await readVectorSlotLedger(kv)) === null) {
+    throw new ApiError(
+      409,
+      "release_not_ready",
+      `release ${id}'s vectors no longer hold a Vectorize slot (a later upload took it); publish it again from artifacts/releases/${id}`,
+    );
+  }
   return record;
 }
 
@@ -150,6 +182,7 @@ export const releasesAdminRoute = new Hono<AppEnv>()
         `KV holds no manifest for release ${id} under rel/${id}/manifest: upload its KV records first`,
       );
     }
+    let vectorSlot: string | null = null;
     if (c.env.VECTOR_INDEX_BACKEND === "embedded") {
       const info = await new EmbeddedVectorIndexClient(c.env.EMBEDDED_INDEX, embeddedIndexName(id)).describe().catch(() => null);
       if (info?.version !== id || info.vectorCount === 0) {
@@ -157,6 +190,15 @@ export const releasesAdminRoute = new Hono<AppEnv>()
           409,
           "release_not_ready",
           `the embedded index ${embeddedIndexName(id)} does not hold release ${id}: upload its vectors first`,
+        );
+      }
+    } else {
+      vectorSlot = completeSlotOf(id, await readVectorSlotLedger(kv));
+      if (vectorSlot === null) {
+        throw new ApiError(
+          409,
+          "release_not_ready",
+          `no Vectorize slot holds all of release ${id}'s vectors: claim one (PUT /v1/admin/index?release=${id}), upload, then PUT /v1/admin/index/version?release=${id}`,
         );
       }
     }
@@ -170,6 +212,7 @@ export const releasesAdminRoute = new Hono<AppEnv>()
       dimensions: manifest.dimensions,
       counts: manifest.counts,
       metrics: manifest.metrics ?? {},
+      vector_slot: vectorSlot,
     };
     const registry = await readRegistry(kv);
     const releases = [...registry.releases.filter((release) => release.id !== id), record];
@@ -201,7 +244,7 @@ export const releasesAdminRoute = new Hono<AppEnv>()
   .post("/:id/activate", validate("param", idParam), async (c) => {
     const { id } = c.req.valid("param");
     const kv = unscopedKv(c.env);
-    await registered(kv, id);
+    await servable(c.env, kv, id);
     const pointer = await readReleasePointer(kv);
     if (pointer?.current === id) return c.json({ pointer, changed: false });
     const next = await writePointer(kv, {
@@ -216,7 +259,7 @@ export const releasesAdminRoute = new Hono<AppEnv>()
     const parsed = z.object({ share: z.number().gt(0).lt(1) }).safeParse(await readJsonBody(c.req.raw, 4096));
     if (!parsed.success) throw new ApiError(400, "invalid_request", 'body must be {"share": <number between 0 and 1, exclusive>}');
     const kv = unscopedKv(c.env);
-    await registered(kv, id);
+    await servable(c.env, kv, id);
     const pointer = await readReleasePointer(kv);
     if (!pointer) throw new ApiError(409, "release_not_ready", "a canary needs a current release to compare with; activate one first");
     if (pointer.current === id) throw new ApiError(409, "release_in_use", `release ${id} is already current`);
@@ -235,6 +278,14 @@ export const releasesAdminRoute = new Hono<AppEnv>()
         { dimensions: 1, metric: "dot-product", metadataIndexes: {} },
         { reset: true },
       );
+    }
+    // Its Vectorize slot is free again; the vectors stay in the release's namespace, never matched,
+    // until the next release to claim the slot overwrites them.
+    const ledger = await readVectorSlotLedger(kv);
+    const slot = Object.entries(ledger.slots).find(([, occupant]) => occupant.release === id)?.[0];
+    if (slot) {
+      delete ledger.slots[slot];
+      await writeVectorSlotLedger(kv, ledger);
     }
     const registry = await readRegistry(kv);
     await kv.put(RELEASE_KV_KEYS.registry, JSON.stringify({ releases: registry.releases.filter((release) => release.id !== id) }));

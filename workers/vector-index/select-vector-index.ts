@@ -1,6 +1,6 @@
 /**
  * Picks the vector index the Worker queries, from `VECTOR_INDEX_BACKEND`: "vectorize" (the
- * production binding) or "embedded" (the `EmbeddedVectorIndex` Durable Object, for local dev,
+ * production bindings: the serving release's slot, vectorize-slots.ts) or "embedded" (the `EmbeddedVectorIndex` Durable Object, for local dev,
  * tests and small catalogues). Both report failures as `VectorIndexError`: `kind === "caller"`
  * → 4xx, `kind === "backend"` → fall back to item-to-item lists and trending.
  */
@@ -12,6 +12,7 @@ import { scopedBinding } from "../store/isolate-cache";
 import { CachedVectorIndex } from "./cached-vector-index";
 import { EMBEDDED_INDEX_NAME, EmbeddedVectorIndexClient } from "./embedded";
 import { VectorizeVectorIndex, type VectorizeVectorIndexOptions } from "./vectorize";
+import { servingVectorizeSlot, type VectorizeSlotTarget, vectorizeSlotBinding } from "./vectorize-slots";
 
 /** The accepted values of `VECTOR_INDEX_BACKEND`. */
 export type VectorIndexBackend = "vectorize" | "embedded";
@@ -25,11 +26,25 @@ export interface SelectVectorIndexOptions {
    * `items@<release>`, when the env was made for a release; else "items").
    */
   embeddedName?: string;
+  /**
+   * The Vectorize slot and namespace to use (default: the serving release's, from the pointer;
+   * none — the `VECTORIZE` binding, unscoped — before any release was published to a slot).
+   */
+  vectorizeSlot?: VectorizeSlotTarget;
 }
 
 /** Each backend, with item vectors fetched by id kept in the isolate (cached-vector-index.ts). */
 const BACKENDS: Record<VectorIndexBackend, (env: Env, options: SelectVectorIndexOptions) => VectorIndex> = {
-  vectorize: (env, options) => new CachedVectorIndex(new VectorizeVectorIndex(env.VECTORIZE, options.vectorize), env.VECTORIZE),
+  vectorize: (env, options) => {
+    const target = options.vectorizeSlot ?? servingVectorizeSlot(env);
+    if (!target) return new CachedVectorIndex(new VectorizeVectorIndex(env.VECTORIZE, options.vectorize), env.VECTORIZE);
+    const binding = vectorizeSlotBinding(env, target.slot);
+    // Each release's namespace keeps its own cached vectors and answers.
+    return new CachedVectorIndex(
+      new VectorizeVectorIndex(binding, { ...options.vectorize, namespace: target.namespace }),
+      scopedBinding(binding, target.namespace),
+    );
+  },
   embedded: (env, options) => {
     const name = options.embeddedName ?? servingEmbeddedIndexName(env);
     // Each named index (one per release) keeps its own cached vectors and answers.

@@ -40,6 +40,12 @@ export interface VectorizeVectorIndexOptions {
    * `invalid_filter` as the embedded index does (Vectorize itself would match nothing).
    */
   metadataIndexes?: Record<string, MetadataIndexType>;
+  /**
+   * Scope every call to one namespace (a release's id, in its slot): queries search only it,
+   * upserts write into it whatever the caller asked, and reads by id drop vectors of other
+   * namespaces (an earlier occupant's, which Vectorize keeps until they are overwritten).
+   */
+  namespace?: string;
 }
 
 /**
@@ -56,7 +62,9 @@ export class VectorizeVectorIndex implements VectorIndex {
 
   /** @inheritdoc */
   async query(vector: number[], options?: VectorQueryOptions): Promise<VectorMatches> {
-    const { topK, namespace, returnValues, returnMetadata, filter } = resolveQueryOptions(options);
+    const resolved = resolveQueryOptions(options);
+    const { topK, returnValues, returnMetadata, filter } = resolved;
+    const namespace = this.options.namespace ?? resolved.namespace;
     toFloat32Vector(vector, this.options.dimensions, "query vector");
     if (filter !== undefined) validateMetadataFilter(filter, this.options.metadataIndexes);
     const request: VectorizeQueryOptions = { topK, returnValues, returnMetadata };
@@ -76,7 +84,9 @@ export class VectorizeVectorIndex implements VectorIndex {
   /** @inheritdoc */
   async upsert(vectors: VectorRecord[]): Promise<VectorMutation> {
     validateUpsertBatch(vectors, this.options.dimensions);
-    const result = await this.#call<VectorizeAsyncMutation | VectorizeVectorMutation>("upsert", () => this.binding.upsert(vectors));
+    const { namespace } = this.options;
+    const scoped = namespace === undefined ? vectors : vectors.map((vector) => ({ ...vector, namespace }));
+    const result = await this.#call<VectorizeAsyncMutation | VectorizeVectorMutation>("upsert", () => this.binding.upsert(scoped));
     return toMutation(result);
   }
 
@@ -89,6 +99,7 @@ export class VectorizeVectorIndex implements VectorIndex {
     for (const id of new Set(ids)) {
       const vector = byId.get(id);
       if (!vector) continue;
+      if (this.options.namespace !== undefined && vector.namespace !== this.options.namespace) continue;
       const record: VectorRecord = { id, values: Array.from(vector.values) };
       if (vector.namespace !== undefined) record.namespace = vector.namespace;
       if (vector.metadata !== undefined) record.metadata = vector.metadata as VectorMetadata;
