@@ -10,8 +10,10 @@
  *   experiment-report --events <folder|file.ndjson> [--config <serving-config.json>] [--items <items.ndjson|items.json>]
  *                     [--out <file.json>]
  *   purge-erased --events <folder>
+ *   compact --lake local|<Worker URL>|<folder> --out <folder> [--from YYYY-MM-DD] [--to YYYY-MM-DD]
  *   retrain --local|--remote [--data data/demo] [--force] [--tolerance 0.05] [--min-users 20] [--canary 0.1]
  *   release list|publish|rollback|promote|gc --local|--remote [--from artifacts/demo] [--canary 0.1] [--to <id>] [--keep 3]
+ *           [--from-factors <Spark ALS factors folder> --data <folder> [--lake …] [--out <folder>]]
  *
  * Errors print one clear line to stderr and exit with status 1.
  */
@@ -23,6 +25,8 @@ import { runTrain } from "./commands/run-train";
 import { runDefaultList } from "./commands/run-default-list";
 import { runExperimentReport } from "./commands/run-experiment-report";
 import { runPurgeErased } from "./commands/run-purge-erased";
+import { runCompact } from "./commands/run-compact";
+import { utcDayStart } from "./data/lake/compact-lake";
 import { DEFAULT_RELEASES_DIR, type ReleaseCommandOptions, runRelease } from "./commands/run-release";
 import { RETRAIN_DEFAULTS, runRetrain } from "./commands/run-retrain";
 import { releaseClientFor } from "./release/release-target";
@@ -138,7 +142,14 @@ program
   .argument("<action>", "list | publish | rollback | promote | gc", releaseAction)
   .option("--local", "the running npm start stack (http://127.0.0.1:$PORT)")
   .option("--remote", "a deployed Worker (EDGE_RECS_URL, admin key in EDGE_RECS_KEY)")
-  .option("--from <folder>", "publish: the artifacts folder to publish", "artifacts/demo")
+  .option("--from <folder>", "publish: the artifacts folder to publish (default: artifacts/demo)")
+  .option("--from-factors <folder>", "publish: import Spark MLlib ALS factors (docs/spark-als.md) and publish them instead of --from")
+  .option("--data <folder>", "publish --from-factors: dataset for catalogue metadata, popular lists and user histories (as train --data)")
+  .option("--lake <source>", `publish --from-factors: ${LAKE_OPTION_HELP}`)
+  .option(
+    "--out <folder>",
+    "publish --from-factors: where the imported artifacts are written (default: artifacts/spark-als/<dataset name>)",
+  )
   .option("--canary <share>", "publish: serve the new release to this share of users first (0 < share < 1)", share)
   .option("--to <id>", "rollback: the release to return to (default: the previous one)")
   .option("--keep <n>", "gc: releases to keep besides those in use", positiveInteger, 3)
@@ -146,15 +157,26 @@ program
   .action(
     async (
       action: ReleaseCommandOptions["action"],
-      opts: { local?: boolean; remote?: boolean; from: string; canary?: number; to?: string; keep: number; releasesDir: string },
+      opts: Pick<ReleaseCommandOptions, "from" | "fromFactors" | "data" | "lake" | "out" | "canary" | "to"> & {
+        local?: boolean;
+        remote?: boolean;
+        keep: number;
+        releasesDir: string;
+      },
     ) => {
       if (Boolean(opts.local) === Boolean(opts.remote)) throw new Error("release: say where, --local or --remote");
+      const createdAt = opts.fromFactors !== undefined ? sourceDateEpoch() : undefined;
       await runRelease({
         action,
         client: releaseClientFor(opts.local ? "local" : "remote"),
-        from: opts.from,
         keep: opts.keep,
         releasesDir: opts.releasesDir,
+        ...(opts.from !== undefined ? { from: opts.from } : {}),
+        ...(opts.fromFactors !== undefined ? { fromFactors: opts.fromFactors } : {}),
+        ...(opts.data !== undefined ? { data: opts.data } : {}),
+        ...(opts.lake !== undefined ? { lake: opts.lake } : {}),
+        ...(opts.out !== undefined ? { out: opts.out } : {}),
+        ...(createdAt !== undefined ? { createdAt } : {}),
         ...(opts.canary !== undefined ? { canary: opts.canary } : {}),
         ...(opts.to !== undefined ? { to: opts.to } : {}),
       });
@@ -215,6 +237,17 @@ program
     await runPurgeErased(opts);
   });
 
+program
+  .command("compact")
+  .description("write the event lake's hour partitions as Parquet (deduplicated, erasures applied) for Spark, DuckDB, Athena or BigQuery")
+  .requiredOption("--lake <source>", "the lake: 'local' (the running npm start), a Worker URL (admin key in EDGE_RECS_KEY) or a folder")
+  .requiredOption("--out <folder>", "folder of the Parquet copy (events/dt=…/hour=…/events.parquet, tombstones/)")
+  .option("--from <day>", "first UTC day to compact, YYYY-MM-DD (default: the lake's first)", utcDay)
+  .option("--to <day>", "last UTC day to compact, YYYY-MM-DD, inclusive (default: the lake's last)", utcDay)
+  .action(async (opts: { lake: string; out: string; from?: string; to?: string }) => {
+    await runCompact(opts);
+  });
+
 const RELEASE_ACTIONS = ["list", "publish", "rollback", "promote", "gc"] as const;
 
 function releaseAction(value: string): ReleaseCommandOptions["action"] {
@@ -243,6 +276,11 @@ function positiveInteger(value: string): number {
 
 function protocolName(value: string): ProtocolName {
   if (!isProtocolName(value)) throw new InvalidArgumentError(`expected one of ${PROTOCOL_NAMES.join(", ")}`);
+  return value;
+}
+
+function utcDay(value: string): string {
+  if (utcDayStart(value) === undefined) throw new InvalidArgumentError("expected a UTC day, YYYY-MM-DD");
   return value;
 }
 

@@ -4,6 +4,9 @@
  * - `list` — the pointer and every kept release with its metrics;
  * - `publish [--from artifacts/demo] [--canary <share>]` — publish an artifacts folder as a release
  *   and flip to it (or start it as a canary); prints the release id;
+ * - `publish --from-factors <folder> --data <dataset> [--lake …] [--out <folder>]` — the same for
+ *   factors a Spark MLlib ALS job trained (docs/spark-als.md): first imported into an artifacts folder
+ *   like `train`'s (pipeline/release/import-spark-factors.ts), then published by the same publisher;
  * - `rollback [--to <id>]` — stop a running canary, else make the previous release (or `--to`) current;
  * - `promote` — make the canary current;
  * - `gc [--keep 3]` — delete the oldest releases beyond `keep` that are not current, previous or canary
@@ -14,6 +17,7 @@ import { join } from "node:path";
 import type { ReleaseRecord } from "../../shared/artifacts/release";
 import type { ReleaseClient } from "../release/release-client";
 import { publishRelease } from "../release/publish-release";
+import { IMPORT_SPARK_FACTORS_DEFAULTS, importSparkFactors } from "../release/import-spark-factors";
 
 /** Where releases are kept by default (and where `npm start` points the sidecar). */
 export const DEFAULT_RELEASES_DIR = "artifacts/releases";
@@ -22,7 +26,18 @@ export const DEFAULT_RELEASES_DIR = "artifacts/releases";
 export interface ReleaseCommandOptions {
   action: "list" | "publish" | "rollback" | "promote" | "gc";
   client: ReleaseClient;
+  /** publish: the artifacts folder (default artifacts/demo). */
   from?: string;
+  /** publish: a Spark ALS factors folder to import and publish instead of `from`. */
+  fromFactors?: string;
+  /** publish --from-factors: the dataset folder (catalogue, popularity, histories), as `train --data`. */
+  data?: string;
+  /** publish --from-factors: the event lake to merge into it, as `train --lake`. */
+  lake?: string;
+  /** publish --from-factors: where the imported artifacts are written (default artifacts/spark-als/<dataset>). */
+  out?: string;
+  /** publish --from-factors: artifact creation time (default: now). */
+  createdAt?: Date;
   canary?: number;
   to?: string;
   keep?: number;
@@ -55,7 +70,7 @@ export async function runRelease(options: ReleaseCommandOptions): Promise<string
     }
     case "publish": {
       const published = await publishRelease({
-        from: options.from ?? "artifacts/demo",
+        from: await publishedFolder(options, write),
         releasesDir,
         client,
         mode: options.canary !== undefined ? { kind: "canary", share: options.canary } : { kind: "activate" },
@@ -113,6 +128,31 @@ export async function runRelease(options: ReleaseCommandOptions): Promise<string
     default:
       return options.action satisfies never;
   }
+}
+
+/** The artifacts folder `publish` publishes: `--from`, or the import of `--from-factors`. */
+async function publishedFolder(options: ReleaseCommandOptions, write: (line: string) => void): Promise<string> {
+  if (options.fromFactors === undefined) {
+    const stray = (["data", "lake", "out"] as const).filter((option) => options[option] !== undefined);
+    if (stray.length > 0) throw new Error(`release publish: --${stray.join(", --")} only apply with --from-factors`);
+    return options.from ?? "artifacts/demo";
+  }
+  if (options.from !== undefined) throw new Error("release publish: give --from (an artifacts folder) or --from-factors, not both");
+  if (options.data === undefined) {
+    throw new Error("release publish --from-factors needs --data <dataset folder> (catalogue metadata, popular lists, user histories)");
+  }
+  const { out } = await importSparkFactors(
+    {
+      ...IMPORT_SPARK_FACTORS_DEFAULTS,
+      factors: options.fromFactors,
+      data: options.data,
+      ...(options.lake !== undefined ? { lake: options.lake } : {}),
+      ...(options.out !== undefined ? { out: options.out } : {}),
+      ...(options.createdAt !== undefined ? { createdAt: options.createdAt } : {}),
+    },
+    write,
+  );
+  return out;
 }
 
 /** A table of releases for `list`. */

@@ -4,11 +4,11 @@
  * - `local` — the running `npm start` stack (http://127.0.0.1:$PORT, default 8787), read with the
  *   admin key from EDGE_RECS_KEY or `.dev.vars` (what npm start wrote);
  * - `http://…` or `https://…` — a deployed Worker, read with the admin key in EDGE_RECS_KEY;
- * - anything else — a folder holding the bucket's layout.
+ * - anything else — a folder holding the bucket's layout, `pipeline compact`'s Parquet layout, or both.
  */
 import { workerAdminOptions } from "../../admin/worker-admin";
-import { folderLakeSource } from "./folder-lake-source";
 import type { LakeSource } from "./lake-source";
+import { parquetLakeSource } from "./parquet-lake-source";
 import { workerLakeSource } from "./worker-lake-source";
 
 /** The lake `spec` names; throws, saying what to set, when a Worker needs a key it does not have. */
@@ -19,5 +19,5 @@ export function lakeSourceFrom(spec: string, env: Record<string, string | undefi
     if (!key) throw new Error(`--lake ${spec}: set EDGE_RECS_KEY to an admin key of that Worker`);
     return workerLakeSource({ url: spec, key });
   }
-  return folderLakeSource(spec);
+  return parquetLakeSource(spec);
 }
