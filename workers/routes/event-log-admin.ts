@@ -4,8 +4,9 @@
  * (pipeline/data/lake/worker-lake-source.ts):
  *
  * - `GET /v1/admin/event-log?prefix=events/dt=2026-12-06/&cursor=…&limit=1000` — object keys, sizes
- *   and upload times under a prefix of `events/`, `tombstones/` or `dead-letter/`, one page at a time
- *   (`cursor` is null on the last page);
+ *   and upload times under a prefix of `events/`, `tombstones/`, `dead-letter/` or `digests/` (the
+ *   nightly email digests, for a sender without R2 credentials), one page at a time (`cursor` is
+ *   null on the last page);
  * - `GET /v1/admin/event-log/object?key=events/dt=…/….ndjson.gz` — one object's bytes as stored.
  *
  * @example
@@ -15,12 +16,13 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { TOMBSTONE_PREFIX } from "../../shared/events/erasure-tombstone";
 import { DEAD_LETTER_PREFIX, EVENTS_PREFIX } from "../../shared/events/event-lake-layout";
+import { DIGESTS_PREFIX } from "../../shared/digests/digest-layout";
 import type { AppEnv } from "../app-env";
 import { ApiError } from "../errors/api-error";
 import { validate } from "../middleware/validate";
 
 /** Folders of the bucket this route reads; nothing else in it is served. */
-const READABLE_PREFIXES = [`${EVENTS_PREFIX}/`, `${TOMBSTONE_PREFIX}/`, `${DEAD_LETTER_PREFIX}/`] as const;
+const READABLE_PREFIXES = [`${EVENTS_PREFIX}/`, `${TOMBSTONE_PREFIX}/`, `${DEAD_LETTER_PREFIX}/`, `${DIGESTS_PREFIX}/`] as const;
 
 const readable = (value: string) => READABLE_PREFIXES.some((prefix) => value.startsWith(prefix)) && !value.split("/").includes("..");
 const readableMessage = `must start with one of ${READABLE_PREFIXES.join(", ")}`;

@@ -7,7 +7,8 @@
  * never forgets a removed item.
  *
  * `POST /v1/trending/flush` (admin) — flushes every trending shard and republishes the live lists
- * now instead of at the next alarm (operations, benchmarks, tests).
+ * now instead of at the next alarm (operations, benchmarks, tests; trending/refresh-trending.ts, which
+ * the scheduled trending refresh runs too): `{shards_flushed, shards_failed, items_reported, …publication}`.
  *
  * @example
  * curl 'http://127.0.0.1:8787/v1/trending?category=Comedy&n=5'
@@ -18,10 +19,10 @@ import type { AppEnv } from "../app-env";
 import { mergeCandidates } from "../candidates/candidate";
 import { loadTrendingList } from "../candidates/trending";
 import { readUnservableItems } from "../catalog/item-status";
-import { TRENDING_AGGREGATOR_NAME, trendingConfigFor, trendingShardName } from "../config/trending-config";
 import { FallbackLog } from "../fallbacks/fallback-log";
 import { adminAuth } from "../middleware/admin-auth";
 import { validate } from "../middleware/validate";
+import { refreshTrending } from "../trending/refresh-trending";
 
 const querySchema = z.object({
   category: z.string().min(1).max(64).optional(),
@@ -52,15 +53,4 @@ export const trendingRoute = new Hono<AppEnv>()
       fallbacks: fallbacks.entries,
     });
   })
-  .post("/flush", adminAuth, async (c) => {
-    const { shards } = trendingConfigFor(c.env);
-    const partials = await Promise.all(
-      Array.from({ length: shards }, (_, shard) => c.env.TRENDING_SHARD.getByName(trendingShardName(shard)).flush()),
-    );
-    const publication = await c.env.TRENDING_AGGREGATOR.getByName(TRENDING_AGGREGATOR_NAME).publish();
-    return c.json({
-      shards_flushed: partials.length,
-      items_reported: partials.reduce((sum, partial) => sum + partial.all.length, 0),
-      ...publication,
-    });
-  });
+  .post("/flush", adminAuth, async (c) => c.json(await refreshTrending(c.env, c.var.logger)));

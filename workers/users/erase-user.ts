@@ -7,6 +7,9 @@
  *    of the user stamped at or before `erased_at`, even if a later step fails.
  * 2. The trained user record `user:<user_id>` is deleted from KV (vector and history).
  * 3. The user's session Durable Object deletes all its storage and its alarm.
+ * 4. The user is taken off the email digest opt-in list (DigestSubscriptions), so no later digest
+ *    is built for them (digests already written to R2 under `digests/` age out with the bucket's
+ *    lifecycle rule; docs/data-loop.md "Cadence").
  *
  * Every step is idempotent, so a failed erasure is retried by repeating the request. What it does
  * not reach: live trending counts and A/B counters (aggregates without user ids) and artifacts of a
@@ -16,6 +19,7 @@ import { releaseKv } from "../releases/release-kv";
 import { releaseOf, unscopedKv } from "../releases/serving-release";
 import { forgetKvValues } from "../store/kv-store";
 import { kvKeys } from "../../shared/artifacts/kv-keys";
+import { DIGEST_SUBSCRIPTIONS_NAME } from "../../shared/digests/digest-subscriptions-contract";
 import { eventLogSinkFor } from "../event-log/select-event-log-sink";
 
 /** What an erasure did. */
@@ -26,13 +30,13 @@ export interface ErasureReceipt {
   /** Where the tombstone is (event log key). */
   tombstone: string;
   /** The steps done, in order. */
-  erased: { tombstone: true; user_record: true; session: true };
+  erased: { tombstone: true; user_record: true; session: true; digest_opt_in: true };
 }
 
 /** Which step of an erasure failed (the steps before it are done; repeating the erasure is safe). */
 export class ErasureStepError extends Error {
   constructor(
-    readonly step: "tombstone" | "user_record" | "session",
+    readonly step: "tombstone" | "user_record" | "session" | "digest_opt_in",
     cause: unknown,
   ) {
     super(`erasure step ${step} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
@@ -41,7 +45,7 @@ export class ErasureStepError extends Error {
 }
 
 /**
- * Erases `userId`: tombstone, KV user record, session state (in that order).
+ * Erases `userId`: tombstone, KV user record, session state, digest opt-in (in that order).
  * @example await eraseUser(env, "u00042") // → { user_id: "u00042", erased_at: "…", tombstone: "tombstones/u00042.json", … }
  */
 export async function eraseUser(env: Env, userId: string, now: number = Date.now()): Promise<ErasureReceipt> {
@@ -65,10 +69,15 @@ export async function eraseUser(env: Env, userId: string, now: number = Date.now
     .catch((error: unknown) => {
       throw new ErasureStepError("session", error);
     });
+  await env.DIGEST_SUBSCRIPTIONS.getByName(DIGEST_SUBSCRIPTIONS_NAME)
+    .optOut([userId])
+    .catch((error: unknown) => {
+      throw new ErasureStepError("digest_opt_in", error);
+    });
   return {
     user_id: userId,
     erased_at: new Date(tombstone.erasedAt).toISOString(),
     tombstone: tombstone.key,
-    erased: { tombstone: true, user_record: true, session: true },
+    erased: { tombstone: true, user_record: true, session: true, digest_opt_in: true },
   };
 }
