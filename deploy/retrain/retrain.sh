@@ -26,9 +26,9 @@ cd "$(dirname "$0")/../.."
 data="${RETRAIN_DATA:-data/demo}"
 releases="${RETRAIN_RELEASES_DIR:-artifacts/releases}"
 
-# The serving release is scored from its folder. Without the folder the retrain has nothing to
-# compare with and publishes whatever it trains ("no serving release to compare with"), so a fresh
-# machine that did not restore the releases folder stops here instead of publishing blind.
+# The serving release is scored from its folder. Without it `retrain` refuses (exit 2, like a
+# challenger that is worse) unless --force; this check makes it a failed job instead of a daily
+# warning, since a machine that lost the releases folder needs someone to restore it.
 serving="$(curl -fsS -H "authorization: Bearer ${EDGE_RECS_KEY}" "${EDGE_RECS_URL%/}/v1/admin/releases" |
   node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => process.stdout.write(JSON.parse(s).pointer?.current ?? ""));')"
 if [ -n "$serving" ] && [ ! -f "$releases/$serving/manifest.json" ]; then

@@ -110,7 +110,7 @@ export async function runRetrain(options: RetrainCommandOptions, write?: LineWri
     );
   }
 
-  const { verdict, reason } = decide(options, servingQuality, challenger, split.testUsers.length);
+  const { verdict, reason } = decide(options, servingQuality, challenger, split.testUsers.length, serving && !servingKept ? serving : null);
   const report: RetrainReport = {
     serving_release: serving,
     cut: new Date(cut).toISOString(),
@@ -145,7 +145,13 @@ export function decide(
   serving: RetrievalQuality | null,
   challenger: RetrievalQuality,
   users: number,
+  /** A release serves but is not kept here, so it could not be scored: no verdict without --force. */
+  unscoredServing: string | null = null,
 ): { verdict: RetrainReport["verdict"]; reason: string } {
+  if (unscoredServing) {
+    const reason = `the serving release ${unscoredServing} is not kept here, so the challenger cannot be compared with it (run where its artifacts/releases folder is, e.g. the sidecar's host)`;
+    return options.force ? { verdict: "publish_forced", reason } : { verdict: "refused", reason: `${reason}; --force publishes anyway` };
+  }
   if (!serving) return { verdict: "publish", reason: "no serving release to compare with (first release)" };
   if (users < options.minUsers) {
     const reason = `only ${users} users have events on both sides of the cut (at least ${options.minUsers} needed for a verdict)`;
