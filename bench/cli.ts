@@ -5,38 +5,38 @@
  * Benches that call the Worker send `Authorization: Bearer <key>`: `--key`, else EDGE_RECS_KEY, else
  * the ADMIN_TOKEN npm start wrote to .dev.vars (`scripts/worker-credential.ts`).
  *
- *   recommendations [--url http://127.0.0.1:8787] [--key <key>] [--users u00001,u00002] [--distinct-users 50]
+ *   recommendations [--url http://127.0.0.1:$PORT] [--key <key>] [--users u00001,u00002] [--distinct-users 50]
  *                   [--requests 500] [--concurrency 4] [--max-seconds 60] [--n 10] [--json <file>]
  *       needs a running system (`npm start`); demo users are read from artifacts/demo by default.
  *       Latency overall, for each user's first request (session object created or woken) and
  *       for returning users.
  *
- *   request-cost [--url http://127.0.0.1:8787] [--key <key>] [--users …] [--distinct-users 500]
+ *   request-cost [--url http://127.0.0.1:$PORT] [--key <key>] [--users …] [--distinct-users 500]
  *                [--concurrency 32] [--seconds 8] [--rounds 5] [--latency-requests 300] [--n 10] [--root .] [--json <file>]
  *       needs `npm start`: rounds of GET /healthz throughput then GET /v1/recommendations
  *       throughput at the same concurrency, the median of the rounds' ratios, and recommendation
  *       latency at concurrency 1 with the Worker's per-stage timings and subrequest count
  *       (medians). ~1.5 minutes.
  *
- *   memory [--url http://127.0.0.1:8787] [--key <key>] [--users …] [--distinct-users 500]
+ *   memory [--url http://127.0.0.1:$PORT] [--key <key>] [--users …] [--distinct-users 500]
  *          [--concurrency 8] [--seconds 180] [--sample-seconds 10] [--n 10] [--json <file>]
  *       needs `npm start` (Linux): sustained GET /v1/recommendations load while sampling the RSS
  *       of this checkout's workerd processes; prints each one's end value over its value after
  *       the first minute (the flat-memory goal: ≤ 1.2).
  *
- *   realtime [--url http://127.0.0.1:8787] [--key <key>] [--trials 50] [--n 10] [--batch-size 100]
+ *   realtime [--url http://127.0.0.1:$PORT] [--key <key>] [--trials 50] [--n 10] [--batch-size 100]
  *            [--concurrency 8] [--ingest-seconds 10] [--ingest-users 200] [--json <file>]
  *       time from an accepted event to a changed response, and events ingested per second;
  *       needs `npm start`; writes bench-* events into the local system.
  *
- *   sidecar-outage [--url http://127.0.0.1:8787] [--sidecar-url http://127.0.0.1:8788] [--key <key>]
+ *   sidecar-outage [--url http://127.0.0.1:$PORT] [--sidecar-url http://127.0.0.1:$SIDECAR_PORT] [--key <key>]
  *                  [--users u00001,…] [--distinct-users 50] [--concurrency 4] [--seconds 40]
  *                  [--kill-after-seconds 5] [--n 10] [--pid-file .wrangler/state/sidecar.pid] [--json <file>]
  *       needs `npm start`: load on GET /v1/recommendations while the sidecar is killed (SIGKILL);
  *       failed requests, responses per ranker, seconds until the sidecar is healthy again and
  *       until the Worker ranks with it again. Stops by itself after --seconds.
  *
- *   fuzz [--url http://127.0.0.1:8787] [--key <key>] [--requests 10000] [--concurrency 8] [--seed 20261206]
+ *   fuzz [--url http://127.0.0.1:$PORT] [--key <key>] [--requests 10000] [--concurrency 8] [--seed 20261206]
  *        [--max-seconds 600] [--admin] [--json <file>]
  *       needs `npm start`: hostile requests across every route, with and without credentials
  *       (bench/hostile-requests.ts); fails (exit 1) on any 5xx or any 4xx that is not JSON with a
@@ -108,12 +108,16 @@ function report(result: unknown, json: string | undefined): void {
 
 const KEY_HELP = "credential for the Worker (default: $EDGE_RECS_KEY, else ADMIN_TOKEN from .dev.vars)";
 
+
+/** Where `npm start` serves: its PORT and SIDECAR_PORT (8787, 8788 by default). */
+const LOCAL_WORKER_URL = `http://127.0.0.1:${process.env.PORT ?? 8787}`;
+const LOCAL_SIDECAR_URL = `http://127.0.0.1:${process.env.SIDECAR_PORT ?? 8788}`;
 const program = new Command().name("bench").description("Benchmarks of the edge recommendation engine.");
 
 program
   .command("recommendations")
   .description("latency of GET /v1/recommendations against a running `npm start` (loopback only)")
-  .option("--url <url>", "Worker base URL", "http://127.0.0.1:8787")
+  .option("--url <url>", "Worker base URL (default: npm start's, PORT)", LOCAL_WORKER_URL)
   .option("--key <key>", KEY_HELP)
   .option("--users <ids>", "comma-separated user ids (default: demo users from artifacts/demo)")
   .option(
@@ -155,7 +159,7 @@ program
   .description(
     "GET /v1/recommendations throughput as a share of GET /healthz throughput in the same run, and p99 at concurrency 1 (loopback only)",
   )
-  .option("--url <url>", "Worker base URL", "http://127.0.0.1:8787")
+  .option("--url <url>", "Worker base URL (default: npm start's, PORT)", LOCAL_WORKER_URL)
   .option("--key <key>", KEY_HELP)
   .option("--users <ids>", "comma-separated user ids (default: demo users from artifacts/demo)")
   .option("--distinct-users <n>", "cycle through the first n of those users", positiveInteger, 500)
@@ -208,7 +212,7 @@ program
 program
   .command("memory")
   .description("workerd memory under sustained GET /v1/recommendations load on a running `npm start` (loopback only, Linux)")
-  .option("--url <url>", "Worker base URL", "http://127.0.0.1:8787")
+  .option("--url <url>", "Worker base URL (default: npm start's, PORT)", LOCAL_WORKER_URL)
   .option("--key <key>", KEY_HELP)
   .option("--users <ids>", "comma-separated user ids (default: demo users from artifacts/demo)")
   .option("--distinct-users <n>", "cycle through the first n of those users", positiveInteger, 500)
@@ -249,7 +253,7 @@ program
 program
   .command("realtime")
   .description("event → changed response latency and event ingestion rate against a running `npm start` (loopback only)")
-  .option("--url <url>", "Worker base URL", "http://127.0.0.1:8787")
+  .option("--url <url>", "Worker base URL (default: npm start's, PORT)", LOCAL_WORKER_URL)
   .option("--key <key>", `${KEY_HELP}; must act for any user (admin key or server key)`)
   .option("--trials <n>", "freshness trials per event kind", positiveInteger, 50)
   .option("--n <n>", "items per response", positiveInteger, 10)
@@ -280,8 +284,8 @@ program
 program
   .command("sidecar-outage")
   .description("kill the ranking sidecar under load on a running `npm start` and measure failures, rankers and recovery (loopback only)")
-  .option("--url <url>", "Worker base URL", SIDECAR_OUTAGE_BENCH_DEFAULTS.url)
-  .option("--sidecar-url <url>", "sidecar base URL (its /healthz)", SIDECAR_OUTAGE_BENCH_DEFAULTS.sidecarUrl)
+  .option("--url <url>", "Worker base URL (default: npm start's, PORT)", LOCAL_WORKER_URL)
+  .option("--sidecar-url <url>", "sidecar base URL (its /healthz; default: SIDECAR_PORT)", LOCAL_SIDECAR_URL)
   .option("--key <key>", `${KEY_HELP}; must act for every user of the run (admin key or server key)`)
   .option("--users <ids>", "comma-separated user ids (default: demo users from artifacts/demo)")
   .option("--distinct-users <n>", "cycle through the first n of those users", positiveInteger, 50)
@@ -319,7 +323,7 @@ program
 program
   .command("fuzz")
   .description("hostile requests against a running `npm start` (loopback only): no 5xx, only JSON 4xx errors")
-  .option("--url <url>", "Worker base URL", FUZZ_BENCH_DEFAULTS.url)
+  .option("--url <url>", "Worker base URL (default: npm start's, PORT)", LOCAL_WORKER_URL)
   .option("--key <key>", `${KEY_HELP}; must be the admin key (it creates and revokes the run's server keys)`)
   .option("--requests <n>", "requests to send", positiveInteger, FUZZ_BENCH_DEFAULTS.requests)
   .option("--concurrency <n>", "requests in flight", positiveInteger, FUZZ_BENCH_DEFAULTS.concurrency)

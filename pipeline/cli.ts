@@ -6,7 +6,7 @@
  *         [--factors 32] [--iterations 15] [--seed 42] [--created-at <ISO time>] [--lake local|<Worker URL>|<folder>]
  *   evaluate --data <folder> [--seeds 5] [--out <file.json>] [--protocol random-by-item|leave-last-out]
  *            [--k 10] [--dimensions 32] [--no-tune] [--params <evaluation.json>] [--workers <n>] [--lake …]
- *   default-list [--artifacts artifacts/demo] [--out workers/fallbacks/default-popular.json] [--size 50]
+ *   default-list [--artifacts artifacts/demo] [--out <artifacts>/default-popular.json] [--size 50]
  *   experiment-report --events <folder|file.ndjson> [--config <serving-config.json>] [--items <items.ndjson|items.json>]
  *                     [--out <file.json>]
  *   purge-erased --events <folder>
@@ -17,6 +17,7 @@
  *
  * Errors print one clear line to stderr and exit with status 1.
  */
+import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { DEMO_GENERATOR_DEFAULTS } from "./generate/demo-generator";
 import { IMPLICIT_ALS_DEFAULTS } from "./models/implicit-als";
@@ -210,12 +211,14 @@ program
 
 program
   .command("default-list")
-  .description("write the Worker's built-in popular list (last fallback) from an artifacts folder")
+  .description(
+    "write a built-in popular list (the Worker's last fallback) from an artifacts folder; --out workers/fallbacks/default-popular.json replaces the committed one",
+  )
   .option("--artifacts <folder>", "artifacts folder", "artifacts/demo")
-  .option("--out <file>", "output JSON file", "workers/fallbacks/default-popular.json")
+  .option("--out <file>", "output JSON file (default: beside the artifacts, so a tracked file changes only when asked)")
   .option("--size <n>", "items to keep", positiveInteger, 50)
-  .action(async (opts: { artifacts: string; out: string; size: number }) => {
-    await runDefaultList(opts);
+  .action(async (opts: { artifacts: string; out?: string; size: number }) => {
+    await runDefaultList({ ...opts, out: opts.out ?? join(opts.artifacts, "default-popular.json") });
   });
 
 program

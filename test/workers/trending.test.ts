@@ -96,6 +96,11 @@ describe("live trending", () => {
     ]);
     expect(overall.items[0].score).toBeCloseTo(8, 2);
     expect(overall.items[1].score).toBeCloseTo(1, 2);
+    // The popular top-up (another scale) continues below the last live item: the scores read in order.
+    const scores = overall.items.map((item: any) => item.score as number);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(scores[2]).toBeLessThan(1);
+    expect(scores[3]).toBeGreaterThan(0);
 
     const comedy = await json(await call("/v1/trending?category=Comedy&n=2"));
     expect(comedy.items.map((item: any) => [item.item_id, item.source])).toEqual([

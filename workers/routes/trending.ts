@@ -16,7 +16,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
-import { mergeCandidates } from "../candidates/candidate";
+import { type Candidate, mergeCandidates } from "../candidates/candidate";
 import { loadTrendingList } from "../candidates/trending";
 import { readUnservableItems } from "../catalog/item-status";
 import { FallbackLog } from "../fallbacks/fallback-log";
@@ -28,6 +28,23 @@ const querySchema = z.object({
   category: z.string().min(1).max(64).optional(),
   n: z.coerce.number().int().min(1).max(200).default(20),
 });
+
+/**
+ * The list's scores, descending: live items keep their decayed counts; the popular list that tops
+ * them up counts interactions on another scale, so its scores are scaled to continue below the
+ * last live item's (in the same proportions), and a client reading `score` sees the list's order.
+ */
+export function descendingScores(candidates: Candidate[]): { candidate: Candidate; score: number }[] {
+  const live = candidates.filter((candidate) => candidate.source === "trending");
+  const floor = live.length > 0 ? Math.min(...live.map((candidate) => candidate.retrievalScore)) : Number.POSITIVE_INFINITY;
+  const topUp = candidates.filter((candidate) => candidate.source !== "trending");
+  const top = Math.max(0, ...topUp.map((candidate) => candidate.retrievalScore));
+  const scale = Number.isFinite(floor) && top > 0 ? (floor * 0.99) / top : 1;
+  return candidates.map((candidate) => ({
+    candidate,
+    score: candidate.source === "trending" ? candidate.retrievalScore : Math.round(candidate.retrievalScore * scale * 1e4) / 1e4,
+  }));
+}
 
 /** The trending routes. */
 export const trendingRoute = new Hono<AppEnv>()
@@ -42,14 +59,12 @@ export const trendingRoute = new Hono<AppEnv>()
       request_id: c.var.requestId,
       ...(category ? { category } : {}),
       generated_at: generatedAt,
-      items: mergeCandidates([candidates], unservable)
-        .slice(0, n)
-        .map((candidate) => ({
-          item_id: candidate.itemId,
-          score: candidate.retrievalScore,
-          source: candidate.source,
-          category: candidate.category,
-        })),
+      items: descendingScores(mergeCandidates([candidates], unservable).slice(0, n)).map(({ candidate, score }) => ({
+        item_id: candidate.itemId,
+        score,
+        source: candidate.source,
+        category: candidate.category,
+      })),
       fallbacks: fallbacks.entries,
     });
   })
