@@ -18,8 +18,7 @@ import { describeServing, isServable } from "../evaluate/serving-model";
 import { calibrateFoldIn, foldInFidelity, type FoldInFit } from "../export/fold-in-calibration";
 import { writeArtifacts, type ArtifactSummary } from "../export/write-artifacts";
 import type { Recommender } from "../models/recommender";
-import { fitContentEncoder } from "../models/content-encoder";
-import { kvKeys } from "../../shared/artifacts/kv-keys";
+import { contentEncoderKv } from "../export/content-encoder-kv";
 import { IMPLICIT_ALS_DEFAULTS, type ImplicitAlsOptions } from "../models/implicit-als";
 import { createRecommender, type ModelSpec } from "../models/model-spec";
 import { Popularity } from "../models/popularity";
@@ -107,24 +106,7 @@ export async function runTrain(options: TrainCommandOptions, write?: LineWriter)
           ranker,
           serving,
           foldIn,
-          extraKv: (modelVersion, factors) => {
-            const { model, report } = fitContentEncoder({
-              items: dataset.items.items.map((item) => ({
-                title: item.title,
-                genres: item.genres,
-                category: item.category,
-                released_at: item.releasedAt,
-              })),
-              itemFactors: factors.items,
-              dimensions: factors.dimensions,
-              modelVersion,
-            });
-            log.info(
-              `content encoder: held-out cosine ${report.heldOutCosine.toFixed(3)} (mean-vector baseline ` +
-                `${report.baselineCosine.toFixed(3)}) over ${report.heldOutItems} items`,
-            );
-            return [{ key: kvKeys.contentEncoder, value: JSON.stringify(model) }];
-          },
+          extraKv: contentEncoderKv(dataset.items, (line) => log.info(line)),
           metrics: { ...manifestMetrics(retrieval, retrievalPopularity, report), fold_in_cosine: foldIn.meanCosine },
         },
         {

@@ -24,7 +24,6 @@
  */
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { kvKeys } from "../../shared/artifacts/kv-keys";
 import { gramMatrix } from "../../shared/math/gram-matrix";
 import { foldInUserVector } from "../../shared/realtime/fold-in-user-vector";
 import type { IdIndex } from "../data/id-index";
@@ -37,7 +36,7 @@ import { readErasureTombstones } from "../data/read-erasure-tombstones";
 import { loadDataset } from "../data/load-dataset";
 import { calibrateFoldIn, type FoldInFit } from "../export/fold-in-calibration";
 import { writeArtifacts, type ArtifactSummary } from "../export/write-artifacts";
-import { fitContentEncoder } from "../models/content-encoder";
+import { contentEncoderKv } from "../export/content-encoder-kv";
 import type { LatentFactors } from "../models/recommender";
 import { trainLinearRanker } from "../ranking/train-linear-ranker";
 import { chronologicalSplit } from "../split/chronological-split";
@@ -195,24 +194,7 @@ export async function importSparkFactors(options: ImportSparkFactorsOptions, wri
           retrieval,
           ranker,
           foldIn,
-          extraKv: (modelVersion, published) => {
-            const { model, report } = fitContentEncoder({
-              items: dataset.items.items.map((item) => ({
-                title: item.title,
-                genres: item.genres,
-                category: item.category,
-                released_at: item.releasedAt,
-              })),
-              itemFactors: published.items,
-              dimensions: published.dimensions,
-              modelVersion,
-            });
-            log.info(
-              `content encoder: held-out cosine ${report.heldOutCosine.toFixed(3)} (mean-vector baseline ` +
-                `${report.baselineCosine.toFixed(3)}) over ${report.heldOutItems} items`,
-            );
-            return [{ key: kvKeys.contentEncoder, value: JSON.stringify(model) }];
-          },
+          extraKv: contentEncoderKv(dataset.items, (line) => log.info(line)),
           metrics,
         },
         { versionPrefix: SPARK_ALS_MODEL, ...(options.createdAt ? { createdAt: options.createdAt } : {}) },
