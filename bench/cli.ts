@@ -29,6 +29,8 @@
  *       time from an accepted event to a changed response, and events ingested per second;
  *       needs `npm start`; writes bench-* events into the local system.
  *
+ *   release-cycle [--url …] [--key <key>] [--new-users 30] [--events-per-user 20] [--concurrency 4] [--json <file>]
+ *       events for new users → retrain --local --force → rollback --local under a request loop: times, failed requests;
  *   sidecar-outage [--url http://127.0.0.1:$PORT] [--sidecar-url http://127.0.0.1:$SIDECAR_PORT] [--key <key>]
  *                  [--users u00001,…] [--distinct-users 50] [--concurrency 4] [--seconds 40]
  *                  [--kill-after-seconds 5] [--n 10] [--pid-file .wrangler/state/sidecar.pid] [--json <file>]
@@ -70,6 +72,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { runRealtimeBench } from "./realtime-bench";
+import { runReleaseCycleBench } from "./release-cycle-bench";
 import { runRecommendationsBench } from "./recommendations-bench";
 import { runRequestCostBench } from "./request-cost-bench";
 import { runMemoryBench } from "./memory-bench";
@@ -107,7 +110,6 @@ function report(result: unknown, json: string | undefined): void {
 }
 
 const KEY_HELP = "credential for the Worker (default: $EDGE_RECS_KEY, else ADMIN_TOKEN from .dev.vars)";
-
 
 /** Where `npm start` serves: its PORT and SIDECAR_PORT (8787, 8788 by default). */
 const LOCAL_WORKER_URL = `http://127.0.0.1:${process.env.PORT ?? 8787}`;
@@ -277,6 +279,33 @@ program
       const { key } = workerCredential({ key: opts.key });
       const items = (JSON.parse(readFileSync("artifacts/demo/items.json", "utf8")) as { id: string }[]).map((item) => item.id);
       const result = await runRealtimeBench({ ...opts, key, users: demoUsers(), items });
+      report(result, opts.json);
+    },
+  );
+
+program
+  .command("release-cycle")
+  .description("events for new users → retrain --local --force → rollback --local, under a request loop, against a running `npm start`")
+  .option("--url <url>", "Worker base URL (default: npm start's, PORT)", LOCAL_WORKER_URL)
+  .option("--key <key>", `${KEY_HELP}; must act for any user (admin key or server key)`)
+  .option("--new-users <n>", "users no release has seen", positiveInteger, 30)
+  .option("--events-per-user <n>", "events each new user posts", positiveInteger, 20)
+  .option("--concurrency <n>", "concurrent requests in the loop", positiveInteger, 4)
+  .option("--lake-wait <seconds>", "wait for the event queue to deliver before retraining", positiveInteger, 8)
+  .option("--json <file>", "write the result as JSON")
+  .action(
+    async (opts: {
+      url: string;
+      key?: string;
+      newUsers: number;
+      eventsPerUser: number;
+      concurrency: number;
+      lakeWait: number;
+      json?: string;
+    }) => {
+      const { key } = workerCredential({ key: opts.key });
+      const items = (JSON.parse(readFileSync("artifacts/demo/items.json", "utf8")) as { id: string }[]).map((item) => item.id);
+      const result = await runReleaseCycleBench({ ...opts, key, users: demoUsers().slice(0, 200), items, lakeWaitSeconds: opts.lakeWait });
       report(result, opts.json);
     },
   );
