@@ -45,7 +45,10 @@ describe("decide", () => {
     expect(decide(options, quality(0.1), quality(0.2), 5).verdict).toBe("refused");
     expect(decide(options, null, quality(0), 0).verdict).toBe("publish");
     // A release serves but its folder is not here: never a blind publish without --force.
-    expect(decide(options, null, quality(0.2), 50, "als-x")).toMatchObject({ verdict: "refused", reason: expect.stringMatching(/not kept here/) });
+    expect(decide(options, null, quality(0.2), 50, "als-x")).toMatchObject({
+      verdict: "refused",
+      reason: expect.stringMatching(/not kept here/),
+    });
     expect(decide({ ...options, force: true }, null, quality(0.2), 50, "als-x").verdict).toBe("publish_forced");
   });
 });
