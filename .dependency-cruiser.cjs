@@ -5,6 +5,7 @@
  *     ← edge infrastructure      workers/{config,store,vector-index,event-log,errors,logger,metrics}/
  *       ← durable-objects/ and the Worker's features (the rest of workers/)
  *   pipeline/, bench/, gpu-sidecar/, scripts/ import shared/ only.
+ *   console/ (the operator console's browser code) imports shared/ only, and only types in practice.
  *
  * docs/architecture.md ("Layers") explains each folder. Tests (test/) may import any layer and
  * are not cruised. TypeScript 7 has no JS API dependency-cruiser can use, so .ts files are
@@ -23,7 +24,7 @@ module.exports = {
         "shared/ is used by the edge, the sidecar and training alike: it imports no other layer and no platform modules (cloudflare:*, node:*).",
       severity: "error",
       from: { path: "^shared/" },
-      to: { path: "^(workers|durable-objects|pipeline|gpu-sidecar|scripts|bench|test)/|^(cloudflare|node):" },
+      to: { path: "^(workers|durable-objects|pipeline|gpu-sidecar|scripts|bench|test|console)/|^(cloudflare|node):" },
     },
     {
       name: "shared-imports-no-node-builtins",
@@ -45,7 +46,7 @@ module.exports = {
       comment: "The Worker and its Durable Objects never import offline code (pipeline, benchmarks, sidecar, scripts).",
       severity: "error",
       from: { path: "^(workers|durable-objects)/" },
-      to: { path: "^(pipeline|bench|gpu-sidecar|scripts|test)/" },
+      to: { path: "^(pipeline|bench|gpu-sidecar|scripts|test|console)/" },
     },
     {
       name: "durable-objects-import-shared-and-infrastructure-only",
@@ -70,6 +71,21 @@ module.exports = {
       severity: "error",
       from: { path: "^workers/", pathNot: "^workers/index\\.ts$" },
       to: { path: "^durable-objects/" },
+    },
+    {
+      name: "console-imports-shared-only",
+      comment:
+        "The operator console runs in the browser and talks to the Worker only through its JSON API: it imports shared/ (contracts) and npm packages, never the Worker, its Durable Objects, offline code or platform modules.",
+      severity: "error",
+      from: { path: "^console/" },
+      to: { path: "^(workers|durable-objects|pipeline|bench|gpu-sidecar|scripts|test)/|^(cloudflare|node):" },
+    },
+    {
+      name: "console-imports-no-node-builtins",
+      comment: "The console is bundled for the browser: no Node built-ins, with or without the node: prefix.",
+      severity: "error",
+      from: { path: "^console/" },
+      to: { dependencyTypes: ["core"] },
     },
     {
       name: "no-circular",

@@ -7,7 +7,8 @@
  *    appends whichever of them an older file lacks (existing values are never rewritten);
  * 4. (after wrangler dev is up) publishes the demo artifacts as a release when it is not the one
  *    serving: KV records and item vectors through the Worker's admin API, then the pointer flip;
- * 5. starts the ranking sidecar (SIDECAR_AUTH_TOKEN = RANKER_TOKEN) and `wrangler dev`, both on
+ * 5. builds the operator console into build/assets (scripts/build-console.ts; served at /console/),
+ *    starts the ranking sidecar (SIDECAR_AUTH_TOKEN = RANKER_TOKEN) and `wrangler dev`, both on
  *    127.0.0.1. The sidecar is supervised: if it crashes or is killed it is restarted with
  *    exponential backoff (0.5 s doubling to 10 s, reset after 60 s up; `process-supervisor.ts`),
  *    each exit and restart logged, its pid kept in `.wrangler/state/sidecar.pid`; meanwhile the
@@ -32,6 +33,7 @@ import { FEATURE_SPEC } from "../shared/features/feature-spec";
 import { DEFAULT_RELEASES_DIR } from "../pipeline/commands/run-release";
 import { publishRelease } from "../pipeline/release/publish-release";
 import { ReleaseClient } from "../pipeline/release/release-client";
+import { buildConsole } from "./build-console";
 import { completeDevVars } from "./dev-vars";
 import { describeSupervisorEvent, superviseProcess, type ChildExit, type SupervisedChild, type Supervisor } from "./process-supervisor";
 
@@ -260,6 +262,9 @@ async function main(): Promise<void> {
   const rankerToken = vars.RANKER_TOKEN;
   if (!token || !rankerToken) throw new Error(".dev.vars has no ADMIN_TOKEN or RANKER_TOKEN; delete the file to have it written again");
 
+  const consoleBuild = await buildConsole();
+  log(`built the operator console (${consoleBuild.files.length} files in build/assets; served at /console/)`);
+
   log(`starting the ranking sidecar on ${host}:${sidecarPort} (supervised; pid in ${sidecarPidFile.slice(root.length + 1)})`);
   sidecar = startSidecar(rankerToken);
   log(
@@ -297,6 +302,9 @@ async function main(): Promise<void> {
       -d '{"name":"my-backend","scopes":["recommendations:read","events:write"]}'
 
     curl -H "authorization: Bearer $ADMIN_KEY" ${base}/v1/admin/users/${user}/session
+
+    # the operator console: sign in with the admin key (grep ^ADMIN_TOKEN= .dev.vars)
+    ${base}/console/
 `);
 }
 

@@ -2,7 +2,7 @@
  * The Hono app: middleware, the public `/v1` API, admin routes and error rendering. Every error a
  * client can cause is a 4xx JSON `{error: {code, message}}`; only server faults are 5xx.
  *
- * Access (docs/security.md): `/healthz` is open; every other path needs a credential
+ * Access (docs/security.md): `/healthz`, `/openapi.json` and `/docs` are open; every other path needs a credential
  * (auth/authenticate.ts). Reading recommendations, similar items and trending needs
  * `recommendations:read`; posting events, preferences or erasing a user needs `events:write`; a user
  * token acts only for its own user (query `user_id`, path `:user_id`, each event's `user_id`);
@@ -21,10 +21,12 @@ import { RATE_LIMIT_RETRY_AFTER_SECONDS } from "./auth/rate-limit";
 import { actsForPathUser, actsForQueryUser, requireScope } from "./auth/require-access";
 import { countSubrequests } from "./metrics/subrequest-counter";
 import { requestId } from "./middleware/request-id";
+import { recordRequestMetrics } from "./middleware/record-request-metrics";
 import { adminRoute } from "./routes/admin";
 import { eventsRoute } from "./routes/events";
 import { healthRoute } from "./routes/health";
 import { itemsRoute } from "./routes/items";
+import { openApiRoute } from "./routes/openapi";
 import { recommendationsRoute } from "./routes/recommendations";
 import { trendingRoute } from "./routes/trending";
 import { usersRoute } from "./routes/users";
@@ -34,11 +36,15 @@ export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("*", requestId);
   app.route("/healthz", healthRoute);
+  // The OpenAPI document and reference page, open like /healthz (routes/openapi.ts).
+  app.route("/", openApiRoute(app));
   // Each API request counts the calls it makes through its bindings (metrics/subrequest-counter.ts).
   app.use("/v1/*", async (c, next) => {
     c.env = countSubrequests(c.env);
     await next();
   });
+  // Each API request is recorded in the metrics sinks (middleware/record-request-metrics.ts, docs/operations.md).
+  app.use("/v1/*", recordRequestMetrics);
   app.use("/v1/*", authenticate);
   // Every API request is served from one release (releases/serving-release.ts): read the pointer
   // once, then see only that release's KV records, vector index and model version.

@@ -2,7 +2,8 @@
  * Worker entry point: the Hono edge app plus the Durable Object classes wrangler binds
  * (UserSession for per-user state, EmbeddedVectorIndex for the local/small-catalog ANN index,
  * TrendingShard and TrendingAggregator for live trending lists, DigestSubscriptions for the email
- * digest opt-ins), the event queue's consumer and the Cron Triggers' jobs.
+ * digest opt-ins, MetricsAggregate for the operational metrics), the event queue's consumer and the
+ * Cron Triggers' jobs.
  */
 import { createApp } from "./app";
 import { consumeEventQueue } from "./events/consume-event-queue";
@@ -15,6 +16,7 @@ export { ExperimentStats } from "../durable-objects/experiment-stats";
 export { TrendingShard } from "../durable-objects/trending-shard";
 export { TrendingAggregator } from "../durable-objects/trending-aggregator";
 export { DigestSubscriptions } from "../durable-objects/digest-subscriptions";
+export { MetricsAggregate } from "../durable-objects/metrics-aggregate";
 
 const app = createApp();
 

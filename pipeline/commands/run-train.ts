@@ -108,6 +108,7 @@ export async function runTrain(options: TrainCommandOptions, write?: LineWriter)
           foldIn,
           extraKv: contentEncoderKv(dataset.items, (line) => log.info(line)),
           metrics: { ...manifestMetrics(retrieval, retrievalPopularity, report), fold_in_cosine: foldIn.meanCosine },
+          featureDistribution: report.featureDistribution,
         },
         {
           versionPrefix: versionPrefix(serving),

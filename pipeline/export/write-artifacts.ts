@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { ITEM_INDEX_METRIC, type ItemMetadata } from "../../shared/artifacts/item-metadata";
 import { kvKeys, type UserRecord } from "../../shared/artifacts/kv-keys";
 import type { ModelManifest } from "../../shared/artifacts/model-manifest";
+import type { FeatureDistribution } from "../../shared/features/feature-distribution";
 import { FEATURE_SPEC } from "../../shared/features/feature-spec";
 import type { LinearRankerModel } from "../../shared/ranking/linear-ranker";
 import { type Dataset, profileDemographics } from "../data/dataset";
@@ -59,6 +60,8 @@ export interface ArtifactInput {
   extraKv?: (modelVersion: string, factors: LatentFactors) => KvBulkEntry[];
   /** Offline metrics recorded in the manifest. */
   metrics?: Record<string, number>;
+  /** The ranker features' training distribution, recorded in the manifest (the Worker's drift measure). */
+  featureDistribution?: FeatureDistribution;
 }
 
 /** Options of {@link writeArtifacts}. */
@@ -200,6 +203,7 @@ export async function writeArtifacts(
     counts: { items: itemCount, users: usersWritten, interactions },
   };
   if (input.metrics !== undefined) manifest.metrics = input.metrics;
+  if (input.featureDistribution !== undefined) manifest.featureDistribution = input.featureDistribution;
   kv.push({ key: kvKeys.manifest, value: JSON.stringify(manifest) });
 
   await mkdir(outDir, { recursive: true });

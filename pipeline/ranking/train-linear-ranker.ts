@@ -14,6 +14,8 @@ import type { InteractionSplit } from "../split/interaction-split";
 import { fitLinearRanker } from "./fit-linear-ranker";
 import type { LogisticRegressionOptions } from "./logistic-regression";
 import { buildRankerExamples, type RankerExampleGroup, type RankerItemInfo, type RankerUserProfiles } from "./ranker-examples";
+import { type FeatureDistribution, featureDistribution } from "../../shared/features/feature-distribution";
+import { FEATURE_SPEC } from "../../shared/features/feature-spec";
 
 /** Options of {@link trainLinearRanker}. */
 export interface TrainLinearRankerOptions {
@@ -65,6 +67,11 @@ export interface LinearRankerReport {
   retrieval: RankingQuality;
   /** Final training log-loss. */
   trainLoss: number;
+  /**
+   * The features' distribution over every retrieved candidate of the fit users (before negative
+   * sampling: what the ranker scores at serving time); the manifest records it for drift.
+   */
+  featureDistribution: FeatureDistribution;
 }
 
 /** Inputs of {@link trainLinearRanker}. */
@@ -91,7 +98,8 @@ export function trainLinearRanker(
   const fitUsers = users.slice(evaluationCount).sort((a, b) => a - b);
   const examples = (list: number[]) => buildRankerExamples({ ...input, users: list }, { candidates: opts.candidates });
 
-  const fit = fitLinearRanker(examples(fitUsers), {
+  const fitGroups = examples(fitUsers);
+  const fit = fitLinearRanker(fitGroups, {
     negativeSampleRate: opts.negativeSampleRate,
     seed: opts.seed,
     modelVersion: opts.modelVersion,
@@ -120,6 +128,11 @@ export function trainLinearRanker(
       ranker,
       retrieval,
       trainLoss: fit.loss,
+      featureDistribution: featureDistribution(
+        fitGroups.flatMap((group) => group.rows),
+        FEATURE_SPEC.names,
+        FEATURE_SPEC.hash,
+      ),
     },
   };
 }

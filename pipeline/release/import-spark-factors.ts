@@ -196,6 +196,7 @@ export async function importSparkFactors(options: ImportSparkFactorsOptions, wri
           foldIn,
           extraKv: contentEncoderKv(dataset.items, (line) => log.info(line)),
           metrics,
+          featureDistribution: rankerReport.featureDistribution,
         },
         { versionPrefix: SPARK_ALS_MODEL, ...(options.createdAt ? { createdAt: options.createdAt } : {}) },
       ),

@@ -2,6 +2,7 @@
  * The manifest written next to every set of published artifacts and stored in KV under
  * `kvKeys.manifest`: which model version is live, its shape and its feature-spec hash.
  */
+import type { FeatureDistribution } from "../features/feature-distribution";
 
 /** Describes one published model version. */
 export interface ModelManifest {
@@ -26,4 +27,9 @@ export interface ModelManifest {
   counts: { items: number; users: number; interactions: number };
   /** Offline metrics of this version (name → value), when evaluated. */
   metrics?: Record<string, number>;
+  /**
+   * The ranker features' training distribution (quantile bins per feature), against which the
+   * Worker measures drift of the rows it serves (docs/operations.md "Drift"); absent in older manifests.
+   */
+  featureDistribution?: FeatureDistribution;
 }

@@ -13,7 +13,8 @@
  * 3. a sink that does not count trending (`r2`, `pipelines`) has the route call the trending
  *    shards itself (best effort: a shard that fails is logged);
  * 4. credits the user's A/B arms, in the background: only clicks and conversions echoing a
- *    `request_id` that served that item to that user (once per served item).
+ *    `request_id` that served that item to that user (once per served item);
+ * 5. adds each event's outcome to the request's metrics (docs/operations.md).
  */
 import type { TrendingEntry } from "../../shared/realtime/trending-entry";
 import type { AppendResult, SessionEvent } from "../../shared/session/session-contract";
@@ -22,6 +23,8 @@ import { eventLogSinkFor } from "../event-log/select-event-log-sink";
 import { recordAttributedEvents } from "../experiments/experiment-counters";
 import type { Logger } from "../logger/logger";
 import { countTrending } from "./count-trending";
+import { requestMetricsOf } from "../metrics/request-metrics";
+import type { EventOutcome } from "../../shared/metrics/metric-labels";
 
 /** Options of {@link ingestEvents}. */
 export interface IngestOptions {
@@ -84,8 +87,10 @@ export async function ingestEvents(env: Env, events: readonly SessionEvent[], op
     });
   } catch (error) {
     logger.error("event_log_write_failed", { stage: "event_log", error });
+    recordOutcomes(env, groups, results, "event_log_unavailable");
     return { status: "event_log_unavailable", ...counts };
   }
+  recordOutcomes(env, groups, results, "stored");
 
   if (!countsTrending) await countTrending(env, trendingEntries, logger);
   options.waitUntil(
@@ -94,6 +99,35 @@ export async function ingestEvents(env: Env, events: readonly SessionEvent[], op
     ),
   );
   return { status: "stored", ...counts };
+}
+
+/**
+ * Adds each event's outcome to the request's metrics (metrics/request-metrics.ts), by type:
+ * `accepted` or `duplicate` as the user's session answered, `failed` when its session failed or —
+ * for the events the sessions accepted — when the event log did not take the batch (the client
+ * retries them).
+ */
+function recordOutcomes(
+  env: Env,
+  groups: readonly [userId: string, events: SessionEvent[]][],
+  results: readonly PromiseSettledResult<AppendResult>[],
+  status: IngestOutcome["status"],
+): void {
+  const recorder = requestMetricsOf(env);
+  if (!recorder) return;
+  groups.forEach(([, group], i) => {
+    const result = results[i];
+    const accepted = new Set(result?.status === "fulfilled" ? result.value.accepted : []);
+    const duplicates = new Set(result?.status === "fulfilled" ? result.value.duplicates : []);
+    for (const event of group) {
+      const outcome: EventOutcome = duplicates.has(event.event_id)
+        ? "duplicate"
+        : accepted.has(event.event_id) && status === "stored"
+          ? "accepted"
+          : "failed";
+      recorder.addEvents(event.type, outcome, 1, event.context?.surface);
+    }
+  });
 }
 
 /**

@@ -14,6 +14,7 @@
  * A stage that fails or has nothing to offer falls back to the next best path and records one rung
  * of the ladder (shared/fallbacks/fallback-ladder.ts); the response always comes.
  */
+import type { UserRecord } from "../../shared/artifacts/kv-keys";
 import type { Surface } from "../../shared/events/interaction-event";
 import type { Rng } from "../../shared/math/random";
 import type { BlendUserVectorOptions } from "../../shared/realtime/blend-user-vector";
@@ -87,6 +88,8 @@ export interface RecommendDeps {
   shadowRanker?: Ranker;
   /** The request's logger; default: one carrying `request_id` that writes to the console. */
   logger?: Logger;
+  /** Sees the ranker's input rows and the user's trained record (the metrics' drift and freshness; workers/metrics/served-features.ts). */
+  onFeatureRows?: (features: { rows: readonly (readonly number[])[]; userRecord: UserRecord | null }) => void;
 }
 
 /** Runs the funnel for one request. */
@@ -169,6 +172,7 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
   const { rows, knownVectors } = needsItemVectors(candidates, userVector.vector)
     ? await timer.time("item_vectors", () => featureRows(featureInput))
     : await featureRows(featureInput);
+  deps.onFeatureRows?.({ rows, userRecord });
 
   // 6. Rank (and, in the background, the shadow ranker).
   const ranked = await timer.time("rank", () => rankWithFallback(rows, deps.rankers, fallbacks));

@@ -1,7 +1,8 @@
 /**
  * Serves one recommendation request as the API does it: the user's serving plan (surface config
  * plus A/B arms and their overrides), the funnel, and the live experiment counters in the
- * background. Used by `GET /v1/recommendations` and by the email digest batch.
+ * background, and the list in the request's metrics. Used by `GET /v1/recommendations` and by the
+ * email digest batch.
  */
 import type { Surface } from "../../shared/events/interaction-event";
 import type { ServingConfig } from "../../shared/serving/serving-config";
@@ -10,6 +11,8 @@ import { releaseOf } from "../releases/serving-release";
 import { servingConfigFor } from "../config/serving-config";
 import { recordServedResponse } from "../experiments/experiment-counters";
 import { subrequestsOf } from "../metrics/subrequest-counter";
+import { requestMetricsOf } from "../metrics/request-metrics";
+import { cachedManifest, type FunnelFeatures, servedQuality, warmManifest } from "../metrics/served-features";
 import { createLogger, type Logger, logLevelFrom } from "../logger/logger";
 import type { Ranker } from "../ranking/ranker";
 import { retrievalOrderRanker } from "../ranking/retrieval-order";
@@ -53,6 +56,8 @@ export async function serveRecommendation(
   const arms = { ...plan.arms, ...canaryArms(releaseOf(env)?.pointer ?? null, request.userId) };
   const deps = recommendDepsFor(env);
   const shadowRanker = config.shadow_ranker ? shadowRankerFor(deps.rankers, config.shadow_ranker) : undefined;
+  const recorder = requestMetricsOf(env);
+  let funnel: FunnelFeatures | null = null;
   const response = await recommend(
     {
       requestId: request.requestId,
@@ -77,6 +82,7 @@ export async function serveRecommendation(
       waitUntil,
       logger,
       ...(releaseOf(env) ? { releaseId: releaseOf(env)!.id } : {}),
+      ...(recorder ? { onFeatureRows: (features: FunnelFeatures) => (funnel = features) } : {}),
     },
   );
   if (Object.keys(arms).length > 0) {
@@ -94,5 +100,19 @@ export async function serveRecommendation(
   // Calls through the request's bindings so far, background ones included (metrics/subrequest-counter.ts).
   const subrequests = subrequestsOf(env);
   if (subrequests) response.timings_ms.subrequests = subrequests.total;
+  // The request's metrics (metrics/request-metrics.ts): sent by the metrics middleware after the response.
+  recorder?.addList({
+    surface: response.surface,
+    ranker: response.ranker,
+    release: releaseOf(env)?.id ?? null,
+    modelVersion: response.model_version ?? null,
+    arms: response.arms,
+    fallbacks: response.fallbacks.map(({ stage, reason, used }) => ({ stage, reason, used })),
+    timingsMs: response.timings_ms,
+    itemIds: response.items.map((item) => item.item_id),
+    ...servedQuality(env.KV, releaseOf(env)?.id ?? null, funnel, Date.now()),
+  });
+  // Drift and release age need the manifest in this isolate: read it in the background when it is not.
+  if (recorder && cachedManifest(env.KV) === undefined) waitUntil(warmManifest(env.KV));
   return response;
 }

@@ -21,8 +21,9 @@ import { z } from "zod";
 import { DIGEST_SUBSCRIPTION_LIMITS, DIGEST_SUBSCRIPTIONS_NAME } from "../../shared/digests/digest-subscriptions-contract";
 import { idSchema } from "../../shared/events/interaction-event";
 import type { AppEnv } from "../app-env";
+import { jsonBody } from "../middleware/json-body";
 import { validate } from "../middleware/validate";
-import { readValidatedJson } from "./read-json-body";
+import { operation } from "../openapi/operation";
 
 /** Largest body accepted (1000 ids of 64 characters fit). */
 const MAX_BODY_BYTES = 128 * 1024;
@@ -36,20 +37,58 @@ const listQuery = z.object({
 
 const subscriptions = (env: Env) => env.DIGEST_SUBSCRIPTIONS.getByName(DIGEST_SUBSCRIPTIONS_NAME);
 
+const pageResponse = z.object({
+  user_ids: z.array(z.string()),
+  cursor: z.string().nullable().describe("Pass as `after` for the next page; null on the last page."),
+  total: z.number().int(),
+});
+const addedResponse = z.object({ added: z.number().int(), total: z.number().int() });
+const removedResponse = z.object({ removed: z.number().int(), total: z.number().int() });
+
 /** The opt-in routes, under `/v1/admin/digests/opt-ins` (behind the admin routes' credential check). */
 export const digestOptInsRoute = new Hono<AppEnv>()
-  .get("/", validate("query", listQuery), async (c) => {
-    const { after, limit } = c.req.valid("query");
-    const page = await subscriptions(c.env).list(after, limit);
-    return c.json({ user_ids: page.userIds, cursor: page.cursor, total: page.total });
-  })
-  .post("/", async (c) => {
-    const { user_ids: userIds } = await readValidatedJson(c.req.raw, MAX_BODY_BYTES, changeSchema);
-    const { changed, total } = await subscriptions(c.env).optIn(userIds);
-    return c.json({ added: changed, total });
-  })
-  .post("/delete", async (c) => {
-    const { user_ids: userIds } = await readValidatedJson(c.req.raw, MAX_BODY_BYTES, changeSchema);
-    const { changed, total } = await subscriptions(c.env).optOut(userIds);
-    return c.json({ removed: changed, total });
-  });
+  .get(
+    "/",
+    operation({
+      summary: "Who gets the nightly digest, one page in user-id order",
+      tag: "admin: digests",
+      access: "admin",
+      response: pageResponse,
+    }),
+    validate("query", listQuery),
+    async (c) => {
+      const { after, limit } = c.req.valid("query");
+      const page = await subscriptions(c.env).list(after, limit);
+      return c.json({ user_ids: page.userIds, cursor: page.cursor, total: page.total } satisfies z.input<typeof pageResponse>);
+    },
+  )
+  .post(
+    "/",
+    operation({
+      summary: "Opt users in to the nightly digest",
+      tag: "admin: digests",
+      access: "admin",
+      response: addedResponse,
+      errors: [413],
+    }),
+    jsonBody(changeSchema, { maxBytes: MAX_BODY_BYTES }),
+    async (c) => {
+      const { changed, total } = await subscriptions(c.env).optIn(c.req.valid("json").user_ids);
+      return c.json({ added: changed, total } satisfies z.input<typeof addedResponse>);
+    },
+  )
+  .post(
+    "/delete",
+    operation({
+      summary: "Opt users out of the nightly digest",
+      tag: "admin: digests",
+      access: "admin",
+      response: removedResponse,
+      errors: [413],
+    }),
+    jsonBody(changeSchema, { maxBytes: MAX_BODY_BYTES }),
+    async (c) => {
+      const { changed, total } = await subscriptions(c.env).optOut(c.req.valid("json").user_ids);
+      return c.json({ removed: changed, total } satisfies z.input<typeof removedResponse>);
+    },
+  );

@@ -17,8 +17,10 @@ import { z } from "zod";
 import { idSchema } from "../../shared/events/interaction-event";
 import type { AppEnv } from "../app-env";
 import { buildDigests } from "../digests/build-digests";
+import { jsonBody } from "../middleware/json-body";
+import { operation } from "../openapi/operation";
+import { recommendationsResponse } from "./recommendations";
 import { digestOptInsRoute } from "./digest-opt-ins";
-import { readValidatedJson } from "./read-json-body";
 
 /** Most users per call. */
 export const MAX_DIGEST_USERS = 100;
@@ -34,19 +36,42 @@ const bodySchema = z
   })
   .strict();
 
+const digestsResponse = z.object({
+  digests: z.array(
+    z
+      .object({ user_id: z.string() })
+      .extend(recommendationsResponse.pick({ request_id: true, arms: true, items: true, fallbacks: true }).shape),
+  ),
+  failed: z.array(z.object({ user_id: z.string(), error: z.string() })),
+  pending: z.array(z.string()).describe("Users not started within the time budget: send them again."),
+  timings_ms: z.object({ total: z.number() }),
+});
+
 /** The digests route (mounted under the admin routes, behind the admin token). */
 export const digestsRoute = new Hono<AppEnv>()
-  .post("/", async (c) => {
-    const body = await readValidatedJson(c.req.raw, 64 * 1024, bodySchema);
-    const started = Date.now();
-    const { digests, failed, pending } = await buildDigests(c.env, body.user_ids, {
-      requestIdPrefix: c.var.requestId,
-      ...(body.n ? { n: body.n } : {}),
-      budgetMs: DIGEST_BUDGET_MS,
-      concurrency: DIGEST_CONCURRENCY,
-      waitUntil: (promise) => c.executionCtx.waitUntil(promise),
-      logger: c.var.logger,
-    });
-    return c.json({ digests, failed, pending, timings_ms: { total: Date.now() - started } });
-  })
+  .post(
+    "/",
+    operation({
+      summary: "Email digests for many users",
+      description: `The \`email\` surface for up to ${MAX_DIGEST_USERS} users per call, never repeating what a user was shown.`,
+      tag: "admin: digests",
+      access: "admin",
+      response: digestsResponse,
+      errors: [413],
+    }),
+    jsonBody(bodySchema, { maxBytes: 64 * 1024 }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const started = Date.now();
+      const { digests, failed, pending } = await buildDigests(c.env, body.user_ids, {
+        requestIdPrefix: c.var.requestId,
+        ...(body.n ? { n: body.n } : {}),
+        budgetMs: DIGEST_BUDGET_MS,
+        concurrency: DIGEST_CONCURRENCY,
+        waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+        logger: c.var.logger,
+      });
+      return c.json({ digests, failed, pending, timings_ms: { total: Date.now() - started } } satisfies z.input<typeof digestsResponse>);
+    },
+  )
   .route("/opt-ins", digestOptInsRoute);

@@ -20,6 +20,7 @@ import { DIGESTS_PREFIX } from "../../shared/digests/digest-layout";
 import type { AppEnv } from "../app-env";
 import { ApiError } from "../errors/api-error";
 import { validate } from "../middleware/validate";
+import { operation } from "../openapi/operation";
 
 /** Folders of the bucket this route reads; nothing else in it is served. */
 const READABLE_PREFIXES = [`${EVENTS_PREFIX}/`, `${TOMBSTONE_PREFIX}/`, `${DEAD_LETTER_PREFIX}/`, `${DIGESTS_PREFIX}/`] as const;
@@ -35,25 +36,49 @@ const listQuery = z.object({
 
 const objectQuery = z.object({ key: z.string().min(1).max(1024).refine(readable, readableMessage) });
 
+const listResponse = z.object({
+  objects: z.array(z.object({ key: z.string(), size: z.number().int(), uploaded: z.string() })),
+  cursor: z.string().nullable().describe("Pass back for the next page; null on the last page."),
+});
+
 /** The event lake routes, under `/v1/admin/event-log`. */
 export const eventLogAdminRoute = new Hono<AppEnv>()
-  .get("/", validate("query", listQuery), async (c) => {
-    const { prefix, cursor, limit } = c.req.valid("query");
-    const page = await c.env.EVENT_LOG.list({ prefix, limit, ...(cursor ? { cursor } : {}) });
-    return c.json({
-      objects: page.objects.map((object) => ({ key: object.key, size: object.size, uploaded: object.uploaded.toISOString() })),
-      cursor: page.truncated ? page.cursor : null,
-    });
-  })
-  .get("/object", validate("query", objectQuery), async (c) => {
-    const { key } = c.req.valid("query");
-    const object = await c.env.EVENT_LOG.get(key);
-    if (!object) throw new ApiError(404, "not_found", `no event log object ${key}`);
-    return new Response(object.body, {
-      headers: {
-        "content-type": object.httpMetadata?.contentType ?? "application/octet-stream",
-        "content-length": String(object.size),
-        etag: object.httpEtag,
+  .get(
+    "/",
+    operation({ summary: "List event lake objects under a prefix", tag: "admin: event log", access: "admin", response: listResponse }),
+    validate("query", listQuery),
+    async (c) => {
+      const { prefix, cursor, limit } = c.req.valid("query");
+      const page = await c.env.EVENT_LOG.list({ prefix, limit, ...(cursor ? { cursor } : {}) });
+      return c.json({
+        objects: page.objects.map((object) => ({ key: object.key, size: object.size, uploaded: object.uploaded.toISOString() })),
+        cursor: page.truncated ? page.cursor : null,
+      } satisfies z.input<typeof listResponse>);
+    },
+  )
+  .get(
+    "/object",
+    operation({
+      summary: "One event lake object's bytes, as stored",
+      tag: "admin: event log",
+      access: "admin",
+      response: {
+        description: "The object's bytes (NDJSON, gzipped NDJSON, …) with its stored content type.",
+        content: { "application/octet-stream": "binary" },
       },
-    });
-  });
+      errors: [404],
+    }),
+    validate("query", objectQuery),
+    async (c) => {
+      const { key } = c.req.valid("query");
+      const object = await c.env.EVENT_LOG.get(key);
+      if (!object) throw new ApiError(404, "not_found", `no event log object ${key}`);
+      return new Response(object.body, {
+        headers: {
+          "content-type": object.httpMetadata?.contentType ?? "application/octet-stream",
+          "content-length": String(object.size),
+          etag: object.httpEtag,
+        },
+      });
+    },
+  );

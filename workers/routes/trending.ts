@@ -22,11 +22,33 @@ import { readUnservableItems } from "../catalog/item-status";
 import { FallbackLog } from "../fallbacks/fallback-log";
 import { adminAuth } from "../middleware/admin-auth";
 import { validate } from "../middleware/validate";
+import { operation } from "../openapi/operation";
+import { fallbackSchema, servedItemSchema } from "../openapi/shared-response-schemas";
 import { refreshTrending } from "../trending/refresh-trending";
 
 const querySchema = z.object({
   category: z.string().min(1).max(64).optional(),
   n: z.coerce.number().int().min(1).max(200).default(20),
+});
+
+const trendingResponse = z.object({
+  request_id: z.string(),
+  category: z.string().optional(),
+  generated_at: z.string().describe("When the list the items lead with was made."),
+  items: z.array(servedItemSchema),
+  fallbacks: z.array(fallbackSchema),
+});
+
+const flushResponse = z.object({
+  shards_flushed: z.number().int(),
+  shards_failed: z.number().int(),
+  items_reported: z.number().int(),
+  generatedAt: z.string(),
+  shards: z.number().int(),
+  items: z.number().int(),
+  categories: z.array(z.string()),
+  removedCategories: z.array(z.string()),
+  failedWrites: z.number().int().describe("KV writes that failed; the next publish retries them."),
 });
 
 /**
@@ -48,24 +70,46 @@ export function descendingScores(candidates: Candidate[]): { candidate: Candidat
 
 /** The trending routes. */
 export const trendingRoute = new Hono<AppEnv>()
-  .get("/", validate("query", querySchema), async (c) => {
-    const { category, n } = c.req.valid("query");
-    const fallbacks = new FallbackLog();
-    const [{ candidates, generatedAt }, unservable] = await Promise.all([
-      loadTrendingList(c.env.KV, fallbacks, category),
-      readUnservableItems(c.env.KV),
-    ]);
-    return c.json({
-      request_id: c.var.requestId,
-      ...(category ? { category } : {}),
-      generated_at: generatedAt,
-      items: descendingScores(mergeCandidates([candidates], unservable).slice(0, n)).map(({ candidate, score }) => ({
-        item_id: candidate.itemId,
-        score,
-        source: candidate.source,
-        category: candidate.category,
-      })),
-      fallbacks: fallbacks.entries,
-    });
-  })
-  .post("/flush", adminAuth, async (c) => c.json(await refreshTrending(c.env, c.var.logger)));
+  .get(
+    "/",
+    operation({
+      summary: "What is trending now",
+      description:
+        "The live list (overall or for one category) topped up with the trained popular list; blocked and flagged items left out.",
+      tag: "trending",
+      access: "recommendations:read",
+      response: trendingResponse,
+    }),
+    validate("query", querySchema),
+    async (c) => {
+      const { category, n } = c.req.valid("query");
+      const fallbacks = new FallbackLog();
+      const [{ candidates, generatedAt }, unservable] = await Promise.all([
+        loadTrendingList(c.env.KV, fallbacks, category),
+        readUnservableItems(c.env.KV),
+      ]);
+      return c.json({
+        request_id: c.var.requestId,
+        ...(category ? { category } : {}),
+        generated_at: generatedAt,
+        items: descendingScores(mergeCandidates([candidates], unservable).slice(0, n)).map(({ candidate, score }) => ({
+          item_id: candidate.itemId,
+          score,
+          source: candidate.source,
+          category: candidate.category,
+        })),
+        fallbacks: fallbacks.entries,
+      } satisfies z.input<typeof trendingResponse>);
+    },
+  )
+  .post(
+    "/flush",
+    operation({
+      summary: "Flush the trending shards and republish the live lists now",
+      tag: "trending",
+      access: "admin",
+      response: flushResponse,
+    }),
+    adminAuth,
+    async (c) => c.json((await refreshTrending(c.env, c.var.logger)) satisfies z.input<typeof flushResponse>),
+  );
