@@ -15,10 +15,17 @@
  *    Worker serves with its light ranker (circuit breaker) and returns to the sidecar after the
  *    breaker's probe. `wrangler dev` exiting stops everything (it reloads code by itself; an exit
  *    means something a restart would not fix);
+ * 6. warms what the first requests would pay for (the release's KV records and index object, the
+ *    sidecar's model, the code paths of each route) with a few requests of its own;
  * 7. prints example requests with a real demo user (credentials read from .dev.vars by the shell,
  *    never printed), and stops everything on Ctrl-C, a sidecar waiting to restart included.
  *
  * A second run reuses every step's output. Ports: PORT (8787), SIDECAR_PORT (8788).
+ *
+ * `npm start -- --serving-config config/serving-config.example.json` serves with that SERVING_CONFIG
+ * (surfaces, re-ranking rules, experiments; validated before wrangler starts): wrangler.toml declares
+ * the Worker's secrets, so wrangler reads only those from .dev.vars, and a SERVING_CONFIG put there is
+ * ignored. SERVING_CONFIG_FILE in the environment does the same.
  *
  * `npm start -- --inspect` keeps wrangler's DevTools relay on (attach Chrome DevTools to the
  * inspector wrangler prints, 127.0.0.1:9229 by default); by default it is off, see {@link wranglerEnv}.
@@ -30,6 +37,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { ModelManifest } from "../shared/artifacts/model-manifest";
 import { FEATURE_SPEC } from "../shared/features/feature-spec";
+import { parseServingConfig } from "../shared/serving/serving-config";
 import { DEFAULT_RELEASES_DIR } from "../pipeline/commands/run-release";
 import { publishRelease } from "../pipeline/release/publish-release";
 import { ReleaseClient } from "../pipeline/release/release-client";
@@ -49,7 +57,9 @@ const sidecarPort = Number(process.env.SIDECAR_PORT ?? 8788);
 const host = "127.0.0.1";
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
 const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-const { values: flags } = parseArgs({ options: { inspect: { type: "boolean", default: false } } });
+const { values: flags } = parseArgs({
+  options: { inspect: { type: "boolean", default: false }, "serving-config": { type: "string" } },
+});
 const started = performance.now();
 
 function log(message: string): void {
@@ -177,7 +187,10 @@ function wranglerEnv(inspect: boolean): NodeJS.ProcessEnv {
 function startWrangler(): void {
   // Local overrides of wrangler.toml [vars]: the embedded index (Vectorize cannot run locally) and this sidecar.
   // Secrets (ADMIN_TOKEN, RANKER_TOKEN, USER_TOKEN_SECRET) come from .dev.vars.
-  const devVars = [`VECTOR_INDEX_BACKEND:embedded`, `RANKER_URL:http://${host}:${sidecarPort}`].flatMap((v) => ["--var", v]);
+  const devVars = [`VECTOR_INDEX_BACKEND:embedded`, `RANKER_URL:http://${host}:${sidecarPort}`, ...servingConfigVar()].flatMap((v) => [
+    "--var",
+    v,
+  ]);
   wrangler = spawnService(
     bin("wrangler"),
     ["dev", "--ip", host, "--port", String(port), "--show-interactive-dev-session=false", ...devVars],
@@ -188,6 +201,55 @@ function startWrangler(): void {
     console.error(`[start] wrangler dev exited (${error ?? signal ?? `code ${code}`}); stopping everything`);
     stop(1);
   });
+}
+
+/**
+ * `SERVING_CONFIG:<json>` from `--serving-config <file>` (or SERVING_CONFIG_FILE), checked here so a
+ * mistake stops `npm start` with the problems listed instead of failing every request.
+ */
+function servingConfigVar(): string[] {
+  const file = flags["serving-config"] ?? process.env.SERVING_CONFIG_FILE;
+  if (!file) return [];
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new Error(`--serving-config ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  parseServingConfig(raw);
+  log(`serving with SERVING_CONFIG from ${file}`);
+  return [`SERVING_CONFIG:${JSON.stringify(raw)}`];
+}
+
+/**
+ * A few requests of our own before "ready", so the first ones a person sends do not pay for loading
+ * the release's records and index, compiling each route's code and the sidecar's first batch
+ * (~170 ms for the first recommendation otherwise, a few ms after). Failures are only logged.
+ */
+async function warmUp(base: string, token: string, users: string[]): Promise<void> {
+  const headers = { authorization: `Bearer ${token}` };
+  const started = Date.now();
+  let requests = 0;
+  const get = async (path: string): Promise<unknown> => {
+    requests++;
+    try {
+      const response = await fetch(`${base}${path}`, { headers, signal: AbortSignal.timeout(10_000) });
+      return await response.json();
+    } catch (error) {
+      log(`warm-up request ${path} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+  };
+  for (const user of users) {
+    const list = (await get(`/v1/recommendations?user_id=${user}&n=10`)) as { items?: { item_id: string }[] } | null;
+    const item = list?.items?.[0]?.item_id;
+    if (item) {
+      await get(`/v1/recommendations?user_id=${user}&n=10&surface=more_like_this&item_id=${item}`);
+      await get(`/v1/items/${item}/similar?n=5`);
+    }
+  }
+  await get("/v1/trending?n=10");
+  log(`warmed up (${requests} requests, ${Date.now() - started} ms)`);
 }
 
 async function waitFor(url: string, what: string, timeoutMs: number): Promise<void> {
@@ -232,10 +294,11 @@ async function publishDemoRelease(manifest: ModelManifest, token: string): Promi
   await publishRelease({ from: artifactsDir, releasesDir, client, mode: { kind: "activate" }, log: (line) => log(line) });
 }
 
-function demoUser(manifest: ModelManifest): string {
+/** A trained demo user: the `index`-th (41st: the one the README's examples use) of the artifacts. */
+function demoUser(manifest: ModelManifest, index = 41): string {
   const bulk = JSON.parse(readFileSync(join(artifactsDir, manifest.files.kvBulk), "utf8")) as { key: string }[];
   const users = bulk.filter((entry) => entry.key.startsWith("user:")).map((entry) => entry.key.slice(5));
-  return users[Math.min(41, users.length - 1)] ?? "u00001";
+  return users[Math.min(index, users.length - 1)] ?? "u00001";
 }
 
 async function main(): Promise<void> {
@@ -280,6 +343,9 @@ async function main(): Promise<void> {
 
   const user = demoUser(manifest);
   const base = `http://${host}:${port}`;
+  // Another trained user and a stranger: the printed examples' user is not warmed (its own record is
+  // read on its first request, as any user's is), everything shared is.
+  await warmUp(base, token, [demoUser(manifest, 7), "warm-up-stranger"]);
   log(`ready: model ${manifest.modelVersion}, ${manifest.counts.items} items, ${manifest.counts.users} users`);
   console.log(`
   Try it (Ctrl-C stops everything). Every route but /healthz needs a credential; these read

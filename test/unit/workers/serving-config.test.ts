@@ -180,3 +180,13 @@ describe("experiments in config", () => {
     ).toThrow(/colour/);
   });
 });
+
+describe("config/serving-config.example.json", () => {
+  it("is a valid SERVING_CONFIG (what `npm start -- --serving-config` and experiment-report --config are shown with)", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const raw = JSON.parse(await readFile(new URL("../../../config/serving-config.example.json", import.meta.url), "utf8"));
+    const config = parseServingConfig(raw);
+    expect(config.experiments.map((experiment) => experiment.id)).toEqual(["home-diversity"]);
+    expect(config.surfaces.home.n).toBe(12);
+  });
+});
