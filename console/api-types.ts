@@ -5,7 +5,7 @@
  */
 import type { ReleasePointer, ReleaseRecord } from "../shared/artifacts/release";
 import type { BetaArm } from "../shared/bandits/beta-arm";
-import type { ItemStatus } from "../shared/catalog/catalog-snapshot";
+import type { CatalogItemView } from "../shared/catalog/catalog-snapshot";
 import type { ProportionEstimate } from "../shared/experiments/wilson-interval";
 import type { Reason } from "../shared/explain/reason";
 import type { RecentInteraction } from "../shared/session/session-contract";
@@ -61,17 +61,7 @@ export interface UserState {
 }
 
 /** One item of `GET /v1/admin/items/search|flagged`. */
-export interface CatalogItem {
-  item_id: string;
-  in_index: boolean;
-  title?: string;
-  category?: string;
-  genres?: string[];
-  released_at?: number;
-  popularity?: number;
-  sponsored?: boolean;
-  status: Omit<ItemStatus, "item_id">;
-}
+export type CatalogItem = CatalogItemView;
 
 /** `GET /v1/items/:item_id/similar`. */
 export interface SimilarItems {

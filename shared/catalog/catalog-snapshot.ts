@@ -69,3 +69,17 @@ export function itemStatusOf(state: CatalogSnapshot, itemId: string): ItemStatus
     blocked: state.blocked.includes(itemId),
   };
 }
+
+/** One catalogue item as the admin item routes answer it (`GET /v1/admin/items/search|flagged`) and the console shows it. */
+export interface CatalogItemView {
+  item_id: string;
+  /** Whether the serving vector index holds the item (and so its metadata). */
+  in_index: boolean;
+  title?: string;
+  category?: string;
+  genres?: string[];
+  released_at?: number;
+  popularity?: number;
+  sponsored?: boolean;
+  status: Omit<ItemStatus, "item_id">;
+}

@@ -22,7 +22,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { PopularList } from "../../shared/artifacts/kv-keys";
-import type { CatalogSnapshot, ItemStatus } from "../../shared/catalog/catalog-snapshot";
+import type { CatalogItemView, CatalogSnapshot } from "../../shared/catalog/catalog-snapshot";
 import { idSchema } from "../../shared/events/interaction-event";
 import type { VectorMetadata } from "../../shared/vector-index/vector-index";
 import type { AppEnv } from "../app-env";
@@ -46,19 +46,7 @@ const searchQuery = z.object({
   n: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-/** One catalogue item as the console shows it. */
-export interface CatalogItem {
-  item_id: string;
-  /** Whether the serving vector index holds the item (and so its metadata). */
-  in_index: boolean;
-  title?: string;
-  category?: string;
-  genres?: string[];
-  released_at?: number;
-  popularity?: number;
-  sponsored?: boolean;
-  status: Omit<ItemStatus, "item_id">;
-}
+type CatalogItem = CatalogItemView;
 
 function statusOf(catalog: CatalogSnapshot, itemId: string): CatalogItem["status"] {
   return {
