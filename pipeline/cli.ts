@@ -4,14 +4,17 @@
  *   generate [--out data/demo] [--items 5000] [--users 2000] [--days 90] [--seed 42] [--name demo]
  *   train --data <folder> [--out artifacts/<dataset name>] [--evaluation <evaluation.json>]
  *         [--factors 32] [--iterations 15] [--seed 42] [--created-at <ISO time>] [--lake local|<Worker URL>|<folder>]
+ *         [--event-weights <file.json>]
  *   evaluate --data <folder> [--seeds 5] [--out <file.json>] [--protocol random-by-item|leave-last-out]
  *            [--k 10] [--dimensions 32] [--no-tune] [--params <evaluation.json>] [--workers <n>] [--lake …]
+ *            [--event-weights <file.json>]
  *   default-list [--artifacts artifacts/demo] [--out <artifacts>/default-popular.json] [--size 50]
  *   experiment-report --events <folder|file.ndjson> [--config <serving-config.json>] [--items <items.ndjson|items.json>]
  *                     [--out <file.json>]
  *   purge-erased --events <folder>
  *   compact --lake local|<Worker URL>|<folder> --out <folder> [--from YYYY-MM-DD] [--to YYYY-MM-DD]
  *   retrain --local|--remote [--data data/demo] [--force] [--tolerance 0.05] [--min-users 20] [--canary 0.1]
+ *           [--event-weights <file.json>]
  *   release list|publish|rollback|promote|gc --local|--remote [--from artifacts/demo] [--canary 0.1] [--to <id>] [--keep 3]
  *           [--from-factors <Spark ALS factors folder> --data <folder> [--lake …] [--out <folder>]]
  *
@@ -53,6 +56,10 @@ program
     await runGenerate(opts);
   });
 
+/** Help of `--event-weights`. */
+const EVENT_WEIGHTS_OPTION_HELP =
+  "event-weight table (JSON, merged over the default; e.g. config/event-weights.example.json; docs/pipeline.md 'Event weights')";
+
 /** Help of `--lake`. */
 const LAKE_OPTION_HELP =
   "merge the events the edge logged: 'local' (the running npm start), a Worker URL (admin key in EDGE_RECS_KEY) or a folder with the bucket's layout";
@@ -71,9 +78,11 @@ program
   .option("--seed <n>", "random seed", integer, 42)
   .option("--created-at <time>", "artifact creation time, ISO 8601 (default: now, or SOURCE_DATE_EPOCH)", isoDate)
   .option("--lake <source>", LAKE_OPTION_HELP)
+  .option("--event-weights <file>", EVENT_WEIGHTS_OPTION_HELP)
   .action(
     async (opts: {
       lake?: string;
+      eventWeights?: string;
       data: string;
       out?: string;
       evaluation?: string;
@@ -91,6 +100,7 @@ program
         seed: opts.seed,
         als: { factors: opts.factors, iterations: opts.iterations },
         ...(opts.lake !== undefined ? { lake: opts.lake } : {}),
+        ...(opts.eventWeights !== undefined ? { eventWeights: opts.eventWeights } : {}),
       });
     },
   );
@@ -108,10 +118,12 @@ program
   .option("--min-users <n>", "fewest users with events on both sides of the cut for a verdict", positiveInteger, RETRAIN_DEFAULTS.minUsers)
   .option("--canary <share>", "serve the new release to this share of users first", share)
   .option("--releases-dir <folder>", "where releases are kept", DEFAULT_RELEASES_DIR)
+  .option("--event-weights <file>", EVENT_WEIGHTS_OPTION_HELP)
   .action(
     async (opts: {
       local?: boolean;
       remote?: boolean;
+      eventWeights?: string;
       data: string;
       force?: boolean;
       tolerance: number;
@@ -131,6 +143,7 @@ program
         seed: RETRAIN_DEFAULTS.seed,
         releasesDir: opts.releasesDir,
         ...(opts.canary !== undefined ? { canary: opts.canary } : {}),
+        ...(opts.eventWeights !== undefined ? { eventWeights: opts.eventWeights } : {}),
       });
       if (report.release) console.log(report.release);
       else process.exitCode = 2;
@@ -198,11 +211,12 @@ program
   .option("--params <file>", "reuse the models and hyperparameters of an earlier evaluation JSON")
   .option("--workers <n>", "worker threads for seeds and tuning (default: one per core; 1 = in-process)", positiveInteger)
   .option("--lake <source>", LAKE_OPTION_HELP)
+  .option("--event-weights <file>", EVENT_WEIGHTS_OPTION_HELP)
   .action(
     async (
       opts: Pick<
         EvaluateCommandOptions,
-        "data" | "seeds" | "firstSeed" | "out" | "protocol" | "k" | "dimensions" | "tune" | "params" | "workers" | "lake"
+        "data" | "seeds" | "firstSeed" | "out" | "protocol" | "k" | "dimensions" | "tune" | "params" | "workers" | "lake" | "eventWeights"
       >,
     ) => {
       await runEvaluate(opts);

@@ -45,7 +45,7 @@ export function applySessionEvents(
     if (credit > 0) result.trending.push({ eventId: event.event_id, weight: credit });
     const column = exposureCreditColumn(event.type, event.request_id);
     if (column && store.markExposureCredited(column, event.request_id!, event.item_id)) result.attributed.push(event.event_id);
-    store.addToItemState(event.item_id, event.ts, itemStateDelta(event.type));
+    store.addToItemState(event.item_id, event.ts, itemStateDelta(event.type, event.value));
     // An event whose item's category is unknown waits (pending) for the next refresh's lookup.
     if (category !== null) {
       if (before?.category == null && category) store.setItemCategory(event.item_id, category);
@@ -77,12 +77,12 @@ function creditTrending(store: SessionStore, event: SessionEvent, now: number, w
 
 function applyCategoryEffects(
   store: SessionStore,
-  event: { item_id: string; type: EventType; ts: number },
+  event: { item_id: string; type: EventType; ts: number; value?: number },
   category: string,
   explorationSource: string | null,
 ): void {
   if (!category) return;
-  const effects = categoryEffects(event.type, category, store.itemState(event.item_id), explorationSource);
+  const effects = categoryEffects(event.type, category, store.itemState(event.item_id), explorationSource, event.value);
   if (effects.affinity !== 0) store.saveAffinity(addToAffinity(store.affinityRow(category), category, effects.affinity, event.ts));
   if (effects.arms.length === 0) return;
   store.creditItem(event.item_id, effects.trials, effects.successes);

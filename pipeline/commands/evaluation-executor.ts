@@ -3,10 +3,10 @@
  * interface: `run` a seed, or hand `tunePlan` a trial runner. Worker trials send their fitted
  * models back in saved form so the blend can be tuned here on the winners.
  */
-import type { InteractionMatrix } from "../data/interaction-matrix";
 import type { PlanEntry } from "../evaluate/evaluation-plan";
 import type { ProtocolName } from "../evaluate/evaluation-protocol";
 import {
+  type EvaluationData,
   runEvaluationTask,
   SplitCache,
   type EvaluationTask,
@@ -36,12 +36,12 @@ export class EvaluationExecutor {
   private readonly pool: WorkerPool<EvaluationTask, unknown> | undefined;
 
   constructor(
-    interactions: InteractionMatrix,
+    data: EvaluationData,
     workers: number,
     private readonly bars: ProgressBars,
   ) {
-    this.splits = new SplitCache(interactions);
-    if (workers > 1) this.pool = new WorkerPool(new URL("./evaluation-worker.ts", import.meta.url), workers, interactions);
+    this.splits = new SplitCache(data);
+    if (workers > 1) this.pool = new WorkerPool(new URL("./evaluation-worker.ts", import.meta.url), workers, data);
   }
 
   /** Runs one seed task. */

@@ -1,16 +1,15 @@
 /**
- * Worker-thread entry of `pipeline evaluate`: receives the dataset's interaction matrix once,
+ * Worker-thread entry of `pipeline evaluate`: receives the dataset's interaction matrices once,
  * then runs evaluation tasks (a seed, a tuning trial) and posts back results and throttled
  * progress. Started by {@link WorkerPool}; see `evaluation-task.ts` for the tasks.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { InteractionMatrix } from "../data/interaction-matrix";
-import { runEvaluationTask, SplitCache, type EvaluationTask } from "../evaluate/evaluation-task";
+import { type EvaluationData, runEvaluationTask, SplitCache, type EvaluationTask } from "../evaluate/evaluation-task";
 import type { WorkerReply, WorkerRequest } from "./worker-pool";
 
 const port = parentPort;
 if (!port) throw new Error("evaluation-worker.ts must run in a worker thread");
-const splits = new SplitCache(workerData as InteractionMatrix);
+const splits = new SplitCache(workerData as EvaluationData);
 
 port.on("message", ({ id, task }: WorkerRequest<EvaluationTask>) => {
   let lastProgress = 0;

@@ -12,6 +12,7 @@ import type { Dataset } from "../data/dataset";
 import { columnEventCounts, nonZeroCount } from "../data/interaction-matrix";
 import { lakeSourceFrom } from "../data/lake/lake-source-from";
 import { loadDataset } from "../data/load-dataset";
+import { readEventWeights } from "../data/read-event-weights";
 import { planEntry, type EvaluationPlan } from "../evaluate/evaluation-plan";
 import { PROTOCOLS, type EvaluationProtocol, type ProtocolName } from "../evaluate/evaluation-protocol";
 import { buildEvaluationReport, type EvaluationReport } from "../evaluate/evaluation-report";
@@ -54,6 +55,8 @@ export interface EvaluateCommandOptions {
   funnel: boolean;
   /** Event lake to merge into the dataset (`local`, a Worker URL or a folder; pipeline/data/lake/lake-source-from.ts). */
   lake?: string;
+  /** Event-weight table file (`--event-weights`; default: the dataset format's, data/dataset-event-weights.ts). */
+  eventWeights?: string;
 }
 
 /** Defaults: 5 seeds from 42, the published protocol, k = 10, 32-d serving vectors, tuning on. */
@@ -78,11 +81,17 @@ export async function runEvaluate(
   const started = performance.now();
   let executor: EvaluationExecutor | undefined;
   try {
+    const eventWeights = opts.eventWeights !== undefined ? await readEventWeights(opts.eventWeights) : undefined;
     const dataset = await log.step(
       `loaded ${resolve(opts.data)}`,
-      () => loadDataset(opts.data, opts.lake !== undefined ? { lake: lakeSourceFrom(opts.lake) } : {}),
+      () =>
+        loadDataset(opts.data, {
+          ...(opts.lake !== undefined ? { lake: lakeSourceFrom(opts.lake) } : {}),
+          ...(eventWeights ? { eventWeights } : {}),
+        }),
       (d) =>
-        `"${d.name}" (${d.format}): ${d.items.ids.size} items, ${d.users.ids.size} users, ${nonZeroCount(d.interactions)} interactions`,
+        `"${d.name}" (${d.format}): ${d.items.ids.size} items, ${d.users.ids.size} users, ${nonZeroCount(d.interactions)} interactions, ` +
+        `${nonZeroCount(d.negatives)} negative pairs (event weights: ${d.eventWeights.source})`,
     );
     const loadSeconds = (performance.now() - started) / 1000;
     for (const line of dataset.issues.format().split("\n").filter(Boolean)) log.info(line);
@@ -91,7 +100,7 @@ export async function runEvaluate(
     const seeds = Array.from({ length: opts.seeds }, (_, i) => opts.firstSeed + i);
     log.info(`protocol: ${protocol.description}; seeds ${seeds.join(", ")}`);
     const workers = Math.max(1, opts.workers ?? availableParallelism());
-    executor = new EvaluationExecutor(dataset.interactions, workers, bars);
+    executor = new EvaluationExecutor({ interactions: dataset.interactions, negatives: dataset.negatives }, workers, bars);
     log.info(workers > 1 ? `${workers} worker threads` : "in-process");
 
     const tuningStart = performance.now();
@@ -149,7 +158,9 @@ export async function runEvaluate(
         items: dataset.items.ids.size,
         interactions: nonZeroCount(dataset.interactions),
         skipped_lines: dataset.issues.count,
+        negative_pairs: nonZeroCount(dataset.negatives),
       },
+      eventWeights: dataset.eventWeights,
       timing: {
         total_seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
         load_seconds: Number(loadSeconds.toFixed(2)),

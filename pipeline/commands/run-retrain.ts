@@ -20,6 +20,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ModelManifest } from "../../shared/artifacts/model-manifest";
 import { loadDataset } from "../data/load-dataset";
+import { readEventWeights } from "../data/read-event-weights";
 import { lakeSourceFrom } from "../data/lake/lake-source-from";
 import { nonZeroCount } from "../data/interaction-matrix";
 import { evaluateRetrieval, type RetrievalQuality } from "../evaluate/evaluate-retrieval";
@@ -28,6 +29,7 @@ import { createRecommender } from "../models/model-spec";
 import { publishRelease } from "../release/publish-release";
 import type { ReleaseClient } from "../release/release-client";
 import { loadReleaseRecommender } from "../release/release-recommender";
+import { withNegatives } from "../split/interaction-split";
 import { timeCutSplit, timeQuantile } from "../split/time-cut-split";
 import { ProgressLog, type LineWriter } from "./progress-log";
 import { DEFAULT_RELEASES_DIR } from "./run-release";
@@ -53,6 +55,8 @@ export interface RetrainCommandOptions {
   /** Where the challenger's artifacts are written (default artifacts/candidates/<time>). */
   out?: string;
   seed: number;
+  /** Event-weight table file (`--event-weights`), used for the comparison and the training alike. */
+  eventWeights?: string;
 }
 
 /** Defaults: 5 % tolerance, at least 20 users, seed 42. */
@@ -81,22 +85,25 @@ export async function runRetrain(options: RetrainCommandOptions, write?: LineWri
   const servingKept = servingFolder !== null && (await isFile(join(servingFolder, "manifest.json")));
   if (serving && !servingKept) log.info(`the serving release ${serving} is not kept in ${releasesDir}: it cannot be scored here`);
 
+  const eventWeights = options.eventWeights !== undefined ? await readEventWeights(options.eventWeights) : undefined;
   const dataset = await log.step(
     `loaded ${options.data} + the event lake (${options.lake})`,
-    () => loadDataset(options.data, { lake: lakeSourceFrom(options.lake) }),
-    (d) => `${d.users.ids.size} users, ${d.events.length} events, ${nonZeroCount(d.interactions)} positive pairs`,
+    () => loadDataset(options.data, { lake: lakeSourceFrom(options.lake), ...(eventWeights ? { eventWeights } : {}) }),
+    (d) =>
+      `${d.users.ids.size} users, ${d.events.length} events, ${nonZeroCount(d.interactions)} positive and ` +
+      `${nonZeroCount(d.negatives)} negative pairs (event weights: ${d.eventWeights.source})`,
   );
   for (const note of dataset.issues.notes) log.info(note);
 
   const servingManifest = servingKept ? (JSON.parse(await readFile(join(servingFolder!, "manifest.json"), "utf8")) as ModelManifest) : null;
   const cut = servingManifest ? Date.parse(servingManifest.createdAt) : timeQuantile(dataset.interactions, 0.9);
-  const split = timeCutSplit(dataset.interactions, cut);
+  const split = withNegatives(timeCutSplit(dataset.interactions, cut), dataset.negatives, "by-time");
   log.info(
     `most recent slice: discovered after ${new Date(cut).toISOString()}: ${nonZeroCount(split.test)} pairs, ${split.testUsers.length} users to compare`,
   );
 
   const challengerModel = createRecommender({ model: "implicit-als", options: { ...IMPLICIT_ALS_DEFAULTS, seed: options.seed } });
-  await log.step("fit the challenger on the events before the cut", () => challengerModel.fit(split.train));
+  await log.step("fit the challenger on the events before the cut", () => challengerModel.fit(split.train, split.trainNegatives));
   const challenger = evaluateRetrieval(challengerModel, split);
   const servingQuality = servingManifest
     ? evaluateRetrieval(await loadReleaseRecommender(servingFolder!, dataset.users.ids, dataset.items.ids), split)
@@ -125,7 +132,17 @@ export async function runRetrain(options: RetrainCommandOptions, write?: LineWri
   if (verdict === "refused") return report;
 
   const out = options.out ?? join("artifacts", "candidates", new Date().toISOString().replace(/[:.]/g, ""));
-  const summary = await runTrain({ data: options.data, lake: options.lake, out, seed: options.seed, als: {} }, write);
+  const summary = await runTrain(
+    {
+      data: options.data,
+      lake: options.lake,
+      out,
+      seed: options.seed,
+      als: {},
+      ...(options.eventWeights !== undefined ? { eventWeights: options.eventWeights } : {}),
+    },
+    write,
+  );
   const published = await publishRelease({
     from: out,
     releasesDir,

@@ -10,6 +10,7 @@ import { access, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { lakeSourceFrom } from "../data/lake/lake-source-from";
 import { loadDataset } from "../data/load-dataset";
+import { readEventWeights } from "../data/read-event-weights";
 import { nonZeroCount, type InteractionMatrix } from "../data/interaction-matrix";
 import { evaluateRetrieval, type RetrievalQuality } from "../evaluate/evaluate-retrieval";
 import { planEntry, withSeed } from "../evaluate/evaluation-plan";
@@ -24,6 +25,7 @@ import { createRecommender, type ModelSpec } from "../models/model-spec";
 import { Popularity } from "../models/popularity";
 import { trainLinearRanker, type LinearRankerReport } from "../ranking/train-linear-ranker";
 import { chronologicalSplit } from "../split/chronological-split";
+import { withNegatives } from "../split/interaction-split";
 import { ProgressLog, type LineWriter } from "./progress-log";
 
 /** Options of {@link runTrain}. */
@@ -45,17 +47,25 @@ export interface TrainCommandOptions {
   createdAt?: Date;
   /** Event lake to merge into the dataset (`local`, a Worker URL or a folder; pipeline/data/lake/lake-source-from.ts). */
   lake?: string;
+  /** Event-weight table file (`--event-weights`; default: the dataset format's, data/dataset-event-weights.ts). */
+  eventWeights?: string;
 }
 
 /** Runs the whole training command; returns the artifact summary. */
 export async function runTrain(options: TrainCommandOptions, write?: LineWriter): Promise<ArtifactSummary> {
   const log = new ProgressLog("train", write);
+  const eventWeights = options.eventWeights !== undefined ? await readEventWeights(options.eventWeights) : undefined;
   const dataset = await log.step(
     `loaded ${resolve(options.data)}`,
-    () => loadDataset(options.data, options.lake !== undefined ? { lake: lakeSourceFrom(options.lake) } : {}),
+    () =>
+      loadDataset(options.data, {
+        ...(options.lake !== undefined ? { lake: lakeSourceFrom(options.lake) } : {}),
+        ...(eventWeights ? { eventWeights } : {}),
+      }),
     (d) =>
       `"${d.name}" (${d.format}${options.lake !== undefined ? ` + event lake ${options.lake}` : ""}): ${d.items.ids.size} items, ${d.users.ids.size} users, ` +
-      `${d.events.length} events, ${nonZeroCount(d.interactions)} positive user-item pairs`,
+      `${d.events.length} events, ${nonZeroCount(d.interactions)} positive and ${nonZeroCount(d.negatives)} negative user-item pairs ` +
+      `(event weights: ${d.eventWeights.source})`,
   );
   for (const line of dataset.issues.format().split("\n").filter(Boolean)) log.info(line);
   if (nonZeroCount(dataset.interactions) === 0) throw new Error("the dataset has no positive interactions");
@@ -67,11 +77,13 @@ export async function runTrain(options: TrainCommandOptions, write?: LineWriter)
 
   const split = await log.step(
     "chronological split",
-    () => chronologicalSplit(dataset.interactions),
-    (s) => `${nonZeroCount(s.train)} train / ${nonZeroCount(s.test)} held-out pairs, ${s.testUsers.length} test users`,
+    () => withNegatives(chronologicalSplit(dataset.interactions), dataset.negatives, "by-time"),
+    (s) =>
+      `${nonZeroCount(s.train)} train / ${nonZeroCount(s.test)} held-out pairs, ${s.testUsers.length} test users; ` +
+      `negatives ${s.trainNegatives ? nonZeroCount(s.trainNegatives) : 0} train / ${s.testNegatives ? nonZeroCount(s.testNegatives) : 0} held out`,
   );
   const splitModel = createRecommender(serving.spec);
-  await log.step(`fit ${label} on the training split`, () => splitModel.fit(split.train));
+  await log.step(`fit ${label} on the training split`, () => splitModel.fit(split.train, split.trainNegatives));
   const popularity = new Popularity();
   popularity.fit(split.train);
   const retrieval = evaluateRetrieval(splitModel, split);
@@ -83,15 +95,16 @@ export async function runTrain(options: TrainCommandOptions, write?: LineWriter)
     "train logistic ranker",
     () =>
       trainLinearRanker({ retrieval: splitModel, split, catalog: dataset.items, profiles: dataset.users.profiles }, { seed: options.seed }),
-    (r) => `${r.report.fitRows} rows (${r.report.fitPositives} positive) from ${r.report.fitUsers} users`,
+    (r) =>
+      `${r.report.fitRows} rows (${r.report.fitPositives} positive, ${r.report.fitRejected} rejected by the user) from ${r.report.fitUsers} users`,
   );
   for (const line of describeRanker(report)) log.info(line);
 
   const servingFit = createRecommender(serving.spec);
-  await log.step(`fit ${label} on all data (serving vectors)`, () => servingFit.fit(dataset.interactions));
+  await log.step(`fit ${label} on all data (serving vectors)`, () => servingFit.fit(dataset.interactions, dataset.negatives));
   const foldIn = await log.step(
     "fold-in parameters",
-    () => foldInParameters(serving.spec, servingFit, dataset.interactions),
+    () => foldInParameters(serving.spec, servingFit, dataset.interactions, dataset.negatives),
     (f) => `λ ${f.regularization}, α ${f.alpha}; cosine to the published user vectors ${f.meanCosine} over ${f.users} users`,
   );
 
@@ -143,13 +156,13 @@ async function servingModel(options: TrainCommandOptions, out: string, datasetNa
 }
 
 /** The trained λ and α for ALS (exact); calibrated ones for a factorised model (approximate). */
-function foldInParameters(spec: ModelSpec, model: Recommender, interactions: InteractionMatrix): FoldInFit {
+function foldInParameters(spec: ModelSpec, model: Recommender, interactions: InteractionMatrix, negatives: InteractionMatrix): FoldInFit {
   if (!model.factors) throw new Error(`${model.name} has no vectors`);
   if (spec.model === "implicit-als") {
     const { regularization, alpha } = { ...IMPLICIT_ALS_DEFAULTS, ...spec.options };
-    return foldInFidelity(model.factors, interactions, { regularization, alpha });
+    return foldInFidelity(model.factors, interactions, { regularization, alpha }, { negatives });
   }
-  return calibrateFoldIn(model.factors, interactions);
+  return calibrateFoldIn(model.factors, interactions, { negatives });
 }
 
 /** `als` for ALS (as before), else a slug of the serving key (`ease-implicit-als-32d`). */

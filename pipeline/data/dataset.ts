@@ -1,9 +1,10 @@
 /**
  * The in-memory dataset every loader produces and every training step reads: a catalogue and a
- * user directory (string ids ↔ dense indices), the raw event log and the aggregated matrix of
- * positive interactions. Loaders differ by input format; this shape does not.
+ * user directory (string ids ↔ dense indices), the raw event log and the aggregated matrices of
+ * positive and negative evidence (by the weight table of `shared/events/event-weight.ts`). Loaders differ by input format; this shape does not.
  */
 import type { Demographics } from "../../shared/realtime/demographic-segments";
+import type { DatasetEventWeights } from "./dataset-event-weights";
 import type { DatasetFormat } from "./detect-dataset-format";
 import type { EventLog } from "./event-log";
 import type { IdIndex } from "./id-index";
@@ -67,8 +68,12 @@ export interface Dataset {
   users: UserDirectory;
   /** Every valid event, with dense indices, in file order. */
   events: EventLog;
-  /** Positive events aggregated per (user, item); negatives and exposures excluded. */
+  /** Pairs whose weighted events sum to a positive net (confidence = the net); exposures excluded. */
   interactions: InteractionMatrix;
+  /** Pairs whose weighted events sum to a negative net (confidence = |net|): hides, skips, low ratings. */
+  negatives: InteractionMatrix;
+  /** The weight table both matrices were aggregated with, and where it came from. */
+  eventWeights: DatasetEventWeights;
   /** Lines that were skipped, with reasons. */
   issues: LoadIssueLog;
 }

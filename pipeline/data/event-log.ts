@@ -3,8 +3,8 @@
  * read (by time for an event-log folder). Aggregation into the interaction matrix happens later.
  */
 import { EVENT_TYPES, type EventType } from "../../shared/events/interaction-event";
-import { eventWeight } from "../../shared/events/event-weight";
-import { buildInteractionMatrix, type InteractionMatrix } from "./interaction-matrix";
+import { DEFAULT_EVENT_WEIGHTS, type EventWeights, eventSignal } from "../../shared/events/event-weight";
+import { buildInteractionMatrix, type InteractionMatrix, selectEntries } from "./interaction-matrix";
 
 /** Column-oriented event log; `types[k]` indexes {@link EVENT_TYPES}. */
 export interface EventLog {
@@ -73,24 +73,78 @@ export function eventTypeAt(log: EventLog, k: number): EventType {
   return EVENT_TYPES[log.types[k]!]!;
 }
 
+/** The log's evidence per (user, item), split by the sign of its net weight. */
+export interface WeightedInteractions {
+  /** Pairs whose summed signed weight is > 0; confidence = that sum, counts = their positive events. */
+  positives: InteractionMatrix;
+  /** Pairs whose summed signed weight is < 0; confidence = |that sum|, counts = their negative events. */
+  negatives: InteractionMatrix;
+}
+
 /**
- * Aggregates the positive events of `log` into a user × item {@link InteractionMatrix} with
- * confidence = Σ eventWeight; exposures (weight 0) and negative events are left out.
+ * Aggregates `log` into user × item evidence with the shared weight table (`eventSignal`: per-type
+ * weights, ratings, dwell and completion values): each pair's signed weights are summed, a pair with
+ * a positive net is a positive interaction (confidence = the net), one with a negative net a negative
+ * (confidence = |net|, e.g. viewed then hidden), one that nets to 0 — or only saw exposures — neither.
  */
-export function positiveInteractions(log: EventLog, shape: { users: number; items: number }): InteractionMatrix {
-  const rows: number[] = [];
-  const cols: number[] = [];
-  const confidence: number[] = [];
-  const timestamps: number[] = [];
+export function weightedInteractions(
+  log: EventLog,
+  shape: { users: number; items: number },
+  weights: EventWeights = DEFAULT_EVENT_WEIGHTS,
+): WeightedInteractions {
+  const positive = { rows: [] as number[], cols: [] as number[], confidence: [] as number[], timestamps: [] as number[] };
+  const negative = { rows: [] as number[], cols: [] as number[], confidence: [] as number[], timestamps: [] as number[] };
   for (let k = 0; k < log.length; k++) {
-    const weight = eventWeight[eventTypeAt(log, k)];
-    if (weight <= 0) continue;
-    rows.push(log.users[k]!);
-    cols.push(log.items[k]!);
-    confidence.push(weight);
-    timestamps.push(log.timestamps[k]!);
+    const value = log.values[k]!;
+    const weight = eventSignal(eventTypeAt(log, k), Number.isNaN(value) ? undefined : value, weights);
+    if (weight === 0) continue;
+    const side = weight > 0 ? positive : negative;
+    side.rows.push(log.users[k]!);
+    side.cols.push(log.items[k]!);
+    side.confidence.push(Math.abs(weight));
+    side.timestamps.push(log.timestamps[k]!);
   }
-  return buildInteractionMatrix({ rows: shape.users, cols: shape.items }, { rows, cols, confidence, timestamps });
+  const size = { rows: shape.users, cols: shape.items };
+  return netEvidence(buildInteractionMatrix(size, positive), buildInteractionMatrix(size, negative));
+}
+
+/**
+ * The positive events of `log` aggregated per (user, item) by the weight table; pairs whose net
+ * weight is not positive are left out (see {@link weightedInteractions} for both sides).
+ */
+export function positiveInteractions(log: EventLog, shape: { users: number; items: number }, weights?: EventWeights): InteractionMatrix {
+  return weightedInteractions(log, shape, weights).positives;
+}
+
+/** Nets each pair present on both sides: the larger side keeps the pair with the difference. */
+function netEvidence(positive: InteractionMatrix, negative: InteractionMatrix): WeightedInteractions {
+  const keepPositive = new Uint8Array(positive.indices.length).fill(1);
+  const keepNegative = new Uint8Array(negative.indices.length).fill(1);
+  const positiveConfidence = positive.confidence.slice();
+  const negativeConfidence = negative.confidence.slice();
+  for (let u = 0; u < positive.rows; u++) {
+    let a = positive.indptr[u]!;
+    let b = negative.indptr[u]!;
+    while (a < positive.indptr[u + 1]! && b < negative.indptr[u + 1]!) {
+      const pc = positive.indices[a]!;
+      const nc = negative.indices[b]!;
+      if (pc < nc) a++;
+      else if (nc < pc) b++;
+      else {
+        const net = positive.confidence[a]! - negative.confidence[b]!;
+        positiveConfidence[a] = Math.max(0, net);
+        negativeConfidence[b] = Math.max(0, -net);
+        if (net <= 0) keepPositive[a] = 0;
+        if (net >= 0) keepNegative[b] = 0;
+        a++;
+        b++;
+      }
+    }
+  }
+  return {
+    positives: selectEntries({ ...positive, confidence: positiveConfidence }, keepPositive),
+    negatives: selectEntries({ ...negative, confidence: negativeConfidence }, keepNegative),
+  };
 }
 
 /** `log` in time order (stable: events with the same `ts` keep their order). */

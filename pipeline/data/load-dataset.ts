@@ -4,6 +4,7 @@
  */
 import { basename, resolve } from "node:path";
 import type { Dataset } from "./dataset";
+import { type DatasetEventWeights, defaultEventWeights } from "./dataset-event-weights";
 import { DatasetFormatError, detectDatasetFormat, type DatasetFormat } from "./detect-dataset-format";
 import type { LakeSource } from "./lake/lake-source";
 import { loadEventLogFolder } from "./load-event-log-folder";
@@ -22,6 +23,8 @@ export interface LoadDatasetOptions {
   lake?: LakeSource;
   /** Only the lake's partitions that end after this time (ms since epoch). */
   lakeSince?: number;
+  /** The event-weight table (default: the format's, `dataset-event-weights.ts`). */
+  eventWeights?: DatasetEventWeights;
 }
 
 /**
@@ -35,13 +38,14 @@ export async function loadDataset(folder: string, options: Partial<LoadDatasetOp
   if (opts.lake && format !== "event-log") {
     throw new DatasetFormatError(`--lake merges the edge's events into an event-log folder; ${folder} is ${format}`);
   }
+  const eventWeights = opts.eventWeights ?? defaultEventWeights(format);
   switch (format) {
     case "event-log":
-      return loadEventLogFolder(folder, { fallbackName, ...opts });
+      return loadEventLogFolder(folder, { fallbackName, ...opts, eventWeights });
     case "movielens-100k":
-      return loadMovielens100k(folder, { name: opts.name ?? fallbackName, maxIssueSamples: opts.maxIssueSamples });
+      return loadMovielens100k(folder, { name: opts.name ?? fallbackName, maxIssueSamples: opts.maxIssueSamples, eventWeights });
     case "movielens-latest":
-      return loadMovielensLatest(folder, { name: opts.name ?? fallbackName, maxIssueSamples: opts.maxIssueSamples });
+      return loadMovielensLatest(folder, { name: opts.name ?? fallbackName, maxIssueSamples: opts.maxIssueSamples, eventWeights });
     default:
       return format satisfies never;
   }

@@ -19,7 +19,8 @@ import { eventKey } from "../../shared/events/event-key";
 import { type InteractionEvent, interactionEventSchema } from "../../shared/events/interaction-event";
 import type { CatalogItem, Dataset, ItemCatalog, UserDirectory, UserProfile } from "./dataset";
 import { DatasetFormatError } from "./detect-dataset-format";
-import { EventLogBuilder, positiveInteractions, sortEventLogByTime } from "./event-log";
+import { EventLogBuilder, sortEventLogByTime, weightedInteractions } from "./event-log";
+import { type DatasetEventWeights, defaultEventWeights } from "./dataset-event-weights";
 import { EVENT_LOG_FILES, catalogItemRecordSchema, eventLogDescriptorSchema, userProfileRecordSchema } from "./event-log-folder";
 import { IdIndex } from "./id-index";
 import type { LakeSource } from "./lake/lake-source";
@@ -40,6 +41,8 @@ export interface EventLogFolderOptions {
   lake?: LakeSource;
   /** Only the lake's partitions that end after this time (ms since epoch). */
   lakeSince?: number;
+  /** The weight table (default: the shared default). */
+  eventWeights?: DatasetEventWeights;
 }
 
 /**
@@ -119,13 +122,17 @@ export async function loadEventLogFolder(folder: string, options: Partial<EventL
   if (erasedAt.size > 0) {
     issues.notes.push(`erasure tombstones: ${erasedAt.size} user(s); ${erasedEvents} event(s) stamped at or before their erasure dropped`);
   }
+  const eventWeights = opts.eventWeights ?? defaultEventWeights("event-log");
+  const { positives, negatives } = weightedInteractions(log, { users: users.ids.size, items: items.ids.size }, eventWeights.weights);
   return {
     name: opts.name ?? descriptorName ?? opts.fallbackName,
     format: "event-log",
     items,
     users,
     events: log,
-    interactions: positiveInteractions(log, { users: users.ids.size, items: items.ids.size }),
+    interactions: positives,
+    negatives,
+    eventWeights,
     issues,
   };
 }

@@ -1,15 +1,17 @@
 /**
  * Loader for MovieLens 100k folders (`u.data`, `u.item`, `u.user`, `u.genre`; see
- * `movielens-files.ts`). Every rating becomes one `rating` event (value = the stars), so the
- * interaction matrix holds every rated pair whatever its value — the published protocol's binary
- * relevance. Ids stay strings (`"196"`); indices are dense and in file order. The files are
+ * `movielens-files.ts`). Every rating becomes one `rating` event (value = the stars), weighted by
+ * the event-weight table; with the MovieLens default (no negative ratings) the interaction matrix
+ * holds every rated pair whatever its value — the published protocol's binary relevance — and the
+ * stars set the confidence. Ids stay strings (`"196"`); indices are dense and in file order. The files are
  * Latin-1. Malformed lines are counted and reported with their line numbers, never fatal.
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { CatalogItem, Dataset, ItemCatalog, UserDirectory } from "./dataset";
 import { DatasetFormatError } from "./detect-dataset-format";
-import { EventLogBuilder, positiveInteractions } from "./event-log";
+import { EventLogBuilder, weightedInteractions } from "./event-log";
+import { type DatasetEventWeights, defaultEventWeights } from "./dataset-event-weights";
 import { IdIndex } from "./id-index";
 import { LoadIssueLog } from "./load-issue-log";
 import { MOVIELENS_100K_FILES } from "./movielens-files";
@@ -22,6 +24,8 @@ export interface Movielens100kOptions {
   /** Dataset name (default: the folder name, e.g. `ml-100k`). */
   name: string;
   maxIssueSamples: number;
+  /** The weight table (default: `default:movielens`, every rating positive). */
+  eventWeights?: DatasetEventWeights;
 }
 
 /** The 19 genres of `u.genre`, used when the folder has no `u.genre`. */
@@ -95,9 +99,14 @@ export async function loadMovielens100k(folder: string, options: Partial<Moviele
     events.push(user, item, "rating", parsed.ts, parsed.rating);
   }
   const log = events.finish();
-  const interactions = positiveInteractions(log, { users: users.ids.size, items: items.ids.size });
+  const eventWeights = opts.eventWeights ?? defaultEventWeights("movielens-100k");
+  const { positives: interactions, negatives } = weightedInteractions(
+    log,
+    { users: users.ids.size, items: items.ids.size },
+    eventWeights.weights,
+  );
   reportMergedRatings(interactions, files.ratings, issues);
-  return { name: opts.name, format: "movielens-100k", items, users, events: log, interactions, issues };
+  return { name: opts.name, format: "movielens-100k", items, users, events: log, interactions, negatives, eventWeights, issues };
 }
 
 async function readGenres(path: string, issues: LoadIssueLog): Promise<string[]> {

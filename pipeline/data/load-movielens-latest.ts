@@ -10,7 +10,8 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { CatalogItem, Dataset, ItemCatalog, UserDirectory } from "./dataset";
 import { DatasetFormatError } from "./detect-dataset-format";
-import { EventLogBuilder, positiveInteractions } from "./event-log";
+import { EventLogBuilder, weightedInteractions } from "./event-log";
+import { type DatasetEventWeights, defaultEventWeights } from "./dataset-event-weights";
 import { IdIndex } from "./id-index";
 import { LoadIssueLog } from "./load-issue-log";
 import { MOVIELENS_LATEST_FILES } from "./movielens-files";
@@ -25,6 +26,8 @@ export interface MovielensLatestOptions {
   maxIssueSamples: number;
   /** Most frequent tags kept per item. */
   maxTagsPerItem: number;
+  /** The weight table (default: `default:movielens`, every rating positive). */
+  eventWeights?: DatasetEventWeights;
 }
 
 /** Reads a MovieLens CSV folder; `ratings.csv` and `movies.csv` are required. */
@@ -63,9 +66,14 @@ export async function loadMovielensLatest(folder: string, options: Partial<Movie
   if (await isFile(join(folder, files.tags))) await readTags(join(folder, files.tags), items, opts.maxTagsPerItem, issues);
 
   const log = events.finish();
-  const interactions = positiveInteractions(log, { users: users.ids.size, items: items.ids.size });
+  const eventWeights = opts.eventWeights ?? defaultEventWeights("movielens-latest");
+  const { positives: interactions, negatives } = weightedInteractions(
+    log,
+    { users: users.ids.size, items: items.ids.size },
+    eventWeights.weights,
+  );
   reportMergedRatings(interactions, files.ratings, issues);
-  return { name: opts.name, format: "movielens-latest", items, users, events: log, interactions, issues };
+  return { name: opts.name, format: "movielens-latest", items, users, events: log, interactions, negatives, eventWeights, issues };
 }
 
 /** A CSV file's records after its header, and a function picking the wanted columns in order. */

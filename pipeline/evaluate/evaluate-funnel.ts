@@ -63,7 +63,7 @@ function fitServingChain(plan: EvaluationPlan, split: InteractionSplit, seed: nu
   const fitted = new Map<string, FittedEntry>();
   for (const entry of plan.entries) {
     if (!needed.has(entry.key)) continue;
-    fitted.set(entry.key, fitEntry({ ...entry, spec: withSeed(entry.spec, seed) }, split.train, fitted));
+    fitted.set(entry.key, fitEntry({ ...entry, spec: withSeed(entry.spec, seed) }, split.train, fitted, undefined, split.trainNegatives));
   }
   return fitted.get(plan.serving)!.model;
 }

@@ -47,7 +47,7 @@ export function evaluatePlan(
   const similarity = itemCooccurrenceSimilarity(split.train);
   plan.entries.forEach((entry, index) => {
     opts.onModel?.(entry.key, index, plan.entries.length);
-    const fit = fitEntry({ ...entry, spec: withSeed(entry.spec, opts.seed) }, split.train, fitted, opts.fitProgress);
+    const fit = fitEntry({ ...entry, spec: withSeed(entry.spec, opts.seed) }, split.train, fitted, opts.fitProgress, split.trainNegatives);
     fitted.set(entry.key, fit);
     const start = performance.now();
     const quality = evaluateRecommender(fit.model, split, {

@@ -53,12 +53,16 @@ export function withSeed(spec: ModelSpec, seed: number): ModelSpec {
   }
 }
 
-/** Fits one entry on `train`, reusing the fitted entries it is composed from. */
+/**
+ * Fits one entry on `train` (and the negative evidence `negatives`, for the models that use it),
+ * reusing the fitted entries it is composed from.
+ */
 export function fitEntry(
   entry: PlanEntry,
   train: InteractionMatrix,
   fitted: ReadonlyMap<string, FittedEntry>,
   progress?: FitProgress,
+  negatives?: InteractionMatrix,
 ): FittedEntry {
   const start = performance.now();
   const part = (key: string): Recommender => {
@@ -82,7 +86,7 @@ export function fitEntry(
     model = factorized;
   } else {
     model = createRecommender(entry.spec, progress);
-    model.fit(train);
+    model.fit(train, negatives);
   }
   return { model, fitSeconds: (performance.now() - start) / 1000 };
 }

@@ -4,7 +4,7 @@
  * part is never used to choose anything).
  */
 import type { InteractionMatrix } from "../data/interaction-matrix";
-import type { InteractionSplit } from "../split/interaction-split";
+import type { InteractionSplit, NegativesRule } from "../split/interaction-split";
 import { leaveLastNOutSplit } from "../split/leave-last-n-out-split";
 import { stratifiedRandomSplit } from "../split/stratified-random-split";
 
@@ -23,6 +23,8 @@ export interface EvaluationProtocol {
   split(matrix: InteractionMatrix, seed: number): InteractionSplit;
   /** A validation split carved out of a training matrix (same rule, another seed). */
   validation(train: InteractionMatrix, seed: number): InteractionSplit;
+  /** Where negative evidence goes (`withNegatives`): every negative trains, or by time. */
+  negatives: NegativesRule;
 }
 
 /** Seed offset of validation splits, so they never coincide with a test split's shuffle. */
@@ -37,12 +39,14 @@ export const PROTOCOLS: Record<ProtocolName, EvaluationProtocol> = {
       "every held-out interaction relevant, training items removed, users in both test and predictions",
     split: (matrix, seed) => stratifiedRandomSplit(matrix, { ratio: 0.75, by: "item", seed }),
     validation: (train, seed) => stratifiedRandomSplit(train, { ratio: 0.75, by: "item", seed: seed + VALIDATION_SEED_OFFSET }),
+    negatives: "train",
   },
   "leave-last-out": {
     name: "leave-last-out",
     description: "chronological leave-last-1-out per user, top-10, the held-out item relevant, training items removed",
     split: (matrix) => leaveLastNOutSplit(matrix, { n: 1 }),
     validation: (train) => leaveLastNOutSplit(train, { n: 1 }),
+    negatives: "by-time",
   },
 };
 

@@ -6,6 +6,7 @@
  * details: how the serving model is served, the tuned hyperparameters, validation trials,
  * published reference rows and per-seed runs.
  */
+import type { DatasetEventWeights } from "../data/dataset-event-weights";
 import type { ModelSpec } from "../models/model-spec";
 import type { ModelRun } from "./evaluate-plan";
 import type { EvaluationPlan } from "./evaluation-plan";
@@ -84,7 +85,9 @@ export interface EvaluationReport {
   } | null;
   /** Published rows beside ours (MovieLens 100k only). */
   references: Record<string, Record<string, number>>;
-  dataset_stats: { users: number; items: number; interactions: number; skipped_lines: number };
+  dataset_stats: { users: number; items: number; interactions: number; skipped_lines: number; negative_pairs?: number };
+  /** The event-weight table the dataset was aggregated with and its source (absent in older reports). */
+  event_weights?: DatasetEventWeights;
   runs: { seed: number; test_users: number; models: Record<string, Record<string, number>> }[];
   timing: { total_seconds: number; load_seconds: number; tuning_seconds: number; seed_seconds: number[] };
   generated_at: string;
@@ -101,6 +104,7 @@ export interface EvaluationInputs {
   tuning: { trials: TuningTrial[]; validationNdcg: Record<string, number> } | null;
   references: readonly PublishedRow[];
   datasetStats: EvaluationReport["dataset_stats"];
+  eventWeights?: DatasetEventWeights;
   timing: Omit<EvaluationReport["timing"], "seed_seconds">;
   generatedAt: Date;
 }
@@ -152,6 +156,7 @@ export function buildEvaluationReport(inputs: EvaluationInputs): EvaluationRepor
     },
     references,
     dataset_stats: inputs.datasetStats,
+    ...(inputs.eventWeights ? { event_weights: inputs.eventWeights } : {}),
     runs: inputs.seeds.map((s) => ({
       seed: s.seed,
       test_users: s.testUsers,

@@ -1,13 +1,13 @@
 /**
  * The units of work of an evaluation, as plain data so they can run in worker threads: evaluate
  * the whole plan on one seed's split, or fit and score one tuning trial on the validation split.
- * `runEvaluationTask` executes either against the dataset's interaction matrix.
+ * `runEvaluationTask` executes either against the dataset's interaction matrices.
  */
 import type { InteractionMatrix } from "../data/interaction-matrix";
 import type { FitProgress } from "../models/model-spec";
 import type { SavedModel } from "../models/saved-model";
 import type { RankerItemInfo, RankerUserProfiles } from "../ranking/ranker-examples";
-import type { InteractionSplit } from "../split/interaction-split";
+import { type InteractionSplit, withNegatives } from "../split/interaction-split";
 import { evaluatePlan, type ModelRun } from "./evaluate-plan";
 import type { EvaluationPlan, PlanEntry } from "./evaluation-plan";
 import { PROTOCOLS, type ProtocolName } from "./evaluation-protocol";
@@ -57,20 +57,34 @@ export interface SavedTrialOutcome {
 /** Result type of each task kind. */
 export type EvaluationTaskResult<T extends EvaluationTask> = T extends SeedTask ? SeedOutcome : SavedTrialOutcome;
 
+/** What an evaluation splits: the positive pairs, and the negative evidence that joins each split. */
+export interface EvaluationData {
+  interactions: InteractionMatrix;
+  /** Pairs of net negative evidence (absent or empty: none). */
+  negatives?: InteractionMatrix;
+}
+
 /** Splits are deterministic per protocol and seed; a worker computes each once. */
 export class SplitCache {
   private readonly splits = new Map<string, InteractionSplit>();
 
-  constructor(private readonly interactions: InteractionMatrix) {}
+  constructor(private readonly data: EvaluationData) {}
 
-  /** The test split of `seed`. */
+  /** The test split of `seed` (positives split by the protocol, negatives placed by its rule). */
   test(protocol: ProtocolName, seed: number): InteractionSplit {
-    return this.memo(`test:${protocol}:${seed}`, () => PROTOCOLS[protocol].split(this.interactions, seed));
+    return this.memo(`test:${protocol}:${seed}`, () => {
+      const rule = PROTOCOLS[protocol];
+      return withNegatives(rule.split(this.data.interactions, seed), this.data.negatives, rule.negatives);
+    });
   }
 
-  /** The validation split carved out of the training part of `seed`'s test split. */
+  /** The validation split carved out of the training part of `seed`'s test split (with its training negatives). */
   validation(protocol: ProtocolName, seed: number): InteractionSplit {
-    return this.memo(`validation:${protocol}:${seed}`, () => PROTOCOLS[protocol].validation(this.test(protocol, seed).train, seed));
+    return this.memo(`validation:${protocol}:${seed}`, () => {
+      const rule = PROTOCOLS[protocol];
+      const test = this.test(protocol, seed);
+      return withNegatives(rule.validation(test.train, seed), test.trainNegatives, rule.negatives);
+    });
   }
 
   private memo(key: string, make: () => InteractionSplit): InteractionSplit {

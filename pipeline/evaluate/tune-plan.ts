@@ -116,7 +116,7 @@ export function runTrial(
   k: number,
   fitProgress?: FitProgress,
 ): TrialOutcome {
-  const fit = fitEntry(entry, validation.train, fitted, fitProgress);
+  const fit = fitEntry(entry, validation.train, fitted, fitProgress, validation.trainNegatives);
   const quality = evaluateRecommender(fit.model, validation, { k, accuracyOnly: true });
   return { ndcg: quality.ndcg, map: quality.map, fitSeconds: fit.fitSeconds, model: fit.model };
 }

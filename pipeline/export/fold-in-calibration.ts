@@ -32,6 +32,8 @@ export interface CalibrateFoldInOptions {
   /** Users sampled for the fit. */
   sampleUsers: number;
   seed: number;
+  /** Negative evidence the model was trained with: each user's history carries it as negative weights, as the edge's session does. */
+  negatives?: InteractionMatrix;
 }
 
 /** Defaults: a 5 × 5 grid on 300 users. */
@@ -47,10 +49,17 @@ export function foldInFidelity(
   factors: LatentFactors,
   interactions: InteractionMatrix,
   parameters: { regularization: number; alpha: number },
-  options: Partial<Pick<CalibrateFoldInOptions, "sampleUsers" | "seed">> = {},
+  options: Partial<Pick<CalibrateFoldInOptions, "sampleUsers" | "seed" | "negatives">> = {},
 ): FoldInFit {
   const opts = { ...CALIBRATE_FOLD_IN_DEFAULTS, ...options };
-  return measure(factors, interactions, itemGram(factors), sampleUsers(interactions, opts.sampleUsers, opts.seed), parameters);
+  return measure(
+    factors,
+    interactions,
+    itemGram(factors),
+    sampleUsers(interactions, opts.sampleUsers, opts.seed),
+    parameters,
+    opts.negatives,
+  );
 }
 
 /** The λ and α of the grid with the smallest relative error. */
@@ -69,7 +78,7 @@ export function calibrateFoldIn(
   for (const scale of opts.regularizationScales) {
     for (const alpha of opts.alphas) {
       const regularization = Number(((scale * trace) / k).toPrecision(4));
-      const fit = measure(factors, interactions, gram, users, { regularization, alpha });
+      const fit = measure(factors, interactions, gram, users, { regularization, alpha }, opts.negatives);
       if (!best || fit.meanRelativeError < best.meanRelativeError) best = fit;
     }
   }
@@ -82,6 +91,7 @@ function measure(
   gram: Float64Array,
   users: number[],
   parameters: { regularization: number; alpha: number },
+  negatives: InteractionMatrix | undefined,
 ): FoldInFit {
   const k = factors.dimensions;
   const model: FoldInParameters = { dimensions: k, gram: Array.from(gram), ...parameters };
@@ -93,6 +103,10 @@ function measure(
     for (let e = interactions.indptr[u]!; e < interactions.indptr[u + 1]!; e++) {
       const item = interactions.indices[e]!;
       history.push({ vector: factors.items.subarray(item * k, (item + 1) * k), weight: interactions.confidence[e]! });
+    }
+    for (let e = negatives?.indptr[u] ?? 0; negatives && e < negatives.indptr[u + 1]!; e++) {
+      const item = negatives.indices[e]!;
+      history.push({ vector: factors.items.subarray(item * k, (item + 1) * k), weight: -negatives.confidence[e]! });
     }
     const folded = foldInUserVector(model, history);
     const trained = factors.users.subarray(u * k, (u + 1) * k);

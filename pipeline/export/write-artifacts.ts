@@ -204,6 +204,7 @@ export async function writeArtifacts(
   };
   if (input.metrics !== undefined) manifest.metrics = input.metrics;
   if (input.featureDistribution !== undefined) manifest.featureDistribution = input.featureDistribution;
+  if (dataset.eventWeights !== undefined) manifest.eventWeights = dataset.eventWeights;
   kv.push({ key: kvKeys.manifest, value: JSON.stringify(manifest) });
 
   await mkdir(outDir, { recursive: true });

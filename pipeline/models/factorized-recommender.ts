@@ -79,10 +79,10 @@ export class FactorizedRecommender implements Recommender {
     return { dimensions: this.options.rank, users: this.userFactors, items: this.itemFactors };
   }
 
-  /** Fits the source model on `interactions`, then factorises its scores. */
-  fit(interactions: InteractionMatrix): void {
+  /** Fits the source model on `interactions` (and `negatives`), then factorises its scores. */
+  fit(interactions: InteractionMatrix, negatives?: InteractionMatrix): void {
     if (this.source === null) throw new Error("a loaded factorized model has no source model to fit");
-    this.source.fit(interactions);
+    this.source.fit(interactions, negatives);
     this.factorize(interactions);
   }
 

@@ -4,12 +4,15 @@
  * inner solver of Takács et al. as used by the `implicit` library: a few CG steps per row, warm
  * started from the previous iterate, never forming the per-user k×k matrix.
  *
- * Preference p_ui = 1 for every observed pair, confidence c_ui = 1 + alpha · r_ui where r_ui is
- * the summed event weight; unobserved pairs have p = 0, c = 1. Each half-step solves, per row u,
- * (YᵀY + Yᵤᵀ(Cᵤ − I)Yᵤ + λI) xᵤ = Yᵤᵀ Cᵤ 1.
+ * Preference p_ui = 1 for every positive pair, confidence c_ui = 1 + alpha · r_ui where r_ui is
+ * the summed event weight (shared/events/event-weight.ts); unobserved pairs have p = 0, c = 1.
+ * Negative evidence (a hide, a skip, a 1-star rating: the pairs of the optional `negatives` matrix,
+ * r = the summed |weight|) keeps p = 0 but with confidence 1 + alpha · r, the usual "observed zero"
+ * treatment — the same rule as the edge's fold-in (`shared/realtime/fold-in-user-vector.ts`).
+ * Each half-step solves, per row u, (YᵀY + Yᵤᵀ(Cᵤ − I)Yᵤ + λI) xᵤ = Yᵤᵀ Cᵤ pᵤ.
  */
 import { createRng } from "../../shared/math/random";
-import { transposeInteractions, type InteractionMatrix } from "../data/interaction-matrix";
+import type { InteractionMatrix } from "../data/interaction-matrix";
 import { gramMatrix } from "../../shared/math/gram-matrix";
 import { topK, type ScoredIndex } from "../../shared/math/top-k";
 import { dot } from "../../shared/math/vector";
@@ -89,21 +92,24 @@ export class ImplicitAls implements Recommender {
     return { dimensions: this.options.factors, users: this.userFactors, items: this.itemFactors };
   }
 
-  /** Trains from scratch on `interactions` (users × items). */
-  fit(interactions: InteractionMatrix): void {
+  /**
+   * Trains from scratch on `interactions` (users × items, p = 1) and, when given, `negatives` (the
+   * same shape, p = 0 with confidence 1 + alpha · r; a pair in both counts as positive).
+   */
+  fit(interactions: InteractionMatrix, negatives?: InteractionMatrix): void {
     const k = this.options.factors;
     this.users = interactions.rows;
     this.items = interactions.cols;
     const rng = createRng(this.options.seed);
     this.userFactors = Float32Array.from({ length: this.users * k }, () => rng.next() * 0.01);
     this.itemFactors = Float32Array.from({ length: this.items * k }, () => rng.next() * 0.01);
-    const byUser = toConfidence(interactions, this.options.alpha);
-    const byItem = toConfidence(transposeInteractions(interactions), this.options.alpha);
+    const byUser = alsConfidence(interactions, negatives, this.options.alpha);
+    const byItem = transposeConfidence(byUser, this.items);
     for (let iteration = 1; iteration <= this.options.iterations; iteration++) {
       this.solveRows(byUser, this.userFactors, this.itemFactors);
       this.solveRows(byItem, this.itemFactors, this.userFactors);
       const report: AlsIterationReport = { iteration };
-      if (this.options.computeLoss) report.loss = this.loss(interactions);
+      if (this.options.computeLoss) report.loss = this.loss(interactions, negatives);
       this.options.onIteration?.(report);
     }
     this.itemNorms = rowNorms(this.itemFactors, this.items, k);
@@ -113,10 +119,10 @@ export class ImplicitAls implements Recommender {
    * The objective Σ c_ui (p_ui − xᵤ·yᵢ)² + λ(Σ‖xᵤ‖² + Σ‖yᵢ‖²) over all pairs, divided by the total
    * confidence (as `implicit` reports it), for the current factors.
    */
-  loss(interactions: InteractionMatrix): number {
+  loss(interactions: InteractionMatrix, negatives?: InteractionMatrix): number {
     const k = this.options.factors;
     const gram = gramMatrix(this.itemFactors, this.items, k, 0);
-    const confidence = toConfidence(interactions, this.options.alpha);
+    const confidence = alsConfidence(interactions, negatives, this.options.alpha);
     const projected = new Float64Array(k);
     let loss = 0;
     let totalConfidence = 0;
@@ -129,15 +135,16 @@ export class ImplicitAls implements Recommender {
       userNorm += dot(x, x, k);
       for (let e = confidence.indptr[u]!; e < confidence.indptr[u + 1]!; e++) {
         const c = confidence.values[e]!;
+        const p = confidence.preferences[e]!;
         const s = dot(factorRow(this.itemFactors, k, confidence.indices[e]!), x, k);
-        loss += (c - 1) * s * s - 2 * c * s + c;
+        loss += (c - 1) * s * s - 2 * c * p * s + c * p;
         totalConfidence += c;
       }
     }
     let itemNorm = 0;
     for (let j = 0; j < this.itemFactors.length; j++) itemNorm += this.itemFactors[j]! * this.itemFactors[j]!;
     loss += this.options.regularization * (userNorm + itemNorm);
-    const unobserved = this.users * this.items - interactions.indices.length;
+    const unobserved = this.users * this.items - confidence.indices.length;
     return loss / (totalConfidence + unobserved);
   }
 
@@ -184,7 +191,7 @@ export class ImplicitAls implements Recommender {
     const r = new Float64Array(k);
     const p = new Float64Array(k);
     const ap = new Float64Array(k);
-    const { indptr, indices, values } = matrix;
+    const { indptr, indices, values, preferences } = matrix;
     for (let row = 0; row < matrix.rows; row++) {
       const start = indptr[row]!;
       const end = indptr[row + 1]!;
@@ -199,7 +206,7 @@ export class ImplicitAls implements Recommender {
       for (let e = start; e < end; e++) {
         const c = values[e]!;
         const y = indices[e]! * k;
-        axpyAt(c - (c - 1) * dotAt(fixed, y, x, k), fixed, y, r, k);
+        axpyAt(c * preferences[e]! - (c - 1) * dotAt(fixed, y, x, k), fixed, y, r, k);
       }
       p.set(r);
       let rsOld = dotAt(r, 0, r, k);
@@ -231,18 +238,82 @@ export class ImplicitAls implements Recommender {
   }
 }
 
-/** CSR rows with confidence values c = 1 + alpha · r. */
-interface ConfidenceMatrix {
+/** CSR rows of the observed pairs: confidence c = 1 + alpha · r and preference p (1 or 0). */
+export interface ConfidenceMatrix {
   rows: number;
   indptr: Int32Array;
   indices: Int32Array;
   values: Float64Array;
+  preferences: Uint8Array;
 }
 
-function toConfidence(matrix: InteractionMatrix, alpha: number): ConfidenceMatrix {
-  const values = new Float64Array(matrix.confidence.length);
-  for (let e = 0; e < values.length; e++) values[e] = 1 + alpha * matrix.confidence[e]!;
-  return { rows: matrix.rows, indptr: matrix.indptr, indices: matrix.indices, values };
+/**
+ * The per-(user, item) confidence and preference ALS trains on: every positive pair p = 1,
+ * c = 1 + alpha · r; every negative pair that is not also positive p = 0, c = 1 + alpha · r (r =
+ * its summed |weight|). Rows are users, columns ascending within a row.
+ * @example alsConfidence(positives, negatives, 2) // a pair hidden with weight 5 → p 0, c 11
+ */
+export function alsConfidence(positives: InteractionMatrix, negatives: InteractionMatrix | undefined, alpha: number): ConfidenceMatrix {
+  if (negatives && (negatives.rows !== positives.rows || negatives.cols !== positives.cols)) {
+    throw new RangeError(`negatives are ${negatives.rows}×${negatives.cols}, interactions ${positives.rows}×${positives.cols}`);
+  }
+  const rows = positives.rows;
+  const none = { indptr: new Int32Array(rows + 1), indices: new Int32Array(0), confidence: new Float32Array(0) };
+  const negative = negatives ?? none;
+  const indptr = new Int32Array(rows + 1);
+  const indices: number[] = [];
+  const values: number[] = [];
+  const preferences: number[] = [];
+  const push = (column: number, weight: number, preference: number) => {
+    indices.push(column);
+    values.push(1 + alpha * weight);
+    preferences.push(preference);
+  };
+  for (let u = 0; u < rows; u++) {
+    let a = positives.indptr[u]!;
+    let b = negative.indptr[u]!;
+    const aEnd = positives.indptr[u + 1]!;
+    const bEnd = negative.indptr[u + 1]!;
+    while (a < aEnd || b < bEnd) {
+      const pc = a < aEnd ? positives.indices[a]! : Number.POSITIVE_INFINITY;
+      const nc = b < bEnd ? negative.indices[b]! : Number.POSITIVE_INFINITY;
+      if (pc <= nc) {
+        push(pc, positives.confidence[a++]!, 1);
+        if (nc === pc) b++;
+      } else {
+        push(nc, negative.confidence[b++]!, 0);
+      }
+    }
+    indptr[u + 1] = indices.length;
+  }
+  return {
+    rows,
+    indptr,
+    indices: Int32Array.from(indices),
+    values: Float64Array.from(values),
+    preferences: Uint8Array.from(preferences),
+  };
+}
+
+/** The item × user view of a {@link ConfidenceMatrix} over `cols` columns (columns ascending). */
+function transposeConfidence(matrix: ConfidenceMatrix, cols: number): ConfidenceMatrix {
+  const nnz = matrix.indices.length;
+  const indptr = new Int32Array(cols + 1);
+  for (let e = 0; e < nnz; e++) indptr[matrix.indices[e]! + 1]!++;
+  for (let c = 0; c < cols; c++) indptr[c + 1]! += indptr[c]!;
+  const cursor = indptr.slice(0, cols);
+  const indices = new Int32Array(nnz);
+  const values = new Float64Array(nnz);
+  const preferences = new Uint8Array(nnz);
+  for (let r = 0; r < matrix.rows; r++) {
+    for (let e = matrix.indptr[r]!; e < matrix.indptr[r + 1]!; e++) {
+      const slot = cursor[matrix.indices[e]!]!++;
+      indices[slot] = r;
+      values[slot] = matrix.values[e]!;
+      preferences[slot] = matrix.preferences[e]!;
+    }
+  }
+  return { rows: cols, indptr, indices, values, preferences };
 }
 
 /** out = M v for a dense k×k matrix M. */

@@ -21,8 +21,13 @@ export interface LatentFactors {
 export interface Recommender {
   /** Model name recorded in reports and the manifest (`popularity`, `implicit-als`, `ease`, …). */
   readonly name: string;
-  /** Learns from a user × item matrix of positive interactions; replaces any previous fit. */
-  fit(interactions: InteractionMatrix): void;
+  /**
+   * Learns from a user × item matrix of positive interactions and, optionally, one of negative
+   * evidence (same shape; confidence = |summed weight|); replaces any previous fit. Models without
+   * a use for negatives (popularity, item-knn, EASE: absent = 0 already) ignore them; implicit ALS
+   * trains them as p = 0 with confidence; blends and factorised forms pass them to their parts.
+   */
+  fit(interactions: InteractionMatrix, negatives?: InteractionMatrix): void;
   /** A score for every item for `userIndex`, higher is better (written into `out` when given). */
   scoreItems(userIndex: number, out?: Float32Array): Float32Array;
   /** The `k` best items for a user, best first, never returning an index in `exclude`. */

@@ -48,8 +48,8 @@ export class ScoreBlend implements Recommender {
     return this.components.map((c) => `${Number(c.weight.toFixed(3))}·${c.model.name}`).join(" + ");
   }
 
-  fit(interactions: InteractionMatrix): void {
-    for (const component of this.components) component.model.fit(interactions);
+  fit(interactions: InteractionMatrix, negatives?: InteractionMatrix): void {
+    for (const component of this.components) component.model.fit(interactions, negatives);
     this.items = interactions.cols;
   }
 

@@ -1,7 +1,8 @@
 /**
- * Fits the logistic ranker on example groups: every positive candidate and a seeded sample of the
- * negatives (retrieved items the user did not pick) become rows of a logistic regression whose
- * weights apply to raw `buildFeatureRow` rows.
+ * Fits the logistic ranker on example groups: every positive candidate, every candidate the user
+ * explicitly rejected (label 0 from a hide, skip or low rating: never sampled away) and a seeded
+ * sample of the other negatives (retrieved items the user did not pick) become rows of a logistic
+ * regression whose weights apply to raw `buildFeatureRow` rows.
  */
 import { FEATURE_SPEC } from "../../shared/features/feature-spec";
 import { createRng } from "../../shared/math/random";
@@ -19,7 +20,7 @@ export class RankerTrainingDataError extends Error {
 
 /** Options of {@link fitLinearRanker}. */
 export interface FitLinearRankerOptions {
-  /** Share of negative candidates kept (positives are always kept). */
+  /** Share of unpicked candidates kept (positives and explicitly rejected candidates are always kept). */
   negativeSampleRate: number;
   seed: number;
   modelVersion: string;
@@ -39,6 +40,8 @@ export interface LinearRankerFit {
   model: LinearRankerModel;
   rows: number;
   positives: number;
+  /** Rows labelled 0 by explicit negative feedback. */
+  rejected: number;
   /** Final training log-loss. */
   loss: number;
 }
@@ -49,9 +52,12 @@ export function fitLinearRanker(groups: readonly RankerExampleGroup[], options: 
   const rng = createRng(opts.seed);
   const rows: number[][] = [];
   const labels: number[] = [];
+  let rejected = 0;
   for (const group of groups) {
     group.labels.forEach((label, j) => {
-      if (label === 1 || rng.next() < opts.negativeSampleRate) {
+      const isRejected = label === 0 && group.rejected?.[j] === 1;
+      if (label === 1 || isRejected || rng.next() < opts.negativeSampleRate) {
+        if (isRejected) rejected++;
         rows.push(group.rows[j]!);
         labels.push(label);
       }
@@ -73,6 +79,7 @@ export function fitLinearRanker(groups: readonly RankerExampleGroup[], options: 
     },
     rows: rows.length,
     positives,
+    rejected,
     loss: fit.lossHistory.at(-1) ?? Number.NaN,
   };
 }

@@ -2,7 +2,9 @@
  * Builds the ranker's training examples the way serving sees candidates: for each user, the
  * retrieval model's top-N items (training items excluded) in retrieval order, each turned into a
  * feature row by the shared `buildFeatureRow`, labelled 1 when the item is in the user's held-out
- * set. One {@link RankerExampleGroup} per user keeps per-user ranking metrics possible.
+ * set and 0 otherwise — explicitly 0 (`rejected`) when the user gave it negative feedback in the
+ * held-out part (`split.testNegatives`: a hide, a skip, a low rating). One
+ * {@link RankerExampleGroup} per user keeps per-user ranking metrics possible.
  */
 import { categoryAffinityShare } from "../../shared/features/category-affinity-share";
 import { buildFeatureRow } from "../../shared/features/feature-spec";
@@ -31,6 +33,8 @@ export interface RankerExampleGroup {
   rows: number[][];
   /** 1 when the candidate is a held-out item of the user. */
   labels: Uint8Array;
+  /** 1 when the user rejected the candidate in the held-out part (label 0 from explicit feedback); absent = none. */
+  rejected?: Uint8Array;
   /** All held-out items of the user, inside or outside the candidates. */
   relevant: Int32Array;
 }
@@ -113,12 +117,14 @@ export function buildRankerExamples(input: RankerExampleInput, options: Partial<
     const trainItems = rowIndices(split.train, user);
     const heldOut = rowIndices(split.test, user);
     const relevant = new Set(heldOut);
+    const rejected = new Set(split.testNegatives ? rowIndices(split.testNegatives, user) : []);
     const candidates = retrieval.recommend(user, opts.candidates, trainItems);
     groups.push({
       user,
       items: Int32Array.from(candidates, (c) => c.index),
       rows: builder.rows(user, candidates),
       labels: Uint8Array.from(candidates, (c) => (relevant.has(c.index) ? 1 : 0)),
+      rejected: Uint8Array.from(candidates, (c) => (rejected.has(c.index) ? 1 : 0)),
       relevant: heldOut.slice(),
     });
   }

@@ -59,6 +59,8 @@ export interface LinearRankerReport {
   fitUsers: number;
   fitRows: number;
   fitPositives: number;
+  /** Fit rows labelled 0 by the user's explicit negative feedback (a hide, skip or low rating). */
+  fitRejected: number;
   evaluationUsers: number;
   /** Share of held-out items that appear among the candidates (the ranker's ceiling). */
   candidateRecall: number;
@@ -122,6 +124,7 @@ export function trainLinearRanker(
       fitUsers: fitUsers.length,
       fitRows: fit.rows,
       fitPositives: fit.positives,
+      fitRejected: fit.rejected,
       evaluationUsers: evaluationUsers.length,
       candidateRecall: relevant > 0 ? found / relevant : 0,
       k: opts.k,

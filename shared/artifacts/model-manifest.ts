@@ -2,6 +2,7 @@
  * The manifest written next to every set of published artifacts and stored in KV under
  * `kvKeys.manifest`: which model version is live, its shape and its feature-spec hash.
  */
+import type { EventWeights } from "../events/event-weight";
 import type { FeatureDistribution } from "../features/feature-distribution";
 
 /** Describes one published model version. */
@@ -32,4 +33,9 @@ export interface ModelManifest {
    * Worker measures drift of the rows it serves (docs/operations.md "Drift"); absent in older manifests.
    */
   featureDistribution?: FeatureDistribution;
+  /**
+   * The event-weight table the training data was aggregated with (shared/events/event-weight.ts)
+   * and its source (`default`, `default:movielens` or the `--event-weights` file); absent in older manifests.
+   */
+  eventWeights?: { source: string; weights: EventWeights };
 }

@@ -6,7 +6,7 @@
  * credits the arms at most one success however many positive events follow.
  */
 import { armName } from "../bandits/beta-arm";
-import { eventWeight } from "../events/event-weight";
+import { eventSignal } from "../events/event-weight";
 import type { EventType } from "../events/interaction-event";
 
 /** What an item already contributed to the arms (`item_state.credited_trials`, `.rewarded`). */
@@ -40,9 +40,11 @@ export function categoryEffects(
   category: string,
   credit: ItemArmCredit | undefined,
   explorationSource: string | null,
+  /** The event's `value` (a rating's stars, a view's dwell, a skip's consumed share), weighed as offline. */
+  value?: number,
 ): CategoryEffects {
   if (!category) return NONE;
-  const weight = eventWeight[type];
+  const weight = eventSignal(type, value);
   let trials: 0 | 1 = 0;
   let successes: 0 | 1 = 0;
   if (credit) {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventWeight } from "../../../shared/events/event-weight";
+import { eventSignal, eventWeight } from "../../../shared/events/event-weight";
 import { DatasetFormatError } from "../../../pipeline/data/detect-dataset-format";
 import { rowIndices } from "../../../pipeline/data/interaction-matrix";
 import { loadDataset } from "../../../pipeline/data/load-dataset";
@@ -94,17 +94,22 @@ describe("loadDataset (event-log folder)", () => {
     expect(dataset.users.profiles[1]).toBeUndefined();
   });
 
-  it("aggregates positive events with eventWeight and leaves exposures and negatives out", () => {
+  it("aggregates events with the weight table: positives as interactions, negatives apart, exposures left out", () => {
     const m = dataset.interactions;
     expect([m.rows, m.cols]).toEqual([3, 3]);
     expect(Array.from(rowIndices(m, 0))).toEqual([0]);
-    expect(m.confidence[0]).toBe(eventWeight.view + eventWeight.complete);
+    expect(m.confidence[0]).toBe(eventSignal("view", 120_000) + eventSignal("complete", 1));
     expect(m.counts[0]).toBe(2);
     expect(m.firstTs[0]).toBe(T0 + 2 * 60_000);
     expect(m.lastTs[0]).toBe(T0 + 3 * 60_000);
     const u2 = dataset.users.ids.indexOf("u2");
     expect(Array.from(rowIndices(m, u2))).toEqual([1]);
     expect(Array.from(rowIndices(m, dataset.users.ids.indexOf("u3")))).toEqual([]);
+    const negatives = dataset.negatives;
+    expect(Array.from(rowIndices(negatives, 0))).toEqual([1]);
+    expect(Array.from(rowIndices(negatives, dataset.users.ids.indexOf("u3")))).toEqual([2]);
+    expect(Array.from(negatives.confidence)).toEqual([-eventWeight.not_interested, -eventWeight.skip]);
+    expect(dataset.eventWeights.source).toBe("default");
   });
 
   it("fails with a clear error for a missing folder or unknown format", async () => {
