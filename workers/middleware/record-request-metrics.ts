@@ -1,9 +1,8 @@
 /**
  * Records every `/v1` API request in the metrics sinks (metrics/metrics-for-env.ts): route family,
  * status, wall-clock time and calls through bindings, plus what the request's features added to its
- * recorder (metrics/request-metrics.ts): the lists served and the outcome of each posted event. The
- * events refused by validation are counted from the response's `rejected` list (as type `other`:
- * a refused event's fields are not trusted). Everything after the response is built runs in
+ * recorder (metrics/request-metrics.ts): the lists served and the outcome of each posted event
+ * (refused ones as type `other`, by the events route). Everything after the response is built runs in
  * `waitUntil`; a request never waits for a sink, and a sink's failure is logged, never answered.
  */
 import { createMiddleware } from "hono/factory";
@@ -12,17 +11,6 @@ import type { AppEnv } from "../app-env";
 import { metricsFor } from "../metrics/metrics-for-env";
 import { requestMetricsOf, withRequestMetrics } from "../metrics/request-metrics";
 import { subrequestsOf } from "../metrics/subrequest-counter";
-
-/** How many events a `POST /v1/events` response (or its error's details) lists as rejected. */
-async function rejectedEventsIn(response: Response): Promise<number> {
-  if (!response.headers.get("content-type")?.includes("application/json")) return 0;
-  const body = (await response.json().catch(() => null)) as {
-    rejected?: unknown;
-    error?: { details?: { rejected?: unknown } };
-  } | null;
-  const rejected = body?.rejected ?? body?.error?.details?.rejected;
-  return Array.isArray(rejected) ? rejected.length : 0;
-}
 
 /** The middleware; mount it on `/v1/*` after the subrequest counter wraps the env (it copies the env). */
 export const recordRequestMetrics = createMiddleware<AppEnv>(async (c, next) => {
@@ -45,15 +33,10 @@ export const recordRequestMetrics = createMiddleware<AppEnv>(async (c, next) => 
   if (typeof colo === "string") observation.colo = colo;
   const subrequests = subrequestsOf(env)?.total;
   if (subrequests !== undefined) observation.subrequests = subrequests;
-  const postedEvents = c.req.method === "POST" && c.req.path === "/v1/events" ? c.res.clone() : null;
   const logger = c.var.logger;
-  const recording = (async () => {
-    if (postedEvents) {
-      const rejected = await rejectedEventsIn(postedEvents);
-      if (rejected > 0) observation.events = [...observation.events, { type: "other", outcome: "rejected", count: rejected }];
-    }
-    await metricsFor(env).record(observation);
-  })().catch((error: unknown) => logger?.warn("metrics_record_failed", { stage: "metrics", error }));
+  const recording = (async () => metricsFor(env).record(observation))().catch((error: unknown) =>
+    logger?.warn("metrics_record_failed", { stage: "metrics", error }),
+  );
   try {
     c.executionCtx.waitUntil(recording);
   } catch {

@@ -23,6 +23,7 @@ import { assertActsFor } from "../auth/principal";
 import { eventTimeWindowFor } from "../config/retention-config";
 import { ApiError } from "../errors/api-error";
 import { ingestEvents } from "../events/ingest-events";
+import { requestMetricsOf } from "../metrics/request-metrics";
 import { validateEvents } from "../events/validate-events";
 import { operation } from "../openapi/operation";
 import { readJsonBody } from "./read-json-body";
@@ -74,6 +75,8 @@ export const eventsRoute = new Hono<AppEnv>().post(
     }
     const now = Date.now();
     const { valid, rejected } = validateEvents(list, now, eventTimeWindowFor(c.env));
+    // Refused events are counted as type `other`: a refused event's fields are not trusted.
+    if (rejected.length > 0) requestMetricsOf(c.env)?.addEvents("other", "rejected", rejected.length);
     if (valid.length === 0) {
       throw new ApiError(400, "invalid_request", "no valid events in the request", { rejected });
     }
