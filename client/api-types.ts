@@ -181,16 +181,16 @@ export interface components {
       };
     };
     Reason: {
-      code: "because_you_watched" | "similar_to" | "trending_in_category" | "new_in_category" | "exploring_category" | "popular" | "picked_for_you";
+      code: "because_you_watched" | "similar_to" | "trending_in_category" | "new_in_category" | "exploring_category" | "preferred_category" | "popular" | "picked_for_you";
       text: string;
       item_id?: string;
       category?: string;
     };
     /** A stage that could not serve as planned, why, and what served instead (docs/fallbacks.md). */
     Fallback: {
-      stage: "session" | "user_vector" | "candidates" | "trending" | "fresh" | "popular" | "ranker" | "rerank";
+      stage: "session" | "user_vector" | "candidates" | "session_similar" | "trending" | "fresh" | "popular" | "ranker" | "rerank";
       reason: "unavailable" | "timeout" | "unknown_user" | "empty" | "not_published" | "rejected" | "circuit_open";
-      used: "stateless_request" | "popular" | "session_vector" | "without_fresh_items" | "built_in_list" | "list_similarity_0" | "light" | "retrieval_order" | "rules_without_embeddings";
+      used: "stateless_request" | "popular" | "session_vector" | "without_session_similar" | "without_fresh_items" | "built_in_list" | "list_similarity_0" | "light" | "retrieval_order" | "rules_without_embeddings";
       detail?: string;
     };
     Timings: {
@@ -208,7 +208,7 @@ export interface components {
     ServedItem: {
       item_id: string;
       score: number;
-      source: "ann" | "popular" | "similar" | "trending" | "fresh" | "exploration";
+      source: "ann" | "popular" | "similar" | "session_similar" | "preferred" | "trending" | "fresh" | "exploration";
       category?: string;
     };
     ExperimentReport: {
@@ -424,7 +424,7 @@ export interface operations {
             items: ({
               item_id: string;
               score: number;
-              source: "ann" | "popular" | "similar" | "trending" | "fresh" | "exploration";
+              source: "ann" | "popular" | "similar" | "session_similar" | "preferred" | "trending" | "fresh" | "exploration";
               category?: string;
               exploration?: {
                 arm: string;
@@ -554,6 +554,8 @@ export interface operations {
             vector_source: "content_encoder" | "provided";
             /** The ALS model version the content encoder maps into. */
             model_version?: string;
+            /** The L2 norm the encoded vector was scaled to: the trained items' median for its category (model:item-fold-in). */
+            calibrated_norm?: number;
             dimensions: number;
             metadata: components["schemas"]["ItemMetadata"];
             mutation_id: string;
@@ -1218,7 +1220,7 @@ export interface operations {
               items: ({
                 item_id: string;
                 score: number;
-                source: "ann" | "popular" | "similar" | "trending" | "fresh" | "exploration";
+                source: "ann" | "popular" | "similar" | "session_similar" | "preferred" | "trending" | "fresh" | "exploration";
                 category?: string;
                 exploration?: {
                   arm: string;

@@ -35,6 +35,12 @@ import {
   snapshotOfRecords,
 } from "../shared/catalog/catalog-snapshot";
 import type { CatalogWriteOutcome } from "../shared/catalog/catalog-write-outcome";
+import {
+  NEW_ITEM_FOLD_IN_DEFAULTS,
+  type NewItemFoldInDue,
+  type NewItemFoldInOptions,
+  type NewItemInteraction,
+} from "../shared/catalog/new-item-fold-in";
 import { createLogger, type Logger, logLevelFrom } from "../workers/logger/logger";
 import { removeFromPopularList } from "../workers/store/remove-from-popular-list";
 
@@ -48,10 +54,12 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS id_lists (list TEXT NOT NULL, item_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (list, item_id));
   CREATE INDEX IF NOT EXISTS id_lists_order ON id_lists (list, seq);
-  CREATE TABLE IF NOT EXISTS fresh (position INTEGER PRIMARY KEY, item_id TEXT NOT NULL, entry TEXT NOT NULL);`;
+  CREATE TABLE IF NOT EXISTS fresh (position INTEGER PRIMARY KEY, item_id TEXT NOT NULL, entry TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS new_item_users (item_id TEXT NOT NULL, user_id TEXT NOT NULL, weight REAL NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (item_id, user_id));
+  CREATE TABLE IF NOT EXISTS new_item_pending (item_id TEXT PRIMARY KEY, pending INTEGER NOT NULL);`;
 
 /** Counters in `meta`: the import marker, the id lists' sequence, each record's version and published version. */
-type MetaKey = "imported" | "seq" | `${CatalogRecord}_version` | `${CatalogRecord}_published`;
+type MetaKey = "imported" | "seq" | "new_item_seq" | `${CatalogRecord}_version` | `${CatalogRecord}_published`;
 
 /** The object's state as a test or an operator sees it. */
 export interface CatalogStateView {
@@ -144,6 +152,63 @@ export class CatalogState extends DurableObject<Env> {
   /** The whole state, each record's version and what is published. */
   async view(): Promise<CatalogStateView> {
     return { state: this.state, versions: this.versions, published: this.published };
+  }
+
+  /**
+   * Records interactions with fresh items (others are ignored) and answers the items due for a new
+   * vector — those with `everyEvents` interactions since their last refresh — with their most recent
+   * users (item fold-in, shared/catalog/new-item-fold-in.ts). Each item keeps at most `maxUsers` users.
+   */
+  async recordNewItemInteractions(
+    interactions: NewItemInteraction[],
+    options: NewItemFoldInOptions = NEW_ITEM_FOLD_IN_DEFAULTS,
+  ): Promise<NewItemFoldInDue[]> {
+    const fresh = new Set(this.state.fresh.map((item) => item.itemId));
+    const touched = new Set<string>();
+    const due: NewItemFoldInDue[] = [];
+    this.ctx.storage.transactionSync(() => {
+      // Items that left the fresh list (removed, or pushed out by newer ones) are trained by the next release.
+      this.sql.exec(`DELETE FROM new_item_users WHERE item_id NOT IN (SELECT item_id FROM fresh)`);
+      this.sql.exec(`DELETE FROM new_item_pending WHERE item_id NOT IN (SELECT item_id FROM fresh)`);
+      let seq = this.meta("new_item_seq");
+      for (const { itemId, userId, weight } of interactions) {
+        if (!fresh.has(itemId) || weight === 0 || !Number.isFinite(weight)) continue;
+        this.sql.exec(
+          `INSERT INTO new_item_users (item_id, user_id, weight, seq) VALUES (?, ?, ?, ?)
+           ON CONFLICT (item_id, user_id) DO UPDATE SET weight = weight + excluded.weight, seq = excluded.seq`,
+          itemId,
+          userId,
+          weight,
+          ++seq,
+        );
+        this.sql.exec(
+          `INSERT INTO new_item_pending (item_id, pending) VALUES (?, 1) ON CONFLICT (item_id) DO UPDATE SET pending = pending + 1`,
+          itemId,
+        );
+        touched.add(itemId);
+      }
+      this.setMeta("new_item_seq", seq);
+      for (const itemId of touched) {
+        this.sql.exec(
+          `DELETE FROM new_item_users WHERE item_id = ? AND seq NOT IN (SELECT seq FROM new_item_users WHERE item_id = ? ORDER BY seq DESC LIMIT ?)`,
+          itemId,
+          itemId,
+          options.maxUsers,
+        );
+        const pending = this.sql.exec<{ pending: number }>(`SELECT pending FROM new_item_pending WHERE item_id = ?`, itemId).one().pending;
+        if (pending < options.everyEvents) continue;
+        this.sql.exec(`UPDATE new_item_pending SET pending = 0 WHERE item_id = ?`, itemId);
+        const users = this.sql
+          .exec<{ user_id: string; weight: number }>(
+            `SELECT user_id, weight FROM new_item_users WHERE item_id = ? ORDER BY seq DESC`,
+            itemId,
+          )
+          .toArray()
+          .map((row) => ({ userId: row.user_id, weight: row.weight }));
+        due.push({ itemId, users });
+      }
+    });
+    return due;
   }
 
   /** Retries a failed publish; schedules the next try while KV keeps failing. */

@@ -3,9 +3,12 @@
  *
  * - `item-vectors.ndjson` — Vectorize NDJSON (`wrangler vectorize insert --file`), one
  *   `{"id","values","metadata"}` per line, metadata = {@link ItemMetadata};
- * - `kv-bulk.json` — `[{key, value}]` for `wrangler kv bulk put`: popular lists, user records, the
+ * - `kv-bulk.json` — `[{key, value}]` for `wrangler kv bulk put`: popular lists, user records (with
+ *   the trained part of `category_affinity`, shared/features/category-affinity.ts), the
  *   light ranker (`ranker:light`, = ranker.json), the fold-in model (`model:fold-in`: YᵀY, λ, α,
- *   category and segment vectors, when given λ and α), entries from `extraKv` (the content
+ *   category and segment vectors, when given λ and α) and the item fold-in model
+ *   (`model:item-fold-in`: the item vectors' median norms overall and per category, XᵀX, λ, α —
+ *   how `PUT /v1/items` calibrates and refreshes new items), entries from `extraKv` (the content
  *   encoder) and, last, the manifest (so a reader never sees a manifest ahead of its data);
  * - `items.json` — the catalogue with metadata (`[{id, ...ItemMetadata}]`);
  * - `ranker.onnx` / `ranker.json` — the logistic ranker for the sidecar and the in-Worker ranker;
@@ -19,6 +22,7 @@ import { ITEM_INDEX_METRIC, type ItemMetadata } from "../../shared/artifacts/ite
 import { kvKeys, type UserRecord } from "../../shared/artifacts/kv-keys";
 import type { ModelManifest } from "../../shared/artifacts/model-manifest";
 import type { FeatureDistribution } from "../../shared/features/feature-distribution";
+import { trainedCategoryAffinity } from "../../shared/features/category-affinity";
 import { FEATURE_SPEC } from "../../shared/features/feature-spec";
 import type { LinearRankerModel } from "../../shared/ranking/linear-ranker";
 import { type Dataset, profileDemographics } from "../data/dataset";
@@ -27,6 +31,7 @@ import { writeNdjson } from "../data/write-ndjson";
 import type { ServingDescription } from "../evaluate/evaluation-report";
 import { buildFoldInModel } from "../../shared/realtime/build-fold-in-model";
 import { demographicSegments } from "../../shared/realtime/demographic-segments";
+import { buildItemFoldInModel } from "../../shared/realtime/item-fold-in-model";
 import type { FoldInFit } from "./fold-in-calibration";
 import { factorRow, type LatentFactors, type Recommender } from "../models/recommender";
 import { createModelVersion } from "./model-version";
@@ -165,6 +170,7 @@ export async function writeArtifacts(
       history: entries.slice(-opts.historySize).map((e) => dataset.items.items[matrix.indices[e]!]!.id),
       activity: userActivity[u]!,
       modelVersion,
+      categoryAffinity: trainedCategoryAffinity(entries.map((e) => dataset.items.items[matrix.indices[e]!]!.category)),
     };
     const demographics = profileDemographics(dataset.users.profiles[u]);
     if (demographics) record.demographics = demographics;
@@ -185,6 +191,16 @@ export async function writeArtifacts(
       userSegments: dataset.users.profiles.map((profile) => demographicSegments(profileDemographics(profile))),
     });
     kv.push({ key: kvKeys.foldIn, value: JSON.stringify(foldIn) });
+    const itemFoldIn = buildItemFoldInModel({
+      modelVersion,
+      dimensions: factors.dimensions,
+      itemFactors: factors.items,
+      itemCategories: dataset.items.items.map((item) => item.category),
+      userFactors: factors.users,
+      regularization: input.foldIn.regularization,
+      alpha: input.foldIn.alpha,
+    });
+    if (itemFoldIn) kv.push({ key: kvKeys.itemFoldIn, value: JSON.stringify(itemFoldIn) });
   }
   if (input.extraKv) kv.push(...input.extraKv(modelVersion, factors));
 

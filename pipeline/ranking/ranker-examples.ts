@@ -6,7 +6,7 @@
  * held-out part (`split.testNegatives`: a hide, a skip, a low rating). One
  * {@link RankerExampleGroup} per user keeps per-user ranking metrics possible.
  */
-import { categoryAffinityShare } from "../../shared/features/category-affinity-share";
+import { categoryAffinityFeature, trainedCategoryAffinity } from "../../shared/features/category-affinity";
 import { buildFeatureRow } from "../../shared/features/feature-spec";
 import type { ScoredIndex } from "../../shared/math/top-k";
 import { columnEventCounts, rowEventCounts, rowIndices, type InteractionMatrix } from "../data/interaction-matrix";
@@ -83,11 +83,9 @@ export class CandidateRowBuilder {
       lastSeenMs = Math.max(lastSeenMs, this.train.lastTs[e]!);
     }
     const nowSeconds = Math.floor(lastSeenMs / 1000);
-    const categoryCounts = new Map<string, number>();
-    for (const trained of rowIndices(this.train, user)) {
-      const category = this.items[trained]?.category;
-      if (category) categoryCounts.set(category, (categoryCounts.get(category) ?? 0) + 1);
-    }
+    const categoryAffinity = categoryAffinityFeature({
+      trained: trainedCategoryAffinity(Array.from(rowIndices(this.train, user), (item) => this.items[item]?.category)),
+    });
     const demographics = profileDemographics(this.profiles[user]);
     return candidates.map((candidate, rank) => {
       const item = this.items[candidate.index];
@@ -99,7 +97,7 @@ export class CandidateRowBuilder {
         itemSponsored: item?.sponsored ?? false,
         userActivity: this.userActivity[user]!,
         nowSeconds,
-        categoryAffinity: categoryAffinityShare(categoryCounts, item?.category),
+        categoryAffinity: categoryAffinity(item?.category),
         ...(demographics ? { user: demographics } : {}),
         ...(demographics?.device ? { device: demographics.device } : {}),
       });

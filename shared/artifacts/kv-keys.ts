@@ -8,6 +8,8 @@
  *   training run from writing it again)
  * - `model:fold-in` → `FoldInModel` (shared/realtime/fold-in-model.ts): YᵀY, λ, α for session fold-in
  * - `model:content-encoder` → `ContentEncoderModel` (shared/content/content-encoder.ts): metadata → vector
+ * - `model:item-fold-in` → `ItemFoldInModel` (shared/realtime/item-fold-in-model.ts): trained item norms
+ *   (median overall and per category) and XᵀX, λ, α, for placing and refreshing items added since training
  * - `ranker:light` → `LinearRankerModel` (shared/ranking/linear-ranker.ts): the pipeline's `ranker.json`,
  *   scored in the Worker when the sidecar is down or slow
  *
@@ -29,6 +31,7 @@ export const kvKeys = {
   user: (userId: string) => `user:${userId}`,
   foldIn: "model:fold-in",
   contentEncoder: "model:content-encoder",
+  itemFoldIn: "model:item-fold-in",
   lightRanker: "ranker:light",
   trendingAll: "trending:all",
   trendingCategory: (category: string) => `trending:cat:${category}`,
@@ -66,6 +69,12 @@ export interface UserRecord {
   modelVersion: string;
   /** The user's demographics in the training data (feature spec inputs), when known. */
   demographics?: Demographics;
+  /**
+   * The trained part of `category_affinity`: the user's interacted items per category over the
+   * full training history (`trainedCategoryAffinity`, shared/features/category-affinity.ts).
+   * Absent in records written before feature spec v4 (then only the session counts).
+   */
+  categoryAffinity?: Record<string, number>;
 }
 
 /**

@@ -12,6 +12,7 @@ export type ReasonCode =
   | "trending_in_category"
   | "new_in_category"
   | "exploring_category"
+  | "preferred_category"
   | "popular"
   | "picked_for_you";
 
@@ -36,12 +37,14 @@ export interface ReasonAnchor {
 
 /** What the explainer knows about one recommended item. */
 export interface ExplainInput {
-  source: "ann" | "popular" | "similar" | "trending" | "fresh" | "exploration";
+  source: "ann" | "popular" | "similar" | "session_similar" | "preferred" | "trending" | "fresh" | "exploration";
   category?: string;
   /** The item's embedding (for "because you watched"). */
   vector?: readonly number[];
   /** For `similar`: the seed item. */
   seed?: { itemId: string; title?: string };
+  /** For `session_similar`: the recently interacted item whose neighbour it is. */
+  anchor?: { itemId: string; title?: string };
 }
 
 /**
@@ -75,10 +78,18 @@ export function explain(input: ExplainInput, anchors: readonly ReasonAnchor[]): 
         ? { code: "because_you_watched", text: `Because you watched ${name(anchor)}`, item_id: anchor.itemId }
         : { code: "picked_for_you", text: "Picked for you" };
     }
+    case "session_similar":
+      return input.anchor
+        ? { code: "because_you_watched", text: `Because you watched ${name(input.anchor)}`, item_id: input.anchor.itemId }
+        : { code: "picked_for_you", text: "Picked for you" };
     case "similar":
       return input.seed
         ? { code: "similar_to", text: `More like ${name(input.seed)}`, item_id: input.seed.itemId }
         : { code: "picked_for_you", text: "Picked for you" };
+    case "preferred":
+      return category
+        ? { code: "preferred_category", text: `Because you like ${category}`, category }
+        : { code: "popular", text: "Popular right now" };
     case "trending":
       return category
         ? { code: "trending_in_category", text: `Trending in ${category}`, category }

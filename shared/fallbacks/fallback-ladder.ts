@@ -68,6 +68,13 @@ export const FALLBACK_LADDER = [
     description: "The configured sources found fewer unseen items than `n`: the trending and popular lists fill the rest.",
   },
   {
+    stage: "session_similar",
+    reason: "unavailable",
+    used: "without_session_similar",
+    description:
+      "The neighbour lookup of the session's recent items failed (vector index error): the `session_similar` source gives nothing and the other configured sources serve.",
+  },
+  {
     stage: "trending",
     reason: "unavailable",
     used: "popular",

@@ -14,6 +14,12 @@
  * class one-hot (all zero when unknown; see user-context-features.ts). Alone they shift every
  * candidate of a request alike; a non-linear ranker (the sidecar's MLP) can cross them with the
  * item columns.
+ *
+ * Version 4 gives `category_affinity` one definition online and offline
+ * (shared/features/category-affinity.ts): the user's trained category evidence (training items per
+ * category; at the edge from the user's KV record) plus the session's live affinity. Before, the
+ * edge used the session alone, so the ranker's largest weight read 0 for a returning user with no
+ * new events.
  */
 import type { Surface } from "../events/interaction-event";
 import { fnv1aHex } from "../math/fnv1a";
@@ -41,7 +47,7 @@ export interface CandidateFeatureInput {
   nowSeconds: number;
   /**
    * Share of the user's positive evidence that falls in the candidate's category, in [0, 1]
-   * (see `categoryAffinityShare`); 0 when unknown.
+   * (`categoryAffinityFeature`: trained history plus live session); 0 when unknown.
    */
   categoryAffinity?: number;
   /** Surface the request comes from (default `home`). */
@@ -114,7 +120,7 @@ const featureBuilders = {
   device_web: (x) => (deviceClass(x.device) === "web" ? 1 : 0),
 } satisfies Record<FeatureName, (input: CandidateFeatureInput) => number>;
 
-const SPEC_VERSION = 3;
+const SPEC_VERSION = 4;
 
 /** The spec's identity: bump `version` or change names/builders and the hash changes. */
 export const FEATURE_SPEC = {

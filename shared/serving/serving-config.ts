@@ -59,16 +59,37 @@ const ruleSchema = namedEntrySchema("rule", "re-ranking rule", ruleSchemas, RERA
 
 /**
  * Candidate sources, as written in config: `ann` (nearest items to the user vector), `similar`
- * (nearest items to the request's seed item; `more_like_this` only), `trending` (the live list,
- * topped up with the trained popular list) and `fresh` (items recently added to the catalogue).
+ * (nearest items to the request's seed item; `more_like_this` only), `session_similar` (nearest
+ * items to each of the session's last `items` positively-interacted items, "because you watched
+ * X"), `preferred` (the trending items of the categories the user picked at onboarding, while the
+ * user's own history is short), `trending` (the live list, topped up with the trained popular
+ * list) and `fresh` (items recently added to the catalogue).
  */
-export const CANDIDATE_SOURCE_NAMES = ["ann", "similar", "trending", "fresh"] as const;
+export const CANDIDATE_SOURCE_NAMES = ["ann", "similar", "session_similar", "preferred", "trending", "fresh"] as const;
 export type CandidateSourceName = (typeof CANDIDATE_SOURCE_NAMES)[number];
 
 const topK = (fallback: number, max = 100) => z.number().int().min(1).max(max).default(fallback);
 const sourceSchemas = {
   ann: z.object({ source: z.literal("ann"), top_k: topK(100) }).strict(),
   similar: z.object({ source: z.literal("similar"), top_k: topK(100) }).strict(),
+  session_similar: z
+    .object({
+      source: z.literal("session_similar"),
+      /** Candidates the source gives at most (the recent items' neighbours interleaved, best first). */
+      top_k: topK(30),
+      /** How many of the session's most recent positively-interacted items are queried (one index query each). */
+      items: z.number().int().min(1).max(10).default(3),
+    })
+    .strict(),
+  preferred: z
+    .object({
+      source: z.literal("preferred"),
+      /** Candidates per preferred category (the category's live trending list, topped up with its popular list). */
+      top_k: topK(10),
+      /** The source serves while the user has fewer interactions than this (trained + session); 0 = always. */
+      max_activity: z.number().int().min(0).default(20),
+    })
+    .strict(),
   trending: z.object({ source: z.literal("trending"), top_k: topK(50) }).strict(),
   fresh: z.object({ source: z.literal("fresh"), top_k: topK(20, 200) }).strict(),
 } satisfies Record<CandidateSourceName, z.ZodType>;
@@ -84,7 +105,11 @@ export type CandidateSourceConfig = { [K in CandidateSourceName]: z.output<(type
 
 /** Candidate sources of a surface whose config does not list them. */
 export const DEFAULT_CANDIDATE_SOURCES = {
-  home: [{ source: "ann", top_k: 100 }],
+  home: [
+    { source: "preferred", top_k: 10, max_activity: 20 },
+    { source: "ann", top_k: 100 },
+    { source: "session_similar", top_k: 30, items: 3 },
+  ],
   more_like_this: [{ source: "similar", top_k: 100 }],
   email: [{ source: "ann", top_k: 100 }],
 } as const satisfies Record<Surface, readonly CandidateSourceConfig[]>;

@@ -5,10 +5,12 @@
 
 /**
  * Where a candidate came from: `ann` (nearest items to the user vector), `popular` (the trained
- * popular list), `similar` (neighbours of an item), `trending` (the live list from events),
- * `fresh` (items recently added to the catalogue), `exploration` (a slot filled by the bandit).
+ * popular list), `similar` (neighbours of an item), `session_similar` (neighbours of an item the
+ * user just interacted with), `preferred` (a category the user picked at onboarding), `trending`
+ * (the live list from events), `fresh` (items recently added to the catalogue), `exploration` (a
+ * slot filled by the bandit).
  */
-export type CandidateSource = "ann" | "popular" | "similar" | "trending" | "fresh" | "exploration";
+export type CandidateSource = "ann" | "popular" | "similar" | "session_similar" | "preferred" | "trending" | "fresh" | "exploration";
 
 /** The pools exploration slots are filled from. */
 export type ExplorationSource = "trending" | "fresh";
@@ -32,6 +34,8 @@ export interface Candidate {
   sponsored?: boolean;
   /** Set on exploration picks. */
   exploration?: ExplorationTag;
+  /** Set on `session_similar` candidates: the recently interacted item they neighbour (explains them). */
+  anchor?: { itemId: string; title?: string };
 }
 
 /** A membership test for items a response may not contain (what `mergeCandidates` and the sources filter by). */

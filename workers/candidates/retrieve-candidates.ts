@@ -1,15 +1,18 @@
 /**
- * The candidates stage: the surface's configured sources (`ann`, `similar`, `trending`, `fresh`),
+ * The candidates stage: the surface's configured sources (`ann`, `similar`, `session_similar`, `preferred`, `trending`, `fresh`),
  * merged in config order — the first source to find an item keeps it and explains it. A source that
  * fails or cannot run records a fallback and gives nothing; when the sources together find fewer
  * than n unseen items, the trending list fills the rest.
  */
 import type { CandidateSourceConfig } from "../../shared/serving/serving-config";
+import type { RecentInteraction } from "../../shared/session/session-contract";
 import type { VectorIndex, VectorRecord } from "../../shared/vector-index/vector-index";
 import type { FallbackLog } from "../fallbacks/fallback-log";
 import { annCandidates } from "./ann";
 import { type Candidate, type ItemFilter, mergeCandidates } from "./candidate";
 import type { CandidatePools } from "./candidate-pools";
+import { preferredCandidates } from "./preferred";
+import { sessionSimilarCandidates } from "./session-similar";
 import { similarCandidates } from "./similar";
 
 /** What the sources search from. */
@@ -28,6 +31,14 @@ export interface RetrieveInput {
   n: number;
   sources: readonly CandidateSourceConfig[];
   vectors: RetrievalVectors;
+  /** The session's recent interactions, newest first (`session_similar` queries their neighbours); none when unset. */
+  recent?: readonly RecentInteraction[];
+  /** Categories the user picked at onboarding (`preferred`); none when unset. */
+  preferredCategories?: readonly string[];
+  /** Interactions known for the user, trained plus session (`preferred` serves while it is low); 0 when unset. */
+  activity?: number;
+  /** The KV namespace the per-category lists are read from (`preferred`); the source gives nothing without it. */
+  kv?: KVNamespace;
   /** Items no source may return (seen, hidden, unservable, the seed). */
   exclude: ItemFilter;
   index: VectorIndex;
@@ -76,6 +87,18 @@ async function fromSource(source: CandidateSourceConfig, input: RetrieveInput): 
     case "similar":
       // Config validation keeps `similar` on more_like_this, whose requests carry a seed (none when the index failed).
       return vectors.seed ? similarCandidates(index, vectors.seed, source.top_k, fallbacks) : null;
+    case "session_similar":
+      return sessionSimilarCandidates(index, input.recent ?? [], { items: source.items, topK: source.top_k }, exclude, fallbacks);
+    case "preferred":
+      return input.kv
+        ? preferredCandidates(
+            input.kv,
+            { categories: input.preferredCategories ?? [], activity: input.activity ?? 0 },
+            { topK: source.top_k, maxActivity: source.max_activity },
+            exclude,
+            fallbacks,
+          )
+        : [];
     case "trending":
       return firstUnexcluded(await pools.trending(), exclude, source.top_k);
     case "fresh":

@@ -1,6 +1,9 @@
 /**
  * Adds (or replaces) a catalogue item from its metadata: the content encoder (published to KV by
- * the pipeline) places it in the collaborative embedding space, the vector is upserted into the
+ * the pipeline) places it in the collaborative embedding space, its norm is calibrated to the
+ * trained item vectors' (the median norm of its category, else overall, from KV
+ * `model:item-fold-in`: a ridge encoder's outputs are short, and under dot product a short vector
+ * never reaches a user's top 100), the vector is upserted into the
  * vector index — so ANN retrieves it at once (Vectorize applies writes within seconds; the
  * embedded index immediately) — and the item joins the fresh list that exploration slots draw
  * from. An item that had been removed is unblocked; `unsafe` / `available` set its flags
@@ -9,12 +12,13 @@
 import type { ItemMetadata } from "../../shared/artifacts/item-metadata";
 import { encodeItemContent } from "../../shared/content/content-encoder";
 import { releaseYear } from "../../shared/content/content-features";
+import { calibrateItemNorm } from "../../shared/realtime/item-fold-in-model";
 import { shardForKey } from "../../shared/realtime/shard-for-key";
 import { TRENDING_AGGREGATOR_NAME, trendingConfigFor, trendingShardName } from "../config/trending-config";
 import { ApiError } from "../errors/api-error";
 import { vectorIndexFor } from "../services";
 import { createLogger, type Logger } from "../logger/logger";
-import { readContentEncoder } from "../store/kv-store";
+import { readContentEncoder, readItemFoldInModel } from "../store/kv-store";
 import { forgetItemLookups } from "../vector-index/item-lookup";
 import { catalogStateFor, writtenOrThrow } from "./catalog-state-client";
 import { flagChange, type ItemFlags } from "./item-status";
@@ -40,6 +44,8 @@ export interface AddedItem {
   vector_source: "content_encoder" | "provided";
   /** The ALS model version the encoder maps into. */
   model_version?: string;
+  /** The L2 norm the encoded vector was scaled to (the trained items' median; absent without `model:item-fold-in` or with `values`). */
+  calibrated_norm?: number;
   dimensions: number;
   metadata: ItemMetadata;
   mutation_id: string;
@@ -51,7 +57,13 @@ export interface AddedItem {
  */
 export async function addItem(env: Env, item: NewItem, now: Date = new Date(), logger: Logger = createLogger()): Promise<AddedItem> {
   const index = vectorIndexFor(env);
-  const [info, encoder] = await Promise.all([index.describe(), item.values ? Promise.resolve(null) : readContentEncoder(env.KV, logger)]);
+  const [info, encoder, norms] = await Promise.all([
+    index.describe(),
+    item.values ? Promise.resolve(null) : readContentEncoder(env.KV, logger),
+    item.values ? Promise.resolve(null) : readItemFoldInModel(env.KV, logger),
+  ]);
+  const category = item.category ?? item.genres[0] ?? "";
+  let calibratedNorm: number | undefined;
   let values = item.values;
   if (!values) {
     if (!encoder) {
@@ -69,13 +81,17 @@ export async function addItem(env: Env, item: NewItem, now: Date = new Date(), l
       );
     }
     values = encodeItemContent(encoder, item);
+    if (norms && norms.dimensions === values.length) {
+      values = calibrateItemNorm(values, norms, category);
+      calibratedNorm = Math.sqrt(values.reduce((sum, x) => sum + x * x, 0));
+    }
   }
   if (values.length !== info.dimensions) {
     throw new ApiError(400, "dimension_mismatch", `values has ${values.length} entries, the index holds ${info.dimensions}-d vectors`);
   }
   const year = releaseYear(item);
   const metadata: ItemMetadata = {
-    category: item.category ?? item.genres[0] ?? "",
+    category,
     popularity: 0,
     released_at: item.released_at ?? (year !== null ? Date.UTC(year, 0, 1) / 1000 : Math.floor(now.getTime() / 1000)),
     sponsored: item.sponsored ?? false,
@@ -109,6 +125,7 @@ export async function addItem(env: Env, item: NewItem, now: Date = new Date(), l
     item_id: item.itemId,
     vector_source: item.values ? "provided" : "content_encoder",
     ...(encoder ? { model_version: encoder.modelVersion } : {}),
+    ...(calibratedNorm !== undefined ? { calibrated_norm: Math.round(calibratedNorm * 1e6) / 1e6 } : {}),
     dimensions: info.dimensions,
     metadata,
     mutation_id: mutation.mutationId,

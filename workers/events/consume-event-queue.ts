@@ -13,7 +13,9 @@
  * 3. the trending credits of the written messages are summed per item (per-batch aggregates,
  *    shared/realtime/aggregate-trending.ts) and each trending shard is called once. Trending is
  *    best effort: a failed shard is logged, the messages are still acknowledged (a retry would
- *    write the lake again).
+ *    write the lake again);
+ * 4. the written events on fresh items (added since the last release) refresh those items' vectors
+ *    from the users who interacted (catalog/fold-in-new-items.ts), also best effort.
  *
  * For a batch of the dead-letter queue, each message's raw body is archived under `dead-letter/`
  * in the same bucket (for an operator to inspect and replay) and acknowledged.
@@ -27,6 +29,7 @@ import { aggregateTrending } from "../../shared/realtime/aggregate-trending";
 import { eventLogConfigFor } from "../config/event-log-config";
 import { lakeSinkFor } from "../event-log/select-event-log-sink";
 import { createLogger, type Logger, logLevelFrom } from "../logger/logger";
+import { foldInNewItems } from "../catalog/fold-in-new-items";
 import { countTrending } from "./count-trending";
 
 /** Handles one batch of the event queue or of its dead-letter queue. */
@@ -85,6 +88,17 @@ export async function consumeEventQueue(batch: MessageBatch<unknown>, env: Env, 
 
   const credits = aggregateTrending(written.flatMap((body) => body.trending));
   if (credits.length > 0) await countTrending(env, credits, log);
+  if (written.length > 0) {
+    try {
+      await foldInNewItems(
+        env,
+        written.flatMap((body) => body.events),
+        log,
+      );
+    } catch (error) {
+      log.error("new_item_fold_in_failed", { stage: "event_log", error });
+    }
+  }
 }
 
 /** Archives dead letters as JSON objects under `dead-letter/` and acknowledges them. */

@@ -5,13 +5,14 @@
 import { z } from "zod";
 import { FALLBACK_LADDER } from "../../shared/fallbacks/fallback-ladder";
 
-const CANDIDATE_SOURCES = ["ann", "popular", "similar", "trending", "fresh", "exploration"] as const;
+const CANDIDATE_SOURCES = ["ann", "popular", "similar", "session_similar", "preferred", "trending", "fresh", "exploration"] as const;
 const REASON_CODES = [
   "because_you_watched",
   "similar_to",
   "trending_in_category",
   "new_in_category",
   "exploring_category",
+  "preferred_category",
   "popular",
   "picked_for_you",
 ] as const;

@@ -7,7 +7,7 @@
  */
 import type { UserRecord } from "../../shared/artifacts/kv-keys";
 import type { Surface } from "../../shared/events/interaction-event";
-import { categoryAffinityShare } from "../../shared/features/category-affinity-share";
+import { categoryAffinityFeature } from "../../shared/features/category-affinity";
 import { buildFeatureRow } from "../../shared/features/feature-spec";
 import { dot } from "../../shared/math/vector";
 import type { SessionSnapshot } from "../../shared/session/session-contract";
@@ -69,6 +69,8 @@ export async function featureRows(input: FeatureRowsInput): Promise<FeatureRows>
   // Onboarding answers (session) are the user's own word; the trained profile fills in.
   const demographics = { ...userRecord?.demographics, ...session.demographics };
   const device = input.device ?? demographics.device;
+  // The same definition the pipeline's rows use: the trained evidence from KV plus the session's.
+  const categoryAffinity = categoryAffinityFeature({ trained: userRecord?.categoryAffinity, live: session.affinity });
   const rows = candidates.map((candidate, rank) =>
     buildFeatureRow({
       retrievalScore: similarity(candidate),
@@ -78,7 +80,7 @@ export async function featureRows(input: FeatureRowsInput): Promise<FeatureRows>
       itemSponsored: candidate.sponsored ?? false,
       userActivity,
       nowSeconds,
-      categoryAffinity: categoryAffinityShare(session.affinity ?? {}, candidate.category),
+      categoryAffinity: categoryAffinity(candidate.category),
       surface: input.surface,
       user: demographics,
       ...(device ? { device } : {}),

@@ -114,6 +114,7 @@ export async function rerankAndExplain(input: RerankInput): Promise<RerankOutput
           ...(candidate.category !== undefined ? { category: candidate.category } : {}),
           ...(vector ? { vector } : {}),
           ...(input.seed ? { seed: input.seed } : {}),
+          ...(candidate.anchor ? { anchor: candidate.anchor } : {}),
         },
         anchors,
       ),

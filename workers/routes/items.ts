@@ -76,6 +76,10 @@ const addedItemResponse = z.object({
   item_id: z.string(),
   vector_source: z.enum(["content_encoder", "provided"]),
   model_version: z.string().optional().describe("The ALS model version the content encoder maps into."),
+  calibrated_norm: z
+    .number()
+    .optional()
+    .describe("The L2 norm the encoded vector was scaled to: the trained items' median for its category (model:item-fold-in)."),
   dimensions: z.number().int(),
   metadata: itemMetadataSchema,
   mutation_id: z.string(),

@@ -14,6 +14,7 @@ import { type BlockedItems, kvKeys, type PopularList, type UserRecord } from "..
 import type { ModelManifest } from "../../shared/artifacts/model-manifest";
 import { type ContentEncoderModel, contentEncoderModelSchema } from "../../shared/content/content-encoder";
 import { type FoldInModel, foldInModelSchema } from "../../shared/realtime/fold-in-model";
+import { type ItemFoldInModel, itemFoldInModelSchema } from "../../shared/realtime/item-fold-in-model";
 import { createLogger, type Logger } from "../logger/logger";
 import { cached, invalidateIsolateCache } from "./isolate-cache";
 
@@ -89,6 +90,13 @@ export async function readContentEncoder(kv: KVNamespace, logger: Logger = creat
       logger,
     ),
   ) as Promise<ContentEncoderModel | null>;
+}
+
+/** The item fold-in model (item norms, XᵀX, λ, α); null before it is published or when it fails validation (logged to `logger`). */
+export async function readItemFoldInModel(kv: KVNamespace, logger: Logger = createLogger()): Promise<ItemFoldInModel | null> {
+  return cached(kv, derivedKey(kvKeys.itemFoldIn), ISOLATE_TTL_MS.published, async () =>
+    parsed(itemFoldInModelSchema, await readJson<unknown>(kv, kvKeys.itemFoldIn, ISOLATE_TTL_MS.published), kvKeys.itemFoldIn, logger),
+  ) as Promise<ItemFoldInModel | null>;
 }
 
 /** The live trending list (overall, or for one category) the TrendingAggregator flushed. */

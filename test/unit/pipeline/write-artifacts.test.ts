@@ -15,9 +15,13 @@ import { RANKER_IO } from "../../../pipeline/export/onnx-linear-ranker";
 import { writeArtifacts, type ArtifactSummary, type KvBulkEntry } from "../../../pipeline/export/write-artifacts";
 import { foldInFidelity, type FoldInFit } from "../../../pipeline/export/fold-in-calibration";
 import { foldInModelSchema } from "../../../shared/realtime/fold-in-model";
+import { itemFoldInModelSchema } from "../../../shared/realtime/item-fold-in-model";
 import { writeDemoDataset } from "../../../pipeline/generate/write-demo-dataset";
 import { ImplicitAls } from "../../../pipeline/models/implicit-als";
-import { buildRankerExamples } from "../../../pipeline/ranking/ranker-examples";
+import { buildRankerExamples, CandidateRowBuilder } from "../../../pipeline/ranking/ranker-examples";
+import type { VectorIndex } from "../../../shared/vector-index/vector-index";
+import { FallbackLog } from "../../../workers/fallbacks/fallback-log";
+import { featureRows } from "../../../workers/ranking/feature-rows";
 import { trainLinearRanker, type LinearRankerReport } from "../../../pipeline/ranking/train-linear-ranker";
 import { chronologicalSplit } from "../../../pipeline/split/chronological-split";
 
@@ -34,6 +38,11 @@ let summary: ArtifactSummary;
 let foldIn: FoldInFit;
 const out = () => join(root, "artifacts");
 const readJson = async <T>(file: string): Promise<T> => JSON.parse(await readFile(join(out(), file), "utf8")) as T;
+const readNdjson = async <T>(file: string): Promise<T[]> =>
+  (await readFile(join(out(), file), "utf8"))
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as T);
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "write-artifacts-"));
@@ -139,6 +148,57 @@ describe("writeArtifacts", () => {
     const foldInModel = foldInModelSchema.parse(byKey.get(kvKeys.foldIn));
     expect(foldInModel).toMatchObject({ modelVersion: summary.manifest.modelVersion, dimensions: 8, regularization: 10, alpha: 2 });
     expect(Object.keys(foldInModel.categoryVectors ?? {})).toContain(top.category);
+    const itemFoldIn = itemFoldInModelSchema.parse(byKey.get(kvKeys.itemFoldIn));
+    expect(itemFoldIn).toMatchObject({ modelVersion: summary.manifest.modelVersion, dimensions: 8, regularization: 10, alpha: 2 });
+    // The overall median norm, recomputed from the published item vectors.
+    const norms = (await readNdjson<{ values: number[] }>("item-vectors.ndjson"))
+      .map((line) => Math.hypot(...line.values))
+      .filter((n) => n > 0)
+      .sort((a, b) => a - b);
+    const middle = norms.length / 2;
+    const median = norms.length % 2 === 1 ? norms[Math.floor(middle)]! : (norms[middle - 1]! + norms[middle]!) / 2;
+    expect(itemFoldIn.norms.overall).toBeCloseTo(median, 4);
+    expect(Object.keys(itemFoldIn.norms.categories)).toContain(top.category);
+  });
+
+  it("writes each user's trained category affinity, which the edge's rows read as the pipeline's rows do", async () => {
+    const bulk = await readJson<KvBulkEntry[]>("kv-bulk.json");
+    const matrix = dataset.interactions;
+    const u = Array.from({ length: dataset.users.ids.size }, (_, user) => user).find(
+      (user) => matrix.indptr[user + 1]! > matrix.indptr[user]!,
+    )!;
+    const record = JSON.parse(bulk.find((entry) => entry.key === kvKeys.user(dataset.users.ids.idAt(u)))!.value) as UserRecord;
+    const counted: Record<string, number> = {};
+    for (let e = matrix.indptr[u]!; e < matrix.indptr[u + 1]!; e++) {
+      const category = dataset.items.items[matrix.indices[e]!]!.category;
+      counted[category] = (counted[category] ?? 0) + 1;
+    }
+    expect(record.categoryAffinity).toEqual(counted);
+
+    // A returning user with no new events: the edge's feature rows (record from KV, empty session)
+    // carry the category_affinity the pipeline's rows give over the same (full) history.
+    const candidates = dataset.items.items.slice(0, 40).map((_, index) => ({ index, score: 0 }));
+    const offline = new CandidateRowBuilder(matrix, dataset.items.items).rows(u, candidates);
+    const noIndex = {} as VectorIndex;
+    const edge = await featureRows({
+      candidates: candidates.map(({ index }) => ({
+        itemId: dataset.items.items[index]!.id,
+        source: "ann" as const,
+        retrievalScore: 0,
+        category: dataset.items.items[index]!.category,
+      })),
+      userVector: null,
+      userRecord: record,
+      session: { recent: [], seen: [], hidden: [], interactionCount: 0 },
+      surface: "home",
+      nowSeconds: 0,
+      index: noIndex,
+      fallbacks: new FallbackLog(),
+    });
+    const column = FEATURE_SPEC.names.indexOf("category_affinity");
+    const online = edge.rows.map((row) => row[column]);
+    expect(online).toEqual(offline.map((row) => row[column]));
+    expect(online.some((value) => value! > 0)).toBe(true);
   });
 
   it("writes serving.json naming the served model and the fold-in's fidelity", async () => {

@@ -3,6 +3,7 @@
  * defaults for unknown inputs, and the category affinity share the edge and pipeline both use.
  */
 import { describe, expect, it } from "vitest";
+import { categoryAffinityFeature, categoryEvidence, trainedCategoryAffinity } from "../../../shared/features/category-affinity";
 import { categoryAffinityShare } from "../../../shared/features/category-affinity-share";
 import { buildFeatureRow, FEATURE_NAMES, FEATURE_SPEC } from "../../../shared/features/feature-spec";
 import { ageDecades, DEVICE_CLASSES, deviceClass, genderClass } from "../../../shared/features/user-context-features";
@@ -11,8 +12,8 @@ const DAY = 86_400;
 const now = 1_767_225_600 + 6 * 3600;
 
 describe("feature spec v3", () => {
-  it("is version 3 with one value per name and a hash over version and names", () => {
-    expect(FEATURE_SPEC.version).toBe(3);
+  it("is version 4 with one value per name and a hash over version and names", () => {
+    expect(FEATURE_SPEC.version).toBe(4);
     expect(FEATURE_SPEC.size).toBe(22);
     expect(FEATURE_SPEC.names).toBe(FEATURE_NAMES);
     expect(FEATURE_SPEC.hash).toMatch(/^[0-9a-f]{8}$/);
@@ -130,5 +131,24 @@ describe("categoryAffinityShare", () => {
     expect(categoryAffinityShare({ drama: 2, horror: -5 }, "horror")).toBe(0);
     expect(categoryAffinityShare({}, "drama")).toBe(0);
     expect(categoryAffinityShare({ drama: 2 }, undefined)).toBe(0);
+  });
+});
+
+describe("category_affinity, trained plus live (spec v4)", () => {
+  it("counts a history's items per category", () => {
+    expect(trainedCategoryAffinity(["drama", "drama", "comedy", undefined, ""])).toEqual({ drama: 2, comedy: 1 });
+  });
+
+  it("is the trained share when the session has nothing, and moves with the session", () => {
+    const trained = { drama: 3, comedy: 1 };
+    expect(categoryAffinityFeature({ trained })("drama")).toBe(0.75);
+    expect(categoryAffinityFeature({ trained, live: {} })("drama")).toBe(0.75);
+    // drama 3 + 1, comedy 1, horror 3: 4 / 8.
+    expect(categoryAffinityFeature({ trained, live: { drama: 1, horror: 3 } })("drama")).toBe(0.5);
+    // A strong dislike takes the category out of the positive evidence.
+    expect(categoryAffinityFeature({ trained, live: { drama: -5 } })("comedy")).toBe(1);
+    expect(categoryAffinityFeature({ live: { horror: 2 } })("horror")).toBe(1);
+    expect(categoryAffinityFeature({})("horror")).toBe(0);
+    expect(categoryEvidence({ drama: 2 }, { drama: -3, horror: 1 })).toEqual({ drama: -1, horror: 1 });
   });
 });

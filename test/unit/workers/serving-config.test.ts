@@ -44,22 +44,40 @@ describe("serving config", () => {
 
 describe("candidate sources in config", () => {
   it("defaults each surface's sources and fills source parameters", () => {
-    expect(parseServingConfig(undefined).surfaces.home.sources).toEqual([{ source: "ann", top_k: 100 }]);
+    expect(parseServingConfig(undefined).surfaces.home.sources).toEqual([
+      { source: "preferred", top_k: 10, max_activity: 20 },
+      { source: "ann", top_k: 100 },
+      { source: "session_similar", top_k: 30, items: 3 },
+    ]);
     expect(parseServingConfig(undefined).surfaces.more_like_this.sources).toEqual([{ source: "similar", top_k: 100 }]);
     const config = parseServingConfig({
-      surfaces: { home: { n: 10, sources: [{ source: "ann" }, { source: "fresh", top_k: 5 }, { source: "trending" }], rerank: [] } },
+      surfaces: {
+        home: {
+          n: 10,
+          sources: [
+            { source: "ann" },
+            { source: "fresh", top_k: 5 },
+            { source: "trending" },
+            { source: "session_similar", items: 5 },
+            { source: "preferred", max_activity: 0 },
+          ],
+          rerank: [],
+        },
+      },
     });
     expect(config.surfaces.home.sources).toEqual([
       { source: "ann", top_k: 100 },
       { source: "fresh", top_k: 5 },
       { source: "trending", top_k: 50 },
+      { source: "session_similar", top_k: 30, items: 5 },
+      { source: "preferred", top_k: 10, max_activity: 0 },
     ]);
   });
 
   it("rejects unknown, repeated and misplaced sources, naming the path", () => {
     const home = (sources: unknown) => () => parseServingConfig({ surfaces: { home: { n: 10, sources, rerank: [] } } });
     expect(home([{ source: "ann" }, { source: "graph" }])).toThrow(
-      /surfaces\.home\.sources\.1: unknown candidate source "graph" \(known: ann, similar, trending, fresh\)/,
+      /surfaces\.home\.sources\.1: unknown candidate source "graph" \(known: ann, similar, session_similar, preferred, trending, fresh\)/,
     );
     expect(home([{ source: "ann" }, { source: "ann" }])).toThrow(/each candidate source may appear once/);
     expect(home([{ source: "ann", top_k: 500 }])).toThrow(/surfaces\.home\.sources\.0\.top_k: ann:/);

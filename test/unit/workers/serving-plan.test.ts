@@ -1,7 +1,7 @@
 /** The serving plan: A/B arms from config, their overrides, and ranker pinning. */
 import { describe, expect, it } from "vitest";
 import { assignArms } from "../../../shared/experiments/assign-arms";
-import { parseServingConfig } from "../../../shared/serving/serving-config";
+import { DEFAULT_CANDIDATE_SOURCES, parseServingConfig } from "../../../shared/serving/serving-config";
 import type { Ranker } from "../../../workers/ranking/ranker";
 import { rankersForArm, servingPlanFor } from "../../../workers/recommend/serving-plan";
 
@@ -42,7 +42,7 @@ describe("servingPlanFor", () => {
     });
     const inArm = (arm: string) => users.find((user) => assignArms(withSources, "home", user).sources === arm)!;
     expect(servingPlanFor(withSources, "home", inArm("wide")).sources).toEqual(wide);
-    expect(servingPlanFor(withSources, "home", inArm("control")).sources).toEqual([{ source: "ann", top_k: 100 }]);
+    expect(servingPlanFor(withSources, "home", inArm("control")).sources).toEqual(DEFAULT_CANDIDATE_SOURCES.home);
     expect(servingPlanFor(withSources, "email", inArm("wide")).sources).toEqual([
       { source: "ann", top_k: 30 },
       { source: "fresh", top_k: 20 },
