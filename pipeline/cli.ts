@@ -7,7 +7,7 @@
  *         [--event-weights <file.json>]
  *   evaluate --data <folder> [--seeds 5] [--out <file.json>] [--protocol random-by-item|leave-last-out]
  *            [--k 10] [--dimensions 32] [--no-tune] [--params <evaluation.json>] [--workers <n>] [--lake …]
- *            [--event-weights <file.json>]
+ *            [--event-weights <file.json>] [--als-budget <seconds>]
  *   default-list [--artifacts artifacts/demo] [--out <artifacts>/default-popular.json] [--size 50]
  *   experiment-report --events <folder|file.ndjson> [--config <serving-config.json>] [--items <items.ndjson|items.json>]
  *                     [--out <file.json>]
@@ -212,11 +212,24 @@ program
   .option("--workers <n>", "worker threads for seeds and tuning (default: one per core; 1 = in-process)", positiveInteger)
   .option("--lake <source>", LAKE_OPTION_HELP)
   .option("--event-weights <file>", EVENT_WEIGHTS_OPTION_HELP)
+  .option("--als-budget <seconds>", "time box of the ALS hyperparameter search after the base grid (0: grid only)", nonNegativeNumber)
   .action(
     async (
       opts: Pick<
         EvaluateCommandOptions,
-        "data" | "seeds" | "firstSeed" | "out" | "protocol" | "k" | "dimensions" | "tune" | "params" | "workers" | "lake" | "eventWeights"
+        | "data"
+        | "seeds"
+        | "firstSeed"
+        | "out"
+        | "protocol"
+        | "k"
+        | "dimensions"
+        | "tune"
+        | "params"
+        | "workers"
+        | "lake"
+        | "eventWeights"
+        | "alsBudget"
       >,
     ) => {
       await runEvaluate(opts);
@@ -288,6 +301,12 @@ function integer(value: string): number {
 function positiveInteger(value: string): number {
   const n = integer(value);
   if (n < 1) throw new InvalidArgumentError("expected a positive integer");
+  return n;
+}
+
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!(Number.isFinite(n) && n >= 0)) throw new InvalidArgumentError("expected a number ≥ 0");
   return n;
 }
 

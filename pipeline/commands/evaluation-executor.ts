@@ -26,6 +26,7 @@ const TRIAL_COST: Record<ModelName, number> = {
   factorized: 2,
   blend: 2,
   "item-knn": 1,
+  cleora: 1,
   popularity: 0,
 };
 

@@ -57,6 +57,8 @@ export interface EvaluateCommandOptions {
   lake?: string;
   /** Event-weight table file (`--event-weights`; default: the dataset format's, data/dataset-event-weights.ts). */
   eventWeights?: string;
+  /** Time box of the ALS search after the base grid, wall seconds (`--als-budget`; default: als-search.ts). */
+  alsBudget?: number;
 }
 
 /** Defaults: 5 seeds from 42, the published protocol, k = 10, 32-d serving vectors, tuning on. */
@@ -104,7 +106,7 @@ export async function runEvaluate(
     log.info(workers > 1 ? `${workers} worker threads` : "in-process");
 
     const tuningStart = performance.now();
-    const { plan, tuning } = await choosePlan(opts, dataset, protocol, seeds[0]!, executor, bars, log);
+    const { plan, tuning } = await choosePlan(opts, protocol, seeds[0]!, executor, workers, bars, log);
     const tuningSeconds = (performance.now() - tuningStart) / 1000;
     for (const entry of plan.entries) {
       const score = tuning?.validationNdcg[entry.key];
@@ -183,10 +185,10 @@ export async function runEvaluate(
 /** The plan to evaluate: reused from `--params`, tuned on validation, or the defaults. */
 async function choosePlan(
   opts: EvaluateCommandOptions,
-  dataset: Dataset,
   protocol: EvaluationProtocol,
   firstSeed: number,
   executor: EvaluationExecutor,
+  workers: number,
   bars: ProgressBars,
   log: ProgressLog,
 ): Promise<{ plan: EvaluationPlan; tuning: TuningResult | null }> {
@@ -197,7 +199,7 @@ async function choosePlan(
   }
   if (!opts.tune) {
     log.info("default hyperparameters (no tuning)");
-    return { plan: defaultPlan(dataset.items.ids.size, { dimensions: opts.dimensions }), tuning: null };
+    return { plan: defaultPlan({ dimensions: opts.dimensions }), tuning: null };
   }
   const validation = executor.splits.validation(protocol.name, firstSeed);
   const tuning = await log.step(
@@ -210,6 +212,7 @@ async function choosePlan(
           k: opts.k,
           dimensions: opts.dimensions,
           seed: firstSeed,
+          alsSearch: { parallelism: workers, ...(opts.alsBudget !== undefined ? { budgetSeconds: opts.alsBudget } : {}) },
           onTrial: (label, done, total) => {
             bars.startOverall("tuning", total);
             bars.overall(done, label);
@@ -218,7 +221,9 @@ async function choosePlan(
         },
         executor.trialRunner(protocol.name, firstSeed, opts.k),
       ),
-    (t) => `${t.trials.length} trials`,
+    (t) =>
+      `${t.trials.length} trials; ALS search: ${t.alsSearch.rounds} round(s), ${t.alsSearch.stopped}` +
+      ` (${t.alsSearch.spentSeconds.toFixed(0)} of ${t.alsSearch.budgetSeconds} s${t.alsSearch.skipped > 0 ? `, ${t.alsSearch.skipped} step(s) over budget` : ""})`,
   );
   return { plan: tuning.plan, tuning };
 }

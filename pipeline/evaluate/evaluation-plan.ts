@@ -39,6 +39,7 @@ export interface FittedEntry {
 export function withSeed(spec: ModelSpec, seed: number): ModelSpec {
   switch (spec.model) {
     case "implicit-als":
+    case "cleora":
       return { ...spec, options: { ...spec.options, seed } };
     case "factorized":
       return { ...spec, source: withSeed(spec.source, seed), options: { ...spec.options, seed } };

@@ -13,7 +13,7 @@ import type { EvaluationPlan } from "./evaluation-plan";
 import type { EvaluationProtocol } from "./evaluation-protocol";
 import type { PublishedRow } from "./published-benchmarks";
 import { meanStd } from "./seed-summary";
-import type { TuningTrial } from "./tune-plan";
+import type { TuningResult, TuningTrial } from "./tune-plan";
 
 /** Metric columns of the report, in table order. */
 export const REPORT_METRICS = ["MAP", "nDCG", "Precision", "Recall", "coverage", "novelty", "diversity"] as const;
@@ -82,6 +82,8 @@ export interface EvaluationReport {
     selection_metric: string;
     validation_ndcg: Record<string, number>;
     trials: { model: string; spec: ModelSpec; "nDCG@k": number; MAP: number; fit_seconds: number }[];
+    /** The time-boxed ALS search after the base grid (absent in older reports). */
+    als_search?: { rounds: number; stopped: string; skipped: number; budget_seconds: number; spent_seconds: number };
   } | null;
   /** Published rows beside ours (MovieLens 100k only). */
   references: Record<string, Record<string, number>>;
@@ -101,7 +103,7 @@ export interface EvaluationInputs {
   plan: EvaluationPlan;
   serving: ServingDescription;
   seeds: { seed: number; testUsers: number; runs: Record<string, ModelRun>; seconds: number }[];
-  tuning: { trials: TuningTrial[]; validationNdcg: Record<string, number> } | null;
+  tuning: { trials: TuningTrial[]; validationNdcg: Record<string, number>; alsSearch?: TuningResult["alsSearch"] } | null;
   references: readonly PublishedRow[];
   datasetStats: EvaluationReport["dataset_stats"];
   eventWeights?: DatasetEventWeights;
@@ -153,6 +155,17 @@ export function buildEvaluationReport(inputs: EvaluationInputs): EvaluationRepor
         MAP: round(t.map),
         fit_seconds: round(t.fitSeconds),
       })),
+      ...(inputs.tuning.alsSearch
+        ? {
+            als_search: {
+              rounds: inputs.tuning.alsSearch.rounds,
+              stopped: inputs.tuning.alsSearch.stopped,
+              skipped: inputs.tuning.alsSearch.skipped,
+              budget_seconds: inputs.tuning.alsSearch.budgetSeconds,
+              spent_seconds: round(inputs.tuning.alsSearch.spentSeconds),
+            },
+          }
+        : {}),
     },
     references,
     dataset_stats: inputs.datasetStats,

@@ -1,8 +1,10 @@
 /**
  * What "serving a model" means at the edge: the Worker scores items by the dot product of a user
  * vector (KV) and item vectors (vector index), so only models with embeddings are servable —
- * implicit ALS directly, anything else through its factorised (truncated-SVD) form.
+ * implicit ALS and the Cleora graph embedding directly, anything else through its factorised
+ * (truncated-SVD) form.
  */
+import { CLEORA_DEFAULTS } from "../models/cleora";
 import { IMPLICIT_ALS_DEFAULTS } from "../models/implicit-als";
 import { FACTORIZED_RECOMMENDER_DEFAULTS } from "../models/factorized-recommender";
 import { describeSpec, type ModelSpec } from "../models/model-spec";
@@ -10,7 +12,7 @@ import type { ServingDescription } from "./evaluation-report";
 
 /** Whether the edge can serve `spec` as it is (it yields user and item vectors). */
 export function isServable(spec: ModelSpec): boolean {
-  return spec.model === "implicit-als" || spec.model === "factorized";
+  return spec.model === "implicit-als" || spec.model === "cleora" || spec.model === "factorized";
 }
 
 /** Size of the vectors a servable spec publishes. */
@@ -20,6 +22,8 @@ export function servingDimensions(spec: ModelSpec): number {
       return spec.options.factors ?? IMPLICIT_ALS_DEFAULTS.factors;
     case "factorized":
       return spec.options.rank ?? FACTORIZED_RECOMMENDER_DEFAULTS.rank;
+    case "cleora":
+      return spec.options.dimensions ?? CLEORA_DEFAULTS.dimensions;
     case "popularity":
     case "item-knn":
     case "ease":

@@ -1,16 +1,22 @@
 /**
  * Chooses every model's hyperparameters on a validation split carved out of a training part —
  * never on the test split — and builds the evaluation plan from the winners: a small grid per
- * model (validation nDCG@k decides), the blend of the best item-based model (EASE when the
- * catalogue allows it, else item neighbours) with ALS and its weight, the blend's dot-product
- * form at the serving dimensions, and the serving model (the best servable entry).
+ * model (validation nDCG@k decides; EASE over a large catalogue's supported items, with the
+ * support threshold in its grid), a time-boxed search of ALS beyond its grid (`als-search.ts`),
+ * the blend of the better item-based model (EASE or item neighbours) with ALS and its weight, the
+ * Cleora graph embedding as a third blend part (kept only when it clearly wins on validation), the
+ * blend's dot-product form at the serving dimensions, and the serving model (the best servable entry).
  */
-import { Ease, EASE_DEFAULTS, type EaseOptions } from "../models/ease";
+import type { InteractionMatrix } from "../data/interaction-matrix";
+import type { CleoraOptions } from "../models/cleora";
+import { EASE_DEFAULTS, type EaseOptions } from "../models/ease";
 import type { ImplicitAlsOptions } from "../models/implicit-als";
 import type { ItemKnnOptions } from "../models/item-knn";
 import type { FitProgress, ModelSpec } from "../models/model-spec";
 import type { Recommender } from "../models/recommender";
 import type { InteractionSplit } from "../split/interaction-split";
+import { supportedItems } from "../models/supported-items";
+import { searchAls, type AlsSearchOptions, type AlsSearchResult } from "./als-search";
 import { evaluateRecommender } from "./evaluate-recommender";
 import { fitEntry, type EvaluationPlan, type FittedEntry, type PlanEntry } from "./evaluation-plan";
 
@@ -19,8 +25,22 @@ export interface TuningGrids {
   "item-knn": Partial<ItemKnnOptions>[];
   "implicit-als": Partial<Omit<ImplicitAlsOptions, "onIteration">>[];
   ease: Partial<Omit<EaseOptions, "onProgress">>[];
+  /**
+   * EASE support thresholds crossed with `ease`, tried only on a catalogue whose supported items
+   * exceed `easeMaxItems` (one that fits is fitted whole, exactly) and only when they keep
+   * different item sets.
+   */
+  easeMinSupport: number[];
   /** Candidate weights of the item-based model in the blend (ALS gets 1 − w). */
   blendWeights: number[];
+  /** Cleora graph embeddings (the seed comes from the tuning options). */
+  cleora: Partial<Omit<CleoraOptions, "seed">>[];
+  /**
+   * Weights c tried for Cleora as a third part of the tuned blend (its parts keep their ratio,
+   * scaled by 1 − c); the three-part blend replaces the two-part one only if it wins on validation
+   * by `blendPartMinGain`.
+   */
+  cleoraBlendWeights: number[];
 }
 
 /** Options of {@link tunePlan}. */
@@ -30,8 +50,15 @@ export interface TunePlanOptions {
   k: number;
   /** Size of the served vectors (the factorised blend's rank). */
   dimensions: number;
-  /** Largest catalogue EASE is fitted on. */
+  /** Most items EASE is fitted on (the best supported when the catalogue has more). */
   easeMaxItems: number;
+  /** The ALS search after the base grid (its time box `budgetSeconds`, its clock, …). */
+  alsSearch: Partial<AlsSearchOptions>;
+  /**
+   * Relative validation gain a third blend part (Cleora) must bring over the two-part blend to be
+   * kept (0.005: +0.5 % nDCG@k); below it the extra model is not worth training and serving.
+   */
+  blendPartMinGain: number;
   /** Seed of stochastic models. */
   seed: number;
   /** Called before each trial with its label, the trial number and the total. */
@@ -55,15 +82,26 @@ export const DEFAULT_TUNING_GRIDS = {
     { factors: 64, regularization: 50, alpha: 5, iterations: 10 },
   ],
   ease: [{ lambda: 200 }, { lambda: 400 }, { lambda: 800 }],
+  easeMinSupport: [1, 3, 5, 10],
   blendWeights: [0.3, 0.5, 0.7],
+  cleora: [
+    { dimensions: 1024, iterations: 2, weighting: "binary" },
+    { dimensions: 1024, iterations: 3, weighting: "binary" },
+    { dimensions: 1024, iterations: 4, weighting: "binary" },
+    { dimensions: 1024, iterations: 2, weighting: "confidence" },
+    { dimensions: 1024, iterations: 3, weighting: "confidence" },
+  ],
+  cleoraBlendWeights: [0.05, 0.1, 0.2, 0.3],
 } as const satisfies TuningGrids;
 
-/** Defaults: nDCG@10, 32-d serving vectors, EASE up to its default catalogue limit. */
+/** Defaults: nDCG@10, 32-d serving vectors, EASE up to its default item count, the ALS search's defaults. */
 export const TUNE_PLAN_DEFAULTS = {
   grids: DEFAULT_TUNING_GRIDS,
   k: 10,
   dimensions: 32,
   easeMaxItems: EASE_DEFAULTS.maxItems,
+  alsSearch: {},
+  blendPartMinGain: 0.005,
   seed: 42,
 } as const satisfies TunePlanOptions;
 
@@ -83,6 +121,8 @@ export interface TuningResult {
   trials: TuningTrial[];
   /** Validation nDCG@k of each plan entry. */
   validationNdcg: Record<string, number>;
+  /** How the ALS search went (its trials are in `trials`). */
+  alsSearch: Omit<AlsSearchResult, "best" | "trials">;
 }
 
 /** One evaluated base-model trial and its fitted model. */
@@ -121,8 +161,8 @@ export function runTrial(
   return { ndcg: quality.ndcg, map: quality.map, fitSeconds: fit.fitSeconds, model: fit.model };
 }
 
-/** The independent trials of the grids: popularity, item neighbours, ALS and (when it fits) EASE. */
-export function baseTrials(items: number, options: Partial<TunePlanOptions> = {}): PlanEntry[] {
+/** The independent trials of the grids on `train`: popularity, item neighbours, ALS and EASE. */
+export function baseTrials(train: InteractionMatrix, options: Partial<TunePlanOptions> = {}): PlanEntry[] {
   const opts = { ...TUNE_PLAN_DEFAULTS, ...options } satisfies TunePlanOptions;
   const { grids } = opts;
   return [
@@ -135,16 +175,60 @@ export function baseTrials(items: number, options: Partial<TunePlanOptions> = {}
         servable: true,
       }),
     ),
-    ...(Ease.fits(items, opts.easeMaxItems)
-      ? grids.ease.map(
-          (options): PlanEntry => ({
-            key: "ease",
-            spec: { model: "ease", options: { ...options, maxItems: opts.easeMaxItems } },
-            servable: false,
-          }),
-        )
-      : []),
+    ...easeBaseTrials(train, opts),
+    ...grids.cleora.map(
+      (options): PlanEntry => ({ key: "cleora", spec: { model: "cleora", options: { ...options, seed: opts.seed } }, servable: true }),
+    ),
   ];
+}
+
+/**
+ * EASE's first trials: the λ grid at the lowest support threshold (the most items), and each
+ * higher threshold at the grid's middle λ; {@link easeFollowUpTrials} completes the λ grid at the
+ * winning threshold. On a catalogue that fits whole this is just the λ grid.
+ */
+export function easeBaseTrials(train: InteractionMatrix, options: Partial<TunePlanOptions> = {}): PlanEntry[] {
+  const opts = { ...TUNE_PLAN_DEFAULTS, ...options } satisfies TunePlanOptions;
+  const [lowest, ...higher] = easeSupportThresholds(train, opts.grids.easeMinSupport, opts.easeMaxItems);
+  const middle = opts.grids.ease[Math.floor(opts.grids.ease.length / 2)];
+  return [
+    ...opts.grids.ease.map((lambda) => easeTrial(lambda, lowest!, opts.easeMaxItems)),
+    ...(middle ? higher.map((minSupport) => easeTrial(middle, minSupport, opts.easeMaxItems)) : []),
+  ];
+}
+
+/** The λ grid at the support threshold of the best EASE trial so far, minus what `done` holds. */
+export function easeFollowUpTrials(bestEase: PlanEntry, done: readonly PlanEntry[], options: Partial<TunePlanOptions> = {}): PlanEntry[] {
+  const opts = { ...TUNE_PLAN_DEFAULTS, ...options } satisfies TunePlanOptions;
+  const minSupport = bestEase.spec.model === "ease" ? (bestEase.spec.options.minSupport ?? 1) : 1;
+  const tried = new Set(done.map((entry) => JSON.stringify(entry.spec)));
+  return opts.grids.ease
+    .map((lambda) => easeTrial(lambda, minSupport, opts.easeMaxItems))
+    .filter((entry) => !tried.has(JSON.stringify(entry.spec)));
+}
+
+function easeTrial(options: Partial<Omit<EaseOptions, "onProgress">>, minSupport: number, maxItems: number): PlanEntry {
+  return {
+    key: "ease",
+    spec: { model: "ease", options: { ...options, maxItems, ...(minSupport > 1 ? { minSupport } : {}) } },
+    servable: false,
+  };
+}
+
+/**
+ * The support thresholds worth trying on `train`: [1] when every item with support fits in
+ * `maxItems` (EASE is fitted whole); else those of `candidates` that keep distinct item sets
+ * (under the cap, low thresholds keep the same best-supported items), and at least one.
+ */
+export function easeSupportThresholds(train: InteractionMatrix, candidates: readonly number[], maxItems: number): number[] {
+  const all = supportedItems(train, { minSupport: 1, maxItems: Number.POSITIVE_INFINITY });
+  if ((all ? all.length : train.cols) <= maxItems) return [1];
+  const kept = new Map<number, number>();
+  for (const minSupport of [...candidates].sort((a, b) => a - b)) {
+    const count = supportedItems(train, { minSupport, maxItems })?.length ?? train.cols;
+    if (count > 0 && !kept.has(count)) kept.set(count, minSupport);
+  }
+  return kept.size > 0 ? [...kept.values()] : [1];
 }
 
 /**
@@ -158,7 +242,6 @@ export async function tunePlan(
   runner?: TrialRunner,
 ): Promise<TuningResult> {
   const opts = { ...TUNE_PLAN_DEFAULTS, ...options } satisfies TunePlanOptions;
-  const items = validation.train.cols;
   const trials: TuningTrial[] = [];
   const validationNdcg: Record<string, number> = {};
   const best = new Map<string, FittedEntry & { entry: PlanEntry; ndcg: number }>();
@@ -171,13 +254,36 @@ export async function tunePlan(
     }
   };
 
-  const base = baseTrials(items, opts);
-  const outcomes = await (runner ?? inProcessTrialRunner(validation, opts))(base);
+  const run = runner ?? inProcessTrialRunner(validation, opts);
+  const base = baseTrials(validation.train, opts);
+  const outcomes = await run(base);
   base.forEach((entry, i) => {
     record(entry, outcomes[i]!);
   });
+  const easeFollowUps = easeFollowUpTrials(best.get("ease")!.entry, base, opts);
+  if (easeFollowUps.length > 0) {
+    const followUpOutcomes = await run(easeFollowUps);
+    easeFollowUps.forEach((entry, i) => {
+      record(entry, followUpOutcomes[i]!);
+    });
+  }
+  const alsStart = best.get("implicit-als")!;
+  const {
+    best: alsBest,
+    trials: alsTrials,
+    ...alsSearch
+  } = await searchAls(
+    { entry: alsStart.entry, outcome: { ndcg: alsStart.ndcg, map: 0, fitSeconds: alsStart.fitSeconds, model: alsStart.model } },
+    run,
+    { seed: opts.seed, ...opts.alsSearch },
+    base.map((entry) => entry.spec),
+  );
+  for (const trial of alsTrials) record(trial.entry, trial.outcome);
+  // The search's choice stands, not the highest trial: a step under `minGain` is noise, not a win.
+  best.set("implicit-als", { ...alsBest.outcome, entry: alsBest.entry });
+  validationNdcg["implicit-als"] = alsBest.outcome.ndcg;
 
-  const itemBased = best.has("ease") ? "ease" : "item-knn";
+  const itemBased = (validationNdcg.ease ?? Number.NEGATIVE_INFINITY) >= validationNdcg["item-knn"]! ? "ease" : "item-knn";
   const blendKey = `${itemBased}+implicit-als`;
   const fitted = new Map<string, FittedEntry>(best);
   const partSpecs = [best.get(itemBased)!.entry.spec, best.get("implicit-als")!.entry.spec];
@@ -187,25 +293,55 @@ export async function tunePlan(
     servable: false,
     from: [itemBased, "implicit-als"],
   }));
-  const total = composed.length + 1;
+  const total = composed.length + opts.grids.cleoraBlendWeights.length + 1;
   composed.forEach((entry, i) => {
     opts.onTrial?.(trialLabel(entry), i, total);
     record(entry, runTrial(entry, validation, fitted, opts.k, opts.fitProgress));
   });
   fitted.set(blendKey, best.get(blendKey)!);
+  const cleora = best.get("cleora")?.entry;
+  const withCleora = cleora ? cleoraBlendTrials(best.get(blendKey)!.entry, cleora, opts.grids.cleoraBlendWeights) : [];
+  withCleora.forEach((entry, i) => {
+    opts.onTrial?.(trialLabel(entry), composed.length + i, total);
+    record(entry, runTrial(entry, validation, fitted, opts.k, opts.fitProgress));
+  });
+  const cleoraKey = withCleora[0]?.key;
+  const servedBlend =
+    cleoraKey !== undefined && validationNdcg[cleoraKey]! > validationNdcg[blendKey]! * (1 + opts.blendPartMinGain) ? cleoraKey : blendKey;
+  if (cleoraKey !== undefined && servedBlend !== cleoraKey) {
+    best.delete(cleoraKey);
+    delete validationNdcg[cleoraKey];
+  }
+  fitted.set(servedBlend, best.get(servedBlend)!);
   const factorized: PlanEntry = {
-    key: `${blendKey}@${opts.dimensions}d`,
-    spec: { model: "factorized", source: best.get(blendKey)!.entry.spec, options: { rank: opts.dimensions, seed: opts.seed } },
+    key: `${servedBlend}@${opts.dimensions}d`,
+    spec: { model: "factorized", source: best.get(servedBlend)!.entry.spec, options: { rank: opts.dimensions, seed: opts.seed } },
     servable: true,
-    from: [blendKey],
+    from: [servedBlend],
   };
-  opts.onTrial?.(trialLabel(factorized), composed.length, total);
+  opts.onTrial?.(trialLabel(factorized), composed.length + withCleora.length, total);
   record(factorized, runTrial(factorized, validation, fitted, opts.k, opts.fitProgress));
   opts.onTrial?.("done", total, total);
 
   const entries = [...best.values()].map((b) => b.entry);
   const servable = entries.filter((e) => e.servable).sort((a, b) => validationNdcg[b.key]! - validationNdcg[a.key]!);
-  return { plan: { entries, serving: servable[0]!.key }, trials, validationNdcg };
+  return { plan: { entries, serving: servable[0]!.key }, trials, validationNdcg, alsSearch };
+}
+
+/**
+ * The tuned two-part blend `blend` with the tuned `cleora` entry as a third part, one entry per
+ * weight c: the parts keep their ratio, scaled by 1 − c (key `<blend>+cleora`).
+ */
+export function cleoraBlendTrials(blend: PlanEntry, cleora: PlanEntry, weights: readonly number[]): PlanEntry[] {
+  if (blend.spec.model !== "blend" || blend.from === undefined) throw new Error(`${blend.key} is not a composed blend`);
+  const { parts, weights: partWeights } = blend.spec;
+  const from = [...blend.from, cleora.key];
+  return weights.map((c) => ({
+    key: `${blend.key}+${cleora.key}`,
+    spec: { model: "blend", parts: [...parts, cleora.spec], weights: [...partWeights.map((w) => Number((w * (1 - c)).toFixed(6))), c] },
+    servable: false,
+    from,
+  }));
 }
 
 /** `ease lambda=400`, `implicit-als factors=64 …`: a trial's progress label. */
@@ -224,6 +360,7 @@ function label(spec: ModelSpec): string {
     case "item-knn":
     case "implicit-als":
     case "ease":
+    case "cleora":
       return Object.entries(spec.options)
         .filter(([key]) => key !== "seed" && key !== "maxItems")
         .map(([key, value]) => `${key}=${String(value)}`)
@@ -234,28 +371,30 @@ function label(spec: ModelSpec): string {
 }
 
 /**
- * The plan without tuning: each model with its default hyperparameters, an even blend of the
- * item-based model with ALS, and the blend's factorised form; the factorised blend serves.
+ * The plan without tuning: each model with its default hyperparameters (EASE over the supported
+ * items when the catalogue is larger than `easeMaxItems`), an even blend of EASE with ALS, and the
+ * blend's factorised form; the factorised blend serves.
  */
-export function defaultPlan(items: number, options: Partial<Pick<TunePlanOptions, "dimensions" | "easeMaxItems">> = {}): EvaluationPlan {
+export function defaultPlan(options: Partial<Pick<TunePlanOptions, "dimensions" | "easeMaxItems">> = {}): EvaluationPlan {
   const dimensions = options.dimensions ?? TUNE_PLAN_DEFAULTS.dimensions;
   const easeMaxItems = options.easeMaxItems ?? TUNE_PLAN_DEFAULTS.easeMaxItems;
-  const itemBased = Ease.fits(items, easeMaxItems) ? "ease" : "item-knn";
   const als: ModelSpec = { model: "implicit-als", options: { ...DEFAULT_TUNING_GRIDS["implicit-als"][3] } };
-  const itemSpec: ModelSpec =
-    itemBased === "ease"
-      ? { model: "ease", options: { lambda: EASE_DEFAULTS.lambda, maxItems: easeMaxItems } }
-      : { model: "item-knn", options: {} };
-  const blendKey = `${itemBased}+implicit-als`;
-  const blend: ModelSpec = { model: "blend", parts: [itemSpec, als], weights: [0.5, 0.5] };
-  const servedKey = `${blendKey}@${dimensions}d`;
+  const ease: ModelSpec = { model: "ease", options: { lambda: EASE_DEFAULTS.lambda, maxItems: easeMaxItems } };
+  const blend: ModelSpec = { model: "blend", parts: [ease, als], weights: [0.5, 0.5] };
+  const servedKey = `ease+implicit-als@${dimensions}d`;
   const entries: PlanEntry[] = [
     { key: "popularity", spec: { model: "popularity" }, servable: false },
     { key: "item-knn", spec: { model: "item-knn", options: {} }, servable: false },
     { key: "implicit-als", spec: als, servable: true },
-    ...(itemBased === "ease" ? [{ key: "ease", spec: itemSpec, servable: false }] : []),
-    { key: blendKey, spec: blend, servable: false, from: [itemBased, "implicit-als"] },
-    { key: servedKey, spec: { model: "factorized", source: blend, options: { rank: dimensions } }, servable: true, from: [blendKey] },
+    { key: "ease", spec: ease, servable: false },
+    { key: "cleora", spec: { model: "cleora", options: {} }, servable: true },
+    { key: "ease+implicit-als", spec: blend, servable: false, from: ["ease", "implicit-als"] },
+    {
+      key: servedKey,
+      spec: { model: "factorized", source: blend, options: { rank: dimensions } },
+      servable: true,
+      from: ["ease+implicit-als"],
+    },
   ];
   return { entries, serving: servedKey };
 }

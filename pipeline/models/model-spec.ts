@@ -4,6 +4,7 @@
  * evaluation report and read back by `train`. `createRecommender` builds the model a spec names;
  * `loadRecommender` restores a saved one. Both dispatch over every model name exhaustively.
  */
+import { Cleora, type CleoraOptions } from "./cleora";
 import { Ease, type EaseOptions } from "./ease";
 import { FactorizedRecommender, type FactorizedRecommenderOptions } from "./factorized-recommender";
 import { ImplicitAls, type ImplicitAlsOptions } from "./implicit-als";
@@ -14,7 +15,7 @@ import type { SavedModel } from "./saved-model";
 import { ScoreBlend } from "./score-blend";
 
 /** Names of the models the pipeline can build. */
-export const MODEL_NAMES = ["popularity", "item-knn", "implicit-als", "ease", "blend", "factorized"] as const;
+export const MODEL_NAMES = ["popularity", "item-knn", "implicit-als", "ease", "cleora", "blend", "factorized"] as const;
 
 /** One of {@link MODEL_NAMES}. */
 export type ModelName = (typeof MODEL_NAMES)[number];
@@ -25,6 +26,7 @@ export type ModelSpec =
   | { model: "item-knn"; options: Partial<ItemKnnOptions> }
   | { model: "implicit-als"; options: Partial<Omit<ImplicitAlsOptions, "onIteration">> }
   | { model: "ease"; options: Partial<Omit<EaseOptions, "onProgress">> }
+  | { model: "cleora"; options: Partial<CleoraOptions> }
   | { model: "blend"; parts: ModelSpec[]; weights: number[] }
   | { model: "factorized"; source: ModelSpec; options: Partial<Omit<FactorizedRecommenderOptions, "onPass">> };
 
@@ -47,6 +49,8 @@ export function createRecommender(spec: ModelSpec, progress?: FitProgress): Reco
     }
     case "ease":
       return new Ease({ ...spec.options, ...(progress ? { onProgress: (d, t) => progress("EASE inverse", d, t) } : {}) });
+    case "cleora":
+      return new Cleora(spec.options);
     case "blend":
       if (spec.parts.length !== spec.weights.length) throw new Error("blend spec: parts and weights differ in number");
       return new ScoreBlend(spec.parts.map((part, i) => ({ model: createRecommender(part, progress), weight: spec.weights[i]! })));
@@ -65,6 +69,7 @@ const LOADERS: Record<ModelName, (saved: SavedModel) => Recommender> = {
   "item-knn": (saved) => ItemKnn.load(saved),
   "implicit-als": (saved) => ImplicitAls.load(saved),
   ease: (saved) => Ease.load(saved),
+  cleora: (saved) => Cleora.load(saved),
   blend: (saved) => ScoreBlend.load(saved, loadRecommender),
   factorized: (saved) => FactorizedRecommender.load(saved),
 };
@@ -87,7 +92,8 @@ export function describeSpec(spec: ModelSpec): string {
       return "popularity";
     case "item-knn":
     case "implicit-als":
-    case "ease": {
+    case "ease":
+    case "cleora": {
       const options = Object.entries(spec.options).map(([key, value]) => `${key}=${String(value)}`);
       return options.length > 0 ? `${spec.model}(${options.join(", ")})` : spec.model;
     }

@@ -36,6 +36,13 @@ export interface Recommender {
   similarItems(itemIndex: number, k: number): ScoredIndex[];
   /** Latent factors (user · item = score), or null for models without embeddings. */
   readonly factors: LatentFactors | null;
+  /**
+   * The items the model scores (1 = scored), when it leaves some out — EASE restricted to the
+   * supported items of a large catalogue. Absent or null: every item is scored. An unscored item
+   * has score 0 in `scoreItems` (no evidence) and is never returned by `recommend`; a blend
+   * scores it from its other parts.
+   */
+  readonly itemCoverage?: Uint8Array | null;
   /** The fitted state, for `writeSavedModel` and the model's static `load`. */
   save(): SavedModel;
 }

@@ -62,7 +62,10 @@ describe("pipeline commands", () => {
           "implicit-als": [{ factors: 8, regularization: 5, alpha: 2, iterations: 4 }],
           ease: [{ lambda: 50 }, { lambda: 200 }],
           blendWeights: [0.5],
+          cleora: [{ dimensions: 8, iterations: 2 }],
+          cleoraBlendWeights: [0.1],
         },
+        alsBudget: 0,
         dimensions: 8,
       },
       (line) => lines.push(line),
@@ -77,6 +80,7 @@ describe("pipeline commands", () => {
       "item-knn",
       "implicit-als",
       "ease",
+      "cleora",
       "ease+implicit-als",
       "ease+implicit-als@8d",
       "funnel",
@@ -90,7 +94,7 @@ describe("pipeline commands", () => {
     expect(["implicit-als", "ease+implicit-als@8d"]).toContain(json.serving_model);
     expect(json.serving.dimensions).toBe(8);
     expect(json.hyperparameters.ease).toEqual({ model: "ease", options: expect.objectContaining({ lambda: expect.any(Number) }) });
-    expect(json.tuning?.trials).toHaveLength(1 + 1 + 1 + 2 + 1 + 1);
+    expect(json.tuning?.trials).toHaveLength(1 + 1 + 1 + 2 + 1 + 1 + 1 + 1);
     expect(json.references).toEqual({});
     const text = lines.join("\n");
     expect(text).toMatch(/\[evaluate\] model +MAP +nDCG@10 +Precision@10 +Recall@10/);
