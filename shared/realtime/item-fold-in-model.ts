@@ -14,27 +14,16 @@
 import { z } from "zod";
 import { gramMatrix } from "../math/gram-matrix";
 import { type FoldInInteraction, foldInUserVector } from "./fold-in-user-vector";
-import { MAX_FOLD_IN_DIMENSIONS } from "./fold-in-model";
+import { checkGramShape, gramFoldInFields } from "./fold-in-model";
 
-/** Schema of the KV value; checks that the Gram matrix is k×k. */
+/** Schema of the KV value (XᵀX: the user Gram matrix); checks that the Gram matrix is k×k. */
 export const itemFoldInModelSchema = z
   .object({
-    /** The model version whose vectors are in the index and KV (the manifest's `modelVersion`). */
-    modelVersion: z.string().min(1),
-    dimensions: z.number().int().min(1).max(MAX_FOLD_IN_DIMENSIONS),
-    /** XᵀX over all trained user vectors, row-major k×k, WITHOUT λ on the diagonal. */
-    gram: z.array(z.number().finite()),
-    regularization: z.number().finite().min(0),
-    alpha: z.number().finite().min(0),
+    ...gramFoldInFields,
     /** Median L2 norm of the trained (non-zero) item vectors, overall and per category. */
     norms: z.object({ overall: z.number().finite().positive(), categories: z.record(z.string(), z.number().finite().positive()) }),
   })
-  .superRefine((model, ctx) => {
-    const k = model.dimensions;
-    if (model.gram.length !== k * k) {
-      ctx.addIssue({ code: "custom", path: ["gram"], message: `expected ${k * k} entries (k×k), got ${model.gram.length}` });
-    }
-  });
+  .superRefine(checkGramShape);
 
 /** The item fold-in model (norm statistics, XᵀX, λ, α). */
 export type ItemFoldInModel = z.output<typeof itemFoldInModelSchema>;
