@@ -9,6 +9,7 @@ import { z } from "zod";
 import { BATCHING_DEFAULTS, type BatchingConfig } from "./batching/dynamic-batcher";
 import { MODEL_STORE_DEFAULTS } from "./model-store";
 import { EXECUTION_PROVIDER_NAMES, type ExecutionProviderName } from "./providers/execution-provider";
+import { RANKER_PRECISIONS, type RankerPrecision } from "./ranker-precision";
 
 /** What the sidecar does when the configured provider is unavailable. */
 export type ProviderFallback = "none" | "cpu";
@@ -36,6 +37,12 @@ export interface SidecarConfig {
   provider: ExecutionProviderName;
   /** Fallback when the provider is unavailable (`SIDECAR_PROVIDER_FALLBACK`, default `none`). */
   providerFallback: ProviderFallback;
+  /**
+   * Which ranker file to load (`SIDECAR_PRECISION`, default `auto`): `auto` the manifest's float16
+   * file on a GPU provider when it lists one, `fp32` always the float32 file, `fp16` always the
+   * float16 file (see `ranker-precision.ts`).
+   */
+  precision: RankerPrecision;
   /** Most rows one `/v1/rank` request may carry (`SIDECAR_MAX_ROWS`, default 2000). */
   maxRows: number;
   /**
@@ -59,6 +66,7 @@ export const SIDECAR_CONFIG_DEFAULTS = {
   port: 8788,
   provider: "cpu",
   providerFallback: "none",
+  precision: "auto",
   maxRows: 2000,
   maxModels: MODEL_STORE_DEFAULTS.maxModels,
   inferenceThreads: 0,
@@ -104,6 +112,9 @@ const envSchema = z
     ),
     SIDECAR_PROVIDER_FALLBACK: optional(
       z.enum(["none", "cpu"], { error: "must be one of none, cpu" }).default(SIDECAR_CONFIG_DEFAULTS.providerFallback),
+    ),
+    SIDECAR_PRECISION: optional(
+      z.enum(RANKER_PRECISIONS, { error: `must be one of ${RANKER_PRECISIONS.join(", ")}` }).default(SIDECAR_CONFIG_DEFAULTS.precision),
     ),
     SIDECAR_MAX_ROWS: optional(
       z.coerce
@@ -162,7 +173,7 @@ export class SidecarConfigError extends Error {
  *
  * @example
  * loadSidecarConfig({ SIDECAR_MODEL_DIR: "artifacts/latest", SIDECAR_AUTH_TOKEN: "3f9c…(≥ 16 chars)", SIDECAR_PROVIDER: "wasm" });
- * // → { host: "127.0.0.1", port: 8788, modelDir: "artifacts/latest", releasesDir: undefined, maxModels: 3, provider: "wasm", providerFallback: "none", maxRows: 2000,
+ * // → { host: "127.0.0.1", port: 8788, modelDir: "artifacts/latest", releasesDir: undefined, maxModels: 3, provider: "wasm", providerFallback: "none", precision: "auto", maxRows: 2000,
  * //     authToken: "3f9c…", inferenceThreads: 0, batching: { enabled: true, maxBatchRows: 2048, maxQueueDelayMs: 2, maxQueueRows: 16384, requestTimeoutMs: 1000 } }
  */
 export function loadSidecarConfig(env: Record<string, string | undefined> = process.env): SidecarConfig {
@@ -187,6 +198,7 @@ export function loadSidecarConfig(env: Record<string, string | undefined> = proc
     maxModels: vars.SIDECAR_MAX_MODELS,
     provider: vars.SIDECAR_PROVIDER,
     providerFallback: vars.SIDECAR_PROVIDER_FALLBACK,
+    precision: vars.SIDECAR_PRECISION,
     maxRows: vars.SIDECAR_MAX_ROWS,
     authToken: vars.SIDECAR_AUTH_TOKEN,
     inferenceThreads: vars.SIDECAR_INFERENCE_THREADS,

@@ -17,17 +17,20 @@ import { errorMessage } from "../shared/errors/error-message";
 import { ModelLoadError } from "./model-load-error";
 import { isValidModelVersion, ModelVersionError } from "./model-version";
 import type { ExecutionProvider, RankerSession } from "./providers/execution-provider";
+import { chooseRankerFile, type RankerFileChoice, type RankerPrecision } from "./ranker-precision";
 
 /** File name of the manifest inside the model folder. */
 export const MANIFEST_FILE = "manifest.json";
 
 /** The manifest fields the sidecar relies on. */
-export type ServedManifest = Pick<ModelManifest, "modelVersion" | "featureSpecHash"> & { ranker: Pick<ModelManifest["ranker"], "onnx"> };
+export type ServedManifest = Pick<ModelManifest, "modelVersion" | "featureSpecHash"> & {
+  ranker: Pick<ModelManifest["ranker"], "onnx" | "onnxFp16">;
+};
 
 const manifestSchema = z.object({
   modelVersion: z.string().min(1),
   featureSpecHash: z.string().min(1, "featureSpecHash is empty"),
-  ranker: z.object({ onnx: z.string().min(1) }),
+  ranker: z.object({ onnx: z.string().min(1), onnxFp16: z.string().min(1).optional() }),
 }) satisfies z.ZodType<ServedManifest>;
 
 /** A model version ready to serve. */
@@ -39,6 +42,8 @@ export interface LoadedModel {
   featureCount: number;
   /** Absolute path of the ONNX file. */
   modelPath: string;
+  /** Precision of the loaded file's weights (see `ranker-precision.ts`). */
+  precision: RankerFileChoice["precision"];
   loadedAt: Date;
   session: RankerSession;
 }
@@ -92,6 +97,11 @@ export interface ModelStoreOptions {
   provider: ExecutionProvider;
   /** Required model input width; defaults to `FEATURE_SPEC.size`. */
   featureCount?: number;
+  /**
+   * Which of a manifest's ranker files to load (`SIDECAR_PRECISION`, default `auto`: the float16
+   * file on a GPU provider when the manifest lists one, else the float32 file).
+   */
+  precision?: RankerPrecision;
   /** Called when releasing a retired session fails (the failure is not otherwise visible). */
   onReleaseError?: (error: unknown, version: string) => void;
   /**
@@ -160,6 +170,7 @@ interface PendingLoad {
 export class ModelStore {
   readonly #options: Pick<ModelStoreOptions, "modelDir" | "provider" | "releasesDir" | "onReleaseError" | "onVersionEvent"> & {
     featureCount: number;
+    precision: RankerPrecision;
     maxModels: number;
     failedLoadRetryMs: number;
     now: () => number;
@@ -181,6 +192,7 @@ export class ModelStore {
     this.#options = {
       ...options,
       featureCount: options.featureCount ?? FEATURE_SPEC.size,
+      precision: options.precision ?? "auto",
       failedLoadRetryMs: options.failedLoadRetryMs ?? MODEL_STORE_DEFAULTS.failedLoadRetryMs,
       now: options.now ?? Date.now,
       maxModels,
@@ -376,7 +388,7 @@ export class ModelStore {
   }
 
   async #load(folder: string, expectedVersion?: string): Promise<LoadedModel> {
-    const { provider, featureCount } = this.#options;
+    const { provider, featureCount, precision } = this.#options;
     const manifestPath = resolve(folder, MANIFEST_FILE);
     const manifest = parseManifest(await readText(manifestPath), manifestPath);
     if (expectedVersion !== undefined && manifest.modelVersion !== expectedVersion) {
@@ -385,7 +397,8 @@ export class ModelStore {
         `${manifestPath} is model version "${manifest.modelVersion}", not "${expectedVersion}" (a release folder is named by its version)`,
       );
     }
-    const modelPath = resolveInside(folder, manifest.ranker.onnx, manifestPath);
+    const chosen = chooseRankerFile(manifest.ranker, precision, provider.describe().device);
+    const modelPath = resolveInside(folder, chosen.file, manifestPath);
     const bytes = await readBytes(modelPath);
     const session = await provider.createSession(bytes);
     const width = session.shape.inputWidth;
@@ -401,6 +414,7 @@ export class ModelStore {
       featureSpecHash: manifest.featureSpecHash,
       featureCount,
       modelPath,
+      precision: chosen.precision,
       loadedAt: new Date(),
       session,
     };
@@ -444,7 +458,7 @@ function resolveInside(folder: string, file: string, manifestPath: string): stri
   const path = resolve(folder, file);
   const fromFolder = relative(resolve(folder), path);
   if (fromFolder === "" || fromFolder.startsWith("..") || isAbsolute(fromFolder)) {
-    throw new ModelLoadError("manifest_invalid", `${manifestPath}: ranker.onnx "${file}" does not name a file inside the model folder`);
+    throw new ModelLoadError("manifest_invalid", `${manifestPath}: ranker file "${file}" does not name a file inside the model folder`);
   }
   return path;
 }

@@ -6,6 +6,7 @@
  * the decision is made here, before any traffic, never while serving.
  */
 import type { ProviderFallback } from "./config";
+import type { RankerPrecision } from "./ranker-precision";
 import { ModelStore, type ModelStoreOptions } from "./model-store";
 import { createExecutionProvider } from "./providers/create-execution-provider";
 import { createThreadedProvider, type InferenceThreadEvent } from "./threads/threaded-provider";
@@ -30,6 +31,8 @@ export interface OpenRankerOptions {
   modelDir: string;
   provider: ExecutionProviderName;
   providerFallback: ProviderFallback;
+  /** Which ranker file to load (passed to the {@link ModelStore}; default `auto`). After a fallback to the CPU, `auto` loads the float32 file. */
+  precision?: RankerPrecision;
   /**
    * Provider factory; defaults to {@link createExecutionProvider}, or to {@link createThreadedProvider}
    * when `inferenceThreads` > 0 (tests inject fakes; an injected factory is used as is).
@@ -66,7 +69,7 @@ export interface OpenRanker {
  * provider.fallback; // { from: "cuda", reason: "the CUDA execution provider binaries are not installed (...)" }
  */
 export async function openRanker(options: OpenRankerOptions): Promise<OpenRanker> {
-  const { modelDir, onReleaseError, inferenceThreads = 0, onThreadEvent, releasesDir, maxModels, onVersionEvent } = options;
+  const { modelDir, onReleaseError, inferenceThreads = 0, onThreadEvent, releasesDir, maxModels, onVersionEvent, precision } = options;
   const createProvider =
     options.createProvider ??
     (inferenceThreads > 0
@@ -80,6 +83,7 @@ export async function openRanker(options: OpenRankerOptions): Promise<OpenRanker
       onReleaseError,
       ...(releasesDir !== undefined ? { releasesDir } : {}),
       ...(maxModels !== undefined ? { maxModels } : {}),
+      ...(precision !== undefined ? { precision } : {}),
       ...(onVersionEvent ? { onVersionEvent } : {}),
     });
     await store.reload();

@@ -61,6 +61,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
     modelDir: config.modelDir,
     releasesDir: config.releasesDir,
     maxModels: config.maxModels,
+    precision: config.precision,
     // Release versions load on demand, once serving (after `metrics` below exists).
     onVersionEvent: (event) => {
       metrics.countVersionEvent(event);
@@ -106,6 +107,8 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Runnin
     model_version: store.current?.version ?? null,
     feature_spec_hash: store.current?.featureSpecHash ?? null,
     model_path: store.current?.modelPath ?? null,
+    model_precision: store.current?.precision ?? null,
+    precision: config.precision,
     releases_dir: config.releasesDir ?? null,
     max_models: config.maxModels,
     max_rows: config.maxRows,

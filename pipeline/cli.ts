@@ -2,12 +2,15 @@
  * The offline pipeline's command line (`npm run pipeline -- <command>`):
  *
  *   generate [--out data/demo] [--items 5000] [--users 2000] [--days 90] [--seed 42] [--name demo]
+ *            [--position-bias <eta> [--explore-share 0.1] [--list-length 10]]
  *   train --data <folder> [--out artifacts/<dataset name>] [--evaluation <evaluation.json>]
  *         [--factors 32] [--iterations 15] [--seed 42] [--created-at <ISO time>] [--lake local|<Worker URL>|<folder>]
- *         [--event-weights <file.json>]
+ *         [--event-weights <file.json>] [--ips [--ips-max-weight 20]]
  *   evaluate --data <folder> [--seeds 5] [--out <file.json>] [--protocol random-by-item|leave-last-out]
  *            [--k 10] [--dimensions 32] [--no-tune] [--params <evaluation.json>] [--workers <n>] [--lake …]
- *            [--event-weights <file.json>] [--als-budget <seconds>]
+ *            [--event-weights <file.json>] [--als-budget <seconds>] [--ips [--ips-max-weight 20]]
+ *   bias-report [--data <generate --position-bias folder>] [--items 1500] [--users 3000] [--eta 1] [--explore-share 0.1]
+ *               [--seeds 3] [--k 10] [--ips-max-weight 20] [--out <file.json>]
  *   default-list [--artifacts artifacts/demo] [--out <artifacts>/default-popular.json] [--size 50]
  *   experiment-report --events <folder|file.ndjson> [--config <serving-config.json>] [--items <items.ndjson|items.json>]
  *                     [--out <file.json>]
@@ -22,7 +25,8 @@
  */
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { DEMO_GENERATOR_DEFAULTS } from "./generate/demo-generator";
+import { DEMO_GENERATOR_DEFAULTS, POSITION_BIAS_DEFAULTS } from "./generate/demo-generator";
+import { BIAS_REPORT_COMMAND_DEFAULTS, runBiasReport } from "./commands/run-bias-report";
 import { IMPLICIT_ALS_DEFAULTS } from "./models/implicit-als";
 import { runGenerate } from "./commands/run-generate";
 import { runTrain } from "./commands/run-train";
@@ -52,9 +56,48 @@ program
   .option("--days <n>", "length of the event window in days", positiveInteger, DEMO_GENERATOR_DEFAULTS.days)
   .option("--seed <n>", "random seed", integer, DEMO_GENERATOR_DEFAULTS.seed)
   .option("--name <name>", "dataset name recorded in dataset.json", DEMO_GENERATOR_DEFAULTS.name)
-  .action(async (opts: { out: string; items: number; users: number; days: number; seed: number; name: string }) => {
-    await runGenerate(opts);
-  });
+  .option(
+    "--position-bias <eta>",
+    "position-biased clicks, examination (1/(1+p))^eta, and ground-truth.json (off by default)",
+    nonNegativeNumber,
+  )
+  .option(
+    "--explore-share <share>",
+    "with --position-bias: share of lists shown in random order",
+    unitShare,
+    POSITION_BIAS_DEFAULTS.exploreShare,
+  )
+  .option("--list-length <n>", "with --position-bias: items per list", positiveInteger, POSITION_BIAS_DEFAULTS.listLength)
+  .action(
+    async (opts: {
+      out: string;
+      items: number;
+      users: number;
+      days: number;
+      seed: number;
+      name: string;
+      positionBias?: number;
+      exploreShare: number;
+      listLength: number;
+    }) => {
+      const { positionBias, exploreShare, listLength, ...rest } = opts;
+      await runGenerate({
+        ...rest,
+        ...(positionBias !== undefined ? { positionBias: { eta: positionBias, exploreShare, listLength } } : {}),
+      });
+    },
+  );
+
+/** Help of `--ips` and `--ips-max-weight`. */
+const IPS_OPTION_HELP =
+  "weight position-logged events by 1/θ̂ (examination estimated from randomised lists; docs/pipeline.md 'Position bias')";
+const IPS_MAX_WEIGHT_HELP = "with --ips: largest inverse-propensity weight (clipping)";
+
+/** The `ips` option of train/evaluate from the flags. */
+function ipsOption(opts: { ips?: boolean; ipsMaxWeight?: number }): { ips?: { maxWeight?: number } } {
+  if (!opts.ips) return {};
+  return { ips: opts.ipsMaxWeight !== undefined ? { maxWeight: opts.ipsMaxWeight } : {} };
+}
 
 /** Help of `--event-weights`. */
 const EVENT_WEIGHTS_OPTION_HELP =
@@ -79,10 +122,14 @@ program
   .option("--created-at <time>", "artifact creation time, ISO 8601 (default: now, or SOURCE_DATE_EPOCH)", isoDate)
   .option("--lake <source>", LAKE_OPTION_HELP)
   .option("--event-weights <file>", EVENT_WEIGHTS_OPTION_HELP)
+  .option("--ips", IPS_OPTION_HELP)
+  .option("--ips-max-weight <w>", IPS_MAX_WEIGHT_HELP, atLeastOne)
   .action(
     async (opts: {
       lake?: string;
       eventWeights?: string;
+      ips?: boolean;
+      ipsMaxWeight?: number;
       data: string;
       out?: string;
       evaluation?: string;
@@ -101,6 +148,7 @@ program
         als: { factors: opts.factors, iterations: opts.iterations },
         ...(opts.lake !== undefined ? { lake: opts.lake } : {}),
         ...(opts.eventWeights !== undefined ? { eventWeights: opts.eventWeights } : {}),
+        ...ipsOption(opts),
       });
     },
   );
@@ -213,6 +261,8 @@ program
   .option("--lake <source>", LAKE_OPTION_HELP)
   .option("--event-weights <file>", EVENT_WEIGHTS_OPTION_HELP)
   .option("--als-budget <seconds>", "time box of the ALS hyperparameter search after the base grid (0: grid only)", nonNegativeNumber)
+  .option("--ips", IPS_OPTION_HELP)
+  .option("--ips-max-weight <w>", IPS_MAX_WEIGHT_HELP, atLeastOne)
   .action(
     async (
       opts: Pick<
@@ -230,9 +280,44 @@ program
         | "lake"
         | "eventWeights"
         | "alsBudget"
-      >,
+      > & { ips?: boolean; ipsMaxWeight?: number },
     ) => {
-      await runEvaluate(opts);
+      const { ips, ipsMaxWeight, ...rest } = opts;
+      await runEvaluate({ ...rest, ...ipsOption({ ips, ipsMaxWeight }) });
+    },
+  );
+
+program
+  .command("bias-report")
+  .description("position and popularity bias: naive vs inverse-propensity-weighted ALS against a position-biased demo's ground truth")
+  .option("--data <folder>", "a generate --position-bias folder (default: generate one into a temporary folder)")
+  .option("--items <n>", "catalogue size of the generated demo", positiveInteger, BIAS_REPORT_COMMAND_DEFAULTS.items)
+  .option("--users <n>", "users of the generated demo", positiveInteger, BIAS_REPORT_COMMAND_DEFAULTS.users)
+  .option("--eta <eta>", "examination exponent of the generated demo", nonNegativeNumber, BIAS_REPORT_COMMAND_DEFAULTS.eta)
+  .option(
+    "--explore-share <share>",
+    "share of randomised lists in the generated demo",
+    unitShare,
+    BIAS_REPORT_COMMAND_DEFAULTS.exploreShare,
+  )
+  .option("--seeds <n>", "number of seeds (42, 43, …)", positiveInteger, BIAS_REPORT_COMMAND_DEFAULTS.seeds)
+  .option("--k <n>", "cut-off", positiveInteger, BIAS_REPORT_COMMAND_DEFAULTS.k)
+  .option("--ips-max-weight <w>", "largest inverse-propensity weight (clipping)", atLeastOne, BIAS_REPORT_COMMAND_DEFAULTS.maxWeight)
+  .option("--out <file>", "also write the report as JSON")
+  .action(
+    async (opts: {
+      data?: string;
+      items: number;
+      users: number;
+      eta: number;
+      exploreShare: number;
+      seeds: number;
+      k: number;
+      ipsMaxWeight: number;
+      out?: string;
+    }) => {
+      const { ipsMaxWeight, ...rest } = opts;
+      await runBiasReport({ ...rest, maxWeight: ipsMaxWeight });
     },
   );
 
@@ -307,6 +392,18 @@ function positiveInteger(value: string): number {
 function nonNegativeNumber(value: string): number {
   const n = Number(value);
   if (!(Number.isFinite(n) && n >= 0)) throw new InvalidArgumentError("expected a number ≥ 0");
+  return n;
+}
+
+function unitShare(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError("expected a share between 0 and 1");
+  return n;
+}
+
+function atLeastOne(value: string): number {
+  const n = Number(value);
+  if (!(Number.isFinite(n) && n >= 1)) throw new InvalidArgumentError("expected a number ≥ 1");
   return n;
 }
 

@@ -5,6 +5,7 @@
  * JSON report and an HTML report with plots next to it. Seeds and tuning trials run in worker
  * threads (one per core) when there is more than one core.
  */
+import { objectiveLabels, objectiveMasks } from "../ranking/objective-labels";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -26,6 +27,8 @@ import { writeHtmlReport } from "../evaluate/write-html-report";
 import { EvaluationExecutor } from "./evaluation-executor";
 import { ProgressBars } from "./progress-bars";
 import { ProgressLog, type LineWriter } from "./progress-log";
+import { describePropensity, withInversePropensity } from "../bias/inverse-propensity";
+import type { PositionPropensityOptions } from "../bias/position-propensity";
 
 /** Options of {@link runEvaluate}. */
 export interface EvaluateCommandOptions {
@@ -59,6 +62,8 @@ export interface EvaluateCommandOptions {
   eventWeights?: string;
   /** Time box of the ALS search after the base grid, wall seconds (`--als-budget`; default: als-search.ts). */
   alsBudget?: number;
+  /** Inverse propensity weighting of position-logged events (`--ips`; absent: off), bias/inverse-propensity.ts. */
+  ips?: Partial<PositionPropensityOptions>;
 }
 
 /** Defaults: 5 seeds from 42, the published protocol, k = 10, 32-d serving vectors, tuning on. */
@@ -84,7 +89,7 @@ export async function runEvaluate(
   let executor: EvaluationExecutor | undefined;
   try {
     const eventWeights = opts.eventWeights !== undefined ? await readEventWeights(opts.eventWeights) : undefined;
-    const dataset = await log.step(
+    const loaded = await log.step(
       `loaded ${resolve(opts.data)}`,
       () =>
         loadDataset(opts.data, {
@@ -95,8 +100,11 @@ export async function runEvaluate(
         `"${d.name}" (${d.format}): ${d.items.ids.size} items, ${d.users.ids.size} users, ${nonZeroCount(d.interactions)} interactions, ` +
         `${nonZeroCount(d.negatives)} negative pairs (event weights: ${d.eventWeights.source})`,
     );
+    for (const line of loaded.issues.format().split("\n").filter(Boolean)) log.info(line);
+    const weighted = opts.ips ? withInversePropensity(loaded, opts.ips) : undefined;
+    if (weighted) log.info(`inverse propensity weighting: ${describePropensity(weighted.propensity)}`);
+    const dataset = weighted?.dataset ?? loaded;
     const loadSeconds = (performance.now() - started) / 1000;
-    for (const line of dataset.issues.format().split("\n").filter(Boolean)) log.info(line);
     if (nonZeroCount(dataset.interactions) === 0) throw new Error("the dataset has no positive interactions");
     const protocol = PROTOCOLS[opts.protocol];
     const seeds = Array.from({ length: opts.seeds }, (_, i) => opts.firstSeed + i);
@@ -124,6 +132,7 @@ export async function runEvaluate(
             category: item.category,
           })),
           funnelProfiles: dataset.users.profiles,
+          funnelObjectives: objectiveMasks(objectiveLabels(dataset.events, dataset.items.items.length), dataset.interactions),
         }
       : {};
     bars.startOverall("seeds", seeds.length);
@@ -137,6 +146,13 @@ export async function runEvaluate(
           `seed ${seed}: ${outcome.testUsers} test users; ${plan.serving} MAP ${serving.map.toFixed(4)} ` +
             `nDCG@${opts.k} ${serving.ndcg.toFixed(4)} (${outcome.seconds.toFixed(1)}s)`,
         );
+        const ranker = outcome.runs.funnel?.ranker;
+        if (ranker) {
+          log.info(
+            `seed ${seed}: funnel ranker ${ranker.chosen} (held-back validation nDCG@${opts.k}: logistic ${ranker.logisticNdcg.toFixed(4)}, ` +
+              `MLP ${ranker.mlpNdcg === null ? "not trained" : `${ranker.mlpNdcg.toFixed(4)} [${ranker.objectives.join(", ")}]`})`,
+          );
+        }
         return outcome;
       }),
     );
@@ -163,6 +179,7 @@ export async function runEvaluate(
         negative_pairs: nonZeroCount(dataset.negatives),
       },
       eventWeights: dataset.eventWeights,
+      ...(weighted ? { inversePropensity: weighted.propensity } : {}),
       timing: {
         total_seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
         load_seconds: Number(loadSeconds.toFixed(2)),

@@ -16,6 +16,12 @@ export async function runGenerate(options: GenerateCommandOptions, write?: LineW
   const { out, ...generator } = options;
   const settings = { ...DEMO_GENERATOR_DEFAULTS, ...generator };
   log.info(`items ${settings.items}, users ${settings.users}, ${settings.days} days, seed ${settings.seed}`);
+  if (settings.positionBias) {
+    const { eta, exploreShare, listLength } = settings.positionBias;
+    log.info(
+      `position bias: examination (1/(1+p))^${eta}, lists of ${listLength}, ${exploreShare * 100} % in random order; ground truth in ground-truth.json`,
+    );
+  }
   const descriptor = await log.step(
     `wrote ${resolve(out)}`,
     () => writeDemoDataset(out, generator),

@@ -23,10 +23,13 @@ import { contentEncoderKv } from "../export/content-encoder-kv";
 import { IMPLICIT_ALS_DEFAULTS, type ImplicitAlsOptions } from "../models/implicit-als";
 import { createRecommender, type ModelSpec } from "../models/model-spec";
 import { Popularity } from "../models/popularity";
+import { objectiveLabels } from "../ranking/objective-labels";
 import { trainLinearRanker, type LinearRankerReport } from "../ranking/train-linear-ranker";
 import { chronologicalSplit } from "../split/chronological-split";
 import { withNegatives } from "../split/interaction-split";
 import { ProgressLog, type LineWriter } from "./progress-log";
+import type { PositionPropensityOptions } from "../bias/position-propensity";
+import { describePropensity, withInversePropensity } from "../bias/inverse-propensity";
 
 /** Options of {@link runTrain}. */
 export interface TrainCommandOptions {
@@ -49,13 +52,15 @@ export interface TrainCommandOptions {
   lake?: string;
   /** Event-weight table file (`--event-weights`; default: the dataset format's, data/dataset-event-weights.ts). */
   eventWeights?: string;
+  /** Inverse propensity weighting of position-logged events (`--ips`; absent: off), bias/inverse-propensity.ts. */
+  ips?: Partial<PositionPropensityOptions>;
 }
 
 /** Runs the whole training command; returns the artifact summary. */
 export async function runTrain(options: TrainCommandOptions, write?: LineWriter): Promise<ArtifactSummary> {
   const log = new ProgressLog("train", write);
   const eventWeights = options.eventWeights !== undefined ? await readEventWeights(options.eventWeights) : undefined;
-  const dataset = await log.step(
+  const loaded = await log.step(
     `loaded ${resolve(options.data)}`,
     () =>
       loadDataset(options.data, {
@@ -67,7 +72,10 @@ export async function runTrain(options: TrainCommandOptions, write?: LineWriter)
       `${d.events.length} events, ${nonZeroCount(d.interactions)} positive and ${nonZeroCount(d.negatives)} negative user-item pairs ` +
       `(event weights: ${d.eventWeights.source})`,
   );
-  for (const line of dataset.issues.format().split("\n").filter(Boolean)) log.info(line);
+  for (const line of loaded.issues.format().split("\n").filter(Boolean)) log.info(line);
+  const weighted = options.ips ? withInversePropensity(loaded, options.ips) : undefined;
+  if (weighted) log.info(`inverse propensity weighting: ${describePropensity(weighted.propensity)}`);
+  const dataset = weighted?.dataset ?? loaded;
   if (nonZeroCount(dataset.interactions) === 0) throw new Error("the dataset has no positive interactions");
   const out = options.out ?? join("artifacts", dataset.name);
 
@@ -91,10 +99,23 @@ export async function runTrain(options: TrainCommandOptions, write?: LineWriter)
   log.info(`retrieval@10  ${label} ${describeRetrieval(retrieval)}`);
   log.info(`retrieval@10  popularity ${describeRetrieval(retrievalPopularity)}`);
 
-  const { model: ranker, report } = await log.step(
-    "train logistic ranker",
+  const {
+    model: ranker,
+    mlp: mlpRanker,
+    report,
+  } = await log.step(
+    "train rankers (logistic, multi-objective MLP)",
     () =>
-      trainLinearRanker({ retrieval: splitModel, split, catalog: dataset.items, profiles: dataset.users.profiles }, { seed: options.seed }),
+      trainLinearRanker(
+        {
+          retrieval: splitModel,
+          split,
+          catalog: dataset.items,
+          profiles: dataset.users.profiles,
+          objectives: objectiveLabels(dataset.events, dataset.items.items.length),
+        },
+        { seed: options.seed },
+      ),
     (r) =>
       `${r.report.fitRows} rows (${r.report.fitPositives} positive, ${r.report.fitRejected} rejected by the user) from ${r.report.fitUsers} users`,
   );
@@ -117,6 +138,7 @@ export async function runTrain(options: TrainCommandOptions, write?: LineWriter)
           dataset,
           retrieval: servingFit,
           ranker,
+          ...(mlpRanker ? { mlpRanker } : {}),
           serving,
           foldIn,
           extraKv: contentEncoderKv(dataset.items, (line) => log.info(line)),
@@ -185,6 +207,9 @@ function describeRanker(r: LinearRankerReport): string[] {
     `  per-user AUC  ranker ${r.ranker.auc.toFixed(4)}  retrieval order ${r.retrieval.auc.toFixed(4)}`,
     `  nDCG@${r.k}       ranker ${r.ranker.ndcg.toFixed(4)}  retrieval order ${r.retrieval.ndcg.toFixed(4)}  (${lift(r.ranker.ndcg, r.retrieval.ndcg)})`,
     `  recall@${r.k}     ranker ${r.ranker.recall.toFixed(4)}  retrieval order ${r.retrieval.recall.toFixed(4)}  (${lift(r.ranker.recall, r.retrieval.recall)})`,
+    r.mlp
+      ? `  MLP (${r.objectives.join(", ")}) nDCG@${r.k} ${r.mlp.ndcg.toFixed(4)}, value nDCG ${r.mlp.valueNdcg.toFixed(4)} vs logistic ${r.ranker.valueNdcg.toFixed(4)} (${lift(r.mlp.valueNdcg, r.ranker.valueNdcg)}): the sidecar serves the ${r.chosen === "mlp" ? "MLP" : "logistic ranker"}`
+      : `  MLP not trained (${r.mlpSkipped ?? "no data"}): the sidecar serves the logistic ranker`,
   ];
 }
 
@@ -201,6 +226,7 @@ function manifestMetrics(retrieval: RetrievalQuality, popularity: RetrievalQuali
     [`ranker_ndcg@${ranker.k}`]: round(ranker.ranker.ndcg),
     [`retrieval_order_ndcg@${ranker.k}`]: round(ranker.retrieval.ndcg),
     candidate_recall: round(ranker.candidateRecall),
+    ...(ranker.mlp ? { [`mlp_ndcg@${ranker.k}`]: round(ranker.mlp.ndcg), mlp_auc: round(ranker.mlp.auc) } : {}),
   };
   return Object.fromEntries(Object.entries(metrics).filter(([, value]) => Number.isFinite(value)));
 }

@@ -16,6 +16,10 @@ export interface EventLog {
   timestamps: Float64Array;
   /** The event's `value`, or NaN when absent. */
   values: Float64Array;
+  /** The slot the event came from (its `position`), or −1 when not logged. */
+  positions: Int16Array;
+  /** 1 when the event came from a randomised (exploration) response, see `bias/exploration-request.ts`. */
+  explored: Uint8Array;
 }
 
 const TYPE_CODES = Object.fromEntries(EVENT_TYPES.map((type, code) => [type, code])) as Record<EventType, number>;
@@ -28,9 +32,11 @@ export class EventLogBuilder {
   private types = new Uint8Array(1024);
   private timestamps = new Float64Array(1024);
   private values = new Float64Array(1024);
+  private positions = new Int16Array(1024);
+  private explored = new Uint8Array(1024);
 
-  /** Adds one event. */
-  push(user: number, item: number, type: EventType, ts: number, value?: number): void {
+  /** Adds one event; `slot` is where it was shown (position, and whether the response was randomised). */
+  push(user: number, item: number, type: EventType, ts: number, value?: number, slot?: { position?: number; explored?: boolean }): void {
     if (this.length === this.users.length) this.grow();
     const k = this.length++;
     this.users[k] = user;
@@ -38,6 +44,8 @@ export class EventLogBuilder {
     this.types[k] = TYPE_CODES[type];
     this.timestamps[k] = ts;
     this.values[k] = value ?? Number.NaN;
+    this.positions[k] = slot?.position ?? -1;
+    this.explored[k] = slot?.explored ? 1 : 0;
   }
 
   /** The events added so far. */
@@ -50,12 +58,14 @@ export class EventLogBuilder {
       types: this.types.slice(0, n),
       timestamps: this.timestamps.slice(0, n),
       values: this.values.slice(0, n),
+      positions: this.positions.slice(0, n),
+      explored: this.explored.slice(0, n),
     };
   }
 
   private grow(): void {
     const size = this.users.length * 2;
-    const resize = <T extends Int32Array | Uint8Array | Float64Array>(old: T, make: (n: number) => T): T => {
+    const resize = <T extends Int32Array | Int16Array | Uint8Array | Float64Array>(old: T, make: (n: number) => T): T => {
       const next = make(size);
       next.set(old);
       return next;
@@ -65,6 +75,8 @@ export class EventLogBuilder {
     this.types = resize(this.types, (n) => new Uint8Array(n));
     this.timestamps = resize(this.timestamps, (n) => new Float64Array(n));
     this.values = resize(this.values, (n) => new Float64Array(n));
+    this.positions = resize(this.positions, (n) => new Int16Array(n));
+    this.explored = resize(this.explored, (n) => new Uint8Array(n));
   }
 }
 
@@ -86,17 +98,21 @@ export interface WeightedInteractions {
  * weights, ratings, dwell and completion values): each pair's signed weights are summed, a pair with
  * a positive net is a positive interaction (confidence = the net), one with a negative net a negative
  * (confidence = |net|, e.g. viewed then hidden), one that nets to 0 — or only saw exposures — neither.
+ * `eventScale` (one factor per event, e.g. inverse propensities, `bias/inverse-propensity.ts`)
+ * multiplies each event's weight before summing; without it every event counts as the table says.
  */
 export function weightedInteractions(
   log: EventLog,
   shape: { users: number; items: number },
   weights: EventWeights = DEFAULT_EVENT_WEIGHTS,
+  eventScale?: ArrayLike<number>,
 ): WeightedInteractions {
   const positive = { rows: [] as number[], cols: [] as number[], confidence: [] as number[], timestamps: [] as number[] };
   const negative = { rows: [] as number[], cols: [] as number[], confidence: [] as number[], timestamps: [] as number[] };
   for (let k = 0; k < log.length; k++) {
     const value = log.values[k]!;
-    const weight = eventSignal(eventTypeAt(log, k), Number.isNaN(value) ? undefined : value, weights);
+    const signal = eventSignal(eventTypeAt(log, k), Number.isNaN(value) ? undefined : value, weights);
+    const weight = eventScale ? signal * eventScale[k]! : signal;
     if (weight === 0) continue;
     const side = weight > 0 ? positive : negative;
     side.rows.push(log.users[k]!);
@@ -151,7 +167,7 @@ function netEvidence(positive: InteractionMatrix, negative: InteractionMatrix): 
 export function sortEventLogByTime(log: EventLog): EventLog {
   const order = Array.from({ length: log.length }, (_, k) => k);
   order.sort((a, b) => log.timestamps[a]! - log.timestamps[b]! || a - b);
-  const pick = <T extends Int32Array | Uint8Array | Float64Array>(column: T, make: (n: number) => T): T => {
+  const pick = <T extends Int32Array | Int16Array | Uint8Array | Float64Array>(column: T, make: (n: number) => T): T => {
     const out = make(log.length);
     for (let k = 0; k < order.length; k++) out[k] = column[order[k]!]!;
     return out;
@@ -163,5 +179,7 @@ export function sortEventLogByTime(log: EventLog): EventLog {
     types: pick(log.types, (n) => new Uint8Array(n)),
     timestamps: pick(log.timestamps, (n) => new Float64Array(n)),
     values: pick(log.values, (n) => new Float64Array(n)),
+    positions: pick(log.positions, (n) => new Int16Array(n)),
+    explored: pick(log.explored, (n) => new Uint8Array(n)),
   };
 }

@@ -141,6 +141,31 @@ export function rowIndices(matrix: InteractionMatrix, row: number): Int32Array {
   return matrix.indices.subarray(matrix.indptr[row]!, matrix.indptr[row + 1]!);
 }
 
+/**
+ * The entries of row `row` ordered by latest interaction, oldest first (ties by column): a user's
+ * history as the KV record lists it (`UserRecord.history`, most recent last).
+ */
+export function historyEntries(matrix: InteractionMatrix, row: number): number[] {
+  const start = matrix.indptr[row]!;
+  return Array.from({ length: matrix.indptr[row + 1]! - start }, (_, j) => start + j).sort(
+    (a, b) => matrix.lastTs[a]! - matrix.lastTs[b]! || matrix.indices[a]! - matrix.indices[b]!,
+  );
+}
+
+/** Per column, the latest interaction time of each of its entries in seconds, ascending (for `countRecent`). */
+export function itemInteractionTimes(matrix: InteractionMatrix): Float64Array[] {
+  const sizes = new Int32Array(matrix.cols);
+  for (let e = 0; e < matrix.indices.length; e++) sizes[matrix.indices[e]!]!++;
+  const times = Array.from(sizes, (size) => new Float64Array(size));
+  const filled = new Int32Array(matrix.cols);
+  for (let e = 0; e < matrix.indices.length; e++) {
+    const col = matrix.indices[e]!;
+    times[col]![filled[col]!++] = Math.floor(matrix.lastTs[e]! / 1000);
+  }
+  for (const column of times) column.sort();
+  return times;
+}
+
 /** Number of entries (distinct user–item pairs). */
 export function nonZeroCount(matrix: InteractionMatrix): number {
   return matrix.indices.length;

@@ -29,6 +29,7 @@ import { LoadIssueLog } from "./load-issue-log";
 import { readErasureTombstones } from "./read-erasure-tombstones";
 import { readNdjson } from "./read-ndjson";
 import { isFile } from "./file-kind";
+import { isExplorationRequest } from "../bias/exploration-request";
 
 /** Options of {@link loadEventLogFolder}. */
 export interface EventLogFolderOptions {
@@ -99,7 +100,10 @@ export async function loadEventLogFolder(folder: string, options: Partial<EventL
       user = users.ids.add(event.user_id);
       users.profiles.push(undefined);
     }
-    events.push(user, item, event.type, event.ts, event.value);
+    events.push(user, item, event.type, event.ts, event.value, {
+      position: event.position,
+      explored: isExplorationRequest(event.request_id),
+    });
   };
   for await (const { line, value: event } of readNdjson(join(folder, eventsFile), interactionEventSchema, issues))
     add(event, eventsFile, line, "report");

@@ -8,8 +8,8 @@ import type { FitProgress } from "../models/model-spec";
 import type { InteractionSplit } from "../split/interaction-split";
 import { evaluateRecommender, type RecommenderQuality } from "./evaluate-recommender";
 import type { RankerItemInfo, RankerUserProfiles } from "../ranking/ranker-examples";
-import type { Recommender } from "../models/recommender";
 import { RankerTrainingDataError } from "../ranking/fit-linear-ranker";
+import type { ObjectiveLabels } from "../ranking/objective-labels";
 import { fitFunnel, FUNNEL_KEY, type FunnelInput } from "./evaluate-funnel";
 import { itemCooccurrenceSimilarity } from "./item-cooccurrence-similarity";
 import { fitEntry, withSeed, type EvaluationPlan, type FittedEntry } from "./evaluation-plan";
@@ -18,6 +18,17 @@ import { fitEntry, withSeed, type EvaluationPlan, type FittedEntry } from "./eva
 export interface ModelRun extends RecommenderQuality {
   fitSeconds: number;
   evaluateSeconds: number;
+  /** The funnel's ranker choice (funnel row only). */
+  ranker?: FunnelRankerSummary;
+}
+
+/** Which ranker the funnel used and how the two compared on the held-back validation users. */
+export interface FunnelRankerSummary {
+  chosen: "logistic" | "mlp";
+  /** Objectives the MLP had heads for (empty when it was not trained). */
+  objectives: string[];
+  logisticNdcg: number;
+  mlpNdcg: number | null;
 }
 
 /** Options of {@link evaluatePlan}. */
@@ -32,7 +43,14 @@ export interface EvaluatePlanOptions {
    * Also evaluate the funnel (serving-model candidates → ranker trained on `validation`, a
    * validation split of `split.train`), reported under `funnel`.
    */
-  funnel?: { validation: InteractionSplit; items: readonly RankerItemInfo[]; profiles?: RankerUserProfiles; candidates?: number };
+  funnel?: {
+    validation: InteractionSplit;
+    items: readonly RankerItemInfo[];
+    profiles?: RankerUserProfiles;
+    /** What each pair reached (engagement, purchase): the MLP's heads. */
+    objectives?: ObjectiveLabels;
+    candidates?: number;
+  };
 }
 
 /** Fits and evaluates every entry of `plan` on `split`; results keyed like the plan. */
@@ -67,23 +85,35 @@ export function evaluatePlan(
       validation: opts.funnel.validation,
       items: opts.funnel.items,
       ...(opts.funnel.profiles ? { profiles: opts.funnel.profiles } : {}),
+      ...(opts.funnel.objectives ? { objectives: opts.funnel.objectives } : {}),
       seed: opts.seed,
       candidates: opts.funnel.candidates ?? 100,
     });
     if (funnel) {
+      const { model, choice } = funnel;
       const fitSeconds = (performance.now() - fitStart) / 1000;
       const start = performance.now();
-      const quality = evaluateRecommender(funnel, split, { k: opts.k, similarity });
-      runs[FUNNEL_KEY] = { ...quality, fitSeconds, evaluateSeconds: (performance.now() - start) / 1000 };
+      const quality = evaluateRecommender(model, split, { k: opts.k, similarity });
+      runs[FUNNEL_KEY] = {
+        ...quality,
+        fitSeconds,
+        evaluateSeconds: (performance.now() - start) / 1000,
+        ranker: {
+          chosen: choice.chosen,
+          objectives: choice.mlp?.objectives ?? [],
+          logisticNdcg: choice.quality.logistic.ndcg,
+          mlpNdcg: choice.quality.mlp?.ndcg ?? null,
+        },
+      };
     }
   }
   return runs;
 }
 
 /** The funnel, or null when the validation candidates give the ranker nothing to learn (tiny data). */
-function tryFitFunnel(input: FunnelInput): Recommender | null {
+function tryFitFunnel(input: FunnelInput): ReturnType<typeof fitFunnel> | null {
   try {
-    return fitFunnel(input).model;
+    return fitFunnel(input);
   } catch (error) {
     if (error instanceof RankerTrainingDataError) return null;
     throw error;

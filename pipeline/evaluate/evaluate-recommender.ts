@@ -2,13 +2,14 @@
  * The published evaluation protocol applied to any fitted recommender: for every evaluable user
  * of a split, the top k items with the user's training items removed, scored against the user's
  * held-out items by the shared metrics — accuracy (precision, recall, nDCG, MAP at k) plus
- * catalogue coverage, novelty and intra-list diversity. The model is only asked for ranked lists.
+ * catalogue coverage, long-tail share and coverage, novelty and intra-list diversity. The model is only asked for ranked lists.
  */
 import { rowIndices, type InteractionMatrix } from "../data/interaction-matrix";
 import type { Recommender } from "../models/recommender";
 import type { InteractionSplit } from "../split/interaction-split";
 import { catalogCoverage } from "../../shared/metrics/catalog-coverage";
 import { intraListDiversity, type ItemSimilarity } from "../../shared/metrics/intra-list-diversity";
+import { longTailMetrics } from "../../shared/metrics/long-tail-metrics";
 import { novelty } from "../../shared/metrics/novelty";
 import { rankingMetrics, type RankingMetrics } from "../../shared/metrics/ranking-metrics";
 import { itemCooccurrenceSimilarity } from "./item-cooccurrence-similarity";
@@ -17,6 +18,10 @@ import { itemCooccurrenceSimilarity } from "./item-cooccurrence-similarity";
 export interface RecommenderQuality extends RankingMetrics {
   /** Distinct recommended items / items with at least one training interaction. */
   coverage: number;
+  /** Recommended slots from outside the 20 % most popular training items / all slots. */
+  longTailShare: number;
+  /** Distinct recommended long-tail items / long-tail items with training interactions. */
+  longTailCoverage: number;
   /** Mean −log₂ of the training popularity share of every recommended item. */
   novelty: number;
   /** Mean pairwise 1 − co-occurrence cosine inside each list. */
@@ -69,11 +74,17 @@ export function evaluateRecommender(
   const lists = [...predictions.values()];
   const itemCounts = new Int32Array(split.train.cols);
   for (const list of lists) for (const item of list) itemCounts[item]!++;
-  if (opts.accuracyOnly) return { ...accuracy, coverage: Number.NaN, novelty: Number.NaN, diversity: Number.NaN, itemCounts };
+  if (opts.accuracyOnly) {
+    const nan = Number.NaN;
+    return { ...accuracy, coverage: nan, longTailShare: nan, longTailCoverage: nan, novelty: nan, diversity: nan, itemCounts };
+  }
   const { itemUsers, trainUsers, trainItems } = trainingCounts(split.train);
+  const longTail = longTailMetrics(lists, itemUsers);
   return {
     ...accuracy,
     coverage: catalogCoverage(lists, trainItems),
+    longTailShare: longTail.share,
+    longTailCoverage: longTail.coverage,
     novelty: novelty(lists, itemUsers, trainUsers),
     diversity: intraListDiversity(lists, opts.similarity ?? itemCooccurrenceSimilarity(split.train)),
     itemCounts,

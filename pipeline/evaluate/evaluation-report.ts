@@ -1,11 +1,12 @@
 /**
  * The JSON document `pipeline evaluate` writes (other tools read it; `train` takes its serving
  * model from it). Top level: `dataset`, `protocol`, `seeds`, `models` (per model the mean of
- * every metric over seeds — `MAP`, `nDCG@10`, `Precision@10`, `Recall@10`, `coverage`, `novelty`,
- * `diversity` — plus `<metric>_std` and timings, all plain numbers), `serving_model`, and the
+ * every metric over seeds — `MAP`, `nDCG@10`, `Precision@10`, `Recall@10`, `coverage`, `long_tail`,
+ * `tail_coverage`, `novelty`, `diversity` — plus `<metric>_std` and timings, all plain numbers), `serving_model`, and the
  * details: how the serving model is served, the tuned hyperparameters, validation trials,
  * published reference rows and per-seed runs.
  */
+import type { PositionPropensity } from "../bias/position-propensity";
 import type { DatasetEventWeights } from "../data/dataset-event-weights";
 import type { ModelSpec } from "../models/model-spec";
 import type { ModelRun } from "./evaluate-plan";
@@ -16,7 +17,17 @@ import { meanStd } from "./seed-summary";
 import type { TuningResult, TuningTrial } from "./tune-plan";
 
 /** Metric columns of the report, in table order. */
-export const REPORT_METRICS = ["MAP", "nDCG", "Precision", "Recall", "coverage", "novelty", "diversity"] as const;
+export const REPORT_METRICS = [
+  "MAP",
+  "nDCG",
+  "Precision",
+  "Recall",
+  "coverage",
+  "long_tail",
+  "tail_coverage",
+  "novelty",
+  "diversity",
+] as const;
 
 /** One of {@link REPORT_METRICS}. */
 export type ReportMetric = (typeof REPORT_METRICS)[number];
@@ -30,6 +41,8 @@ export function metricKey(metric: ReportMetric, k: number): string {
       return `${metric}@${k}`;
     case "MAP":
     case "coverage":
+    case "long_tail":
+    case "tail_coverage":
     case "novelty":
     case "diversity":
       return metric;
@@ -44,6 +57,8 @@ const RUN_FIELDS: Record<ReportMetric, (run: ModelRun) => number> = {
   Precision: (run) => run.precision,
   Recall: (run) => run.recall,
   coverage: (run) => run.coverage,
+  long_tail: (run) => run.longTailShare,
+  tail_coverage: (run) => run.longTailCoverage,
   novelty: (run) => run.novelty,
   diversity: (run) => run.diversity,
 };
@@ -90,7 +105,20 @@ export interface EvaluationReport {
   dataset_stats: { users: number; items: number; interactions: number; skipped_lines: number; negative_pairs?: number };
   /** The event-weight table the dataset was aggregated with and its source (absent in older reports). */
   event_weights?: DatasetEventWeights;
-  runs: { seed: number; test_users: number; models: Record<string, Record<string, number>> }[];
+  /** With `--ips`: the estimated examination curve the position-logged events were weighted by. */
+  inverse_propensity?: { examination: number[]; eta: number; max_weight: number; randomised_impressions: number[] };
+  runs: {
+    seed: number;
+    test_users: number;
+    /** Metrics per model; the funnel also says which ranker it used. */
+    models: Record<
+      string,
+      Record<
+        string,
+        number | { chosen: string; objectives: string[]; validation_ndcg_logistic: number; validation_ndcg_mlp: number | null }
+      >
+    >;
+  }[];
   timing: { total_seconds: number; load_seconds: number; tuning_seconds: number; seed_seconds: number[] };
   generated_at: string;
 }
@@ -107,6 +135,7 @@ export interface EvaluationInputs {
   references: readonly PublishedRow[];
   datasetStats: EvaluationReport["dataset_stats"];
   eventWeights?: DatasetEventWeights;
+  inversePropensity?: PositionPropensity;
   timing: Omit<EvaluationReport["timing"], "seed_seconds">;
   generatedAt: Date;
 }
@@ -170,6 +199,16 @@ export function buildEvaluationReport(inputs: EvaluationInputs): EvaluationRepor
     references,
     dataset_stats: inputs.datasetStats,
     ...(inputs.eventWeights ? { event_weights: inputs.eventWeights } : {}),
+    ...(inputs.inversePropensity
+      ? {
+          inverse_propensity: {
+            examination: inputs.inversePropensity.examination.map(round),
+            eta: round(inputs.inversePropensity.eta),
+            max_weight: inputs.inversePropensity.maxWeight,
+            randomised_impressions: inputs.inversePropensity.impressions,
+          },
+        }
+      : {}),
     runs: inputs.seeds.map((s) => ({
       seed: s.seed,
       test_users: s.testUsers,
@@ -179,6 +218,16 @@ export function buildEvaluationReport(inputs: EvaluationInputs): EvaluationRepor
           {
             ...Object.fromEntries(REPORT_METRICS.map((m) => [metricKey(m, k), round(runMetric(run, m))])),
             fit_seconds: round(run.fitSeconds),
+            ...(run.ranker
+              ? {
+                  ranker: {
+                    chosen: run.ranker.chosen,
+                    objectives: run.ranker.objectives,
+                    validation_ndcg_logistic: round(run.ranker.logisticNdcg),
+                    validation_ndcg_mlp: run.ranker.mlpNdcg === null ? null : round(run.ranker.mlpNdcg),
+                  },
+                }
+              : {}),
           },
         ]),
       ),

@@ -6,6 +6,7 @@
 import type { InteractionMatrix } from "../data/interaction-matrix";
 import type { FitProgress } from "../models/model-spec";
 import type { SavedModel } from "../models/saved-model";
+import { objectiveLabelsFromMasks, type ObjectiveMasks } from "../ranking/objective-labels";
 import type { RankerItemInfo, RankerUserProfiles } from "../ranking/ranker-examples";
 import { type InteractionSplit, withNegatives } from "../split/interaction-split";
 import { evaluatePlan, type ModelRun } from "./evaluate-plan";
@@ -24,6 +25,8 @@ export interface SeedTask {
   funnelItems?: RankerItemInfo[];
   /** User demographics for the funnel's feature rows. */
   funnelProfiles?: RankerUserProfiles;
+  /** What each pair of the data reached (engagement, purchase): the funnel MLP's heads. */
+  funnelObjectives?: ObjectiveMasks;
 }
 
 /** Fit and score one tuning trial on the validation split of `splitSeed`'s training part. */
@@ -70,6 +73,11 @@ export class SplitCache {
 
   constructor(private readonly data: EvaluationData) {}
 
+  /** The whole data's positive pairs (what objective masks are aligned with). */
+  get interactions(): InteractionMatrix {
+    return this.data.interactions;
+  }
+
   /** The test split of `seed` (positives split by the protocol, negatives placed by its rule). */
   test(protocol: ProtocolName, seed: number): InteractionSplit {
     return this.memo(`test:${protocol}:${seed}`, () => {
@@ -112,6 +120,7 @@ export function runEvaluationTask<T extends EvaluationTask>(task: T, splits: Spl
                 validation: splits.validation(task.protocol, task.seed),
                 items: task.funnelItems,
                 ...(task.funnelProfiles ? { profiles: task.funnelProfiles } : {}),
+                ...(task.funnelObjectives ? { objectives: objectiveLabelsFromMasks(splits.interactions, task.funnelObjectives) } : {}),
               },
             }
           : {}),

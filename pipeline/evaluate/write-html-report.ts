@@ -2,10 +2,10 @@
  * A self-contained HTML report of an evaluation (inline SVG, no scripts or external assets),
  * written next to the JSON: the results table, accuracy per model with the spread over seeds and
  * the published rows, the popularity long tail of the data against each model's recommendations,
- * and catalogue coverage per model.
+ * catalogue coverage and the long-tail share per model.
  */
 import { writeFile } from "node:fs/promises";
-import { metricKey, type EvaluationReport, type ReportMetric } from "./evaluation-report";
+import { metricKey, REPORT_METRICS, type EvaluationReport, type ReportMetric } from "./evaluation-report";
 import type { PopularityProfile } from "./popularity-profile";
 
 const PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
@@ -39,6 +39,11 @@ export function renderHtmlReport(report: EvaluationReport, profile: PopularityPr
     value: report.models[name]!.coverage!,
     error: report.models[name]!.coverage_std!,
   }));
+  const longTail = models.map((name) => ({
+    name,
+    value: report.models[name]!.long_tail ?? Number.NaN,
+    error: report.models[name]!.long_tail_std ?? 0,
+  }));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Evaluation — ${esc(report.dataset)}</title>
 <style>
@@ -63,18 +68,26 @@ ${resultsTable(report)}
 (1 = most popular). Grey: share of training interactions per bucket; lines: share of each model's recommendations.</figcaption></figure>
 <figure>${barChart(coverage)}
 <figcaption>Catalogue coverage: distinct recommended items / items with training interactions.</figcaption></figure>
-</body></html>
+${
+  longTail.every((bar) => Number.isFinite(bar.value))
+    ? `<figure>${barChart(longTail)}
+<figcaption>Long-tail share: recommended slots whose item is outside the 20 % most popular training items
+(<code>tail_coverage</code> in the table: distinct long-tail items recommended / long-tail items).</figcaption></figure>
+`
+    : ""
+}</body></html>
 `;
 }
 
 function resultsTable(report: EvaluationReport): string {
   const k = report.k;
-  const columns: ReportMetric[] = ["MAP", "nDCG", "Precision", "Recall", "coverage", "novelty", "diversity"];
+  const columns: readonly ReportMetric[] = REPORT_METRICS;
+  const meanOnly = new Set<ReportMetric>(["coverage", "long_tail", "tail_coverage", "novelty", "diversity"]);
   const head = `<tr><th>model</th>${columns.map((c) => `<th>${esc(metricKey(c, k))}</th>`).join("")}<th>fit s</th></tr>`;
   const rows = Object.entries(report.models).map(([name, row]) => {
     const cells = columns.map((c) => {
       const key = metricKey(c, k);
-      return `<td>${num(row[key], 4)}${c === "coverage" || c === "novelty" || c === "diversity" ? "" : ` ± ${num(row[`${key}_std`], 4)}`}</td>`;
+      return `<td>${num(row[key], 4)}${meanOnly.has(c) ? "" : ` ± ${num(row[`${key}_std`], 4)}`}</td>`;
     });
     const cls = name === report.serving_model ? ' class="serving"' : "";
     return `<tr${cls}><td>${esc(name)}</td>${cells.join("")}<td>${num(row.fit_seconds, 1)}</td></tr>`;

@@ -11,7 +11,10 @@
  *   how `PUT /v1/items` calibrates and refreshes new items), entries from `extraKv` (the content
  *   encoder) and, last, the manifest (so a reader never sees a manifest ahead of its data);
  * - `items.json` — the catalogue with metadata (`[{id, ...ItemMetadata}]`);
- * - `ranker.onnx` / `ranker.json` — the logistic ranker for the sidecar and the in-Worker ranker;
+ * - `ranker.json` — the logistic ranker for the in-Worker light ranker (always);
+ * - `ranker.onnx` — the sidecar's ranker: the trained multi-objective MLP when one is given
+ *   (`mlpRanker`), else the logistic graph; with an MLP also `ranker.fp16.onnx`, the same network
+ *   with float16 weights for GPU providers (the manifest's `ranker` section says which and how);
  * - `serving.json` — which model the vectors come from and how the edge serves it (the
  *   manifest's `retrievalModel` names it too);
  * - `manifest.json` — the {@link ModelManifest} naming all of the above.
@@ -24,9 +27,10 @@ import type { ModelManifest } from "../../shared/artifacts/model-manifest";
 import type { FeatureDistribution } from "../../shared/features/feature-distribution";
 import { trainedCategoryAffinity } from "../../shared/features/category-affinity";
 import { FEATURE_SPEC } from "../../shared/features/feature-spec";
+import { countRecent, trainedCategoryLastSeen } from "../../shared/features/sequence-features";
 import type { LinearRankerModel } from "../../shared/ranking/linear-ranker";
 import { type Dataset, profileDemographics } from "../data/dataset";
-import { columnEventCounts, rowEventCounts } from "../data/interaction-matrix";
+import { columnEventCounts, historyEntries, itemInteractionTimes, rowEventCounts } from "../data/interaction-matrix";
 import { writeNdjson } from "../data/write-ndjson";
 import type { ServingDescription } from "../evaluate/evaluation-report";
 import { buildFoldInModel } from "../../shared/realtime/build-fold-in-model";
@@ -36,6 +40,7 @@ import type { FoldInFit } from "./fold-in-calibration";
 import { factorRow, type LatentFactors, type Recommender } from "../models/recommender";
 import { createModelVersion } from "./model-version";
 import { linearRankerToOnnx } from "./onnx-linear-ranker";
+import { type MlpRankerModel, mlpRankerToOnnx } from "./onnx-mlp-ranker";
 import { buildPopularLists } from "./popular-lists";
 import { shortestFloat32 } from "./shortest-float32";
 
@@ -45,6 +50,8 @@ export const ARTIFACT_FILES = {
   kvBulk: "kv-bulk.json",
   items: "items.json",
   rankerOnnx: "ranker.onnx",
+  /** Written only with an MLP ranker. */
+  rankerOnnxFp16: "ranker.fp16.onnx",
   rankerJson: "ranker.json",
   serving: "serving.json",
   manifest: "manifest.json",
@@ -56,7 +63,14 @@ export interface ArtifactInput {
   dataset: Dataset;
   /** A model with user and item vectors, fitted on `dataset.interactions` (all data). */
   retrieval: Recommender;
+  /** The logistic ranker: always the in-Worker light ranker (`ranker.json`, KV `ranker:light`). */
   ranker: LinearRankerModel;
+  /**
+   * The trained MLP ranker, when it earned its place (e.g. it beat the logistic ranker on held-back
+   * users): the sidecar's `ranker.onnx` (plus `ranker.fp16.onnx`). Omitted: `ranker.onnx` is the
+   * logistic graph.
+   */
+  mlpRanker?: MlpRankerModel;
   /** Which model is served and how (default: `retrieval` served directly by its vectors). */
   serving?: ServingDescription;
   /** λ and α for the edge's session fold-in (see `fold-in-calibration.ts`); omitted: no fold-in model. */
@@ -98,10 +112,10 @@ export interface KvBulkEntry {
   value: string;
 }
 
-/** The manifest and the size in bytes of every file written. */
+/** The manifest and the size in bytes of every file written (`rankerOnnxFp16` only with an MLP ranker). */
 export interface ArtifactSummary {
   manifest: ModelManifest;
-  bytes: Record<keyof typeof ARTIFACT_FILES, number>;
+  bytes: Record<Exclude<keyof typeof ARTIFACT_FILES, "rankerOnnxFp16">, number> & { rankerOnnxFp16?: number };
   kvEntries: number;
 }
 
@@ -118,6 +132,9 @@ export async function writeArtifacts(
   if (input.ranker.featureSpecHash !== FEATURE_SPEC.hash) {
     throw new Error(`ranker was trained with feature spec ${input.ranker.featureSpecHash}, current spec is ${FEATURE_SPEC.hash}`);
   }
+  if (input.mlpRanker !== undefined && input.mlpRanker.featureSpecHash !== FEATURE_SPEC.hash) {
+    throw new Error(`MLP ranker was trained with feature spec ${input.mlpRanker.featureSpecHash}, current spec is ${FEATURE_SPEC.hash}`);
+  }
   const itemCount = dataset.items.items.length;
   const userCount = dataset.users.ids.size;
   if (factors.items.length !== itemCount * factors.dimensions || factors.users.length !== userCount * factors.dimensions) {
@@ -125,9 +142,13 @@ export async function writeArtifacts(
   }
   const createdAt = opts.createdAt.toISOString();
   const itemPopularity = columnEventCounts(dataset.interactions);
+  // Recent popularity as of the log's last interaction: the edge serves it until the next release.
+  const itemTimes = itemInteractionTimes(dataset.interactions);
+  const logEndSeconds = itemTimes.reduce((latest, times) => Math.max(latest, times.at(-1) ?? 0), 0);
   const metadata: ItemMetadata[] = dataset.items.items.map((item, i) => ({
     category: item.category,
     popularity: itemPopularity[i]!,
+    recent_popularity: countRecent(itemTimes[i]!, logEndSeconds),
     released_at: item.releasedAt,
     sponsored: item.sponsored,
     title: item.title,
@@ -142,8 +163,10 @@ export async function writeArtifacts(
   const modelVersion = createModelVersion(opts.versionPrefix, opts.createdAt, [
     vectorLines.map((line) => JSON.stringify(line)).join("\n"),
     rankerWeights,
+    ...(input.mlpRanker ? [JSON.stringify([input.mlpRanker.layers, input.mlpRanker.heads])] : []),
   ]);
   const ranker: LinearRankerModel = { ...input.ranker, modelVersion };
+  const mlpRanker: MlpRankerModel | undefined = input.mlpRanker && { ...input.mlpRanker, modelVersion };
 
   const popular = buildPopularLists(dataset, {
     halfLifeDays: opts.popularHalfLifeDays,
@@ -162,15 +185,16 @@ export async function writeArtifacts(
     const start = matrix.indptr[u]!;
     const end = matrix.indptr[u + 1]!;
     if (start === end) continue;
-    const entries = Array.from({ length: end - start }, (_, j) => start + j).sort(
-      (a, b) => matrix.lastTs[a]! - matrix.lastTs[b]! || matrix.indices[a]! - matrix.indices[b]!,
-    );
+    const entries = historyEntries(matrix, u);
     const record: UserRecord = {
       vector: Array.from(factorRow(factors.users, factors.dimensions, u), shortestFloat32),
       history: entries.slice(-opts.historySize).map((e) => dataset.items.items[matrix.indices[e]!]!.id),
       activity: userActivity[u]!,
       modelVersion,
       categoryAffinity: trainedCategoryAffinity(entries.map((e) => dataset.items.items[matrix.indices[e]!]!.category)),
+      categoryLastSeen: trainedCategoryLastSeen(
+        entries.map((e) => ({ category: dataset.items.items[matrix.indices[e]!]!.category, ts: Math.floor(matrix.lastTs[e]! / 1000) })),
+      ),
     };
     const demographics = profileDemographics(dataset.users.profiles[u]);
     if (demographics) record.demographics = demographics;
@@ -214,7 +238,15 @@ export async function writeArtifacts(
     dimensions: factors.dimensions,
     metric: ITEM_INDEX_METRIC,
     featureSpecHash: ranker.featureSpecHash,
-    ranker: { onnx: ARTIFACT_FILES.rankerOnnx, json: ARTIFACT_FILES.rankerJson, kind: ranker.kind },
+    ranker: mlpRanker
+      ? {
+          onnx: ARTIFACT_FILES.rankerOnnx,
+          json: ARTIFACT_FILES.rankerJson,
+          kind: mlpRanker.kind,
+          onnxFp16: ARTIFACT_FILES.rankerOnnxFp16,
+          ...(mlpRanker.heads ? { objectives: mlpRanker.heads.map((head) => ({ ...head })) } : {}),
+        }
+      : { onnx: ARTIFACT_FILES.rankerOnnx, json: ARTIFACT_FILES.rankerJson, kind: ranker.kind },
     files: { vectors: ARTIFACT_FILES.vectors, kvBulk: ARTIFACT_FILES.kvBulk, items: ARTIFACT_FILES.items, serving: ARTIFACT_FILES.serving },
     counts: { items: itemCount, users: usersWritten, interactions },
   };
@@ -228,7 +260,8 @@ export async function writeArtifacts(
   await writeNdjson(path("vectors"), vectorLines);
   await writeFile(path("kvBulk"), `${JSON.stringify(kv, null, 1)}\n`);
   await writeFile(path("items"), `${JSON.stringify(dataset.items.items.map((item, i) => ({ id: item.id, ...metadata[i]! })))}\n`);
-  await writeFile(path("rankerOnnx"), linearRankerToOnnx(ranker));
+  await writeFile(path("rankerOnnx"), mlpRanker ? mlpRankerToOnnx(mlpRanker) : linearRankerToOnnx(ranker));
+  if (mlpRanker) await writeFile(path("rankerOnnxFp16"), mlpRankerToOnnx(mlpRanker, { precision: "float16" }));
   await writeFile(path("rankerJson"), `${JSON.stringify(ranker, null, 2)}\n`);
   const serving = input.serving ?? {
     model: retrieval.name,
@@ -239,8 +272,9 @@ export async function writeArtifacts(
   await writeFile(path("serving"), `${JSON.stringify({ modelVersion, ...serving, ...foldIn }, null, 2)}\n`);
   await writeFile(path("manifest"), `${JSON.stringify(manifest, null, 2)}\n`);
 
-  const bytes = {} as Record<keyof typeof ARTIFACT_FILES, number>;
+  const bytes = {} as ArtifactSummary["bytes"];
   for (const file of Object.keys(ARTIFACT_FILES) as (keyof typeof ARTIFACT_FILES)[]) {
+    if (file === "rankerOnnxFp16" && !mlpRanker) continue;
     bytes[file] = (await stat(path(file))).size;
   }
   return { manifest, bytes, kvEntries: kv.length };

@@ -3,10 +3,20 @@
  * sponsored titles, users with demographics and genre tastes, and an interaction log (impressions,
  * views, completes, likes, ratings, skips, …) driven by latent tastes and power-law popularity.
  * Same options → same records (all randomness comes from `createRng`; no clock, no Math.random).
+ *
+ * With `positionBias` (off by default, so the default demo is unchanged) each session is a list of
+ * `listLength` items ordered by a popularity-leaning logging policy — or, in a share `exploreShare`
+ * of the sessions, shuffled uniformly at random (request id `explore:…`) — and the user looks at the
+ * slot at position p only with probability θₚ = (1/(1+p))^η (the position-based click model): logged
+ * engagement is position-biased, and the generator returns the ground truth (the curve and what
+ * each user's relevance of each item is) for `ground-truth.json`, which training never reads.
  */
 import { createRng, type Rng } from "../../shared/math/random";
 import type { InteractionEvent, Surface } from "../../shared/events/interaction-event";
 import { normalizeInPlace, sigmoid } from "../../shared/math/vector";
+import { examinationCurve, examinationProbability } from "../bias/examination-curve";
+import { explorationRequestId } from "../bias/exploration-request";
+import { GROUND_TRUTH_FORMAT, type DemoGroundTruth } from "../bias/ground-truth";
 import { EVENT_LOG_FORMAT, type CatalogItemRecord, type EventLogDescriptor, type UserProfileRecord } from "../data/event-log-folder";
 import {
   DEMO_AGE_BUCKETS,
@@ -41,7 +51,22 @@ export interface DemoGeneratorOptions {
   popularityExponent: number;
   /** Dataset name written into `dataset.json`. */
   name: string;
+  /** Position-biased clicks with a known ground truth (absent: the default demo, no position effect). */
+  positionBias?: PositionBiasOptions;
 }
+
+/** How {@link generateDemoData} simulates position bias. */
+export interface PositionBiasOptions {
+  /** Exponent η of the examination curve θₚ = (1/(1+p))^η (0: no position effect). */
+  eta: number;
+  /** Share of sessions whose list is shown in a uniformly random order (the exploration responses). */
+  exploreShare: number;
+  /** Items shown per session (the list; every slot is logged as an impression). */
+  listLength: number;
+}
+
+/** Defaults of {@link PositionBiasOptions} besides η: 10 % randomised lists of 10 items. */
+export const POSITION_BIAS_DEFAULTS = { exploreShare: 0.1, listLength: 10 } as const satisfies Omit<PositionBiasOptions, "eta">;
 
 /** Defaults: a 5k-item, 2k-user, 90-day log of roughly 150k events. */
 export const DEMO_GENERATOR_DEFAULTS = {
@@ -64,6 +89,8 @@ export interface DemoData {
   users: UserProfileRecord[];
   /** Sorted by `ts`. */
   events: InteractionEvent[];
+  /** The simulation's truth (only with `positionBias`): written beside the dataset, never trained on. */
+  groundTruth?: DemoGroundTruth;
 }
 
 const DAY_MS = 86_400_000;
@@ -88,6 +115,7 @@ export function generateDemoData(options: Partial<DemoGeneratorOptions> = {}): D
   for (let u = 0; u < population.profiles.length; u++) {
     simulateUser(rng, opts, catalogue, population.profiles[u]!, population.tastes[u]!, events);
   }
+  const bias = opts.positionBias;
   events.sort((a, b) => a.ts! - b.ts! || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0));
   return {
     descriptor: {
@@ -101,7 +129,34 @@ export function generateDemoData(options: Partial<DemoGeneratorOptions> = {}): D
     items: catalogue.records,
     users: population.profiles,
     events,
+    ...(bias
+      ? {
+          groundTruth: {
+            format: GROUND_TRUTH_FORMAT,
+            model:
+              "position-based: P(engage at position p) = examination[p] × relevance(user, item); " +
+              "relevance = sigmoid(-0.9 + 1.1 z) × (0.55 if sponsored), z = the user's taste · item latent standardised over the catalogue",
+            examination: { eta: bias.eta, curve: examinationCurve(bias.eta, bias.listLength) },
+            exploreShare: bias.exploreShare,
+            listLength: bias.listLength,
+            users: population.profiles.map((p, u) => ({ user_id: p.user_id, taste: Array.from(population.tastes[u]!) })),
+            items: catalogue.records.map((r, i) => ({
+              item_id: r.item_id,
+              latent: Array.from(catalogue.latents[i]!),
+              sponsored: r.sponsored === true,
+            })),
+          },
+        }
+      : {}),
   };
+}
+
+/**
+ * The probability that a user engages with an item they looked at (the demo's true relevance): a
+ * logistic in the standardised affinity `z`, lower for sponsored titles.
+ */
+export function engagementProbability(z: number, sponsored: boolean): number {
+  return sigmoid(-0.9 + 1.1 * z) * (sponsored ? 0.55 : 1);
 }
 
 interface Catalogue {
@@ -252,6 +307,7 @@ function simulateUser(
   const consumed = new Set<number>();
   let sequence = 0;
   const userId = profile.user_id;
+  const bias = opts.positionBias;
   sessionStarts.forEach((start, session) => {
     const surface =
       SURFACE_MIX[
@@ -261,11 +317,15 @@ function simulateUser(
         )
       ]!.name;
     const device = rng.next() < 0.8 ? profile.device! : DEMO_DEVICES[rng.int(DEMO_DEVICES.length)]!.name;
-    const requestId = `r-${userId}-${String(session).padStart(4, "0")}`;
-    const slots = 1 + Math.min(30, Math.floor(Math.log(1 - rng.next()) / Math.log(0.75)));
+    const baseRequestId = `r-${userId}-${String(session).padStart(4, "0")}`;
+    const slate = bias
+      ? biasedSlate(rng, bias, catalogue, cumulative, affinity, consumed, start, (i) => (affinity[i]! - mean) / spread)
+      : null;
+    const requestId = slate?.explore ? explorationRequestId(baseRequestId) : baseRequestId;
+    const slots = slate ? slate.items.length : 1 + Math.min(30, Math.floor(Math.log(1 - rng.next()) / Math.log(0.75)));
     let t = start;
     for (let position = 0; position < slots; position++) {
-      const item = pickItem(rng, catalogue, cumulative, affinity, consumed, t);
+      const item = slate ? slate.items[position]! : pickItem(rng, catalogue, cumulative, affinity, consumed, t);
       if (item < 0) continue;
       const z = (affinity[item]! - mean) / spread;
       const sponsored = catalogue.records[item]!.sponsored === true;
@@ -285,8 +345,9 @@ function simulateUser(
       };
       t += 20_000 + rng.next() * 100_000;
       emit("impression");
-      const engage = sigmoid(-0.9 + 1.1 * z) * (sponsored ? 0.55 : 1);
-      if (rng.next() < engage) {
+      const engage = engagementProbability(z, sponsored);
+      const examined = !bias || rng.next() < examinationProbability(position, bias.eta);
+      if (examined && rng.next() < engage) {
         t += 1000 + rng.next() * 4000;
         if (surface !== "email" && rng.next() < 0.6) {
           emit("click");
@@ -310,7 +371,7 @@ function simulateUser(
           emit("skip", Math.round(watched * 100) / 100);
           if (rng.next() < 0.1) emit("not_interested");
         }
-      } else {
+      } else if (examined) {
         if (rng.next() < 0.02) emit("save");
         if (z < 0 && rng.next() < 0.05) emit("not_interested");
         else if (z < -0.5 && rng.next() < 0.01) emit("hide");
@@ -349,6 +410,43 @@ function pickItem(
     return item;
   }
   return -1;
+}
+
+/** Weights of the logging policy that orders a position-biased session's list (popularity first, some taste, noise). */
+const LOGGING_POLICY = { popularity: 1, taste: 0.5, noise: 0.5 } as const;
+
+/**
+ * The list of a position-biased session: up to `listLength` distinct items drawn like ordinary
+ * slots, then either shuffled uniformly at random (an exploration response, `exploreShare` of the
+ * sessions) or sorted by the logging policy's score log(appeal) + 0.5·z + noise — the production
+ * ranker of the simulation, which puts popular items on top.
+ */
+function biasedSlate(
+  rng: Rng,
+  bias: PositionBiasOptions,
+  catalogue: Catalogue,
+  cumulative: Float64Array,
+  affinity: Float64Array,
+  consumed: Set<number>,
+  atMs: number,
+  standardised: (item: number) => number,
+): { items: number[]; explore: boolean } {
+  const explore = rng.next() < bias.exploreShare;
+  const items: number[] = [];
+  for (let draw = 0; draw < bias.listLength; draw++) {
+    const item = pickItem(rng, catalogue, cumulative, affinity, consumed, atMs);
+    if (item >= 0 && !items.includes(item)) items.push(item);
+  }
+  if (explore) return { items: rng.shuffle(items), explore };
+  const score = new Map(
+    items.map((item) => [
+      item,
+      LOGGING_POLICY.popularity * Math.log(catalogue.appeal[item]!) +
+        LOGGING_POLICY.taste * standardised(item) +
+        LOGGING_POLICY.noise * rng.normal(),
+    ]),
+  );
+  return { items: items.sort((a, b) => score.get(b)! - score.get(a)! || a - b), explore };
 }
 
 /** An item released in the {@link NEW_RELEASE_DAYS} days before `atMs`, ∝ exp(affinity) × appeal. */
@@ -471,4 +569,15 @@ function validateOptions(opts: DemoGeneratorOptions): void {
     }
   }
   if (!Number.isInteger(opts.seed)) throw new RangeError(`demo generator: seed must be an integer`);
+  const bias = opts.positionBias;
+  if (bias) {
+    if (!(Number.isFinite(bias.eta) && bias.eta >= 0))
+      throw new RangeError(`demo generator: position bias eta must be ≥ 0, got ${bias.eta}`);
+    if (!(bias.exploreShare >= 0 && bias.exploreShare <= 1)) {
+      throw new RangeError(`demo generator: explore share must be in [0, 1], got ${bias.exploreShare}`);
+    }
+    if (!(Number.isInteger(bias.listLength) && bias.listLength >= 1 && bias.listLength <= 1000)) {
+      throw new RangeError(`demo generator: list length must be an integer in 1…1000, got ${bias.listLength}`);
+    }
+  }
 }

@@ -46,23 +46,41 @@ export interface LinearRankerFit {
   loss: number;
 }
 
+/** The training rows drawn from example groups, and where each came from. */
+export interface SampledRankerRows {
+  rows: number[][];
+  labels: number[];
+  /** Per row: its group's position in `groups` and the candidate's index in that group. */
+  origin: { group: number; candidate: number }[];
+  /** Rows labelled 0 by explicit negative feedback. */
+  rejected: number;
+}
+
+/**
+ * Every positive candidate, every explicitly rejected one and a seeded `negativeSampleRate` share
+ * of the others: the rows both rankers (logistic and MLP) are fitted on.
+ */
+export function sampleRankerRows(groups: readonly RankerExampleGroup[], negativeSampleRate: number, seed: number): SampledRankerRows {
+  const rng = createRng(seed);
+  const sampled: SampledRankerRows = { rows: [], labels: [], origin: [], rejected: 0 };
+  groups.forEach((group, g) => {
+    group.labels.forEach((label, j) => {
+      const isRejected = label === 0 && group.rejected?.[j] === 1;
+      if (label === 1 || isRejected || rng.next() < negativeSampleRate) {
+        if (isRejected) sampled.rejected++;
+        sampled.rows.push(group.rows[j]!);
+        sampled.labels.push(label);
+        sampled.origin.push({ group: g, candidate: j });
+      }
+    });
+  });
+  return sampled;
+}
+
 /** Fits the logistic ranker on `groups`; throws {@link RankerTrainingDataError} when they hold only hits or only misses. */
 export function fitLinearRanker(groups: readonly RankerExampleGroup[], options: Partial<FitLinearRankerOptions> = {}): LinearRankerFit {
   const opts = { ...FIT_LINEAR_RANKER_DEFAULTS, ...options } satisfies FitLinearRankerOptions;
-  const rng = createRng(opts.seed);
-  const rows: number[][] = [];
-  const labels: number[] = [];
-  let rejected = 0;
-  for (const group of groups) {
-    group.labels.forEach((label, j) => {
-      const isRejected = label === 0 && group.rejected?.[j] === 1;
-      if (label === 1 || isRejected || rng.next() < opts.negativeSampleRate) {
-        if (isRejected) rejected++;
-        rows.push(group.rows[j]!);
-        labels.push(label);
-      }
-    });
-  }
+  const { rows, labels, rejected } = sampleRankerRows(groups, opts.negativeSampleRate, opts.seed);
   const positives = labels.reduce((a, b) => a + b, 0);
   if (positives === 0 || positives === labels.length) {
     throw new RankerTrainingDataError("ranker training needs both held-out hits and misses among the candidates");

@@ -32,7 +32,7 @@ export class RerankedRecommender implements Recommender {
     private readonly candidates = 100,
     profiles: RankerUserProfiles = [],
   ) {
-    this.builder = new CandidateRowBuilder(train, items, profiles);
+    this.builder = new CandidateRowBuilder(train, items, profiles, retrieval.factors);
   }
 
   fit(): void {}

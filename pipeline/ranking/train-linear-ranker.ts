@@ -1,19 +1,21 @@
 /**
- * Trains the logistic ranker that re-orders retrieval candidates at serving time. Users with
- * held-out items are split (seeded) into fit and evaluation groups; the fit group's candidates,
- * with negatives subsampled, train the logistic regression; the evaluation group's full candidate
- * lists measure whether the ranker orders held-out items better than retrieval order does.
+ * Trains the rankers that re-order retrieval candidates at serving time. Users with held-out items
+ * are split (seeded) into fit and evaluation groups; the fit group's candidates, with negatives
+ * subsampled, train the logistic regression and the multi-objective MLP (choose-ranker.ts); the
+ * evaluation group's full candidate lists measure whether each orders held-out items better than
+ * retrieval order does, and choose the sidecar's ranker.
  */
-import { scoreLinear, type LinearRankerModel } from "../../shared/ranking/linear-ranker";
+import type { LinearRankerModel } from "../../shared/ranking/linear-ranker";
 import { createRng } from "../../shared/math/random";
-import { ndcgAtK } from "../../shared/metrics/ndcg-at-k";
-import { recallAtK } from "../../shared/metrics/recall-at-k";
-import { rocAuc } from "../../shared/metrics/roc-auc";
 import type { Recommender } from "../models/recommender";
 import type { InteractionSplit } from "../split/interaction-split";
-import { fitLinearRanker } from "./fit-linear-ranker";
+import type { RankingObjective } from "../../shared/ranking/ranking-objectives";
+import type { MlpRankerModel } from "../export/onnx-mlp-ranker";
+import { CHOOSE_RANKER_DEFAULTS, fitAndChooseRanker, type RankingQuality } from "./choose-ranker";
+import type { FitMlpRankerOptions } from "./fit-mlp-ranker";
+import type { ObjectiveLabels } from "./objective-labels";
 import type { LogisticRegressionOptions } from "./logistic-regression";
-import { buildRankerExamples, type RankerExampleGroup, type RankerItemInfo, type RankerUserProfiles } from "./ranker-examples";
+import { buildRankerExamples, type RankerItemInfo, type RankerUserProfiles } from "./ranker-examples";
 import { type FeatureDistribution, featureDistribution } from "../../shared/features/feature-distribution";
 import { FEATURE_SPEC } from "../../shared/features/feature-spec";
 
@@ -31,6 +33,8 @@ export interface TrainLinearRankerOptions {
   /** Stamped into the model; `writeArtifacts` replaces it with the published version. */
   modelVersion: string;
   logistic: Partial<LogisticRegressionOptions>;
+  /** MLP options; `false` trains the logistic ranker only. */
+  mlp: Partial<FitMlpRankerOptions> | false;
 }
 
 /** Defaults: top-100 candidates, 20% of negatives, 20% of users for evaluation. */
@@ -42,19 +46,12 @@ export const TRAIN_LINEAR_RANKER_DEFAULTS = {
   seed: 42,
   modelVersion: "unversioned",
   logistic: {},
+  mlp: CHOOSE_RANKER_DEFAULTS.mlp,
 } as const satisfies TrainLinearRankerOptions;
 
-/** How well one ordering of the evaluation users' candidates matches their held-out items. */
-export interface RankingQuality {
-  /** Mean per-user ROC AUC over users with both labels among their candidates. */
-  auc: number;
-  /** Mean nDCG@k over evaluation users. */
-  ndcg: number;
-  /** Mean recall@k over evaluation users. */
-  recall: number;
-}
+export type { RankingQuality };
 
-/** What training saw and how the ranker compares with retrieval order on held-back users. */
+/** What training saw and how the rankers compare with retrieval order on held-back users. */
 export interface LinearRankerReport {
   fitUsers: number;
   fitRows: number;
@@ -65,8 +62,16 @@ export interface LinearRankerReport {
   /** Share of held-out items that appear among the candidates (the ranker's ceiling). */
   candidateRecall: number;
   k: number;
+  /** The logistic ranker's quality (the light ranker; the sidecar's too unless the MLP is chosen). */
   ranker: RankingQuality;
   retrieval: RankingQuality;
+  /** The multi-objective MLP's quality, null when it was not trained (`mlpSkipped` says why). */
+  mlp: RankingQuality | null;
+  mlpSkipped?: string;
+  /** The sidecar's ranker: the MLP when it beats the logistic ranker by MLP_MIN_GAIN. */
+  chosen: "logistic" | "mlp";
+  /** The MLP's heads (objectives present in the data). */
+  objectives: RankingObjective[];
   /** Final training log-loss. */
   trainLoss: number;
   /**
@@ -84,13 +89,18 @@ export interface TrainLinearRankerInput {
   catalog: { items: readonly RankerItemInfo[] };
   /** User demographics (age, gender, usual device) for the feature rows. */
   profiles?: RankerUserProfiles;
+  /** What each pair reached (engagement, purchase): the MLP's heads. */
+  objectives?: ObjectiveLabels;
 }
 
-/** Trains the logistic ranker; weights apply to raw `buildFeatureRow` rows. */
+/**
+ * Trains the logistic ranker and the multi-objective MLP on the fit users and compares them on the
+ * evaluation users; weights apply to raw `buildFeatureRow` rows. `mlp` is returned when chosen.
+ */
 export function trainLinearRanker(
   input: TrainLinearRankerInput,
   options: Partial<TrainLinearRankerOptions> = {},
-): { model: LinearRankerModel; report: LinearRankerReport } {
+): { model: LinearRankerModel; mlp: MlpRankerModel | null; report: LinearRankerReport } {
   const opts = { ...TRAIN_LINEAR_RANKER_DEFAULTS, ...options } satisfies TrainLinearRankerOptions;
   const rng = createRng(opts.seed);
   const users = rng.shuffle(Array.from(input.split.testUsers));
@@ -101,17 +111,15 @@ export function trainLinearRanker(
   const examples = (list: number[]) => buildRankerExamples({ ...input, users: list }, { candidates: opts.candidates });
 
   const fitGroups = examples(fitUsers);
-  const fit = fitLinearRanker(fitGroups, {
+  const evaluationGroups = examples(evaluationUsers);
+  const choice = fitAndChooseRanker(fitGroups, evaluationGroups, {
     negativeSampleRate: opts.negativeSampleRate,
     seed: opts.seed,
     modelVersion: opts.modelVersion,
-    logistic: opts.logistic,
+    k: opts.k,
+    mlp: opts.mlp,
   });
-  const model = fit.model;
-
-  const evaluationGroups = examples(evaluationUsers);
-  const ranker = rankingQuality(evaluationGroups, opts.k, (group) => group.rows.map((row) => scoreLinear(model, row)));
-  const retrieval = rankingQuality(evaluationGroups, opts.k, (group) => group.rows.map((_, rank) => -rank));
+  const fit = choice.logistic;
   let found = 0;
   let relevant = 0;
   for (const group of evaluationGroups) {
@@ -119,7 +127,8 @@ export function trainLinearRanker(
     relevant += group.relevant.length;
   }
   return {
-    model,
+    model: fit.model,
+    mlp: choice.chosen === "mlp" ? choice.mlp!.model : null,
     report: {
       fitUsers: fitUsers.length,
       fitRows: fit.rows,
@@ -128,8 +137,12 @@ export function trainLinearRanker(
       evaluationUsers: evaluationUsers.length,
       candidateRecall: relevant > 0 ? found / relevant : 0,
       k: opts.k,
-      ranker,
-      retrieval,
+      ranker: choice.quality.logistic,
+      retrieval: choice.quality.retrieval,
+      mlp: choice.quality.mlp,
+      ...(choice.mlpSkipped ? { mlpSkipped: choice.mlpSkipped } : {}),
+      chosen: choice.chosen,
+      objectives: choice.mlp?.objectives ?? ["click"],
       trainLoss: fit.loss,
       featureDistribution: featureDistribution(
         fitGroups.flatMap((group) => group.rows),
@@ -138,27 +151,4 @@ export function trainLinearRanker(
       ),
     },
   };
-}
-
-/** Orders each group's candidates by `score` (descending, stable) and averages the metrics. */
-function rankingQuality(groups: RankerExampleGroup[], k: number, score: (group: RankerExampleGroup) => number[]): RankingQuality {
-  let aucSum = 0;
-  let aucUsers = 0;
-  let ndcg = 0;
-  let recall = 0;
-  for (const group of groups) {
-    const scores = score(group);
-    const auc = rocAuc(scores, group.labels);
-    if (!Number.isNaN(auc)) {
-      aucSum += auc;
-      aucUsers++;
-    }
-    const order = scores.map((_, j) => j).sort((a, b) => scores[b]! - scores[a]! || a - b);
-    const ranked = order.map((j) => group.items[j]!);
-    const relevant = new Set(group.relevant);
-    ndcg += ndcgAtK(ranked, relevant, k);
-    recall += recallAtK(ranked, relevant, k);
-  }
-  const n = Math.max(1, groups.length);
-  return { auc: aucUsers > 0 ? aucSum / aucUsers : Number.NaN, ndcg: ndcg / n, recall: recall / n };
 }

@@ -11,6 +11,13 @@ export interface ItemMetadata {
   category: string;
   /** Interaction count in the training log. Indexed. */
   popularity: number;
+  /**
+   * The item's training users whose latest interaction falls in the 7 days before the log's end
+   * (`countRecent`, shared/features/sequence-features.ts): feature `item_log_recent_popularity`.
+   * Indexed, so ANN matches carry it. Absent on items written before feature spec v5 and on items
+   * added through the API (0).
+   */
+  recent_popularity?: number;
   /** Release time, seconds since epoch. Indexed. */
   released_at: number;
   /** Paid placement. Indexed. */
@@ -23,6 +30,7 @@ export interface ItemMetadata {
 export const ITEM_METADATA_INDEXES = {
   category: "string",
   popularity: "number",
+  recent_popularity: "number",
   released_at: "number",
   sponsored: "boolean",
 } as const satisfies Partial<Record<keyof ItemMetadata, MetadataIndexType>>;

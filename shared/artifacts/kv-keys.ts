@@ -75,6 +75,12 @@ export interface UserRecord {
    * Absent in records written before feature spec v4 (then only the session counts).
    */
   categoryAffinity?: Record<string, number>;
+  /**
+   * The trained part of `category_recency_7d`: the latest training interaction per category,
+   * seconds since epoch (`trainedCategoryLastSeen`, shared/features/sequence-features.ts). Absent
+   * in records written before feature spec v5 (then only the session counts).
+   */
+  categoryLastSeen?: Record<string, number>;
 }
 
 /**

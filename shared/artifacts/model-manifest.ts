@@ -4,6 +4,25 @@
  */
 import type { EventWeights } from "../events/event-weight";
 import type { FeatureDistribution } from "../features/feature-distribution";
+import type { RankingObjective } from "../ranking/ranking-objectives";
+
+/**
+ * The ranker artifacts: `json` is always the logistic light ranker (the Worker's, KV
+ * `ranker:light`); `onnx` is the sidecar's ranker, of `kind` `logistic` (the same model) or `mlp`
+ * (the trained multi-objective MLP, when it was chosen).
+ */
+export interface ManifestRanker {
+  /** The sidecar's ONNX ranker (float32 weights). */
+  onnx: string;
+  /** The logistic light ranker as JSON. */
+  json: string;
+  /** What the `onnx` file holds. */
+  kind: "logistic" | "mlp";
+  /** The same ranker with float16 weights, for GPU providers (`mlp` only; absent in older manifests). */
+  onnxFp16?: string;
+  /** The MLP's heads in output order and their weights in the combined score (`mlp` only). */
+  objectives?: { objective: RankingObjective; weight: number }[];
+}
 
 /** Describes one published model version. */
 export interface ModelManifest {
@@ -22,7 +41,7 @@ export interface ModelManifest {
   /** `FEATURE_SPEC.hash` the ranker was trained with. */
   featureSpecHash: string;
   /** Ranker artifacts, relative to the manifest's folder. */
-  ranker: { onnx: string; json: string; kind: "logistic" };
+  ranker: ManifestRanker;
   /** Artifact files, relative to the manifest's folder. */
   files: { vectors: string; kvBulk: string; items: string /** Which model is served and how (`serving.json`). */; serving?: string };
   counts: { items: number; users: number; interactions: number };

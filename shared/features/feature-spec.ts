@@ -20,9 +20,16 @@
  * category; at the edge from the user's KV record) plus the session's live affinity. Before, the
  * edge used the session alone, so the ranker's largest weight read 0 for a returning user with no
  * new events.
+ *
+ * Version 5 adds sequence and time (shared/features/sequence-features.ts): the candidate's cosine
+ * similarity to the user's 5 most recent positive items (mean and max), how recently the user last
+ * touched the candidate's category, and the item's interactions in the last 7 days. On MovieLens
+ * 100k with a leave-last-out split these lift the funnel from 1.03× to well above 1.25× the
+ * retrieval model: a user vector says what a user likes, these say what they are on now.
  */
 import type { Surface } from "../events/interaction-event";
 import { fnv1aHex } from "../math/fnv1a";
+import { categoryRecency } from "./sequence-features";
 import { ageDecades, deviceClass, genderClass } from "./user-context-features";
 
 /** Everything the spec needs to know about one candidate for one user. */
@@ -56,6 +63,12 @@ export interface CandidateFeatureInput {
   user?: { age_bucket?: string; gender?: string };
   /** The requesting device (`mobile`, `tv`, …; free-form, see `deviceClass`); unknown when absent. */
   device?: string;
+  /** Mean and max cosine similarity to the user's recent positive items (`recentSimilarity`); 0 when unknown. */
+  recentSimilarity?: { mean: number; max: number };
+  /** When the user last interacted with the candidate's category, seconds since epoch (`categoryLastSeen`); never when absent. */
+  categoryLastSeenAt?: number;
+  /** The item's interactions in the last 7 days (`countRecent`; metadata `recent_popularity`); 0 when unknown. */
+  itemRecentPopularity?: number;
 }
 
 const SECONDS_PER_DAY = 24 * 3600;
@@ -86,6 +99,10 @@ export const FEATURE_NAMES = [
   "device_tablet",
   "device_tv",
   "device_web",
+  "recent_similarity_mean",
+  "recent_similarity_max",
+  "category_recency_7d",
+  "item_log_recent_popularity",
 ] as const;
 
 /** One of {@link FEATURE_NAMES}. */
@@ -118,9 +135,13 @@ const featureBuilders = {
   device_tablet: (x) => (deviceClass(x.device) === "tablet" ? 1 : 0),
   device_tv: (x) => (deviceClass(x.device) === "tv" ? 1 : 0),
   device_web: (x) => (deviceClass(x.device) === "web" ? 1 : 0),
+  recent_similarity_mean: (x) => x.recentSimilarity?.mean ?? 0,
+  recent_similarity_max: (x) => x.recentSimilarity?.max ?? 0,
+  category_recency_7d: (x) => categoryRecency(x.categoryLastSeenAt, x.nowSeconds),
+  item_log_recent_popularity: (x) => Math.log1p(Math.max(0, x.itemRecentPopularity ?? 0)),
 } satisfies Record<FeatureName, (input: CandidateFeatureInput) => number>;
 
-const SPEC_VERSION = 4;
+const SPEC_VERSION = 5;
 
 /** The spec's identity: bump `version` or change names/builders and the hash changes. */
 export const FEATURE_SPEC = {

@@ -48,6 +48,7 @@ export async function seedFixture(): Promise<void> {
           metadata: {
             category,
             popularity: 100 - i,
+            recent_popularity: i % 3,
             released_at: NOW_SECONDS - i * 86400 * 30,
             sponsored: false,
             title: `${category} ${i}`,

@@ -60,8 +60,8 @@ async function userColumns(userId: string, device?: string): Promise<Record<stri
   expect(ranker.rows.length).toBeGreaterThan(0);
   const first = ranker.rows[0]!;
   // Every candidate of one request carries the same user and device columns.
-  const userStart = FEATURE_NAMES.indexOf("user_age_decades");
-  for (const row of ranker.rows) expect(row.slice(userStart)).toEqual(first.slice(userStart));
+  const userColumnRange = [FEATURE_NAMES.indexOf("user_age_decades"), FEATURE_NAMES.indexOf("device_web") + 1] as const;
+  for (const row of ranker.rows) expect(row.slice(...userColumnRange)).toEqual(first.slice(...userColumnRange));
   return Object.fromEntries(
     FEATURE_NAMES.map((name, i) => [name, first[i]!]).filter(([name]) => /^(user_age|user_gender|device_)/.test(String(name))),
   );

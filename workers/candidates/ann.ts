@@ -25,6 +25,7 @@ export function candidateFromMatch(match: VectorMatch, source: CandidateSource):
     retrievalScore: similarityFromScore(ITEM_INDEX_METRIC, match.score),
     category: typeof metadata.category === "string" ? metadata.category : undefined,
     popularity: typeof metadata.popularity === "number" ? metadata.popularity : undefined,
+    recentPopularity: typeof metadata.recent_popularity === "number" ? metadata.recent_popularity : undefined,
     releasedAt: typeof metadata.released_at === "number" ? metadata.released_at : undefined,
     sponsored: typeof metadata.sponsored === "boolean" ? metadata.sponsored : undefined,
   };

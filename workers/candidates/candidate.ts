@@ -30,6 +30,8 @@ export interface Candidate {
   retrievalScore: number;
   category?: string;
   popularity?: number;
+  /** Interactions in the 7 days before the release's log end (metadata `recent_popularity`). */
+  recentPopularity?: number;
   releasedAt?: number;
   sponsored?: boolean;
   /** Set on exploration picks. */

@@ -27,19 +27,24 @@ const LOOKUP_FAILED: FallbackRung = { stage: "session_similar", reason: "unavail
 
 /**
  * The `count` most recent distinct items whose latest event (of `recent`, newest first) is
- * positive; an item the user last skipped or hid is no anchor.
- * @example recentPositiveItems([{ itemId: "b", type: "click", … }, { itemId: "a", type: "hide", … }], 3) // → ["b"]
+ * positive, with that event's time (ms); an item the user last skipped or hid is no anchor.
+ * @example recentPositives([{ itemId: "b", type: "click", ts: 9, … }, { itemId: "a", type: "hide", … }], 3) // → [{ itemId: "b", ts: 9 }]
  */
-export function recentPositiveItems(recent: readonly RecentInteraction[], count: number): string[] {
+export function recentPositives(recent: readonly RecentInteraction[], count: number): { itemId: string; ts: number }[] {
   const decided = new Set<string>();
-  const anchors: string[] = [];
+  const anchors: { itemId: string; ts: number }[] = [];
   for (const interaction of recent) {
     if (anchors.length >= count) break;
     if (decided.has(interaction.itemId)) continue;
     decided.add(interaction.itemId);
-    if (eventSignal(interaction.type, interaction.value ?? undefined) > 0) anchors.push(interaction.itemId);
+    if (eventSignal(interaction.type, interaction.value ?? undefined) > 0) anchors.push({ itemId: interaction.itemId, ts: interaction.ts });
   }
   return anchors;
+}
+
+/** The ids of {@link recentPositives}. */
+export function recentPositiveItems(recent: readonly RecentInteraction[], count: number): string[] {
+  return recentPositives(recent, count).map((anchor) => anchor.itemId);
 }
 
 /**

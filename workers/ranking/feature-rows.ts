@@ -1,26 +1,42 @@
 /**
  * The features stage of the funnel: one row per candidate (shared/features/feature-spec.ts, the
- * same function the pipeline builds training rows with). The ranker was trained on a user–item
- * similarity for every candidate; vector sources (`ann`, `similar`) bring theirs, and for the first
- * list candidates (trending, popular, fresh) the item vectors are looked up to compute it — when
- * that lookup fails they rank with 0 (`ranker / unavailable / list_similarity_0`).
+ * same function the pipeline builds training rows with). Inputs come from the user's KV record
+ * (the trained parts, written by the export with the pipeline's functions), the session (the live
+ * parts) and the vector index:
+ * - the user–item similarity: vector sources (`ann`, `similar`) bring theirs; for the first list
+ *   candidates (trending, popular, fresh) it is computed from looked-up item vectors;
+ * - the sequence features (feature spec v5): the candidates' and the recent items' vectors are
+ *   looked up (one batch of `getByIds`, cached per isolate) when the user has recent positive items
+ *   — the session's, newest first, then the trained history's — and the recent items' categories
+ *   from their metadata move `category_recency_7d`.
+ * When the lookup fails, the rows use 0 for what it would have given (`ranker / unavailable /
+ * list_similarity_0`).
  */
 import type { UserRecord } from "../../shared/artifacts/kv-keys";
 import type { Surface } from "../../shared/events/interaction-event";
 import { categoryAffinityFeature } from "../../shared/features/category-affinity";
 import { buildFeatureRow } from "../../shared/features/feature-spec";
+import { categoryLastSeen, RECENT_ITEMS, recentItems, recentSimilarity } from "../../shared/features/sequence-features";
 import { dot } from "../../shared/math/vector";
 import type { SessionSnapshot } from "../../shared/session/session-contract";
 import type { VectorIndex, VectorRecord } from "../../shared/vector-index/vector-index";
 import type { Candidate } from "../candidates/candidate";
 import { lookupVectors } from "../candidates/lookup-vectors";
+import { recentPositives } from "../candidates/session-similar";
 import type { FallbackLog } from "../fallbacks/fallback-log";
 
 /** Sources whose retrieval score is already the user–item (or seed–item) similarity of a vector search. */
 const VECTOR_SOURCES: ReadonlySet<Candidate["source"]> = new Set(["ann", "similar"]);
 
-/** List candidates whose similarity is looked up (3 `getByIds` calls); later ones rank with 0. */
+/** List candidates whose user similarity is looked up (3 `getByIds` calls); later ones rank with 0. */
 const MAX_LIST_SIMILARITIES = 60;
+
+/**
+ * Candidates whose recent similarity is computed (the ranker's training rows: the top 100 of
+ * retrieval); later ones rank with 0 — as do exploration picks, which take their slots whatever
+ * their score.
+ */
+export const MAX_SEQUENCE_CANDIDATES = 100;
 
 /** Input of {@link featureRows}. */
 export interface FeatureRowsInput {
@@ -43,37 +59,48 @@ export interface FeatureRows {
 }
 
 /** Whether {@link featureRows} looks item vectors up (the caller times that part). */
-export function needsItemVectors(candidates: readonly Candidate[], userVector: number[] | null): boolean {
-  return listCandidates(candidates, userVector).length > 0;
+export function needsItemVectors(input: Pick<FeatureRowsInput, "candidates" | "userVector" | "userRecord" | "session">): boolean {
+  return lookupIds(input).length > 0;
 }
 
 /** Builds one feature row per candidate. */
 export async function featureRows(input: FeatureRowsInput): Promise<FeatureRows> {
   const { candidates, userVector, userRecord, session, nowSeconds } = input;
-  const fromLists = listCandidates(candidates, userVector);
+  const live = recentPositives(session.recent, RECENT_ITEMS);
+  const recentIds = recentItems(
+    live.map((interaction) => interaction.itemId),
+    userRecord?.history,
+  );
+  const ids = lookupIds(input);
   const knownVectors =
-    fromLists.length > 0
-      ? await lookupVectors(
-          input.index,
-          fromLists.map((candidate) => candidate.itemId),
-          input.fallbacks,
-          { stage: "ranker", reason: "unavailable", used: "list_similarity_0" },
-        )
+    ids.length > 0
+      ? await lookupVectors(input.index, ids, input.fallbacks, { stage: "ranker", reason: "unavailable", used: "list_similarity_0" })
       : new Map<string, VectorRecord>();
-  const similarity = (candidate: Candidate): number => {
+  const userSimilarity = (candidate: Candidate): number => {
     if (VECTOR_SOURCES.has(candidate.source)) return candidate.retrievalScore;
     const item = knownVectors.get(candidate.itemId)?.values;
     return userVector && item && item.length === userVector.length ? dot(userVector, item) : 0;
   };
+  const recentVectors = recentIds.map((id) => knownVectors.get(id)?.values).filter((values) => values !== undefined);
+  const sequenceCandidates = new Set(sequenceCandidateIds(candidates, recentIds));
   const userActivity = (userRecord?.activity ?? 0) + session.interactionCount;
   // Onboarding answers (session) are the user's own word; the trained profile fills in.
   const demographics = { ...userRecord?.demographics, ...session.demographics };
   const device = input.device ?? demographics.device;
-  // The same definition the pipeline's rows use: the trained evidence from KV plus the session's.
+  // The same definitions the pipeline's rows use: the trained evidence from KV plus the session's.
   const categoryAffinity = categoryAffinityFeature({ trained: userRecord?.categoryAffinity, live: session.affinity });
-  const rows = candidates.map((candidate, rank) =>
-    buildFeatureRow({
-      retrievalScore: similarity(candidate),
+  const lastSeen = categoryLastSeen(
+    userRecord?.categoryLastSeen,
+    live.map((interaction) => ({
+      category: metadataString(knownVectors.get(interaction.itemId), "category"),
+      ts: Math.floor(interaction.ts / 1000),
+    })),
+  );
+  const rows = candidates.map((candidate, rank) => {
+    const record = knownVectors.get(candidate.itemId);
+    const lastSeenAt = candidate.category === undefined ? undefined : lastSeen[candidate.category];
+    return buildFeatureRow({
+      retrievalScore: userSimilarity(candidate),
       retrievalRank: rank,
       itemPopularity: candidate.popularity ?? 0,
       itemReleasedAt: candidate.releasedAt ?? nowSeconds,
@@ -84,16 +111,46 @@ export async function featureRows(input: FeatureRowsInput): Promise<FeatureRows>
       surface: input.surface,
       user: demographics,
       ...(device ? { device } : {}),
-    }),
-  );
+      recentSimilarity: sequenceCandidates.has(candidate.itemId) ? recentSimilarity(record?.values, recentVectors) : { mean: 0, max: 0 },
+      ...(lastSeenAt !== undefined ? { categoryLastSeenAt: lastSeenAt } : {}),
+      itemRecentPopularity: candidate.recentPopularity ?? metadataNumber(record, "recent_popularity") ?? 0,
+    });
+  });
   return { rows, knownVectors };
 }
 
-/** The list candidates whose similarity is looked up (none without a user vector; exploration picks take their slots whatever their score). */
-function listCandidates(candidates: readonly Candidate[], userVector: number[] | null): Candidate[] {
-  return userVector
+/** The ids to look up: list candidates (user similarity) and, with recent items, the sequence candidates and the recent items. */
+function lookupIds(input: Pick<FeatureRowsInput, "candidates" | "userVector" | "userRecord" | "session">): string[] {
+  const { candidates, userVector } = input;
+  const lists = userVector
     ? candidates
         .filter((candidate) => !VECTOR_SOURCES.has(candidate.source) && candidate.source !== "exploration")
         .slice(0, MAX_LIST_SIMILARITIES)
+        .map((candidate) => candidate.itemId)
     : [];
+  const recentIds = recentItems(
+    recentPositives(input.session.recent, RECENT_ITEMS).map((interaction) => interaction.itemId),
+    input.userRecord?.history,
+  );
+  if (recentIds.length === 0) return lists;
+  return [...new Set([...lists, ...sequenceCandidateIds(candidates, recentIds), ...recentIds])];
+}
+
+/** The candidates the sequence features are computed for (none without recent items). */
+function sequenceCandidateIds(candidates: readonly Candidate[], recentIds: readonly string[]): string[] {
+  if (recentIds.length === 0) return [];
+  return candidates
+    .filter((candidate) => candidate.source !== "exploration")
+    .slice(0, MAX_SEQUENCE_CANDIDATES)
+    .map((candidate) => candidate.itemId);
+}
+
+function metadataString(record: VectorRecord | undefined, key: string): string | undefined {
+  const value = record?.metadata?.[key];
+  return typeof value === "string" ? value : undefined;
+}
+
+function metadataNumber(record: VectorRecord | undefined, key: string): number | undefined {
+  const value = record?.metadata?.[key];
+  return typeof value === "number" ? value : undefined;
 }

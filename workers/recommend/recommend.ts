@@ -173,7 +173,7 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
     index: deps.index,
     fallbacks,
   };
-  const { rows, knownVectors } = needsItemVectors(candidates, userVector.vector)
+  const { rows, knownVectors } = needsItemVectors(featureInput)
     ? await timer.time("item_vectors", () => featureRows(featureInput))
     : await featureRows(featureInput);
   deps.onFeatureRows?.({ rows, userRecord });

@@ -363,6 +363,7 @@ describe("sidecar started with SIDECAR_RELEASES_DIR", () => {
         maxModels: 2,
         provider: "cpu",
         providerFallback: "none",
+        precision: "auto",
         maxRows: 100,
         authToken: SIDECAR_TEST_TOKEN,
         inferenceThreads: 0,

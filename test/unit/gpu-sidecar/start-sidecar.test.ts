@@ -60,6 +60,7 @@ describe("startSidecar", () => {
       maxModels: 3,
       provider: "cpu",
       providerFallback: "none",
+      precision: "auto",
       maxRows: 100,
       authToken: SIDECAR_TEST_TOKEN,
       inferenceThreads: 0,

@@ -86,7 +86,18 @@ describe("pipeline commands", () => {
       "funnel",
     ]);
     for (const row of Object.values(json.models)) {
-      for (const key of ["MAP", "nDCG@10", "Precision@10", "Recall@10", "coverage", "novelty", "diversity", "MAP_std"]) {
+      for (const key of [
+        "MAP",
+        "nDCG@10",
+        "Precision@10",
+        "Recall@10",
+        "coverage",
+        "long_tail",
+        "tail_coverage",
+        "novelty",
+        "diversity",
+        "MAP_std",
+      ]) {
         expect(typeof row[key], key).toBe("number");
       }
     }
@@ -101,7 +112,8 @@ describe("pipeline commands", () => {
     expect(text).toMatch(/\* ease\+implicit-als@8d|\* implicit-als/);
     const html = await readFile(join(root, "reports", "eval.html"), "utf8");
     expect(html).toMatch(/^<!doctype html>/);
-    expect(html.match(/<svg/g)).toHaveLength(3);
+    expect(html.match(/<svg/g)).toHaveLength(4);
+    expect(html).toContain("<th>tail_coverage</th>");
 
     const artifacts = join(root, "artifacts-eval");
     const trainLines: string[] = [];

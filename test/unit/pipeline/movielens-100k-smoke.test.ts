@@ -35,6 +35,8 @@ describe("results table", () => {
       map: 0.15,
       hitRate: 1,
       coverage: 0.2,
+      longTailShare: 0.25,
+      longTailCoverage: 0.125,
       novelty: 2,
       diversity: 0.6,
       itemCounts: new Int32Array(0),
@@ -64,8 +66,13 @@ describe("results table", () => {
       "nDCG@10_std": Number(Math.sqrt(0.02).toPrecision(6)),
     });
     const lines = formatResultsTable(report);
-    expect(lines[0]).toMatch(/^model +MAP +nDCG@10 +Precision@10 +Recall@10 +coverage +novelty +diversity +fit s$/);
-    expect(lines.find((l) => l.startsWith("* implicit-als"))).toMatch(/0\.1500 ± 0\.0000 +0\.4000 ± 0\.1414/);
+    expect(lines[0]).toMatch(
+      /^model +MAP +nDCG@10 +Precision@10 +Recall@10 +coverage +long_tail +tail_coverage +novelty +diversity +fit s$/,
+    );
+    expect(lines.find((l) => l.startsWith("* implicit-als"))).toMatch(
+      /0\.1500 ± 0\.0000 +0\.4000 ± 0\.1414 .* 0\.200 +0\.250 +0\.125 +2\.000 +0\.600 +1\.0$/,
+    );
+    expect(report.models["implicit-als"]).toMatchObject({ long_tail: 0.25, tail_coverage: 0.125 });
     expect(lines.some((l) => /^ +BiVAE \(published\) +0\.146 +0\.475 +0\.412 +0\.219$/.test(l))).toBe(true);
   });
 });

@@ -20,6 +20,7 @@ import { writeDemoDataset } from "../../../pipeline/generate/write-demo-dataset"
 import { ImplicitAls } from "../../../pipeline/models/implicit-als";
 import { buildRankerExamples, CandidateRowBuilder } from "../../../pipeline/ranking/ranker-examples";
 import type { VectorIndex } from "../../../shared/vector-index/vector-index";
+import { dot } from "../../../shared/math/vector";
 import { FallbackLog } from "../../../workers/fallbacks/fallback-log";
 import { featureRows } from "../../../workers/ranking/feature-rows";
 import { trainLinearRanker, type LinearRankerReport } from "../../../pipeline/ranking/train-linear-ranker";
@@ -174,31 +175,81 @@ describe("writeArtifacts", () => {
       counted[category] = (counted[category] ?? 0) + 1;
     }
     expect(record.categoryAffinity).toEqual(counted);
+  });
 
-    // A returning user with no new events: the edge's feature rows (record from KV, empty session)
-    // carry the category_affinity the pipeline's rows give over the same (full) history.
-    const candidates = dataset.items.items.slice(0, 40).map((_, index) => ({ index, score: 0 }));
-    const offline = new CandidateRowBuilder(matrix, dataset.items.items).rows(u, candidates);
-    const noIndex = {} as VectorIndex;
-    const edge = await featureRows({
-      candidates: candidates.map(({ index }) => ({
-        itemId: dataset.items.items[index]!.id,
-        source: "ann" as const,
-        retrievalScore: 0,
-        category: dataset.items.items[index]!.category,
-      })),
-      userVector: null,
-      userRecord: record,
-      session: { recent: [], seen: [], hidden: [], interactionCount: 0 },
-      surface: "home",
-      nowSeconds: 0,
-      index: noIndex,
-      fallbacks: new FallbackLog(),
-    });
-    const column = FEATURE_SPEC.names.indexOf("category_affinity");
-    const online = edge.rows.map((row) => row[column]);
-    expect(online).toEqual(offline.map((row) => row[column]));
-    expect(online.some((value) => value! > 0)).toBe(true);
+  it("builds the same feature row through the pipeline and through the Worker from the same user state", async () => {
+    // The state: the user's KV record and the item vectors and metadata as exported, a returning
+    // user with no new session events, one request context (time, surface, device) given to both.
+    const bulk = await readJson<KvBulkEntry[]>("kv-bulk.json");
+    const vectors = await readNdjson<{ id: string; values: number[]; metadata: ItemMetadata }>("item-vectors.ndjson");
+    const byId = new Map(vectors.map((line) => [line.id, line]));
+    const matrix = dataset.interactions;
+    const activeUsers = Array.from({ length: dataset.users.ids.size }, (_, user) => user).filter(
+      (user) => matrix.indptr[user + 1]! - matrix.indptr[user]! >= 3,
+    );
+    expect(activeUsers.length).toBeGreaterThan(0);
+    // The export's "now" for recent popularity is the log's last interaction; the request is then.
+    const nowSeconds = Math.floor(Math.max(...matrix.lastTs) / 1000);
+    const context = { nowSeconds, surface: "email" as const, device: "tv" };
+    const index = {
+      getByIds: async (ids: string[]) => ids.flatMap((id) => (byId.has(id) ? [{ ...byId.get(id)!, id }] : [])),
+    } as unknown as VectorIndex;
+    const exported = {
+      dimensions: 8,
+      items: Float32Array.from(dataset.items.items.flatMap((item) => byId.get(item.id)!.values)),
+    };
+    const offlineBuilder = new CandidateRowBuilder(matrix, dataset.items.items, dataset.users.profiles, exported);
+    let compared = 0;
+    for (const u of activeUsers.slice(0, 5)) {
+      const record = JSON.parse(bulk.find((entry) => entry.key === kvKeys.user(dataset.users.ids.idAt(u)))!.value) as UserRecord;
+      const candidates = dataset.items.items
+        .slice(0, 60)
+        .map((item, index) => ({ index, score: dot(record.vector, byId.get(item.id)!.values) }));
+      const offline = offlineBuilder.rows(u, candidates, context);
+      const edge = await featureRows({
+        candidates: candidates.map(({ index, score }) => {
+          const line = byId.get(dataset.items.items[index]!.id)!;
+          return {
+            itemId: line.id,
+            source: "ann" as const,
+            retrievalScore: score,
+            category: line.metadata.category,
+            popularity: line.metadata.popularity,
+            recentPopularity: line.metadata.recent_popularity,
+            releasedAt: line.metadata.released_at,
+            sponsored: line.metadata.sponsored,
+          };
+        }),
+        userVector: record.vector,
+        userRecord: record,
+        session: { recent: [], seen: [], hidden: [], interactionCount: 0 },
+        surface: context.surface,
+        device: context.device,
+        nowSeconds,
+        index,
+        fallbacks: new FallbackLog(),
+      });
+      expect(edge.rows).toHaveLength(offline.length);
+      offline.forEach((row, i) => {
+        row.forEach((value, j) => {
+          // Exported vectors are the shortest decimals of the float32 values: equal to ~1e-7.
+          expect(edge.rows[i]![j], `${FEATURE_SPEC.names[j]} of candidate ${i}`).toBeCloseTo(value, 6);
+        });
+      });
+      compared += offline.length;
+      // Every sequence column is live in these rows, not trivially 0 on both sides.
+      for (const name of ["recent_similarity_max", "category_recency_7d", "category_affinity", "surface_email", "device_tv"]) {
+        const column = FEATURE_SPEC.names.indexOf(name as (typeof FEATURE_SPEC.names)[number]);
+        expect(
+          offline.some((row) => row[column]! !== 0),
+          name,
+        ).toBe(true);
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
+    const recentPopularity = FEATURE_SPEC.names.indexOf("item_log_recent_popularity");
+    expect(vectors.some((line) => (line.metadata.recent_popularity ?? 0) > 0)).toBe(true);
+    expect(recentPopularity).toBeGreaterThan(0);
   });
 
   it("writes serving.json naming the served model and the fold-in's fidelity", async () => {

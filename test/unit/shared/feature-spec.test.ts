@@ -1,20 +1,28 @@
 /**
- * The feature spec v3: row order and size, known values for a hand-worked candidate, neutral
+ * The feature spec (v5): row order and size, known values for a hand-worked candidate, neutral
  * defaults for unknown inputs, and the category affinity share the edge and pipeline both use.
  */
 import { describe, expect, it } from "vitest";
 import { categoryAffinityFeature, categoryEvidence, trainedCategoryAffinity } from "../../../shared/features/category-affinity";
 import { categoryAffinityShare } from "../../../shared/features/category-affinity-share";
 import { buildFeatureRow, FEATURE_NAMES, FEATURE_SPEC } from "../../../shared/features/feature-spec";
+import {
+  categoryLastSeen,
+  categoryRecency,
+  countRecent,
+  recentItems,
+  recentSimilarity,
+  trainedCategoryLastSeen,
+} from "../../../shared/features/sequence-features";
 import { ageDecades, DEVICE_CLASSES, deviceClass, genderClass } from "../../../shared/features/user-context-features";
 
 const DAY = 86_400;
 const now = 1_767_225_600 + 6 * 3600;
 
-describe("feature spec v3", () => {
-  it("is version 4 with one value per name and a hash over version and names", () => {
-    expect(FEATURE_SPEC.version).toBe(4);
-    expect(FEATURE_SPEC.size).toBe(22);
+describe("feature spec", () => {
+  it("is version 5 with one value per name and a hash over version and names", () => {
+    expect(FEATURE_SPEC.version).toBe(5);
+    expect(FEATURE_SPEC.size).toBe(26);
     expect(FEATURE_SPEC.names).toBe(FEATURE_NAMES);
     expect(FEATURE_SPEC.hash).toMatch(/^[0-9a-f]{8}$/);
   });
@@ -32,9 +40,15 @@ describe("feature spec v3", () => {
       surface: "email",
       user: { age_bucket: "25-34", gender: "F" },
       device: "iOS",
+      recentSimilarity: { mean: 0.25, max: 0.75 },
+      categoryLastSeenAt: now - 7 * DAY,
+      itemRecentPopularity: Math.E ** 2 - 1,
     });
     const byName = Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, row[i]!]));
     expect(row).toHaveLength(FEATURE_SPEC.size);
+    expect([byName.recent_similarity_mean, byName.recent_similarity_max]).toEqual([0.25, 0.75]);
+    expect(byName.category_recency_7d).toBeCloseTo(Math.exp(-1), 12);
+    expect(byName.item_log_recent_popularity).toBeCloseTo(2, 12);
     expect(byName.retrieval_score).toBe(0.5);
     expect(byName.retrieval_rank_reciprocal).toBe(0.25);
     expect(byName.item_log_popularity).toBeCloseTo(1, 12);
@@ -68,6 +82,13 @@ describe("feature spec v3", () => {
     expect(byName.item_log_age_days).toBe(0);
     expect(byName.category_affinity).toBe(0);
     expect([byName.surface_home, byName.surface_more_like_this, byName.surface_email]).toEqual([1, 0, 0]);
+    // No recent items, category never seen, no recent interactions: 0.
+    expect([
+      byName.recent_similarity_mean,
+      byName.recent_similarity_max,
+      byName.category_recency_7d,
+      byName.item_log_recent_popularity,
+    ]).toEqual([0, 0, 0, 0]);
     // Unknown user and device: all-zero columns, never a guess.
     const userColumns = FEATURE_NAMES.filter(
       (name) => name.startsWith("user_age") || name.startsWith("user_gender") || name.startsWith("device_"),
@@ -150,5 +171,60 @@ describe("category_affinity, trained plus live (spec v4)", () => {
     expect(categoryAffinityFeature({ live: { horror: 2 } })("horror")).toBe(1);
     expect(categoryAffinityFeature({})("horror")).toBe(0);
     expect(categoryEvidence({ drama: 2 }, { drama: -3, horror: 1 })).toEqual({ drama: -1, horror: 1 });
+  });
+});
+
+describe("sequence and time features (spec v5)", () => {
+  it("takes the session's recent items first, then the history from its end, distinct, at most k", () => {
+    expect(recentItems(["c", "x"], ["a", "b", "c"], 3)).toEqual(["c", "x", "b"]);
+    expect(recentItems([], ["a", "b", "c", "d", "e", "f", "g"])).toEqual(["g", "f", "e", "d", "c"]);
+    expect(recentItems([], undefined)).toEqual([]);
+  });
+
+  it("measures cosine similarity to the recent items as mean and max, 0 without either side", () => {
+    const candidate = [1, 0];
+    // cos 1, cos 0, cos −1 (scale does not matter); a vector of another length is skipped.
+    const recent = [
+      [2, 0],
+      [0, 3],
+      [-1, 0],
+      [1, 0, 0],
+    ];
+    expect(recentSimilarity(candidate, recent)).toEqual({ mean: 0, max: 1 });
+    expect(recentSimilarity(candidate, [[1, 1]]).mean).toBeCloseTo(Math.SQRT1_2, 12);
+    expect(recentSimilarity(undefined, recent)).toEqual({ mean: 0, max: 0 });
+    expect(recentSimilarity(candidate, [])).toEqual({ mean: 0, max: 0 });
+    expect(recentSimilarity([0, 0], [[1, 0]])).toEqual({ mean: 0, max: 0 });
+  });
+
+  it("keeps the latest time per category, the live part moving it only forward", () => {
+    const trained = trainedCategoryLastSeen([
+      { category: "drama", ts: 5 },
+      { category: "drama", ts: 9 },
+      { category: undefined, ts: 20 },
+      { category: "comedy", ts: 3 },
+    ]);
+    expect(trained).toEqual({ drama: 9, comedy: 3 });
+    expect(
+      categoryLastSeen(trained, [
+        { category: "drama", ts: 7 },
+        { category: "horror", ts: 8 },
+        { category: "comedy", ts: 10 },
+      ]),
+    ).toEqual({
+      drama: 9,
+      comedy: 10,
+      horror: 8,
+    });
+    expect(categoryRecency(now - 14 * DAY, now)).toBeCloseTo(Math.exp(-2), 12);
+    expect(categoryRecency(now + DAY, now)).toBe(1);
+    expect(categoryRecency(undefined, now)).toBe(0);
+  });
+
+  it("counts the interactions in the 7 days up to now, inclusive of now and exclusive of the window's start", () => {
+    const times = [now - 8 * DAY, now - 7 * DAY, now - 7 * DAY + 1, now - DAY, now, now + 1];
+    expect(countRecent(times, now)).toBe(3);
+    expect(countRecent(times, now, 1)).toBe(1);
+    expect(countRecent([], now)).toBe(0);
   });
 });
