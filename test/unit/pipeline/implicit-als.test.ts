@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rowIndices } from "../../../pipeline/data/interaction-matrix";
+import { buildInteractionMatrix, rowIndices } from "../../../pipeline/data/interaction-matrix";
 import { ImplicitAls } from "../../../pipeline/models/implicit-als";
 import { factorRow } from "../../../pipeline/models/recommender";
 import { dot } from "../../../shared/math/vector";
@@ -71,5 +71,57 @@ describe("ImplicitAls", () => {
     expect(Array.from(factorRow(als.factors!.users, 2, matrix.rows)).every((v) => v === 0)).toBe(true);
     expect(() => als.recommend(matrix.rows + 1, 3)).toThrow(RangeError);
     expect(() => new ImplicitAls({ factors: 0 })).toThrow(/factors/);
+  });
+});
+
+describe("ImplicitAls known answers", () => {
+  it("solves one user and one item exactly: the score is 1 − λ / c with c = 1 + α·r", () => {
+    // Minimise c(1 − xy)² + λ(x² + y²): at the fixed point x = y and x² = 1 − λ / c.
+    const one = buildInteractionMatrix({ rows: 1, cols: 1 }, { rows: [0], cols: [0], confidence: [1.5] });
+    const als = new ImplicitAls({ factors: 1, regularization: 1, alpha: 2, iterations: 200, cgSteps: 1, seed: 3 });
+    als.fit(one);
+    const c = 1 + 2 * 1.5;
+    expect(als.scoreItems(0)[0]).toBeCloseTo(1 - 1 / c, 5);
+  });
+
+  it("leaves every item vector solving its normal equations given the user vectors (exact k-step solves)", () => {
+    // 4 users × 5 items with graded confidences; factors 2 and 2 CG steps = an exact solve per row.
+    const pairs: [number, number, number][] = [
+      [0, 0, 1],
+      [0, 1, 3],
+      [1, 1, 1],
+      [1, 2, 2],
+      [2, 3, 1],
+      [2, 4, 4],
+      [3, 0, 2],
+      [3, 4, 1],
+    ];
+    const data = buildInteractionMatrix(
+      { rows: 4, cols: 5 },
+      { rows: pairs.map((p) => p[0]), cols: pairs.map((p) => p[1]), confidence: pairs.map((p) => p[2]) },
+    );
+    const [lambda, alpha, k] = [0.5, 2, 2];
+    const als = new ImplicitAls({ factors: k, regularization: lambda, alpha, iterations: 30, cgSteps: 2, seed: 11 });
+    als.fit(data);
+    const { users, items } = als.factors!;
+    for (let item = 0; item < 5; item++) {
+      // (Σ_u c_ui x_u x_uᵀ + λI) y_i = Σ_u c_ui p_ui x_u, with c = 1 for unobserved pairs (p = 0).
+      const a = [
+        [lambda, 0],
+        [0, lambda],
+      ];
+      const b = [0, 0];
+      for (let user = 0; user < 4; user++) {
+        const r = pairs.find((p) => p[0] === user && p[1] === item)?.[2];
+        const c = r === undefined ? 1 : 1 + alpha * r;
+        const x = factorRow(users, k, user);
+        for (let i = 0; i < k; i++) {
+          for (let j = 0; j < k; j++) a[i]![j]! += c * x[i]! * x[j]!;
+          if (r !== undefined) b[i]! += c * x[i]!;
+        }
+      }
+      const y = factorRow(items, k, item);
+      for (let i = 0; i < k; i++) expect(a[i]![0]! * y[0]! + a[i]![1]! * y[1]!).toBeCloseTo(b[i]!, 4);
+    }
   });
 });
