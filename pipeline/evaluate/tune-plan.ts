@@ -3,6 +3,7 @@
  * never on the test split — and builds the evaluation plan from the winners: a small grid per
  * model (validation nDCG@k decides; EASE over a large catalogue's supported items, with the
  * support threshold in its grid), a time-boxed search of ALS beyond its grid (`als-search.ts`),
+ * the tuned ALS with popularity-bias correction (`implicit-als-ips`, its exponent γ from a tiny grid),
  * the blend of the better item-based model (EASE or item neighbours) with ALS and its weight, the
  * Cleora graph embedding as a third blend part (kept only when it clearly wins on validation), the
  * blend's dot-product form at the serving dimensions, and the serving model (the best servable entry).
@@ -31,6 +32,12 @@ export interface TuningGrids {
    * different item sets.
    */
   easeMinSupport: number[];
+  /**
+   * Exponents γ of the popularity propensity tried for `implicit-als-ips`, the tuned ALS trained
+   * with popularity inverse-propensity weights (`pipeline/bias/popularity-propensity.ts`); absent
+   * or empty: no such entry.
+   */
+  popularityDebias?: number[];
   /** Candidate weights of the item-based model in the blend (ALS gets 1 − w). */
   blendWeights: number[];
   /** Cleora graph embeddings (the seed comes from the tuning options). */
@@ -82,6 +89,7 @@ export const DEFAULT_TUNING_GRIDS = {
     { factors: 64, regularization: 50, alpha: 5, iterations: 10 },
   ],
   ease: [{ lambda: 200 }, { lambda: 400 }, { lambda: 800 }],
+  popularityDebias: [0.25, 0.5],
   easeMinSupport: [1, 3, 5, 10],
   blendWeights: [0.3, 0.5, 0.7],
   cleora: [
@@ -93,6 +101,9 @@ export const DEFAULT_TUNING_GRIDS = {
   ],
   cleoraBlendWeights: [0.05, 0.1, 0.2, 0.3],
 } as const satisfies TuningGrids;
+
+/** Plan key of the popularity-bias-corrected ALS. */
+export const POPULARITY_DEBIAS_KEY = "implicit-als-ips";
 
 /** Defaults: nDCG@10, 32-d serving vectors, EASE up to its default item count, the ALS search's defaults. */
 export const TUNE_PLAN_DEFAULTS = {
@@ -282,6 +293,13 @@ export async function tunePlan(
   // The search's choice stands, not the highest trial: a step under `minGain` is noise, not a win.
   best.set("implicit-als", { ...alsBest.outcome, entry: alsBest.entry });
   validationNdcg["implicit-als"] = alsBest.outcome.ndcg;
+  const debiased = popularityDebiasTrials(alsBest.entry, opts.grids.popularityDebias ?? []);
+  if (debiased.length > 0) {
+    const debiasedOutcomes = await run(debiased);
+    debiased.forEach((entry, i) => {
+      record(entry, debiasedOutcomes[i]!);
+    });
+  }
 
   const itemBased = (validationNdcg.ease ?? Number.NEGATIVE_INFINITY) >= validationNdcg["item-knn"]! ? "ease" : "item-knn";
   const blendKey = `${itemBased}+implicit-als`;
@@ -329,6 +347,20 @@ export async function tunePlan(
 }
 
 /**
+ * The tuned ALS entry `als` with popularity inverse-propensity weights, one entry per exponent γ
+ * (key {@link POPULARITY_DEBIAS_KEY}). Servable like ALS: it serves only if it wins on validation.
+ */
+export function popularityDebiasTrials(als: PlanEntry, gammas: readonly number[]): PlanEntry[] {
+  if (als.spec.model !== "implicit-als") throw new Error(`${als.key} is not an implicit-als entry`);
+  const { options } = als.spec;
+  return gammas.map((gamma) => ({
+    key: POPULARITY_DEBIAS_KEY,
+    spec: { model: "implicit-als", options: { ...options, popularityDebias: gamma } },
+    servable: true,
+  }));
+}
+
+/**
  * The tuned two-part blend `blend` with the tuned `cleora` entry as a third part, one entry per
  * weight c: the parts keep their ratio, scaled by 1 − c (key `<blend>+cleora`).
  */
@@ -372,8 +404,9 @@ function label(spec: ModelSpec): string {
 
 /**
  * The plan without tuning: each model with its default hyperparameters (EASE over the supported
- * items when the catalogue is larger than `easeMaxItems`), an even blend of EASE with ALS, and the
- * blend's factorised form; the factorised blend serves.
+ * items when the catalogue is larger than `easeMaxItems`), ALS with popularity-bias correction
+ * γ = 0.5, an even blend of EASE with ALS, and the blend's factorised form; the factorised blend
+ * serves.
  */
 export function defaultPlan(options: Partial<Pick<TunePlanOptions, "dimensions" | "easeMaxItems">> = {}): EvaluationPlan {
   const dimensions = options.dimensions ?? TUNE_PLAN_DEFAULTS.dimensions;
@@ -386,6 +419,7 @@ export function defaultPlan(options: Partial<Pick<TunePlanOptions, "dimensions" 
     { key: "popularity", spec: { model: "popularity" }, servable: false },
     { key: "item-knn", spec: { model: "item-knn", options: {} }, servable: false },
     { key: "implicit-als", spec: als, servable: true },
+    ...popularityDebiasTrials({ key: "implicit-als", spec: als, servable: true }, [0.5]),
     { key: "ease", spec: ease, servable: false },
     { key: "cleora", spec: { model: "cleora", options: {} }, servable: true },
     { key: "ease+implicit-als", spec: blend, servable: false, from: ["ease", "implicit-als"] },
