@@ -9,12 +9,18 @@
  * - **live** — the session's decayed category affinity (Σ event weight, 14-day half-life; negative
  *   = disliked), which only the edge has (empty offline).
  *
+ * - **stated** — the categories the user picked at onboarding, {@link ONBOARDING_EVIDENCE} each
+ *   (edge only: the session holds them), so a new user's first rows already lean their way.
+ *
  * The evidence is their sum ({@link categoryEvidence}) and the feature is the candidate category's
  * share of the positive evidence (category-affinity-share.ts). So a returning user with no new
  * events gets at the edge exactly the value the pipeline computed from their history, and the
  * session moves it from there (a dislike can take a category's evidence to 0).
  */
 import { categoryAffinityShare } from "./category-affinity-share";
+
+/** Evidence of one category picked at onboarding: as much as one interacted item. */
+export const ONBOARDING_EVIDENCE = 1;
 
 /** Evidence per category. */
 export type CategoryEvidence = Readonly<Record<string, number>>;
@@ -48,7 +54,11 @@ export function categoryEvidence(trained: CategoryEvidence | undefined, live: Ca
 export function categoryAffinityFeature(parts: {
   trained?: CategoryEvidence;
   live?: CategoryEvidence;
+  /** Categories picked at onboarding. */
+  stated?: readonly string[];
 }): (category: string | undefined) => number {
-  const evidence = categoryEvidence(parts.trained, parts.live);
+  const live: Record<string, number> = { ...parts.live };
+  for (const category of new Set(parts.stated ?? [])) live[category] = (live[category] ?? 0) + ONBOARDING_EVIDENCE;
+  const evidence = categoryEvidence(parts.trained, live);
   return (category) => categoryAffinityShare(evidence, category);
 }

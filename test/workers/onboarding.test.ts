@@ -9,8 +9,11 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { kvKeys, type PopularList } from "../../shared/artifacts/kv-keys";
+import { FEATURE_SPEC } from "../../shared/features/feature-spec";
 import { buildFoldInModel } from "../../shared/realtime/build-fold-in-model";
+import { recommend } from "../../workers/recommend/recommend";
 import { serveRecommendation } from "../../workers/recommend/serve-recommendation";
+import { recommendDepsFor } from "../../workers/services";
 import { CATEGORIES, FIXTURE_MODEL_VERSION, fanOf, itemVector, seedFixture, seedRealtimeModels } from "./fixture";
 import { adminHeaders, call, json } from "./helpers";
 
@@ -128,5 +131,28 @@ describe("onboarding preferences steer the first list", () => {
       );
     expect(westerns((await withLimit(20)).items)).toBeGreaterThanOrEqual(3);
     expect(westerns((await withLimit(10)).items)).toBe(0);
+  });
+});
+
+describe("onboarding preferences in the ranker's rows", () => {
+  it("count as category evidence: a new user's Western candidates carry category_affinity before any event", async () => {
+    await prefer("onb-affinity", ["Western", "Drama"]);
+    let rows: readonly (readonly number[])[] = [];
+    const body = await recommend(
+      { requestId: "req-onb-affinity", userId: "onb-affinity", n: 20, surface: "home", now: new Date() },
+      {
+        ...recommendDepsFor(env),
+        rankers: [],
+        exploration: { share: 0 },
+        onFeatureRows: (features) => {
+          rows = features.rows;
+        },
+      },
+    );
+    const column = FEATURE_SPEC.names.indexOf("category_affinity");
+    const byCategory = new Map(body.items.map((item, i) => [item.category, rows[i]![column]]));
+    expect(byCategory.get("Western")).toBe(0.5);
+    expect(byCategory.get("Drama") ?? 0.5).toBe(0.5);
+    for (const [category, value] of byCategory) if (category !== "Western" && category !== "Drama") expect(value).toBe(0);
   });
 });

@@ -88,7 +88,11 @@ export async function featureRows(input: FeatureRowsInput): Promise<FeatureRows>
   const demographics = { ...userRecord?.demographics, ...session.demographics };
   const device = input.device ?? demographics.device;
   // The same definitions the pipeline's rows use: the trained evidence from KV plus the session's.
-  const categoryAffinity = categoryAffinityFeature({ trained: userRecord?.categoryAffinity, live: session.affinity });
+  const categoryAffinity = categoryAffinityFeature({
+    trained: userRecord?.categoryAffinity,
+    live: session.affinity,
+    ...(session.preferredCategories ? { stated: session.preferredCategories } : {}),
+  });
   const lastSeen = categoryLastSeen(
     userRecord?.categoryLastSeen,
     live.map((interaction) => ({

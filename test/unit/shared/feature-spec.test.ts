@@ -172,6 +172,15 @@ describe("category_affinity, trained plus live (spec v4)", () => {
     expect(categoryAffinityFeature({})("horror")).toBe(0);
     expect(categoryEvidence({ drama: 2 }, { drama: -3, horror: 1 })).toEqual({ drama: -1, horror: 1 });
   });
+
+  it("counts each category picked at onboarding as one item of evidence", () => {
+    // A new user who picked Western and Drama: half each before any event.
+    expect(categoryAffinityFeature({ stated: ["western", "drama", "western"] })("western")).toBe(0.5);
+    // With history: drama 3 + 1, comedy 1, western 1: 4 / 6.
+    expect(categoryAffinityFeature({ trained: { drama: 3, comedy: 1 }, stated: ["drama", "western"] })("drama")).toBeCloseTo(4 / 6, 12);
+    // A dislike outweighs the stated preference.
+    expect(categoryAffinityFeature({ live: { western: -4 }, stated: ["western"] })("western")).toBe(0);
+  });
 });
 
 describe("sequence and time features (spec v5)", () => {
