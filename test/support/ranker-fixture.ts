@@ -47,6 +47,17 @@ export async function writeModelFolder(dir: string, options: ModelFolderOptions 
   await mkdir(dir, { recursive: true });
   const onnxFile = `ranker-${model.modelVersion}.onnx`;
   await writeFile(join(dir, onnxFile), linearRankerToOnnx(model));
+  await writeFixtureManifest(dir, model, { onnx: onnxFile, json: "ranker.json", kind: "logistic" }, options.manifest);
+  return model;
+}
+
+/** Writes the manifest of a fixture model version: `ranker` names its files, `overrides` replace fields. */
+export async function writeFixtureManifest(
+  dir: string,
+  model: { modelVersion: string; featureSpecHash: string },
+  ranker: ModelManifest["ranker"],
+  overrides: Partial<ModelManifest> = {},
+): Promise<void> {
   const manifest: ModelManifest = {
     modelVersion: model.modelVersion,
     createdAt: "2026-01-01T00:00:00.000Z",
@@ -55,13 +66,12 @@ export async function writeModelFolder(dir: string, options: ModelFolderOptions 
     dimensions: 8,
     metric: "dot-product",
     featureSpecHash: model.featureSpecHash,
-    ranker: { onnx: onnxFile, json: "ranker.json", kind: "logistic" },
+    ranker,
     files: { vectors: "vectors.ndjson", kvBulk: "kv.json", items: "items.json" },
     counts: { items: 0, users: 0, interactions: 0 },
-    ...options.manifest,
+    ...overrides,
   };
   await writeFile(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
-  return model;
 }
 
 /** A fresh temporary folder; `remove()` deletes it. */

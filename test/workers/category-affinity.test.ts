@@ -32,8 +32,8 @@ beforeAll(async () => {
   await env.KV.put(kvKeys.user(USER), JSON.stringify(record));
 });
 
-/** category_affinity of each candidate category the ranker saw, for one request. */
-async function affinityByCategory(requestId: string): Promise<Record<string, number>> {
+/** One ANN-only request of `userId` with every candidate's feature row, in the response's order first. */
+async function rankedRows(userId: string, requestId: string, n: number) {
   let rows: readonly (readonly number[])[] = [];
   const deps: RecommendDeps = {
     ...recommendDepsFor(env),
@@ -44,12 +44,17 @@ async function affinityByCategory(requestId: string): Promise<Record<string, num
       rows = features.rows;
     },
   };
-  const body = await recommend({ requestId, userId: USER, n: 30, surface: "home", now: new Date() }, deps);
-  const byCategory: Record<string, number> = {};
+  const body = await recommend({ requestId, userId, n, surface: "home", now: new Date() }, deps);
   // Every candidate reaches the ranker in retrieval order; the response lists the first n of them.
   expect(rows.length).toBeGreaterThanOrEqual(body.items.length);
-  const candidates = body.items;
-  candidates.forEach((item, i) => {
+  return { items: body.items, rows };
+}
+
+/** category_affinity of each candidate category the ranker saw, for one request. */
+async function affinityByCategory(requestId: string): Promise<Record<string, number>> {
+  const { items, rows } = await rankedRows(USER, requestId, 30);
+  const byCategory: Record<string, number> = {};
+  items.forEach((item, i) => {
     if (item.category) byCategory[item.category] = rows[i]![COLUMN]!;
   });
   return byCategory;
@@ -76,19 +81,9 @@ describe("category_affinity online", () => {
 
 /** The named columns of every candidate the ranker saw, by item id, for one request of `userId`. */
 async function columnsByItem(userId: string, requestId: string, names: readonly FeatureName[]): Promise<Map<string, number[]>> {
-  let rows: readonly (readonly number[])[] = [];
-  const deps: RecommendDeps = {
-    ...recommendDepsFor(env),
-    rankers: [],
-    exploration: { share: 0 },
-    sources: [{ source: "ann", top_k: 100 }],
-    onFeatureRows: (features) => {
-      rows = features.rows;
-    },
-  };
-  const body = await recommend({ requestId, userId, n: 40, surface: "home", now: new Date() }, deps);
+  const { items, rows } = await rankedRows(userId, requestId, 40);
   const columns = names.map((name) => FEATURE_SPEC.names.indexOf(name));
-  return new Map(body.items.map((item, i) => [item.item_id, columns.map((column) => rows[i]![column]!)]));
+  return new Map(items.map((item, i) => [item.item_id, columns.map((column) => rows[i]![column]!)]));
 }
 
 describe("sequence features online (spec v5)", () => {

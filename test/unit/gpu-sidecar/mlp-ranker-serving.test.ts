@@ -15,10 +15,9 @@ import { createCpuProvider } from "../../../gpu-sidecar/providers/cpu";
 import { ProviderUnavailableError, type ExecutionProvider } from "../../../gpu-sidecar/providers/execution-provider";
 import type { RankerPrecision } from "../../../gpu-sidecar/ranker-precision";
 import { mlpRankerToOnnx, scoreMlp, type MlpRankerModel } from "../../../pipeline/export/onnx-mlp-ranker";
-import type { ModelManifest } from "../../../shared/artifacts/model-manifest";
 import { FEATURE_SPEC } from "../../../shared/features/feature-spec";
 import { trainedMlpFixture } from "../../support/mlp-ranker-fixture";
-import { fixtureRows, tempFolder } from "../../support/ranker-fixture";
+import { fixtureRows, tempFolder, writeFixtureManifest } from "../../support/ranker-fixture";
 import { CPU_STATUS, SIDECAR_TEST_TOKEN, withToken } from "../../support/sidecar-app-fixture";
 
 /** Writes `model` as a published MLP folder: ranker.onnx, ranker.fp16.onnx (unless `fp16: false`) and the manifest. */
@@ -26,25 +25,13 @@ async function writeMlpFolder(dir: string, model: MlpRankerModel, { fp16 = true 
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "ranker.onnx"), mlpRankerToOnnx(model));
   if (fp16) await writeFile(join(dir, "ranker.fp16.onnx"), mlpRankerToOnnx(model, { precision: "float16" }));
-  const manifest: ModelManifest = {
-    modelVersion: model.modelVersion,
-    createdAt: "2026-01-01T00:00:00.000Z",
-    dataset: "demo",
-    retrievalModel: "fixture",
-    dimensions: 8,
-    metric: "dot-product",
-    featureSpecHash: model.featureSpecHash,
-    ranker: {
-      onnx: "ranker.onnx",
-      json: "ranker.json",
-      kind: "mlp",
-      ...(fp16 ? { onnxFp16: "ranker.fp16.onnx" } : {}),
-      objectives: model.heads ?? [],
-    },
-    files: { vectors: "vectors.ndjson", kvBulk: "kv.json", items: "items.json" },
-    counts: { items: 0, users: 0, interactions: 0 },
-  };
-  await writeFile(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
+  await writeFixtureManifest(dir, model, {
+    onnx: "ranker.onnx",
+    json: "ranker.json",
+    kind: "mlp",
+    ...(fp16 ? { onnxFp16: "ranker.fp16.onnx" } : {}),
+    objectives: model.heads ?? [],
+  });
 }
 
 /** The CPU provider reporting itself as the CUDA provider on a GPU: what `auto` precision looks at. */
