@@ -31,7 +31,9 @@ import { DurableObject } from "cloudflare:workers";
 import { ReadMemo } from "../shared/session/read-memo";
 import { retentionDeadline } from "../shared/session/retention-deadline";
 import { rowsOverBound } from "../shared/session/rows-over-bound";
+import { DEFAULT_EVENT_WEIGHTS } from "../shared/events/event-weight";
 import type {
+  AppendOptions,
   AppendResult,
   Exposure,
   SessionEvent,
@@ -91,15 +93,17 @@ export class UserSession extends DurableObject<Env> {
    * Stores events (all for this user), idempotently by `event_id`, and updates per-item state,
    * category affinity and bandit arms (at once when the item's category is known, else after it
    * is looked up). A replayed event — an `event_id` this user stored within the retention window —
-   * changes nothing. Reports which accepted events may count for trending and for A/B arms.
-   * @example await env.USER_SESSION.getByName(userId).appendEvents(events)
+   * changes nothing. Reports which accepted events may count for trending and for A/B arms. Events
+   * are weighed with `options.eventWeights`, the serving release's table (default: the default table).
+   * @example await env.USER_SESSION.getByName(userId).appendEvents(events, { eventWeights })
    */
-  async appendEvents(events: SessionEvent[]): Promise<AppendResult> {
+  async appendEvents(events: SessionEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     const now = Date.now();
     const { userWindowMs } = trendingConfigFor(this.env);
+    const weights = options.eventWeights ?? DEFAULT_EVENT_WEIGHTS;
     this.ensureSchema();
     const applied = this.write(() => {
-      const outcome = applySessionEvents(this.store, events, now, userWindowMs);
+      const outcome = applySessionEvents(this.store, events, { now, trendingWindowMs: userWindowMs, weights });
       if (outcome.result.accepted.length > 0) {
         compactSession(this.store, outcome.result.accepted.length, now, {
           retentionMs: this.retention().userMs,

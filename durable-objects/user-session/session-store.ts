@@ -39,6 +39,8 @@ export type PendingEventRow = {
   event_id: string;
   item_id: string;
   type: EventType;
+  /** The event's `value` (stars, dwell ms, share watched), null when it had none. */
+  value: number | null;
   ts: number;
   request_id: string | null;
 };
@@ -194,7 +196,7 @@ export class SessionStore {
   pendingEventsOf(itemId: string): PendingEventRow[] {
     return this.sql
       .exec<PendingEventRow>(
-        `SELECT seq, event_id, item_id, type, ts, request_id FROM events WHERE item_id = ? AND applied = 0 ORDER BY seq`,
+        `SELECT seq, event_id, item_id, type, value, ts, request_id FROM events WHERE item_id = ? AND applied = 0 ORDER BY seq`,
         itemId,
       )
       .toArray();

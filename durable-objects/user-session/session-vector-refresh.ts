@@ -1,7 +1,8 @@
 /**
  * Brings a UserSession's derived state up to date: looks up (in the vector index) the categories of
  * items whose events wait for one and the vectors of the fold-in window, applies the waiting
- * category effects, and recomputes the session vector. Owns what that needs in memory — the fold-in
+ * category effects (weighed with the user's release's event-weight table, as the Worker weighs the
+ * events it appends), and recomputes the session vector. Owns what that needs in memory — the fold-in
  * model read from KV (reused for USER_SESSION_LIMITS.modelTtlMs), the lookup back-off and the one
  * refresh in flight.
  *
@@ -11,12 +12,13 @@
  * contention slowed the next read too (docs/data-loop.md, "Ingestion").
  */
 import { kvKeys } from "../../shared/artifacts/kv-keys";
+import { DEFAULT_EVENT_WEIGHTS, type EventWeights } from "../../shared/events/event-weight";
 import type { FoldInModel } from "../../shared/realtime/fold-in-model";
 import { foldInWindowVector, itemsWithoutVector, storableItemVector } from "../../shared/session/fold-in-window";
 import { USER_SESSION_LIMITS } from "../../shared/session/user-session-limits";
 import type { Logger } from "../../workers/logger/logger";
 import { envForUser, releaseOf } from "../../workers/releases/serving-release";
-import { readFoldInModel } from "../../workers/store/kv-store";
+import { readEventWeights, readFoldInModel } from "../../workers/store/kv-store";
 import { itemIndexFor, lookUpItems } from "../../workers/vector-index/item-lookup";
 import { applyPendingEvents } from "./apply-session-events";
 import type { SessionStaleness, SessionStore } from "./session-store";
@@ -103,13 +105,15 @@ export class SessionVectorRefresh {
     const records = await this.lookUp(env, ids);
     if (!this.host.hasTables()) return;
     const lookedUp = this.lookupFailedAt === 0 ? new Set(ids) : new Set<string>();
+    const weights = pending.some((id) => lookedUp.has(id)) ? await this.eventWeights(env) : DEFAULT_EVENT_WEIGHTS;
+    if (!this.host.hasTables()) return;
     const cachedVersion = store.cachedVector()?.modelVersion;
     const versionChanged = cachedVersion !== undefined && cachedVersion !== version;
     if (lookedUp.size === 0 && store.meta("vector_dirty") !== "1" && !versionChanged) return;
     try {
       ctx.storage.transactionSync(() => {
         for (const id of lookedUp) store.setItemCategory(id, records.get(id)?.category ?? "");
-        for (const id of pending.filter((p) => lookedUp.has(p))) applyPendingEvents(store, id);
+        for (const id of pending.filter((p) => lookedUp.has(p))) applyPendingEvents(store, id, weights);
         for (const id of missing.filter((m) => lookedUp.has(m))) {
           store.saveItemVector(id, version, storableItemVector(records.get(id)?.values, model));
           store.setMeta("vector_dirty", "1");
@@ -153,6 +157,16 @@ export class SessionVectorRefresh {
 
   private lookupAllowed(): boolean {
     return Date.now() - this.lookupFailedAt > USER_SESSION_LIMITS.lookupRetryMs;
+  }
+
+  /** The release's event-weight table (held in the isolate with its manifest); the default table when KV fails (logged). */
+  private async eventWeights(env: Env): Promise<EventWeights> {
+    try {
+      return await readEventWeights(env.KV, this.host.logger);
+    } catch (error) {
+      this.host.logger.warn("event_weights_read_failed", { kv_key: kvKeys.manifest, release: releaseOf(env)?.id ?? null, error });
+      return DEFAULT_EVENT_WEIGHTS;
+    }
   }
 
   private async foldInModel(env: Env): Promise<FoldInModel | null> {

@@ -2,7 +2,7 @@
  * The manifest written next to every set of published artifacts and stored in KV under
  * `kvKeys.manifest`: which model version is live, its shape and its feature-spec hash.
  */
-import type { EventWeights } from "../events/event-weight";
+import { DEFAULT_EVENT_WEIGHTS, type EventWeights, parseEventWeights } from "../events/event-weight";
 import type { FeatureDistribution } from "../features/feature-distribution";
 import type { RankingObjective } from "../ranking/ranking-objectives";
 
@@ -57,4 +57,17 @@ export interface ModelManifest {
    * and its source (`default`, `default:movielens` or the `--event-weights` file); absent in older manifests.
    */
   eventWeights?: { source: string; weights: EventWeights };
+}
+
+/**
+ * The event-weight table a release serves with: its manifest's `eventWeights`, validated with
+ * {@link parseEventWeights} (throws `EventWeightsError` naming each bad path), so the edge weighs
+ * a session's events as training weighed them. A manifest without one (written before the table was
+ * recorded; every such release trained with the default) or no manifest at all: {@link DEFAULT_EVENT_WEIGHTS}.
+ * @example manifestEventWeights({ eventWeights: { source: "w.json", weights } }) // → weights
+ * @example manifestEventWeights(null) // → DEFAULT_EVENT_WEIGHTS
+ */
+export function manifestEventWeights(manifest: Pick<ModelManifest, "eventWeights"> | null): EventWeights {
+  const recorded = manifest?.eventWeights?.weights;
+  return recorded === undefined ? DEFAULT_EVENT_WEIGHTS : parseEventWeights(recorded);
 }

@@ -10,7 +10,8 @@
  * negative), dwell milliseconds for `view` (capped log-scaled confidence, a bounce counts nothing),
  * the completed share for `complete`, the consumed share for `skip` (a skip after most of the item
  * is a weaker negative). The table is configurable ({@link parseEventWeights}; the pipeline's
- * `--event-weights <file.json>`, docs/pipeline.md "Event weights").
+ * `--event-weights <file.json>`, docs/pipeline.md "Event weights"); a release records it in its
+ * manifest (`eventWeights`) and the edge's session weighs events with the serving release's table.
  */
 import { z } from "zod";
 import { EVENT_TYPES, type EventType } from "./interaction-event";

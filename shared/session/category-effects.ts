@@ -6,7 +6,7 @@
  * credits the arms at most one success however many positive events follow.
  */
 import { armName } from "../bandits/beta-arm";
-import { eventSignal } from "../events/event-weight";
+import { DEFAULT_EVENT_WEIGHTS, type EventWeights, eventSignal } from "../events/event-weight";
 import type { EventType } from "../events/interaction-event";
 
 /** What an item already contributed to the arms (`item_state.credited_trials`, `.rewarded`). */
@@ -25,13 +25,21 @@ export interface CategoryEffects {
   successes: 0 | 1;
 }
 
+/** How {@link categoryEffects} weighs the event. */
+export interface EventWeighing {
+  /** The event's `value` (a rating's stars, a view's dwell, a skip's consumed share), weighed as offline. */
+  value?: number;
+  /** The serving release's weight table (default {@link DEFAULT_EVENT_WEIGHTS}). */
+  weights?: EventWeights;
+}
+
 /** No effect at all (unknown category). */
 const NONE: CategoryEffects = { affinity: 0, arms: [], trials: 0, successes: 0 };
 
 /**
  * The effects of an event of `type` on an item of `category` ('' = unknown: none), given what the
  * item already credited (`credit` undefined: no item row, so no arm credit) and the exploration
- * source it was served from, if any.
+ * source it was served from, if any; the event's weight is `eventSignal` of its value under `weights`.
  * @example categoryEffects("click", "Drama", { credited_trials: 1, rewarded: 0 }, "fresh")
  * // → { affinity: 1, arms: ["category:Drama", "source:fresh"], trials: 0, successes: 1 }
  */
@@ -40,11 +48,10 @@ export function categoryEffects(
   category: string,
   credit: ItemArmCredit | undefined,
   explorationSource: string | null,
-  /** The event's `value` (a rating's stars, a view's dwell, a skip's consumed share), weighed as offline. */
-  value?: number,
+  { value, weights = DEFAULT_EVENT_WEIGHTS }: EventWeighing = {},
 ): CategoryEffects {
   if (!category) return NONE;
-  const weight = eventSignal(type, value);
+  const weight = eventSignal(type, value, weights);
   let trials: 0 | 1 = 0;
   let successes: 0 | 1 = 0;
   if (credit) {

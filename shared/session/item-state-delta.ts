@@ -3,7 +3,7 @@
  * impression, anything else as one interaction; the event's weight adds to the positive or the
  * negative signal; `not_interested` and `hide` hide the item for good.
  */
-import { eventSignal } from "../events/event-weight";
+import { DEFAULT_EVENT_WEIGHTS, type EventWeights, eventSignal } from "../events/event-weight";
 import type { EventType } from "../events/interaction-event";
 
 /** Event types that hide an item (never shown again). */
@@ -22,12 +22,13 @@ export interface ItemStateDelta {
 
 /**
  * The change one event of `type` (with its `value`, when given: stars, dwell ms, completed share —
- * the shared weight table's `eventSignal`, as training reads it) makes to its item's row.
+ * the weight table's `eventSignal`, as training reads it; `weights` is the serving release's table)
+ * makes to its item's row.
  * @example itemStateDelta("hide") // → { impressions: 0, interactions: 1, positive: 0, negative: 5, hidden: 1 }
  * @example itemStateDelta("rating", 1) // → { …, positive: 0, negative: 2, hidden: 0 }
  */
-export function itemStateDelta(type: EventType, value?: number): ItemStateDelta {
-  const weight = eventSignal(type, value);
+export function itemStateDelta(type: EventType, value?: number, weights: EventWeights = DEFAULT_EVENT_WEIGHTS): ItemStateDelta {
+  const weight = eventSignal(type, value, weights);
   const isImpression = type === "impression";
   return {
     impressions: isImpression ? 1 : 0,

@@ -4,12 +4,24 @@
  * sides import these types from here, so the Worker never imports the object's module.
  */
 import type { BetaArm } from "../bandits/beta-arm";
+import type { EventWeights } from "../events/event-weight";
 import type { EventType, InteractionEvent } from "../events/interaction-event";
 import type { Demographics } from "../realtime/demographic-segments";
 import type { SessionVector } from "../realtime/session-vector";
 
 /** An event as accepted by the edge: `ts` is always set. */
 export type SessionEvent = InteractionEvent & { ts: number };
+
+/** Options of `UserSession.appendEvents`. */
+export interface AppendOptions {
+  /**
+   * The weight table of the release serving this user (its manifest's `eventWeights`, the canary's
+   * for its share of users), so the session weighs events as that release was trained: item rows,
+   * category affinity, arm credit, trending credit and, through the item rows, the fold-in's
+   * confidences. Absent: DEFAULT_EVENT_WEIGHTS (shared/events/event-weight.ts).
+   */
+  eventWeights?: EventWeights;
+}
 
 /** Result of appending a batch of events. */
 export interface AppendResult {

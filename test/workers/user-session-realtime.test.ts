@@ -59,6 +59,18 @@ describe("UserSession real-time state", () => {
     expect(horror.trials).toBeCloseTo(2, 4);
   });
 
+  it("keeps an event's value while its category is looked up: a 1-star rating counts against the category", async () => {
+    const stub = env.USER_SESSION.getByName("us-pending-rating");
+    await stub.appendEvents([
+      event("us-pending-rating", "p1", itemId(2, 4), "rating", { value: 1 }),
+      event("us-pending-rating", "p2", itemId(1, 4), "rating", { value: 5 }),
+    ]);
+    const snapshot = await stub.snapshot();
+    // 1★ → −2 and 5★ → +3 (shared/events/event-weight.ts), not +2 for every rating.
+    expect(snapshot.affinity!.Drama).toBeCloseTo(-2, 4);
+    expect(snapshot.affinity!.Comedy).toBeCloseTo(3, 4);
+  });
+
   it("applies events on items the catalogue does not know without category effects", async () => {
     const stub = env.USER_SESSION.getByName("us-unknown");
     await stub.appendEvents([event("us-unknown", "u1", "not-in-index", "click")]);

@@ -7,7 +7,8 @@
  * due (every `everyEvents` interactions, shared/catalog/new-item-fold-in.ts); each due item costs
  * ≤ `maxUsers` KV reads, one `getByIds` and one upsert. Users without a trained record of the
  * published model version (new users) do not count towards the solution. Best effort: a failure
- * is logged and the item keeps its vector until the next refresh or release.
+ * is logged and the item keeps its vector until the next refresh or release. Interactions are
+ * weighed with the release's event-weight table (its manifest's), as the user vectors were trained.
  */
 import { type NewItemFoldInOptions, type NewItemInteraction, NEW_ITEM_FOLD_IN_DEFAULTS } from "../../shared/catalog/new-item-fold-in";
 import { eventSignal } from "../../shared/events/event-weight";
@@ -16,7 +17,7 @@ import type { FoldInInteraction } from "../../shared/realtime/fold-in-user-vecto
 import { foldInItemVector } from "../../shared/realtime/item-fold-in-model";
 import type { Logger } from "../logger/logger";
 import { vectorIndexFor } from "../services";
-import { readFreshItems, readItemFoldInModel, readUserRecord } from "../store/kv-store";
+import { readEventWeights, readFreshItems, readItemFoldInModel, readUserRecord } from "../store/kv-store";
 import { forgetItemLookups } from "../vector-index/item-lookup";
 import { catalogStateFor } from "./catalog-state-client";
 
@@ -33,10 +34,11 @@ export async function foldInNewItems(
   const fresh = await readFreshItems(env.KV);
   if (!fresh || fresh.items.length === 0) return [];
   const freshIds = new Set(fresh.items.map((item) => item.itemId));
+  const eventWeights = await readEventWeights(env.KV, logger);
   const weights = new Map<string, NewItemInteraction>();
   for (const event of events) {
     if (!freshIds.has(event.item_id)) continue;
-    const signal = eventSignal(event.type, event.value ?? undefined);
+    const signal = eventSignal(event.type, event.value ?? undefined, eventWeights);
     if (signal === 0) continue;
     const key = `${event.item_id}\u0000${event.user_id}`;
     const entry = weights.get(key) ?? { itemId: event.item_id, userId: event.user_id, weight: 0 };

@@ -2,7 +2,9 @@
  * Ingests a batch of valid interaction events (`POST /v1/events` validates them first):
  * 1. stores them in their user's Durable Object, idempotently by (`user_id`, `event_id`) for the
  *    retention window (a replay is reported as a duplicate and changes nothing: not the session,
- *    not trending, not the A/B counters) — so the user's next request reflects them;
+ *    not trending, not the A/B counters) — so the user's next request reflects them — with the
+ *    event-weight table of the release serving that user (the canary's for its share), so the
+ *    session weighs them as that release was trained;
  * 2. writes every valid event to the event log sink (by default: enqueued on Cloudflare Queues,
  *    at least once — see event-log/event-log-sink.ts) with the trending credits the sessions
  *    granted (one per user × item per TRENDING_USER_WINDOW_HOURS, the strongest event's weight);
@@ -16,12 +18,15 @@
  *    `request_id` that served that item to that user (once per served item);
  * 5. adds each event's outcome to the request's metrics (docs/operations.md).
  */
+import { DEFAULT_EVENT_WEIGHTS } from "../../shared/events/event-weight";
 import type { TrendingEntry } from "../../shared/realtime/trending-entry";
 import type { AppendResult, SessionEvent } from "../../shared/session/session-contract";
 import { servingConfigFor } from "../config/serving-config";
 import { eventLogSinkFor } from "../event-log/select-event-log-sink";
 import { recordAttributedEvents } from "../experiments/experiment-counters";
 import type { Logger } from "../logger/logger";
+import { kvForUser } from "../releases/serving-release";
+import { readEventWeights } from "../store/kv-store";
 import { countTrending } from "./count-trending";
 import { requestMetricsOf } from "../metrics/request-metrics";
 import type { EventOutcome } from "../../shared/metrics/metric-labels";
@@ -49,7 +54,7 @@ export type IngestOutcome =
 export async function ingestEvents(env: Env, events: readonly SessionEvent[], options: IngestOptions): Promise<IngestOutcome> {
   const { logger } = options;
   const groups = groupByUser(events);
-  const results = await Promise.allSettled(groups.map(([userId, group]) => appendForUser(env, userId, group)));
+  const results = await Promise.allSettled(groups.map(([userId, group]) => appendForUser(env, userId, group, logger)));
   let accepted = 0;
   let duplicates = 0;
   const failedEventIds: string[] = [];
@@ -144,7 +149,17 @@ function groupByUser(events: readonly SessionEvent[]): [userId: string, events: 
   return [...byUser];
 }
 
-/** Stores one user's events in their session; the result says which count for trending and A/B. */
-function appendForUser(env: Env, userId: string, events: SessionEvent[]): Promise<AppendResult> {
-  return env.USER_SESSION.getByName(userId).appendEvents(events);
+/**
+ * Stores one user's events in their session, weighed with their release's table (held in the
+ * isolate with the manifest, so a warm isolate reads no KV for it; the default table when KV fails:
+ * a weight is no reason to refuse an event); the result says which count for trending and A/B.
+ */
+async function appendForUser(env: Env, userId: string, events: SessionEvent[], logger: Logger): Promise<AppendResult> {
+  const eventWeights = await kvForUser(env, userId)
+    .then((kv) => readEventWeights(kv, logger))
+    .catch((error: unknown) => {
+      logger.warn("event_weights_unavailable", { stage: "events", error });
+      return DEFAULT_EVENT_WEIGHTS;
+    });
+  return env.USER_SESSION.getByName(userId).appendEvents(events, { eventWeights });
 }

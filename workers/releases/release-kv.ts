@@ -27,6 +27,12 @@ export function releaseKv(kv: KVNamespace, id: string): KVNamespace {
 
 function createView(kv: KVNamespace, id: string): KVNamespace {
   const map = (key: string) => releaseKey(id, key);
+  // A value derived from a key (`<key>#derived`, store/kv-store.ts) belongs where its key does:
+  // `manifest#derived` (the release's event weights) is the release's, like `manifest`.
+  const cacheKey = (key: string) => {
+    const hash = key.indexOf("#");
+    return hash < 0 ? map(key) : `${map(key.slice(0, hash))}${key.slice(hash)}`;
+  };
   const prefix = releaseKeyPrefix(id);
   const methods: Record<string, unknown> = {
     get: (key: string | string[], options?: unknown) =>
@@ -49,7 +55,7 @@ function createView(kv: KVNamespace, id: string): KVNamespace {
   return new Proxy(kv, {
     get(target, property) {
       if (property === BINDING_TARGET) return bindingOf(target);
-      if (property === KEY_MAPPER) return map;
+      if (property === KEY_MAPPER) return cacheKey;
       if (typeof property === "string" && Object.hasOwn(methods, property)) return methods[property];
       return Reflect.get(target, property, target);
     },

@@ -50,6 +50,17 @@ export async function envForUser(env: Env, userId: string | undefined): Promise<
   return withRelease(env, { id, pointer, canary: id !== pointer.current });
 }
 
+/**
+ * The KV view of `userId`'s release (the canary's for its share, else the current one), whichever
+ * release `env` itself sees — for a request that carries many users' data (a batch of events) —
+ * or the unscoped binding while no release is published or the pointer cannot be read.
+ */
+export async function kvForUser(env: Env, userId: string): Promise<KVNamespace> {
+  const kv = unscopedKv(env);
+  const pointer = await readReleasePointer(kv).catch(() => null);
+  return pointer ? releaseKv(kv, releaseForUser(pointer, userId)) : kv;
+}
+
 /** The KV binding of `env` as no release sees it (for work across releases: erasure, the release routes). */
 export function unscopedKv(env: Env): KVNamespace {
   return releases.get(env)?.kv ?? env.KV;

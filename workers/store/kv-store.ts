@@ -11,8 +11,9 @@
  */
 import type { z } from "zod";
 import { type BlockedItems, kvKeys, type PopularList, type UserRecord } from "../../shared/artifacts/kv-keys";
-import type { ModelManifest } from "../../shared/artifacts/model-manifest";
+import { type ModelManifest, manifestEventWeights } from "../../shared/artifacts/model-manifest";
 import { type ContentEncoderModel, contentEncoderModelSchema } from "../../shared/content/content-encoder";
+import { DEFAULT_EVENT_WEIGHTS, type EventWeights } from "../../shared/events/event-weight";
 import { type FoldInModel, foldInModelSchema } from "../../shared/realtime/fold-in-model";
 import { type ItemFoldInModel, itemFoldInModelSchema } from "../../shared/realtime/item-fold-in-model";
 import { createLogger, type Logger } from "../logger/logger";
@@ -71,6 +72,24 @@ export function readPopularList(kv: KVNamespace, category?: string): Promise<Pop
 /** The manifest of the published model, or null before the first publish. */
 export function readManifest(kv: KVNamespace): Promise<ModelManifest | null> {
   return readJson<ModelManifest>(kv, kvKeys.manifest, ISOLATE_TTL_MS.published);
+}
+
+/**
+ * The event-weight table of the release `kv` sees (its manifest's `eventWeights`, validated), kept
+ * parsed in the isolate beside the manifest. The default table when no manifest is published or
+ * the manifest records none (older manifests: those releases trained with the default), and when
+ * the recorded table fails validation (logged to `logger`). Rejects only when KV does.
+ */
+export async function readEventWeights(kv: KVNamespace, logger: Logger = createLogger()): Promise<EventWeights> {
+  return cached(kv, derivedKey(kvKeys.manifest), ISOLATE_TTL_MS.published, async () => {
+    const manifest = await readManifest(kv);
+    try {
+      return manifestEventWeights(manifest);
+    } catch (error) {
+      logger.warn("event_weights_invalid", { kv_key: kvKeys.manifest, model_version: manifest?.modelVersion, error });
+      return DEFAULT_EVENT_WEIGHTS;
+    }
+  });
 }
 
 /** The fold-in model (YᵀY, λ, α); null before it is published or when it fails validation (logged to `logger`). */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_EVENT_WEIGHTS, EventWeightsError, eventSignal, eventWeight, parseEventWeights } from "../../../shared/events/event-weight";
 import { EVENT_TYPES } from "../../../shared/events/interaction-event";
+import { manifestEventWeights } from "../../../shared/artifacts/model-manifest";
+import { categoryEffects } from "../../../shared/session/category-effects";
 import { itemStateDelta } from "../../../shared/session/item-state-delta";
 
 describe("eventSignal (the default weight table)", () => {
@@ -85,5 +87,28 @@ describe("parseEventWeights", () => {
     expect(() => parseEventWeights({ rating: { negative_at_most: 4 } })).toThrow(
       /rating\.negative_at_most: 4 must be below rating\.positive_at_least \(4\)/,
     );
+  });
+});
+
+describe("the serving release's table (manifestEventWeights)", () => {
+  const weights = parseEventWeights({ types: { click: 0, hide: -8 } });
+
+  it("is the manifest's recorded table, and the default for a manifest without one or none at all", () => {
+    expect(manifestEventWeights({ eventWeights: { source: "w.json", weights } })).toEqual(weights);
+    expect(manifestEventWeights({})).toBe(DEFAULT_EVENT_WEIGHTS);
+    expect(manifestEventWeights(null)).toBe(DEFAULT_EVENT_WEIGHTS);
+  });
+
+  it("rejects a recorded table the schema refuses, naming the path", () => {
+    const bad = { ...weights, types: { ...weights.types, hide: 2 } };
+    expect(() => manifestEventWeights({ eventWeights: { source: "w.json", weights: bad } })).toThrow(/types\.hide: 2/);
+  });
+
+  it("changes what a click does to the item row and the category: click = 0 is exposure only", () => {
+    const fresh = { credited_trials: 0, rewarded: 0 };
+    expect(itemStateDelta("click", undefined, weights)).toMatchObject({ interactions: 1, positive: 0, negative: 0 });
+    expect(categoryEffects("click", "Drama", fresh, null, { weights })).toEqual({ affinity: 0, arms: [], trials: 0, successes: 0 });
+    expect(itemStateDelta("hide", undefined, weights)).toMatchObject({ negative: 8, hidden: 1 });
+    expect(categoryEffects("click", "Drama", fresh, null)).toEqual({ affinity: 1, arms: ["category:Drama"], trials: 1, successes: 1 });
   });
 });

@@ -64,8 +64,18 @@ describe("categoryEffects", () => {
   });
 
   it("weighs an event's value as the offline pipeline does: a 1★ rating is negative, a 5★ one a success", () => {
-    expect(categoryEffects("rating", "Drama", fresh, null, 1)).toEqual({ affinity: -2, arms: ["category:Drama"], trials: 1, successes: 0 });
-    expect(categoryEffects("rating", "Drama", fresh, null, 5)).toEqual({ affinity: 3, arms: ["category:Drama"], trials: 1, successes: 1 });
+    expect(categoryEffects("rating", "Drama", fresh, null, { value: 1 })).toEqual({
+      affinity: -2,
+      arms: ["category:Drama"],
+      trials: 1,
+      successes: 0,
+    });
+    expect(categoryEffects("rating", "Drama", fresh, null, { value: 5 })).toEqual({
+      affinity: 3,
+      arms: ["category:Drama"],
+      trials: 1,
+      successes: 1,
+    });
   });
 
   it("credits no arm when the item has no row", () => {
