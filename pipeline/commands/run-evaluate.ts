@@ -149,8 +149,9 @@ export async function runEvaluate(
         const ranker = outcome.runs.funnel?.ranker;
         if (ranker) {
           log.info(
-            `seed ${seed}: funnel ranker ${ranker.chosen} (held-back validation nDCG@${opts.k}: logistic ${ranker.logisticNdcg.toFixed(4)}, ` +
-              `MLP ${ranker.mlpNdcg === null ? "not trained" : `${ranker.mlpNdcg.toFixed(4)} [${ranker.objectives.join(", ")}]`})`,
+            `seed ${seed}: funnel ranker ${ranker.chosen} (held-back validation nDCG@${opts.k} / value nDCG: logistic ` +
+              `${ranker.logisticNdcg.toFixed(4)} / ${ranker.logisticValueNdcg.toFixed(4)}, MLP ` +
+              `${ranker.mlpNdcg === null ? "not trained" : `${ranker.mlpNdcg.toFixed(4)} / ${ranker.mlpValueNdcg!.toFixed(4)} [${ranker.objectives.join(", ")}]`})`,
           );
         }
         return outcome;

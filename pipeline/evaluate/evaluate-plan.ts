@@ -29,6 +29,9 @@ export interface FunnelRankerSummary {
   objectives: string[];
   logisticNdcg: number;
   mlpNdcg: number | null;
+  /** Value-weighted nDCG (what the choice compares). */
+  logisticValueNdcg: number;
+  mlpValueNdcg: number | null;
 }
 
 /** Options of {@link evaluatePlan}. */
@@ -103,6 +106,8 @@ export function evaluatePlan(
           objectives: choice.mlp?.objectives ?? [],
           logisticNdcg: choice.quality.logistic.ndcg,
           mlpNdcg: choice.quality.mlp?.ndcg ?? null,
+          logisticValueNdcg: choice.quality.logistic.valueNdcg,
+          mlpValueNdcg: choice.quality.mlp?.valueNdcg ?? null,
         },
       };
     }

@@ -115,7 +115,15 @@ export interface EvaluationReport {
       string,
       Record<
         string,
-        number | { chosen: string; objectives: string[]; validation_ndcg_logistic: number; validation_ndcg_mlp: number | null }
+        | number
+        | {
+            chosen: string;
+            objectives: string[];
+            validation_ndcg_logistic: number;
+            validation_ndcg_mlp: number | null;
+            validation_value_ndcg_logistic: number;
+            validation_value_ndcg_mlp: number | null;
+          }
       >
     >;
   }[];
@@ -225,6 +233,8 @@ export function buildEvaluationReport(inputs: EvaluationInputs): EvaluationRepor
                     objectives: run.ranker.objectives,
                     validation_ndcg_logistic: round(run.ranker.logisticNdcg),
                     validation_ndcg_mlp: run.ranker.mlpNdcg === null ? null : round(run.ranker.mlpNdcg),
+                    validation_value_ndcg_logistic: round(run.ranker.logisticValueNdcg),
+                    validation_value_ndcg_mlp: run.ranker.mlpValueNdcg === null ? null : round(run.ranker.mlpValueNdcg),
                   },
                 }
               : {}),

