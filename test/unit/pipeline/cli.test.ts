@@ -81,6 +81,7 @@ describe("pipeline commands", () => {
       "implicit-als",
       "ease",
       "cleora",
+      "implicit-als-ips",
       "ease+implicit-als",
       "ease+implicit-als@8d",
       "funnel",
@@ -102,10 +103,11 @@ describe("pipeline commands", () => {
       }
     }
     expect(json.models).toHaveProperty(json.serving_model);
-    expect(["implicit-als", "ease+implicit-als@8d"]).toContain(json.serving_model);
+    expect(["implicit-als", "implicit-als-ips", "ease+implicit-als@8d"]).toContain(json.serving_model);
     expect(json.serving.dimensions).toBe(8);
     expect(json.hyperparameters.ease).toEqual({ model: "ease", options: expect.objectContaining({ lambda: expect.any(Number) }) });
-    expect(json.tuning?.trials).toHaveLength(1 + 1 + 1 + 2 + 1 + 1 + 1 + 1);
+    // … and the popularity-corrected ALS's γ grid (2).
+    expect(json.tuning?.trials).toHaveLength(1 + 1 + 1 + 2 + 1 + 1 + 1 + 1 + 2);
     expect(json.references).toEqual({});
     const text = lines.join("\n");
     expect(text).toMatch(/\[evaluate\] model +MAP +nDCG@10 +Precision@10 +Recall@10/);
