@@ -60,18 +60,16 @@ export interface FeatureRows {
 
 /** Whether {@link featureRows} looks item vectors up (the caller times that part). */
 export function needsItemVectors(input: Pick<FeatureRowsInput, "candidates" | "userVector" | "userRecord" | "session">): boolean {
-  return lookupIds(input).length > 0;
+  const { recentIds } = recentOf(input);
+  return lookupIds(input, recentIds, sequenceCandidateIds(input.candidates, recentIds)).length > 0;
 }
 
 /** Builds one feature row per candidate. */
 export async function featureRows(input: FeatureRowsInput): Promise<FeatureRows> {
   const { candidates, userVector, userRecord, session, nowSeconds } = input;
-  const live = recentPositives(session.recent, RECENT_ITEMS);
-  const recentIds = recentItems(
-    live.map((interaction) => interaction.itemId),
-    userRecord?.history,
-  );
-  const ids = lookupIds(input);
+  const { live, recentIds } = recentOf(input);
+  const sequenceIds = sequenceCandidateIds(candidates, recentIds);
+  const ids = lookupIds(input, recentIds, sequenceIds);
   const knownVectors =
     ids.length > 0
       ? await lookupVectors(input.index, ids, input.fallbacks, { stage: "ranker", reason: "unavailable", used: "list_similarity_0" })
@@ -82,7 +80,7 @@ export async function featureRows(input: FeatureRowsInput): Promise<FeatureRows>
     return userVector && item && item.length === userVector.length ? dot(userVector, item) : 0;
   };
   const recentVectors = recentIds.map((id) => knownVectors.get(id)?.values).filter((values) => values !== undefined);
-  const sequenceCandidates = new Set(sequenceCandidateIds(candidates, recentIds));
+  const sequenceCandidates = new Set(sequenceIds);
   const userActivity = (userRecord?.activity ?? 0) + session.interactionCount;
   // Onboarding answers (session) are the user's own word; the trained profile fills in.
   const demographics = { ...userRecord?.demographics, ...session.demographics };
@@ -123,21 +121,30 @@ export async function featureRows(input: FeatureRowsInput): Promise<FeatureRows>
   return { rows, knownVectors };
 }
 
+/** The session's recent positive interactions and the user's recent items (session first, then the trained history). */
+function recentOf(input: Pick<FeatureRowsInput, "userRecord" | "session">) {
+  const live = recentPositives(input.session.recent, RECENT_ITEMS);
+  const recentIds = recentItems(
+    live.map((interaction) => interaction.itemId),
+    input.userRecord?.history,
+  );
+  return { live, recentIds };
+}
+
 /** The ids to look up: list candidates (user similarity) and, with recent items, the sequence candidates and the recent items. */
-function lookupIds(input: Pick<FeatureRowsInput, "candidates" | "userVector" | "userRecord" | "session">): string[] {
-  const { candidates, userVector } = input;
-  const lists = userVector
-    ? candidates
+function lookupIds(
+  input: Pick<FeatureRowsInput, "candidates" | "userVector">,
+  recentIds: readonly string[],
+  sequenceIds: readonly string[],
+): string[] {
+  const lists = input.userVector
+    ? input.candidates
         .filter((candidate) => !VECTOR_SOURCES.has(candidate.source) && candidate.source !== "exploration")
         .slice(0, MAX_LIST_SIMILARITIES)
         .map((candidate) => candidate.itemId)
     : [];
-  const recentIds = recentItems(
-    recentPositives(input.session.recent, RECENT_ITEMS).map((interaction) => interaction.itemId),
-    input.userRecord?.history,
-  );
   if (recentIds.length === 0) return lists;
-  return [...new Set([...lists, ...sequenceCandidateIds(candidates, recentIds), ...recentIds])];
+  return [...new Set([...lists, ...sequenceIds, ...recentIds])];
 }
 
 /** The candidates the sequence features are computed for (none without recent items). */
