@@ -7,9 +7,11 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_EVENT_WEIGHTS } from "../../shared/events/event-weight";
 import type { RecentInteraction, SessionSnapshot } from "../../shared/session/session-contract";
 import type { VectorIndex } from "../../shared/vector-index/vector-index";
 import { VectorIndexError } from "../../shared/vector-index/vector-index-error";
+import { recentPositiveItems } from "../../workers/candidates/session-similar";
 import { recommend, type RecommendDeps } from "../../workers/recommend/recommend";
 import { serveRecommendation } from "../../workers/recommend/serve-recommendation";
 import { recommendDepsFor } from "../../workers/services";
@@ -96,6 +98,19 @@ describe("session_similar source", () => {
     );
     expect(body.items.map((item) => item.source)).toEqual(["popular", "popular", "popular"]);
     expect(body.fallbacks).toEqual([]);
+  });
+
+  it("reads what is positive with the serving release's event weights and each event's value", () => {
+    const rated: RecentInteraction[] = [
+      { itemId: DRAMA_2, type: "rating", ts: 3, value: 1 },
+      { itemId: HORROR_3, type: "like", ts: 2, value: null },
+      { itemId: COMEDY_5, type: "click", ts: 1, value: null },
+    ];
+    // A 1-star rating is a dislike, not an anchor.
+    expect(recentPositiveItems(rated, 3)).toEqual([HORROR_3, COMEDY_5]);
+    // A release trained with likes at 0 and clicks negative has one positive left: none.
+    const weights = { ...DEFAULT_EVENT_WEIGHTS, types: { ...DEFAULT_EVENT_WEIGHTS.types, like: 0, click: -1 } };
+    expect(recentPositiveItems(rated, 3, weights)).toEqual([]);
   });
 
   it("records one session_similar fallback when the neighbour queries fail, and the other sources serve", async () => {

@@ -12,6 +12,7 @@ import { annCandidates } from "./ann";
 import { type Candidate, type ItemFilter, mergeCandidates } from "./candidate";
 import type { CandidatePools } from "./candidate-pools";
 import { preferredCandidates } from "./preferred";
+import type { EventWeights } from "../../shared/events/event-weight";
 import { sessionSimilarCandidates } from "./session-similar";
 import { similarCandidates } from "./similar";
 
@@ -33,6 +34,8 @@ export interface RetrieveInput {
   vectors: RetrievalVectors;
   /** The session's recent interactions, newest first (`session_similar` queries their neighbours); none when unset. */
   recent?: readonly RecentInteraction[];
+  /** The serving release's event weights (which recent interactions are positive); default table when unset. */
+  eventWeights?: EventWeights;
   /** Categories the user picked at onboarding (`preferred`); none when unset. */
   preferredCategories?: readonly string[];
   /** Interactions known for the user, trained plus session (`preferred` serves while it is low); 0 when unset. */
@@ -88,7 +91,14 @@ async function fromSource(source: CandidateSourceConfig, input: RetrieveInput): 
       // Config validation keeps `similar` on more_like_this, whose requests carry a seed (none when the index failed).
       return vectors.seed ? similarCandidates(index, vectors.seed, source.top_k, fallbacks) : null;
     case "session_similar":
-      return sessionSimilarCandidates(index, input.recent ?? [], { items: source.items, topK: source.top_k }, exclude, fallbacks);
+      return sessionSimilarCandidates(
+        index,
+        input.recent ?? [],
+        { items: source.items, topK: source.top_k },
+        exclude,
+        fallbacks,
+        input.eventWeights,
+      );
     case "preferred":
       return input.kv
         ? preferredCandidates(

@@ -7,7 +7,7 @@
  * A failing index records `session_similar / unavailable / without_session_similar` once and the
  * other sources serve.
  */
-import { eventSignal } from "../../shared/events/event-weight";
+import { DEFAULT_EVENT_WEIGHTS, type EventWeights, eventSignal } from "../../shared/events/event-weight";
 import type { FallbackRung } from "../../shared/fallbacks/fallback-ladder";
 import type { RecentInteraction } from "../../shared/session/session-contract";
 import type { VectorIndex, VectorRecord } from "../../shared/vector-index/vector-index";
@@ -30,21 +30,26 @@ const LOOKUP_FAILED: FallbackRung = { stage: "session_similar", reason: "unavail
  * positive, with that event's time (ms); an item the user last skipped or hid is no anchor.
  * @example recentPositives([{ itemId: "b", type: "click", ts: 9, … }, { itemId: "a", type: "hide", … }], 3) // → [{ itemId: "b", ts: 9 }]
  */
-export function recentPositives(recent: readonly RecentInteraction[], count: number): { itemId: string; ts: number }[] {
+export function recentPositives(
+  recent: readonly RecentInteraction[],
+  count: number,
+  weights: EventWeights = DEFAULT_EVENT_WEIGHTS,
+): { itemId: string; ts: number }[] {
   const decided = new Set<string>();
   const anchors: { itemId: string; ts: number }[] = [];
   for (const interaction of recent) {
     if (anchors.length >= count) break;
     if (decided.has(interaction.itemId)) continue;
     decided.add(interaction.itemId);
-    if (eventSignal(interaction.type, interaction.value ?? undefined) > 0) anchors.push({ itemId: interaction.itemId, ts: interaction.ts });
+    if (eventSignal(interaction.type, interaction.value ?? undefined, weights) > 0)
+      anchors.push({ itemId: interaction.itemId, ts: interaction.ts });
   }
   return anchors;
 }
 
 /** The ids of {@link recentPositives}. */
-export function recentPositiveItems(recent: readonly RecentInteraction[], count: number): string[] {
-  return recentPositives(recent, count).map((anchor) => anchor.itemId);
+export function recentPositiveItems(recent: readonly RecentInteraction[], count: number, weights?: EventWeights): string[] {
+  return recentPositives(recent, count, weights).map((anchor) => anchor.itemId);
 }
 
 /**
@@ -58,8 +63,10 @@ export async function sessionSimilarCandidates(
   options: SessionSimilarOptions,
   exclude: ItemFilter,
   fallbacks: FallbackLog,
+  /** The serving release's event weights (what counts as positive). */
+  weights?: EventWeights,
 ): Promise<Candidate[] | null> {
-  const anchorIds = recentPositiveItems(recent, options.items);
+  const anchorIds = recentPositiveItems(recent, options.items, weights);
   if (anchorIds.length === 0) return [];
   let records: VectorRecord[];
   try {

@@ -18,6 +18,7 @@ import { categoryAffinityFeature } from "../../shared/features/category-affinity
 import { buildFeatureRow } from "../../shared/features/feature-spec";
 import { categoryLastSeen, RECENT_ITEMS, recentItems, recentSimilarity } from "../../shared/features/sequence-features";
 import { dot } from "../../shared/math/vector";
+import type { EventWeights } from "../../shared/events/event-weight";
 import type { SessionSnapshot } from "../../shared/session/session-contract";
 import type { VectorIndex, VectorRecord } from "../../shared/vector-index/vector-index";
 import type { Candidate } from "../candidates/candidate";
@@ -50,6 +51,8 @@ export interface FeatureRowsInput {
   nowSeconds: number;
   index: VectorIndex;
   fallbacks: FallbackLog;
+  /** The serving release's event weights (which recent interactions are positive); default table when unset. */
+  eventWeights?: EventWeights;
 }
 
 /** The rows, in candidate order, and the item records looked up on the way (re-ranking reuses them). */
@@ -59,7 +62,9 @@ export interface FeatureRows {
 }
 
 /** Whether {@link featureRows} looks item vectors up (the caller times that part). */
-export function needsItemVectors(input: Pick<FeatureRowsInput, "candidates" | "userVector" | "userRecord" | "session">): boolean {
+export function needsItemVectors(
+  input: Pick<FeatureRowsInput, "candidates" | "userVector" | "userRecord" | "session" | "eventWeights">,
+): boolean {
   const { recentIds } = recentOf(input);
   return lookupIds(input, recentIds, sequenceCandidateIds(input.candidates, recentIds)).length > 0;
 }
@@ -122,8 +127,8 @@ export async function featureRows(input: FeatureRowsInput): Promise<FeatureRows>
 }
 
 /** The session's recent positive interactions and the user's recent items (session first, then the trained history). */
-function recentOf(input: Pick<FeatureRowsInput, "userRecord" | "session">) {
-  const live = recentPositives(input.session.recent, RECENT_ITEMS);
+function recentOf(input: Pick<FeatureRowsInput, "userRecord" | "session" | "eventWeights">) {
+  const live = recentPositives(input.session.recent, RECENT_ITEMS, input.eventWeights);
   const recentIds = recentItems(
     live.map((interaction) => interaction.itemId),
     input.userRecord?.history,

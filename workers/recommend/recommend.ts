@@ -26,6 +26,7 @@ import { candidatePools } from "../candidates/candidate-pools";
 import { retrieveCandidates } from "../candidates/retrieve-candidates";
 import { readSeedItem } from "../candidates/similar";
 import { readUnservableItems } from "../catalog/item-status";
+import { readEventWeights } from "../store/kv-store";
 import { explorationRng, explorationSlotsFor, explore } from "../exploration/explore";
 import { EXPLORATION_DEFAULTS, type ExplorationConfig } from "../exploration/exploration-config";
 import { FallbackLog } from "../fallbacks/fallback-log";
@@ -100,7 +101,7 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
   const nowSeconds = Math.floor(request.now.getTime() / 1000);
 
   // 1–2. Session and trained user record, in parallel; then the user vector.
-  const [session, trained, unservable] = await Promise.all([
+  const [session, trained, unservable, eventWeights] = await Promise.all([
     timer.time("session", () =>
       readSessionOrEmpty(request.userId, {
         read: deps.readSession,
@@ -112,6 +113,8 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
     ),
     timer.time("user_record", () => readTrainedUser(deps.kv, request.userId)),
     readUnservableItems(deps.kv),
+    // The serving release's weight table (cached with its manifest): what counts as a positive recent item.
+    readEventWeights(deps.kv),
   ]);
   const userRecord = trained.record;
   const userVector = userVectorFor(trained, session, deps.sessionBlend, fallbacks);
@@ -137,6 +140,7 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
       sources: deps.sources ?? DEFAULT_CANDIDATE_SOURCES[request.surface],
       vectors: { user: userVector.vector, userRecordUnavailable: userVector.recordUnavailable, ...(seed ? { seed } : {}) },
       recent: session.recent,
+      eventWeights,
       preferredCategories: session.preferredCategories ?? [],
       activity: (userRecord?.activity ?? 0) + session.interactionCount,
       kv: deps.kv,
@@ -172,6 +176,7 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
     nowSeconds,
     index: deps.index,
     fallbacks,
+    eventWeights,
   };
   const { rows, knownVectors } = needsItemVectors(featureInput)
     ? await timer.time("item_vectors", () => featureRows(featureInput))
@@ -201,6 +206,7 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
       index: deps.index,
       fallbacks,
       knownVectors,
+      eventWeights,
       ...(seed ? { seed: { itemId: seed.id, ...(typeof seed.metadata?.title === "string" ? { title: seed.metadata.title } : {}) } } : {}),
     }),
   );

@@ -8,7 +8,7 @@
  * "picked for you".
  */
 import type { UserRecord } from "../../shared/artifacts/kv-keys";
-import { eventWeight } from "../../shared/events/event-weight";
+import { DEFAULT_EVENT_WEIGHTS, type EventWeights, eventSignal } from "../../shared/events/event-weight";
 import { explain, type Reason, type ReasonAnchor } from "../../shared/explain/reason";
 import type { RankedItem } from "../../shared/rerank/ranked-item";
 import type { VectorIndex, VectorRecord } from "../../shared/vector-index/vector-index";
@@ -45,6 +45,8 @@ export interface RerankInput {
   seed?: { itemId: string; title?: string };
   /** Item records the funnel already looked up (not fetched again). */
   knownVectors?: ReadonlyMap<string, VectorRecord>;
+  /** The serving release's event weights (which interactions can explain, and how strongly); default table when unset. */
+  eventWeights?: EventWeights;
 }
 
 /** The final list (candidate indices, at most n) and each item's reason. */
@@ -59,7 +61,7 @@ export async function rerankAndExplain(input: RerankInput): Promise<RerankOutput
   const pool = exploitOrder.slice(0, Math.max(3 * n, 30));
   // Every pool item needs its embedding: MMR would otherwise treat one without it as maximally novel.
   const lookupIds = pool.map((i) => candidates[i]!.itemId);
-  const anchorWeights = anchorCandidates(input.session, input.userRecord);
+  const anchorWeights = anchorCandidates(input.session, input.userRecord, input.eventWeights);
   const records = await lookupVectors(
     input.index,
     [...lookupIds, ...anchorWeights.keys()],
@@ -127,10 +129,15 @@ export async function rerankAndExplain(input: RerankInput): Promise<RerankOutput
  * Interacted items that can explain ANN results, with their weight: the session's recent
  * positive interactions (event confidence weight), then the most recent trained history (weight 1).
  */
-function anchorCandidates(session: SessionSnapshot, userRecord: UserRecord | null): Map<string, number> {
+function anchorCandidates(
+  session: SessionSnapshot,
+  userRecord: UserRecord | null,
+  eventWeights: EventWeights = DEFAULT_EVENT_WEIGHTS,
+): Map<string, number> {
   const weights = new Map<string, number>();
   for (const interaction of session.recent) {
-    const weight = eventWeight[interaction.type];
+    // The event's signal with its value: a 1-star rating explains nothing.
+    const weight = eventSignal(interaction.type, interaction.value ?? undefined, eventWeights);
     if (weight <= 0 || weights.size >= MAX_ANCHORS) continue;
     weights.set(interaction.itemId, Math.max(weight, weights.get(interaction.itemId) ?? 0));
   }
