@@ -18,7 +18,6 @@
  *    `request_id` that served that item to that user (once per served item);
  * 5. adds each event's outcome to the request's metrics (docs/operations.md).
  */
-import { DEFAULT_EVENT_WEIGHTS } from "../../shared/events/event-weight";
 import type { TrendingEntry } from "../../shared/realtime/trending-entry";
 import type { AppendResult, SessionEvent } from "../../shared/session/session-contract";
 import { servingConfigFor } from "../config/serving-config";
@@ -26,7 +25,7 @@ import { eventLogSinkFor } from "../event-log/select-event-log-sink";
 import { recordAttributedEvents } from "../experiments/experiment-counters";
 import type { Logger } from "../logger/logger";
 import { kvForUser } from "../releases/serving-release";
-import { readEventWeights } from "../store/kv-store";
+import { eventWeightsOrDefault } from "../store/kv-store";
 import { countTrending } from "./count-trending";
 import { requestMetricsOf } from "../metrics/request-metrics";
 import type { EventOutcome } from "../../shared/metrics/metric-labels";
@@ -155,11 +154,6 @@ function groupByUser(events: readonly SessionEvent[]): [userId: string, events: 
  * a weight is no reason to refuse an event); the result says which count for trending and A/B.
  */
 async function appendForUser(env: Env, userId: string, events: SessionEvent[], logger: Logger): Promise<AppendResult> {
-  const eventWeights = await kvForUser(env, userId)
-    .then((kv) => readEventWeights(kv, logger))
-    .catch((error: unknown) => {
-      logger.warn("event_weights_unavailable", { stage: "events", error });
-      return DEFAULT_EVENT_WEIGHTS;
-    });
+  const eventWeights = await eventWeightsOrDefault(kvForUser(env, userId), logger, "events");
   return env.USER_SESSION.getByName(userId).appendEvents(events, { eventWeights });
 }

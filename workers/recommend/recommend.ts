@@ -26,7 +26,7 @@ import { candidatePools } from "../candidates/candidate-pools";
 import { retrieveCandidates } from "../candidates/retrieve-candidates";
 import { readSeedItem } from "../candidates/similar";
 import { readUnservableItems } from "../catalog/item-status";
-import { readEventWeights } from "../store/kv-store";
+import { eventWeightsOrDefault } from "../store/kv-store";
 import { explorationRng, explorationSlotsFor, explore } from "../exploration/explore";
 import { EXPLORATION_DEFAULTS, type ExplorationConfig } from "../exploration/exploration-config";
 import { FallbackLog } from "../fallbacks/fallback-log";
@@ -114,7 +114,7 @@ export async function recommend(request: RecommendRequest, deps: RecommendDeps):
     timer.time("user_record", () => readTrainedUser(deps.kv, request.userId)),
     readUnservableItems(deps.kv),
     // The serving release's weight table (cached with its manifest): what counts as a positive recent item.
-    readEventWeights(deps.kv),
+    eventWeightsOrDefault(deps.kv, logger, "recommendations"),
   ]);
   const userRecord = trained.record;
   const userVector = userVectorFor(trained, session, deps.sessionBlend, fallbacks);

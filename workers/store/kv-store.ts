@@ -92,6 +92,21 @@ export async function readEventWeights(kv: KVNamespace, logger: Logger = createL
   });
 }
 
+/**
+ * {@link readEventWeights}, or the default table when KV cannot be read (logged as
+ * `event_weights_unavailable` with `stage`): a weight table never fails a request — the events and
+ * recommendations it weighs go on with the table most releases are trained with.
+ */
+export async function eventWeightsOrDefault(kv: KVNamespace | Promise<KVNamespace>, logger: Logger, stage: string): Promise<EventWeights> {
+  try {
+    // Only a promise is awaited: a namespace is passed on as it is (awaiting an object calls its `then`, if any).
+    return await readEventWeights(kv instanceof Promise ? await kv : kv, logger);
+  } catch (error) {
+    logger.warn("event_weights_unavailable", { stage, error });
+    return DEFAULT_EVENT_WEIGHTS;
+  }
+}
+
 /** The fold-in model (YᵀY, λ, α); null before it is published or when it fails validation (logged to `logger`). */
 export async function readFoldInModel(kv: KVNamespace, logger: Logger = createLogger()): Promise<FoldInModel | null> {
   return cached(kv, derivedKey(kvKeys.foldIn), ISOLATE_TTL_MS.published, async () =>
