@@ -19,6 +19,7 @@
 import { catalogCoverage } from "../../shared/metrics/catalog-coverage";
 import { longTailMetrics } from "../../shared/metrics/long-tail-metrics";
 import { rankingMetrics } from "../../shared/metrics/ranking-metrics";
+import { gradedNdcgAtK } from "../../shared/metrics/ndcg-at-k";
 import type { Dataset } from "../data/dataset";
 import { type InteractionMatrix, rowIndices, selectEntries } from "../data/interaction-matrix";
 import { meanStd } from "../evaluate/seed-summary";
@@ -177,18 +178,12 @@ function scoreLists(
     held.set(user, new Set(rowIndices(split.test, user)));
     const relevance = relevanceOf(user);
     const excluded = new Set(exclude);
-    const ideal = Array.from(relevance)
-      .filter((_, i) => !excluded.has(i))
-      .sort((a, b) => b - a)
-      .slice(0, k);
-    const dcg = (gains: ArrayLike<number>) => {
-      let sum = 0;
-      for (let r = 0; r < gains.length; r++) sum += gains[r]! / Math.log2(r + 2);
-      return sum;
-    };
     const gains = Array.from(list, (i) => relevance[i]!);
-    const best = dcg(ideal);
-    trueNdcg += best > 0 ? dcg(gains) / best : 0;
+    trueNdcg += gradedNdcgAtK(
+      gains,
+      Array.from(relevance).filter((_, i) => !excluded.has(i)),
+      k,
+    );
     for (const gain of gains) relevanceSum += gain;
     slots += gains.length;
   }

@@ -5,7 +5,7 @@
  * candidates better: value-weighted nDCG@k (what the combined score aims at) at least
  * {@link MLP_MIN_GAIN} above the logistic ranker's. A ranker that adds nothing measurable stays out.
  */
-import { ndcgAtK } from "../../shared/metrics/ndcg-at-k";
+import { gradedNdcgAtK, ndcgAtK } from "../../shared/metrics/ndcg-at-k";
 import { recallAtK } from "../../shared/metrics/recall-at-k";
 import { rocAuc } from "../../shared/metrics/roc-auc";
 import { scoreLinear } from "../../shared/ranking/linear-ranker";
@@ -163,7 +163,9 @@ function valueNdcgAtK(group: RankerExampleGroup, order: readonly number[], k: nu
     for (const objective of RANKING_OBJECTIVES) if (group.targets?.[objective]?.[j] === 1) gain += DEFAULT_OBJECTIVE_WEIGHTS[objective];
     return Math.max(gain, DEFAULT_OBJECTIVE_WEIGHTS.click);
   });
-  const dcg = (values: readonly number[]) => values.slice(0, k).reduce((sum, gain, rank) => sum + gain / Math.log2(rank + 2), 0);
-  const ideal = dcg([...gains].sort((a, b) => b - a));
-  return ideal > 0 ? dcg(order.map((j) => gains[j]!)) / ideal : 0;
+  return gradedNdcgAtK(
+    order.map((j) => gains[j]!),
+    gains,
+    k,
+  );
 }

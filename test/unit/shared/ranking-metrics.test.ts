@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { averagePrecisionAtK } from "../../../shared/metrics/average-precision-at-k";
-import { ndcgAtK } from "../../../shared/metrics/ndcg-at-k";
+import { gradedNdcgAtK, ndcgAtK } from "../../../shared/metrics/ndcg-at-k";
 import { precisionAtK } from "../../../shared/metrics/precision-at-k";
 import { rankingMetrics } from "../../../shared/metrics/ranking-metrics";
 import { recallAtK } from "../../../shared/metrics/recall-at-k";
@@ -84,5 +84,16 @@ describe("topK", () => {
     expect(topK(scores, 2, { excludeMask: Uint8Array.from([0, 1, 0, 0, 0, 0]) }).map((r) => r.index)).toEqual([3, 4]);
     expect(topK(scores, 10)).toHaveLength(5);
     expect(topK(scores, 0)).toEqual([]);
+  });
+});
+
+describe("gradedNdcgAtK", () => {
+  it("discounts graded gains by rank against the pool's best order", () => {
+    const l = Math.log2(3);
+    expect(gradedNdcgAtK([0, 3], [3, 0, 1], 2)).toBeCloseTo(3 / l / (3 + 1 / l), 12);
+    expect(gradedNdcgAtK([3, 1, 0], [0, 1, 3], 3)).toBe(1);
+    // Binary gains give the binary nDCG.
+    expect(gradedNdcgAtK([0, 1, 1], [1, 1, 0, 0], 3)).toBeCloseTo(ndcgAtK([9, 1, 2], new Set([1, 2]), 3), 12);
+    expect(gradedNdcgAtK([0, 0], [0, 0], 2)).toBe(0);
   });
 });
